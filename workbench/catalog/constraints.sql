@@ -1,0 +1,30 @@
+-- constraints: PRIMARY KEY, UNIQUE, FOREIGN KEY, CHECK and EXCLUDE constraints of tables.
+-- PostgreSQL 18's NOT NULL rows (contype 'n') are column facts, and domain checks belong to types.
+SELECT n.nspname AS schema,
+       c.relname AS "table",
+       k.conname AS name,
+       k.contype::text AS constraint_type,
+       pg_get_constraintdef(k.oid) AS definition,
+       k.condeferrable AS deferrable,
+       k.condeferred AS initially_deferred,
+       k.convalidated AS validated,
+       CASE WHEN k.contype IN ('p', 'u', 'x') THEN (SELECT ic.relname FROM pg_class ic WHERE ic.oid = k.conindid) END AS index_name,
+       CASE WHEN k.contype = 'f' THEN
+         (SELECT quote_ident(fn.nspname) || '.' || quote_ident(fc.relname)
+          FROM pg_class fc JOIN pg_namespace fn ON fn.oid = fc.relnamespace WHERE fc.oid = k.confrelid)
+       END AS references_table,
+       (SELECT json_agg(a.attname ORDER BY u.ord)::text
+        FROM unnest(k.conkey) WITH ORDINALITY u(attnum, ord)
+        JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum) AS columns,
+       NOT k.conislocal OR k.conparentid <> 0 AS inherited,
+       CASE c.relkind WHEN 'r' THEN 'ordinary' WHEN 'p' THEN 'partitioned' WHEN 'f' THEN 'foreign' END AS table_kind,
+       c.oid::bigint AS table_oid
+FROM pg_constraint k
+JOIN pg_class c ON c.oid = k.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE k.contype IN ('p', 'u', 'f', 'c', 'x')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                  AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY 1, 2, 3;

@@ -1,0 +1,33 @@
+-- functions: functions, procedures, aggregates and window functions, identified by argument types
+SELECT n.nspname AS schema,
+       p.proname AS name,
+       pg_get_function_identity_arguments(p.oid) AS arguments,
+       CASE p.prokind WHEN 'f' THEN 'function' WHEN 'p' THEN 'procedure'
+                      WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window' END AS function_kind,
+       pg_get_function_arguments(p.oid) AS signature,
+       pg_get_function_result(p.oid) AS returns,
+       l.lanname AS language,
+       CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) ELSE p.prosrc END AS body,
+       CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END AS volatility,
+       p.proisstrict AS strict,
+       p.prosecdef AS security_definer,
+       p.proleakproof AS leakproof,
+       CASE p.proparallel WHEN 's' THEN 'safe' WHEN 'r' THEN 'restricted' ELSE 'unsafe' END AS parallel,
+       array_to_string(p.proconfig, ',') AS config,
+       CASE WHEN p.prokind = 'a' THEN
+         (SELECT format('sfunc=%s stype=%s finalfunc=%s combinefunc=%s initcond=%s',
+                        a.aggtransfn::regproc, format_type(a.aggtranstype, NULL), a.aggfinalfn::regproc,
+                        a.aggcombinefn::regproc, a.agginitval)
+          FROM pg_aggregate a WHERE a.aggfnoid = p.oid)
+       END AS aggregate,
+       CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) END AS definition,
+       pg_get_userbyid(p.proowner) AS owner,
+       p.oid::bigint AS oid
+FROM pg_proc p
+JOIN pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_language l ON l.oid = p.prolang
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                  AND d.objid = p.oid AND d.deptype = 'e')
+ORDER BY 1, 2, 3;

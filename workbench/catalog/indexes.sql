@@ -1,0 +1,25 @@
+-- indexes: every index of a table or materialized view, including those that back PK/UNIQUE/EXCLUDE
+SELECT n.nspname AS schema,
+       c.relname AS "table",
+       ic.relname AS name,
+       pg_get_indexdef(i.indexrelid) AS definition,
+       i.indisunique AS is_unique,
+       i.indisprimary AS is_primary,
+       pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       k.conname IS NOT NULL AS backs_constraint,
+       k.conname AS constraint_name,
+       i.indisvalid AS is_valid,
+       CASE c.relkind WHEN 'r' THEN 'ordinary' WHEN 'p' THEN 'partitioned' WHEN 'm' THEN 'materialized view' END AS table_kind,
+       EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid) AS inherited,
+       c.oid::bigint AS table_oid
+FROM pg_index i
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')
+WHERE c.relkind IN ('r', 'p', 'm')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                  AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY 1, 2, 3;

@@ -1,0 +1,37 @@
+-- types: enums, domains, ranges and standalone composite types (no array or table row types)
+SELECT n.nspname AS schema,
+       t.typname AS name,
+       CASE t.typtype WHEN 'e' THEN 'enum' WHEN 'd' THEN 'domain'
+                      WHEN 'r' THEN 'range' WHEN 'c' THEN 'composite' END AS type_kind,
+       CASE WHEN t.typtype = 'e' THEN
+         (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder)::text FROM pg_enum e WHERE e.enumtypid = t.oid)
+       END AS enum_labels,
+       CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS base_type,
+       t.typdefault AS default_value,
+       t.typnotnull AS not_null,
+       CASE WHEN t.typtype = 'd' THEN
+         (SELECT json_agg(json_build_array(k.conname, pg_get_constraintdef(k.oid)) ORDER BY k.conname)::text
+          FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c')
+       END AS checks,
+       CASE WHEN t.typtype = 'c' THEN
+         (SELECT json_agg(json_build_array(a.attname, format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum)::text
+          FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped)
+       END AS attributes,
+       CASE WHEN t.typtype = 'r' THEN
+         (SELECT format_type(r.rngsubtype, NULL) FROM pg_range r WHERE r.rngtypid = t.oid)
+       END AS range_subtype,
+       CASE WHEN t.typcollation <> 0 AND t.typcollation <> (SELECT b.typcollation FROM pg_type b WHERE b.oid = t.typbasetype)
+            THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(c.collname)
+                  FROM pg_collation c JOIN pg_namespace cn ON cn.oid = c.collnamespace WHERE c.oid = t.typcollation)
+       END AS collation,
+       pg_get_userbyid(t.typowner) AS owner,
+       t.oid::bigint AS oid
+FROM pg_type t
+JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
+  AND (t.typtype IN ('e', 'd', 'r')
+       OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c'))
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass
+                  AND d.objid = t.oid AND d.deptype = 'e')
+ORDER BY 1, 2;

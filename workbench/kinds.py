@@ -1,0 +1,86 @@
+"""The registry of object kinds: one entry per kind, and nothing else knows the list.
+
+Each kind names its catalog query (`catalog/<name>.sql`), its identity columns (what names one
+object across two databases), the columns compared to decide `changed`, and which compared
+columns hold SQL text whose spelling differs between PostgreSQL versions (compared through the
+pglast parse tree, see normalize.py). Every other column of a query is information kept in the
+snapshot for people and for the planner (oids, owners, validity), never a reason for drift.
+Adding a kind is one entry here and one .sql file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Mapping
+
+from workbench.errors import WorkbenchError
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    identity: tuple[str, ...]
+    compared: tuple[str, ...]
+    # compared column -> how its SQL text parses: "expression", "statement", "query", "constraint"
+    sql_text: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def sql(self) -> str:
+        return resources.files("workbench.catalog").joinpath(f"{self.name}.sql").read_text()
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ")
+
+
+_ENTRIES = [
+    Kind("schemas", ("name",), ()),
+    Kind("extensions", ("name",), ("schema", "version")),
+    Kind("types", ("schema", "name"),
+         ("type_kind", "enum_labels", "base_type", "default_value", "not_null", "checks", "attributes",
+          "range_subtype", "collation"),
+         {"default_value": "expression"}),
+    Kind("sequences", ("schema", "name"),
+         ("data_type", "start_value", "increment", "min_value", "max_value", "cache", "cycle", "owned_by",
+          "unlogged")),
+    Kind("tables", ("schema", "name"),
+         ("table_kind", "persistence", "partition_key", "partition_of", "partition_bound", "inherits",
+          "rls_enabled", "rls_forced", "options", "foreign_server")),
+    Kind("columns", ("schema", "table", "name"),
+         ("data_type", "not_null", "default_value", "identity", "generated", "collation"),
+         {"default_value": "expression", "generated": "expression"}),
+    Kind("views", ("schema", "name"), ("definition", "options"), {"definition": "query"}),
+    Kind("materialized_views", ("schema", "name"), ("definition", "options"), {"definition": "query"}),
+    Kind("functions", ("schema", "name", "arguments"),
+         ("function_kind", "signature", "returns", "language", "body", "volatility", "strict",
+          "security_definer", "leakproof", "parallel", "config", "aggregate")),
+    Kind("triggers", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"}),
+    Kind("indexes", ("schema", "table", "name"), ("definition", "backs_constraint"), {"definition": "statement"}),
+    Kind("constraints", ("schema", "table", "name"),
+         ("constraint_type", "definition", "deferrable", "initially_deferred", "validated"),
+         {"definition": "constraint"}),
+    Kind("policies", ("schema", "table", "name"),
+         ("command", "permissive", "roles", "using_expression", "with_check"),
+         {"using_expression": "expression", "with_check": "expression"}),
+    Kind("privileges", ("object_kind", "object", "grantee", "privilege"), ("state", "grantable")),
+    Kind("comments", ("object_kind", "object"), ("text",)),
+]
+
+KINDS: dict[str, Kind] = {}
+for _kind in _ENTRIES:
+    if _kind.name in KINDS:                      # a duplicate entry is a bug, never a silent overwrite
+        raise RuntimeError(f"kind {_kind.name} registered twice")
+    KINDS[_kind.name] = _kind
+
+# The column --schema / --exclude-schema filter on: every query returns the schema of its object.
+SCHEMA_COLUMN = {name: ("name" if name == "schemas" else "schema") for name in KINDS}
+
+
+def resolve(names: list[str] | tuple[str, ...] | None) -> list[str]:
+    """Kind names as given by a user, checked: an unknown kind is an error, never 'no drift'."""
+    if not names:
+        return list(KINDS)
+    unknown = [name for name in names if name not in KINDS]
+    if unknown:
+        raise WorkbenchError(f"unknown kind {', '.join(unknown)} (known: {', '.join(KINDS)})")
+    return [name for name in KINDS if name in names]
