@@ -1,0 +1,65 @@
+"""Text renderings of a Drift for terminals, e-mails and `schema_comparison_report.txt`.
+
+Rendering is separate from computing: these functions only read a Drift.
+"""
+from __future__ import annotations
+
+from workbench.compare import STATUSES, Drift
+from workbench.kinds import KINDS
+
+_STATUS_MARK = {"only_in_source": "+", "only_in_target": "-", "changed": "~"}
+_HEADINGS = {"only_in_source": "in source only", "only_in_target": "in target only",
+             "changed": "changed", "identical": "identical"}
+
+
+def identity_label(kind: str, identity: dict) -> str:
+    """schema.table.name / schema.name(args): one readable name for an object."""
+    values = [str(identity[c]) for c in KINDS[kind].identity]
+    if kind == "functions":
+        return f"{values[0]}.{values[1]}({values[2]})"
+    if kind == "privileges":
+        return f"{values[3]} on {identity['object_kind']} {values[1]} to {values[2]}"
+    if kind == "comments":
+        return f"{values[0]} {values[1]}"
+    return ".".join(values)
+
+
+def summary_table(drift: Drift) -> str:
+    summary = drift.summary
+    width = max(len(k) for k in summary.index) if len(summary) else 5
+    header = f"{'kind':<{width}}  " + "  ".join(f"{_HEADINGS[s]:>14}" for s in STATUSES)
+    lines = [header, "-" * len(header)]
+    for kind, row in summary.iterrows():
+        lines.append(f"{kind:<{width}}  " + "  ".join(f"{int(row[s]):>14}" for s in STATUSES))
+    totals = summary.sum()
+    lines.append("-" * len(header))
+    lines.append(f"{'total':<{width}}  " + "  ".join(f"{int(totals[s]):>14}" for s in STATUSES))
+    return "\n".join(lines)
+
+
+def side_line(label: str, facts: dict) -> str:
+    return (f"{label}: {facts['dsn']} (PostgreSQL {facts['server_version']}, "
+            f"fingerprint {facts['fingerprint'][:12]})")
+
+
+def drift_report(drift: Drift, limit_per_kind: int | None = None) -> str:
+    """Summary per kind, then every non-identical object with what differs."""
+    lines = [side_line("source", drift.source.facts()), side_line("target", drift.target.facts()), "",
+             summary_table(drift), ""]
+    if not drift.has_drift:
+        lines.append("No drift: the target matches the source for every compared kind.")
+        return "\n".join(lines)
+    by_kind: dict[str, list[dict]] = {}
+    for obj in drift.objects():
+        by_kind.setdefault(obj["kind"], []).append(obj)
+    lines.append("Legend: + only in source (to create)   - only in target   ~ changed (fields that differ)")
+    for kind, objects in by_kind.items():
+        lines.append("")
+        lines.append(f"{kind} ({len(objects)})")
+        shown = objects if limit_per_kind is None else objects[:limit_per_kind]
+        for obj in shown:
+            detail = f"  [{', '.join(obj['differences'])}]" if obj["differences"] else ""
+            lines.append(f"  {_STATUS_MARK[obj['status']]} {identity_label(kind, obj['identity'])}{detail}")
+        if len(shown) < len(objects):
+            lines.append(f"  ... and {len(objects) - len(shown)} more")
+    return "\n".join(lines)
