@@ -1,0 +1,142 @@
+"""Fixtures: one embedded PostgreSQL 18 per test session, a fresh database per test, and the
+system PostgreSQL 15 (127.0.0.1:5432) for cross-version tests when it is reachable."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from workbench import sandbox
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("DRIFT_SHARED", REPO.parent / "shared"))
+CONFORMANCE = SHARED / "conformance" / "migra"
+SEEDSCALE = SHARED / "bench" / "seedscale.py"
+PG15_DSN = os.environ.get("DRIFT_PG15_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def requires_shared(path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"{path} is not here (shared/ is expected beside the repository)")
+
+
+@pytest.fixture(scope="session")
+def pg() -> sandbox.Server:
+    """The session's embedded PostgreSQL 18."""
+    server = sandbox.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def db(pg) -> str:
+    """DSN of a fresh, empty database on the embedded server, dropped after the test."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    pg.create_database(name)
+    yield pg.dsn(name)
+    pg.drop_database(name)
+
+
+@pytest.fixture
+def make_db(pg):
+    """Factory: make_db(sql=None) -> DSN of a new database, loaded with `sql` when given."""
+    made = []
+
+    def make(sql: str | None = None, name: str | None = None) -> str:
+        name = name or f"t_{uuid.uuid4().hex[:12]}"
+        pg.create_database(name)
+        made.append(name)
+        dsn = pg.dsn(name)
+        if sql:
+            run_sql(dsn, sql)
+        return dsn
+
+    yield make
+    for name in made:
+        pg.drop_database(name)
+
+
+def run_sql(dsn: str, sql: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+class SystemServer:
+    """The system PostgreSQL 15, with scratch databases like the sandbox's."""
+
+    def __init__(self, dsn: str):
+        self.admin_dsn = dsn
+        self.made: list[str] = []
+
+    def dsn(self, name: str) -> str:
+        return self.admin_dsn.rsplit("/", 1)[0] + "/" + name
+
+    def create_database(self, name: str | None = None) -> str:
+        name = name or f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        self.made.append(name)
+        return name
+
+    def drop_all(self) -> None:
+        with psycopg.connect(self.admin_dsn, autocommit=True) as conn:
+            for name in self.made:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg15() -> SystemServer:
+    """The system PostgreSQL 15 server, or a skip that says why it is not used."""
+    try:
+        with psycopg.connect(PG15_DSN, connect_timeout=3) as conn:
+            version = conn.execute("SHOW server_version_num").fetchone()[0]
+    except psycopg.Error as error:
+        pytest.skip(f"system PostgreSQL at {PG15_DSN} is not reachable: {str(error).strip().splitlines()[-1]}")
+    if not version.startswith("15"):
+        pytest.skip(f"system PostgreSQL at {PG15_DSN} is version {version}, not 15")
+    server = SystemServer(PG15_DSN)
+    yield server
+    server.drop_all()
+
+
+def load_file(dsn: str, path: Path) -> None:
+    """Load a SQL file with the bundled psql, stopping at the first error."""
+    result = subprocess.run([str(sandbox.binaries_dir() / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                             "-d", dsn, "-f", str(path)], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise AssertionError(f"loading {path} failed: {result.stderr[-500:]}")
+
+
+@pytest.fixture(scope="session")
+def seedscale_dir(tmp_path_factory) -> Path:
+    """seedscale.py scale 1 output (legacy.sql, current.sql, after.sql, expected.json)."""
+    requires_shared(SEEDSCALE)
+    out = tmp_path_factory.mktemp("seedscale1")
+    subprocess.run([sys.executable, str(SEEDSCALE), "--scale", "1", "--out", str(out)], check=True,
+                   capture_output=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def seedscale_pair(pg, seedscale_dir) -> dict:
+    """legacy and current of seedscale scale 1 loaded once per session; do not modify them."""
+    dsns = {}
+    for side in ("legacy", "current"):
+        name = f"seedscale_{side}"
+        pg.drop_database(name)
+        pg.create_database(name)
+        load_file(pg.dsn(name), seedscale_dir / f"{side}.sql")
+        dsns[side] = pg.dsn(name)
+    return dsns
+
+
+def workbench_cli(*args: str, env: dict | None = None, input: str | None = None) -> subprocess.CompletedProcess:
+    """Run the `workbench` command as a separate process, as a user would."""
+    return subprocess.run([sys.executable, "-m", "workbench.cli", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, input=input, timeout=600)
