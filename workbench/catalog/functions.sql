@@ -21,6 +21,8 @@ SELECT n.nspname AS schema,
           FROM pg_aggregate a WHERE a.aggfnoid = p.oid)
        END AS aggregate,
        CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) END AS definition,
+       EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+               AND d.deptype = 'i') AS internal,      -- range constructors: made by CREATE TYPE
        pg_get_userbyid(p.proowner) AS owner,
        p.oid::bigint AS oid
 FROM pg_proc p

@@ -1,0 +1,51 @@
+"""seedscale scale 1: the CLI's JSON diff equals expected.json, and counts equal its before totals."""
+from __future__ import annotations
+
+import json
+
+import psycopg
+
+from conftest import SHARED, workbench_cli
+from workbench.snapshot import capture
+
+
+def test_cli_json_summary_equals_expected(seedscale_pair, seedscale_dir):
+    expected = json.loads((seedscale_dir / "expected.json").read_text())
+    result = workbench_cli("diff", seedscale_pair["legacy"], seedscale_pair["current"], "--format", "json")
+    assert result.returncode == 1, result.stderr          # drift found
+    report = json.loads(result.stdout)
+    for kind, statuses in expected["diff"].items():
+        assert report["summary"][kind] == statuses, kind
+    for side, key in (("source", "legacy"), ("target", "current_before")):
+        for kind, n in expected["counts"][key].items():
+            assert report[side]["counts"][kind] == n, (side, kind)
+    listed = {(o["kind"], o["status"]) for o in report["objects"]}
+    assert ("constraints", "only_in_source") in listed and ("indexes", "changed") in listed
+
+
+def test_changed_objects_are_the_scenarios(seedscale_pair, seedscale_dir):
+    """Every `changed` object of expected.json is changed here, and nothing else is."""
+    from workbench.compare import compare
+    from workbench.render import identity_label
+
+    expected = json.loads((seedscale_dir / "expected.json").read_text())
+    drift = compare(capture(seedscale_pair["legacy"]), capture(seedscale_pair["current"]))
+    found = {(o["kind"], identity_label(o["kind"], o["identity"])) for o in drift.objects(("changed",))}
+    wanted = set()
+    for item in expected["changed"]:
+        name = item["name"]
+        if item["kind"] == "functions":       # expected.json spells argument types only
+            schema_name, args = name.split("(", 1)
+            name = f"{schema_name}(p_value {args}"
+        wanted.add((item["kind"], name))
+    assert found == wanted
+
+
+def test_counts_follow_counts_sql(seedscale_pair):
+    """The snapshot's counts equal shared/bench/counts.sql run on the same database."""
+    counts_sql = (SHARED / "bench" / "counts.sql").read_text()
+    for dsn in seedscale_pair.values():
+        with psycopg.connect(dsn) as conn:
+            truth = dict(conn.execute(counts_sql).fetchall())
+        counts = capture(dsn).counts
+        assert {kind: counts[kind] for kind in truth} == truth
