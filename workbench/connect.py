@@ -87,14 +87,15 @@ def connect(dsn: str, *, read_only: bool = True, autocommit: bool = False,
 
 
 def describe(error: BaseException, dsn: str = "") -> str:
-    """The first meaningful line of a psycopg error, scrubbed of passwords."""
-    diag = getattr(error, "diag", None)
-    primary = getattr(diag, "message_primary", None) if diag else None
-    text = primary or str(error) or type(error).__name__
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    # libpq prefixes "connection to server at ... failed:"; the reason is what follows
-    text = lines[-1] if lines else text
-    text = re.sub(r"^connection to server .*? failed: ", "", text)
+    """A psycopg error as one line: libpq's reason (and detail), scrubbed of passwords."""
+    text = str(error) or type(error).__name__
+    parts: list[str] = []
+    for line in text.splitlines():
+        line = re.sub(r"^connection to server .*? failed: ", "", line.strip())
+        line = re.sub(r"^(FATAL|ERROR|DETAIL|HINT):\s+", "", line)
+        if line and line not in parts:
+            parts.append(line)
+    text = "; ".join(parts) or type(error).__name__
     return scrub(text, dsn) if dsn else " ".join(text.split())
 
 

@@ -1,0 +1,165 @@
+"""The `workbench` command: formats, exit codes, and one-line errors for every kind of bad input."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import run_sql, workbench_cli
+from workbench.snapshot import capture
+
+PASSWORD = "s3cr3t-Pa55word"
+PW_USER = "drift_pw_user"
+
+
+def assert_one_line_error(result, pattern: str) -> None:
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: "), lines[0]
+    assert "Traceback" not in result.stderr
+    assert re.search(pattern, lines[0]), lines[0]
+
+
+@pytest.fixture(scope="module")
+def password_server(pg):
+    """The session server with one role that must log in with a password (scram), others trusted."""
+    hba = pg.data_dir / "pg_hba.conf"
+    original = hba.read_text()
+    rule = f"host all {PW_USER} 127.0.0.1/32 scram-sha-256\n"
+    if rule not in original:
+        hba.write_text(rule + original)
+    with pg.connect() as conn:
+        conn.execute(f"DROP ROLE IF EXISTS {PW_USER}")
+        conn.execute(f"CREATE ROLE {PW_USER} LOGIN PASSWORD '{PASSWORD}'")
+        conn.execute("SELECT pg_reload_conf()")
+    yield pg
+    hba.write_text(original)
+    with pg.connect() as conn:
+        conn.execute("SELECT pg_reload_conf()")
+
+
+def test_help_lists_commands():
+    result = workbench_cli("--help")
+    assert result.returncode == 0
+    for command in ("snapshot", "diff", "demo"):
+        assert command in result.stdout
+
+
+def test_diff_exit_codes_and_table(make_db):
+    a = make_db("CREATE TABLE t (id int PRIMARY KEY, name text)")
+    b = make_db("CREATE TABLE t (id int PRIMARY KEY, name varchar(10))")
+    same = workbench_cli("diff", a, a)
+    assert same.returncode == 0 and "No drift" in same.stdout
+    differ = workbench_cli("diff", a, b)
+    assert differ.returncode == 1, differ.stderr
+    assert "~ public.t.name  [data_type]" in differ.stdout
+    assert re.search(r"columns\s+0\s+0\s+1\s+1", differ.stdout)
+
+
+def test_diff_json_format_exactly(make_db):
+    a = make_db("CREATE TABLE t (id int); CREATE TABLE only_a (x int)")
+    b = make_db("CREATE TABLE t (id bigint)")
+    result = workbench_cli("diff", a, b, "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert list(report) == ["format", "version", "source", "target", "summary", "objects"]
+    assert report["format"] == "drift-workbench/diff" and report["version"] == 1
+    for side in ("source", "target"):
+        assert list(report[side]) == ["dsn", "server_version", "fingerprint", "counts"]
+    assert report["summary"]["tables"] == {"only_in_source": 1, "only_in_target": 0, "changed": 0, "identical": 1}
+    assert {"kind": "columns", "identity": {"schema": "public", "table": "t", "name": "id"},
+            "status": "changed", "differences": ["data_type"]} in report["objects"]
+    assert len(report["objects"]) == 3          # only_a, its column x, t.id
+    assert report["source"]["counts"]["tables"] == 2
+
+
+def test_snapshot_files_work_as_sides(make_db, tmp_path):
+    a = make_db("CREATE TABLE t (id int)")
+    b = make_db("CREATE TABLE t (id int, extra text)")
+    out = tmp_path / "a.json"
+    made = workbench_cli("snapshot", a, "-o", str(out))
+    assert made.returncode == 0, made.stderr
+    assert workbench_cli("diff", str(out), a).returncode == 0
+    result = workbench_cli("diff", str(out), b, "--format", "json")
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["summary"]["columns"]["only_in_target"] == 1
+
+
+def test_schema_and_kind_options(make_db):
+    a = make_db("CREATE SCHEMA keep; CREATE SCHEMA skip; CREATE TABLE keep.t (a int); CREATE TABLE skip.t (a int)")
+    b = make_db("CREATE SCHEMA keep; CREATE SCHEMA skip; CREATE TABLE keep.t (a int)")
+    assert workbench_cli("diff", a, b, "--schema", "keep").returncode == 0
+    assert workbench_cli("diff", a, b, "--exclude-schema", "skip").returncode == 0
+    assert workbench_cli("diff", a, b).returncode == 1
+    assert workbench_cli("diff", a, b, "--skip-kind", "tables", "--skip-kind", "columns").returncode == 0
+
+
+def test_password_is_never_shown(password_server, make_db, tmp_path):
+    dsn = make_db("CREATE TABLE t (id int)")
+    with_password = dsn.replace("postgres@", f"{PW_USER}:{PASSWORD}@")
+    result = workbench_cli("diff", with_password, dsn, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert PASSWORD not in result.stdout + result.stderr
+    assert json.loads(result.stdout)["source"]["dsn"].startswith(f"postgresql://{PW_USER}:***@")
+    out = tmp_path / "snap.json"
+    assert workbench_cli("snapshot", with_password, "-o", str(out)).returncode == 0
+    assert PASSWORD not in out.read_text()
+    keywords = f"host=127.0.0.1 port={password_server.port} dbname={dsn.rsplit('/', 1)[1]} user={PW_USER} password={PASSWORD}"
+    table = workbench_cli("diff", keywords, dsn)
+    assert table.returncode == 0 and PASSWORD not in table.stdout + table.stderr
+    assert "password=***" in table.stdout
+
+
+def test_failed_authentication(password_server, db):
+    wrong = db.replace("postgres@", f"{PW_USER}:{PASSWORD}x@")
+    result = workbench_cli("diff", wrong, db)
+    assert_one_line_error(result, "password authentication failed")
+    assert PASSWORD not in result.stderr
+
+
+def test_missing_permission(pg, db):
+    name = db.rsplit("/", 1)[1]
+    with pg.connect() as conn:
+        conn.execute("DROP ROLE IF EXISTS drift_no_connect")
+        conn.execute("CREATE ROLE drift_no_connect LOGIN")
+        conn.execute(f'REVOKE CONNECT ON DATABASE "{name}" FROM PUBLIC')
+    result = workbench_cli("diff", db.replace("postgres@", "drift_no_connect@"), db)
+    assert_one_line_error(result, "permission denied for database")
+
+
+@pytest.mark.parametrize("args, pattern", [
+    (["diff", "postgresql://postgres@127.0.0.1:1/x", "{db}"], r"cannot connect to .*:1/x: .*refused"),
+    (["diff", "postgresql://postgres@no-such-host.invalid/x", "{db}"], r"cannot connect to .*no-such-host"),
+    (["diff", "{server}/no_such_database", "{db}"], r'database "no_such_database" does not exist'),
+    (["diff", "host=127.0.0.1 bogus_option=1", "{db}"], r"cannot connect to .*bogus_option"),
+    (["diff", "no_such_service_name", "{db}"], r"cannot connect to no_such_service_name: .*service .*not found"),
+    (["diff", "/nonexistent/snapshot.json", "{db}"], r"snapshot file /nonexistent/snapshot.json does not exist"),
+    (["diff", "{db}", "{db}", "--kind", "tabels"], r"unknown kind tabels"),
+    (["diff", "{db}", "{db}", "--frobnicate"], r"unrecognized arguments: --frobnicate"),
+    (["diff", "{db}", "{db}", "--format", "xml"], r"invalid choice: 'xml'"),
+    (["snapshot", "{db}"], r"required: -o/--output"),
+    (["nosuchcommand"], r"invalid choice"),
+])
+def test_bad_input_gives_one_line_error(pg, db, args, pattern):
+    server = db.rsplit("/", 1)[0]
+    result = workbench_cli(*[a.format(db=db, server=server) for a in args])
+    assert_one_line_error(result, pattern)
+
+
+def test_corrupt_snapshot_file(db, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "drift-workbench/snapshot", "version": 1, "kinds": {')
+    assert_one_line_error(workbench_cli("diff", str(broken), db), r"is corrupt \(not JSON")
+    good = tmp_path / "good.json"
+    capture(db).save(good)
+    data = json.loads(good.read_text())
+    data["kinds"]["tables"]["rows"] = [["x"]]            # a row without its columns
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(data))
+    assert_one_line_error(workbench_cli("diff", str(tampered), db), r"is corrupt")
+
+
+def test_snapshot_output_unwritable(db):
+    assert_one_line_error(workbench_cli("snapshot", db, "-o", "/proc/no/such/dir/x.json"), r"cannot write snapshot")
