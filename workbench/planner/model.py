@@ -1,0 +1,130 @@
+"""Statements are values: what a plan is made of, and the files that carry it.
+
+A Statement knows its stage, the object it is about, what it does, its SQL, its hazards and what
+must run before it. A Plan is the ordered list plus the facts of the two sides, the target's
+fingerprint (a stale plan is refused by apply) and what was deliberately left out.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+
+PLAN_FORMAT = "drift-workbench/plan"
+PLAN_VERSION = 1
+
+# (file stem, what it holds). The order of this list is the order of the migration.
+STAGES: list[tuple[str, str]] = [
+    ("stage00_prerequisites", "schemas, extensions, types (enums, domains, composites, ranges)"),
+    ("stage01_sequences", "new sequences (OWNED BY comes in stage 09)"),
+    ("stage02_tables", "new tables with their columns; no foreign keys"),
+    ("stage03_columns", "added columns, type changes (USING), nullability, defaults, identity, generated"),
+    ("stage04_functions", "functions and procedures (check_function_bodies off)"),
+    ("stage05_views", "views and materialized views, in dependency order"),
+    ("stage06_triggers", "triggers"),
+    ("stage07_indexes", "indexes"),
+    ("stage08_constraints", "PRIMARY KEY / UNIQUE (reusing matching indexes), CHECK, EXCLUDE, then FOREIGN KEY"),
+    ("stage09_finishing", "defaults calling new functions, sequence OWNED BY, RLS and policies, comments, grants"),
+    ("stage10_drops", "drops of target-only objects, dependents first (only with --allow-drops)"),
+]
+STAGE_NAMES = [name for name, _ in STAGES]
+
+HAZARDS = {
+    "table_rewrite": "rewrites the table (time and disk in proportion to its size)",
+    "access_exclusive_lock": "takes an ACCESS EXCLUSIVE lock: blocks reads and writes while it runs",
+    "data_loss": "drops or narrows data that cannot be recovered from the schema",
+    "validates_rows": "scans existing rows to validate them",
+    "non_transactional": "cannot run inside a transaction block",
+    "may_fail_on_data": "fails if existing rows violate it (NOT NULL, CHECK, UNIQUE, FOREIGN KEY)",
+}
+ACTIONS = ("create", "alter", "replace", "drop")
+
+
+@dataclass
+class Statement:
+    stage: str
+    kind: str
+    identity: dict
+    action: str
+    sql: str
+    hazards: list[str] = field(default_factory=list)
+    transactional: bool = True
+    depends_on: list[str] = field(default_factory=list)
+    note: str = ""
+    # set by the planner: unique id, and the transactional form used by a rehearsal
+    id: str = ""
+    rehearsal_sql: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.stage not in STAGE_NAMES:
+            raise ValueError(f"unknown stage {self.stage}")
+        if self.action not in ACTIONS:
+            raise ValueError(f"unknown action {self.action}")
+        unknown = set(self.hazards) - set(HAZARDS)
+        if unknown:
+            raise ValueError(f"unknown hazards {unknown}")
+
+
+@dataclass
+class Plan:
+    statements: list[Statement]
+    source: dict
+    target: dict
+    target_fingerprint: str
+    options: dict
+    skipped: list[dict] = field(default_factory=list)
+    traps: list[dict] = field(default_factory=list)
+    created_at: str = ""
+
+    def by_stage(self) -> dict[str, list[Statement]]:
+        stages: dict[str, list[Statement]] = {name: [] for name in STAGE_NAMES}
+        for statement in self.statements:
+            stages[statement.stage].append(statement)
+        return stages
+
+    def to_dict(self, stage_hashes: dict[str, str] | None = None) -> dict:
+        stages = self.by_stage()
+        return {
+            "format": PLAN_FORMAT, "version": PLAN_VERSION, "created_at": self.created_at,
+            "source": self.source, "target": self.target, "target_fingerprint": self.target_fingerprint,
+            "options": self.options,
+            "stages": [{"name": name, "file": f"{name}.sql", "description": description,
+                        "statements": len(stages[name]),
+                        "transactional": all(s.transactional for s in stages[name]),
+                        "sha256": (stage_hashes or {}).get(name)}
+                       for name, description in STAGES],
+            "statements": [asdict(s) for s in self.statements],
+            "skipped": self.skipped, "traps": self.traps,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict, origin: str = "plan") -> "Plan":
+        if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
+            raise WorkbenchError(f"{origin} is not a drift-workbench plan")
+        if data.get("version") != PLAN_VERSION:
+            raise WorkbenchError(f"{origin} has plan format version {data.get('version')}, expected {PLAN_VERSION}")
+        try:
+            statements = [Statement(**s) for s in data["statements"]]
+            return cls(statements, data["source"], data["target"], data["target_fingerprint"], data["options"],
+                       data.get("skipped", []), data.get("traps", []), data.get("created_at", ""))
+        except (KeyError, TypeError, ValueError) as error:
+            raise WorkbenchError(f"{origin} is corrupt ({type(error).__name__}: {error})") from None
+
+
+def read_plan(plan_dir: str | Path) -> tuple[Plan, dict]:
+    """plan.json of a plan directory: the Plan and the raw dict (stage file hashes included)."""
+    path = Path(plan_dir) / "plan.json"
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise WorkbenchError(f"{path} does not exist (make one with `workbench plan SOURCE TARGET --out DIR`)") from None
+    except ValueError as error:
+        raise WorkbenchError(f"{path} is corrupt (not JSON: {error})") from None
+    return Plan.from_dict(data, origin=str(path)), data
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
