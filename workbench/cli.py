@@ -75,9 +75,61 @@ def build_parser() -> argparse.ArgumentParser:
     _scope_arguments(diff)
     diff.set_defaults(run=_cmd_diff)
 
+    plan = sub.add_parser("plan", help="write the staged migration that turns TARGET into SOURCE")
+    plan.add_argument("source")
+    plan.add_argument("target")
+    plan.add_argument("--out", required=True, metavar="DIR", help="directory for the stage files and plan.json")
+    plan.add_argument("--allow-drops", action="store_true",
+                      help="drop target-only objects (stage 10) and allow rebuilds that lose data")
+    plan.add_argument("--concurrently", action="store_true", help="CREATE INDEX CONCURRENTLY on existing tables")
+    plan.add_argument("--not-valid", action="store_true", help="add FOREIGN KEY/CHECK as NOT VALID, then VALIDATE")
+    plan.add_argument("--with-privileges", action="store_true", help="plan GRANT/REVOKE as well")
+    _scope_arguments(plan)
+    plan.set_defaults(run=_cmd_plan)
+
     demo = sub.add_parser("demo", help="build the demo legacy/current pair in an embedded PostgreSQL and show its drift")
     demo.add_argument("--scale", type=int, default=1)
     demo.set_defaults(run=_cmd_demo)
+
+    apply = sub.add_parser("apply", help="apply a plan folder to TARGET, stage by stage "
+                           "(exit 0 applied, 1 a stage failed, 2 error)")
+    apply.add_argument("plan_dir", metavar="DIR", help="plan folder written by `workbench plan`")
+    apply.add_argument("target", help="database to change (the plan's TARGET)")
+    apply.add_argument("--rehearse", action="store_true",
+                       help="run everything in one transaction and roll it back: finds errors, changes nothing")
+    apply.add_argument("--keep-going", action="store_true", help="after a failed stage, go on with the next ones")
+    apply.add_argument("--force", action="store_true",
+                       help="apply even when the target's schema changed since the plan was made")
+    apply.add_argument("--lock-timeout", type=int, default=10_000, metavar="MS",
+                       help="lock_timeout of every statement (default 10000)")
+    apply.add_argument("--statement-timeout", type=int, default=600_000, metavar="MS",
+                       help="statement_timeout of every statement (default 600000)")
+    apply.set_defaults(run=_cmd_apply)
+
+    verify = sub.add_parser("verify", help="prove parity after an apply: residual drift and post-apply checks "
+                            "(exit 0 verified, 1 not, 2 error)")
+    verify.add_argument("source")
+    verify.add_argument("target")
+    verify.add_argument("--format", choices=("table", "json"), default="table")
+    verify.add_argument("--limit", type=int, default=None, metavar="N",
+                        help="table format: list at most N objects per list")
+    _scope_arguments(verify)
+    verify.set_defaults(run=_cmd_verify)
+
+    report = sub.add_parser("report", help="render the drift of SOURCE and TARGET as one self-contained HTML report")
+    report.add_argument("source")
+    report.add_argument("target")
+    report.add_argument("--out", required=True, metavar="DIR", help="report folder, e.g. reports/NAME")
+    report.add_argument("--title", default="", metavar="T", help="report title")
+    report.add_argument("--schema", action="append", default=[], metavar="S",
+                        help="compare only this schema (repeatable)")
+    report.add_argument("--after", default="", metavar="TARGET_AFTER",
+                        help="the target after a migration (DSN or snapshot): adds after counts and parity")
+    report.add_argument("--plan", default="", metavar="DIR", help="a plan folder (plan.json) to show in the report")
+    mode = report.add_mutually_exclusive_group()
+    mode.add_argument("--apply", action="store_true", help="apply the plan to TARGET, verify, then report")
+    mode.add_argument("--rehearse", action="store_true", help="rehearse the plan on TARGET (rolled back), then report")
+    report.set_defaults(run=_cmd_report)
     return parser
 
 
@@ -120,10 +172,79 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_DRIFT if drift.has_drift else EXIT_OK
 
 
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from workbench.compare import compare
+    from workbench.planner import PlanOptions, plan, write_plan_dir
+    from workbench.render import plan_summary
+    from workbench.snapshot import open_side
+
+    options = _options(args)
+    kinds = options.selected_kinds()
+    progress = _progress()
+    drift = compare(open_side(args.source, kinds, progress=progress), open_side(args.target, kinds, progress=progress),
+                    options)
+    _end_progress()
+    result = plan(drift, PlanOptions(allow_drops=args.allow_drops, concurrently=args.concurrently,
+                                     not_valid=args.not_valid, with_privileges=args.with_privileges))
+    out = write_plan_dir(result, args.out, drift)
+    print(plan_summary(result))
+    print(f"wrote {out}/ (stage00..stage10 .sql, plan.json, schema_migration.sql, "
+          f"schema_differences.json, schema_comparison_report.txt)")
+    return EXIT_OK
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from workbench.demo import run_demo
 
     return run_demo(scale=args.scale)
+
+
+def _cmd_apply(args: argparse.Namespace) -> int:
+    from workbench.apply import apply, format_summary
+
+    def show(step: str) -> None:
+        sys.stderr.write(f"\r\033[K  {'rehearsing' if args.rehearse else 'applying'} {step} ...")
+        sys.stderr.flush()
+
+    result = apply(args.plan_dir, args.target, rehearse=args.rehearse, keep_going=args.keep_going,
+                   force=args.force, lock_timeout_ms=args.lock_timeout,
+                   statement_timeout_ms=args.statement_timeout, progress=show if sys.stderr.isatty() else None)
+    _end_progress()
+    print(format_summary(result.log))
+    print(f"\nlog: {result.path}")
+    return result.exit_code
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from workbench.verify import format_report, verify
+
+    result = verify(args.source, args.target, _options(args))
+    if args.format == "json":
+        json.dump(result.to_json(), sys.stdout, indent=1, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(format_report(result, args.limit))
+    return result.exit_code
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    from workbench.errors import WorkbenchError
+    from workbench.render import summary_table
+    from workbench.report import build, terminal_progress
+
+    if args.apply or args.rehearse:
+        flag = "--apply" if args.apply else "--rehearse"
+        if importlib.util.find_spec("workbench.apply") is None:
+            raise WorkbenchError(f"report {flag} needs workbench.apply, which this version does not have yet "
+                                 f"(run the report without {flag})")
+        raise WorkbenchError(f"report {flag} is not wired to workbench.apply yet (run the report without {flag})")
+    result = build(args.source, args.target, args.out, title=args.title, schemas=args.schema,
+                   target_after=args.after, plan_dir=args.plan, progress=terminal_progress())
+    print(summary_table(result.drift))
+    print(f"wrote {result.html}")
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

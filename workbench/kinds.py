@@ -47,7 +47,7 @@ _ENTRIES = [
          ("table_kind", "persistence", "partition_key", "partition_of", "partition_bound", "inherits",
           "rls_enabled", "rls_forced", "options", "foreign_server")),
     Kind("columns", ("schema", "table", "name"),
-         ("data_type", "not_null", "default_value", "identity", "generated", "collation"),
+         ("data_type", "not_null", "default_value", "identity", "generated", "generated_kind", "collation"),
          {"default_value": "expression", "generated": "expression"}),
     Kind("views", ("schema", "name"), ("definition", "options"), {"definition": "query"}),
     Kind("materialized_views", ("schema", "name"), ("definition", "options"), {"definition": "query"}),

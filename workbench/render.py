@@ -63,3 +63,23 @@ def drift_report(drift: Drift, limit_per_kind: int | None = None) -> str:
         if len(shown) < len(objects):
             lines.append(f"  ... and {len(objects) - len(shown)} more")
     return "\n".join(lines)
+
+
+def plan_summary(plan) -> str:
+    """Statements and hazards per stage, the traps resolved and what was left out."""
+    from collections import Counter
+
+    from workbench.planner.model import STAGE_NAMES
+
+    lines = [f"{'stage':<24}{'statements':>11}  hazards"]
+    by_stage = plan.by_stage()
+    for stage in STAGE_NAMES:
+        hazards = Counter(h for s in by_stage[stage] for h in s.hazards)
+        text = ", ".join(f"{h} {n}" for h, n in sorted(hazards.items()))
+        lines.append(f"{stage:<24}{len(by_stage[stage]):>11}  {text}")
+    lines.append(f"{'total':<24}{len(plan.statements):>11}")
+    for trap in plan.traps:
+        lines.append(f"trap {trap['trap']}: {identity_label(trap['kind'], trap['identity'])} -> {trap['resolution']}")
+    for skipped in plan.skipped:
+        lines.append(f"skipped {skipped['kind']} {identity_label(skipped['kind'], skipped['identity'])}: {skipped['reason']}")
+    return "\n".join(lines)

@@ -1,0 +1,113 @@
+"""plan(drift) -> Plan: the pre-pass that decides what must be dropped and created again, the
+generators per kind (in stage order), and the dependency sort."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable
+
+from workbench.compare import Drift
+from workbench.planner import access, code, keys, prerequisites, relations
+from workbench.planner.context import Context, PlanOptions, json_list, object_names
+from workbench.planner.model import Plan
+from workbench.planner.order import order_statements
+from workbench.planner.quote import ident, qualified
+
+GENERATORS: dict[str, Callable[[Context], None]] = {
+    "schemas": prerequisites.schemas,
+    "extensions": prerequisites.extensions,
+    "types": prerequisites.types,
+    "sequences": relations.sequences,
+    "tables": relations.tables,
+    "columns": relations.columns,
+    "functions": code.functions,
+    "views": code.views,                       # views and materialized views together, in dependency order
+    "triggers": code.triggers,
+    "indexes": keys.indexes,
+    "constraints": keys.constraints,
+    "policies": access.policies,
+    "comments": access.comments,
+    "privileges": access.privileges,
+}
+
+
+def plan(drift: Drift, options: PlanOptions | None = None, **kwargs) -> Plan:
+    """The ordered statements that turn the drift's target into its source."""
+    ctx = Context(drift, options or PlanOptions(**kwargs))
+    _decide_recreations(ctx)
+    _predrops(ctx)
+    for kind, generate in GENERATORS.items():
+        if kind in drift.frames or (kind == "views" and "materialized_views" in drift.frames):
+            generate(ctx)
+    statements = order_statements(ctx.statements)
+    side = lambda snap: {"dsn": snap.dsn, "server_version": snap.server_version,  # noqa: E731
+                         "fingerprint": snap.fingerprint, "counts": snap.counts}
+    return Plan(statements=statements, source=side(drift.source), target=side(drift.target),
+                target_fingerprint=drift.target.fingerprint, options={**vars(ctx.options), "kinds": list(drift.frames)},
+                skipped=ctx.skipped, traps=ctx.traps,
+                created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+
+def _decide_recreations(ctx: Context) -> None:
+    _table_rebuilds(ctx)
+    for identity, source, target in ctx.objects("columns", "changed"):
+        if set(ctx.differences["columns"][identity]) & {"data_type", "collation"} and not ctx.table_is_new(*identity[:2]):
+            ctx.retype[identity] = False
+    for identity, source, target in ctx.objects("types", "changed"):
+        if source["type_kind"] == target["type_kind"] == "enum":
+            wanted, present = json_list(source["enum_labels"]), json_list(target["enum_labels"])
+            if [label for label in wanted if label in present] != present:
+                for column in relations.columns_of_type(ctx, *identity, ctx.target_rows["columns"]):
+                    ctx.retype[column] = True
+    for column in ctx.retype:
+        for view in relations.dependent_views(ctx, column):
+            ctx.recreate(*view, before_stage=relations.COLUMNS)
+    code.plan_function_recreations(ctx)
+    code.plan_view_recreations(ctx)
+    keys.plan_key_recreations(ctx)
+    code.close_view_dependents(ctx)
+    # what goes with a dropped object: its comments and grants are made again from the source
+    names = {name for kind, identity in ctx.recreated for name in object_names(kind, identity)}
+    for kind in ("comments", "privileges"):
+        for identity, row in ctx.source_rows.get(kind, {}).items():
+            if row["object"] in names or row["object"].rsplit(".", 1)[0] in names:
+                ctx.recreate(kind, identity)
+
+
+def _table_rebuilds(ctx: Context) -> None:
+    """Tables whose kind or partition key changes cannot be altered: with --allow-drops they are
+    dropped and created again with everything on them; without, they are reported as skipped."""
+    for identity, source, target in ctx.objects("tables", "changed"):
+        if not set(ctx.differences["tables"][identity]) & {"table_kind", "partition_key"}:
+            continue
+        if not ctx.options.allow_drops:
+            ctx.skip("tables", identity, "its kind or partition key changes, which needs DROP and CREATE TABLE "
+                                         "(the data is lost): plan with --allow-drops")
+            continue
+        ctx.recreate("tables", identity, before_stage=relations.TABLES)
+        table = qualified(*identity)
+        for kind in ("indexes", "constraints", "triggers", "policies"):
+            for key in ctx.source_rows.get(kind, {}):
+                if key[:2] == identity:
+                    ctx.recreate(kind, key)
+        for key, row in ctx.target_rows.get("tables", {}).items():
+            if row.get("partition_of") == table:
+                ctx.recreate("tables", key)
+        for key, row in ctx.target_rows.get("constraints", {}).items():
+            if row["constraint_type"] == "f" and row.get("references_table") == table and key[:2] != identity:
+                ctx.recreate("constraints", key, before_stage=relations.TABLES)
+
+
+def _predrops(ctx: Context) -> None:
+    """Objects that must be gone before an earlier-stage change: dropped at the start of that
+    stage, views over views first; each is created again by its own generator."""
+    code.predrop_views(ctx)
+    for (kind, identity), stage in sorted(ctx.predropped.items(), key=lambda item: str(item)):
+        if kind == "triggers" and ctx.target("triggers", identity):
+            ctx.predrop_ids[(kind, identity)] = ctx.add(
+                stage, "triggers", identity, "drop", f"DROP TRIGGER IF EXISTS {ident(identity[2])} ON {qualified(*identity[:2])}",
+                step="recreate", note="dropped ahead of a change it depends on; created again in stage 06")
+        elif kind == "constraints" and ctx.target("constraints", identity) and stage != keys.CONSTRAINTS:
+            ctx.predrop_ids[(kind, identity)] = ctx.add(
+                stage, "constraints", identity, "drop",
+                f"ALTER TABLE {qualified(*identity[:2])} DROP CONSTRAINT IF EXISTS {ident(identity[2])}",
+                step="recreate", note="dropped ahead of a change it depends on; added again in stage 08")

@@ -1,0 +1,180 @@
+"""What the DDL generators share: the drift, lookups of full catalog rows, and the growing plan.
+
+The generators read rows (dicts of a snapshot frame) by kind and identity, and add Statements.
+Objects that must be dropped and created again although the drift calls them identical (a view
+over a column whose type changes, say) are registered as *recreated*: the generator of their
+kind creates them from the source, or from the target when the source does not have them, so
+that nothing the target had is lost.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from workbench.compare import Drift
+from workbench.kinds import KINDS
+from workbench.planner.model import STAGE_NAMES, Statement
+
+Identity = tuple
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    allow_drops: bool = False          # drop target-only objects (stage 10) and allow data-losing rebuilds
+    concurrently: bool = False         # CREATE INDEX CONCURRENTLY on existing tables (non-transactional)
+    not_valid: bool = False            # FOREIGN KEY / CHECK added NOT VALID, then VALIDATE
+    with_privileges: bool = False      # plan GRANT / REVOKE (privileges kind)
+
+
+def label(identity: Identity) -> str:
+    return ".".join(str(part) for part in identity)
+
+
+def json_list(text: str | None) -> list:
+    return json.loads(text) if text else []
+
+
+@dataclass
+class Context:
+    drift: Drift
+    options: PlanOptions
+    statements: list[Statement] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    traps: list[dict] = field(default_factory=list)
+    # (kind, identity) -> stage where the object is dropped ahead of a change that needs it gone
+    predropped: dict[tuple[str, Identity], str] = field(default_factory=dict)
+    recreated: set[tuple[str, Identity]] = field(default_factory=set)
+    predrop_ids: dict[tuple[str, Identity], str] = field(default_factory=dict)
+    # columns whose type changes (stage 03), and whether the conversion goes through text (enum rebuild)
+    retype: dict[Identity, bool] = field(default_factory=dict)
+    retyped_columns: set[Identity] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.source_rows = defaultdict(dict, {kind: _rows(f, kind) for kind, f in self.drift.source.frames.items()})
+        self.target_rows = defaultdict(dict, {kind: _rows(f, kind) for kind, f in self.drift.target.frames.items()})
+        self.statuses: dict[str, dict[Identity, str]] = {}
+        self.differences: dict[str, dict[Identity, tuple]] = {}
+        for kind, frame in self.drift.frames.items():
+            identity = list(KINDS[kind].identity)
+            keys = list(frame[identity].itertuples(index=False, name=None))
+            self.statuses[kind] = dict(zip(keys, frame["status"]))
+            self.differences[kind] = dict(zip(keys, frame["differences"]))
+        self.target_version = self.drift.target.server_version_num
+        self._ids: set[str] = set()
+
+    # --- lookups -----------------------------------------------------------------------------
+    def planned_kinds(self) -> list[str]:
+        return list(self.drift.frames)
+
+    def objects(self, kind: str, *statuses: str) -> Iterator[tuple[Identity, dict | None, dict | None]]:
+        """(identity, source row, target row) of the objects of a kind with one of the statuses."""
+        for identity, status in self.statuses.get(kind, {}).items():
+            if status in statuses:
+                yield identity, self.source_rows[kind].get(identity), self.target_rows[kind].get(identity)
+
+    def status(self, kind: str, identity: Identity) -> str | None:
+        return self.statuses.get(kind, {}).get(identity)
+
+    def source(self, kind: str, identity: Identity) -> dict | None:
+        return self.source_rows.get(kind, {}).get(identity)
+
+    def target(self, kind: str, identity: Identity) -> dict | None:
+        return self.target_rows.get(kind, {}).get(identity)
+
+    def to_create(self, kind: str) -> list[Identity]:
+        """Objects to create: those only in the source, and those recreated (dropped first)."""
+        new = [identity for identity, status in self.statuses.get(kind, {}).items() if status == "only_in_source"]
+        again = sorted((identity for k, identity in self.recreated if k == kind and identity not in set(new)
+                        and self.definition_row(kind, identity) is not None), key=str)
+        return new + again
+
+    def new_function_names(self) -> set[str]:
+        """Names of the functions this plan creates (only in source, or dropped and created again)."""
+        if not hasattr(self, "_new_function_names"):
+            self._new_function_names = {identity[1] for identity in self.to_create("functions")}
+        return self._new_function_names
+
+    @staticmethod
+    def stage_index(stage: str) -> int:
+        return STAGE_NAMES.index(stage)
+
+    def goes_away(self, object_kind: str, object_name: str) -> bool:
+        """Whether a comment's or privilege's object is itself dropped by this plan (stage 10)."""
+        if not self.options.allow_drops:
+            return False
+        if not hasattr(self, "_dropped_names"):
+            self._dropped_names = {name for kind in ("tables", "views", "materialized_views", "functions", "sequences",
+                                                     "types", "schemas", "indexes", "constraints", "triggers", "policies")
+                                   for identity, _, _ in self.objects(kind, "only_in_target")
+                                   for name in object_names(kind, identity)}
+        return object_name in self._dropped_names or object_name.rsplit(".", 1)[0] in self._dropped_names
+
+    def table_is_new(self, schema: str, table: str) -> bool:
+        """True when the table does not exist in the target before the migration (or is rebuilt)."""
+        return (("tables", (schema, table)) in self.recreated
+                or self.target("tables", (schema, table)) is None)
+
+    # --- building the plan ---------------------------------------------------------------------
+    def add(self, stage: str, kind: str, identity: Identity, action: str, sql: str, *,
+            hazards: list[str] | tuple = (), transactional: bool = True, depends_on: list[str] | tuple = (),
+            note: str = "", rehearsal_sql: str | None = None, step: str = "") -> str:
+        """Add a statement; returns its id (kind:identity:action[:step], unique in the plan)."""
+        assert stage in STAGE_NAMES, stage
+        names = KINDS[kind].identity if kind in KINDS else tuple(f"part{i}" for i in range(len(identity)))
+        base = f"{action}:{kind}:{label(identity)}" + (f":{step}" if step else "")
+        statement_id, n = base, 1
+        while statement_id in self._ids:
+            n += 1
+            statement_id = f"{base}#{n}"
+        self._ids.add(statement_id)
+        self.statements.append(Statement(stage=stage, kind=kind, identity=dict(zip(names, identity)), action=action,
+                                         sql=sql, hazards=sorted(set(hazards)), transactional=transactional,
+                                         depends_on=list(depends_on), note=note, id=statement_id,
+                                         rehearsal_sql=rehearsal_sql))
+        return statement_id
+
+    def skip(self, kind: str, identity: Identity, reason: str) -> None:
+        names = KINDS[kind].identity
+        self.skipped.append({"kind": kind, "identity": dict(zip(names, identity)), "reason": reason})
+
+    def trap(self, name: str, kind: str, identity: Identity, problem: str, resolution: str) -> None:
+        names = KINDS[kind].identity
+        self.traps.append({"trap": name, "kind": kind, "identity": dict(zip(names, identity)),
+                           "problem": problem, "resolution": resolution})
+
+    def recreate(self, kind: str, identity: Identity, before_stage: str | None = None) -> None:
+        """Mark an object to be dropped (in before_stage, ahead of what needs it gone) and created again."""
+        self.recreated.add((kind, identity))
+        if before_stage is not None:
+            current = self.predropped.get((kind, identity))
+            if current is None or STAGE_NAMES.index(before_stage) < STAGE_NAMES.index(current):
+                self.predropped[(kind, identity)] = before_stage
+
+    def definition_row(self, kind: str, identity: Identity) -> dict | None:
+        """The row to (re)create an object from: the source's, else the target's own."""
+        return self.source(kind, identity) or self.target(kind, identity)
+
+
+def object_names(kind: str, identity: Identity) -> set[str]:
+    """How comments.sql and privileges.sql spell an object of a kind (their `object` column)."""
+    from workbench.planner.quote import ident, qualified
+
+    if kind == "schemas":
+        return {ident(identity[0])}
+    if kind == "functions":
+        return {f"{qualified(identity[0], identity[1])}({identity[2]})"}
+    if kind in ("constraints", "triggers", "policies"):
+        return {f"{qualified(identity[0], identity[1])}.{ident(identity[2])}"}
+    if kind == "indexes":
+        return {qualified(identity[0], identity[2])}
+    if kind in ("tables", "views", "materialized_views", "sequences", "types"):
+        return {qualified(identity[0], identity[1])}
+    return set()
+
+
+def _rows(frame, kind: str) -> dict[Identity, dict]:
+    identity = list(KINDS[kind].identity)
+    records = frame.to_dict(orient="records")
+    return {tuple(record[c] for c in identity): record for record in records}

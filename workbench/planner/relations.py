@@ -1,0 +1,355 @@
+"""Stages 01-03 (and their finishing touches in 09): sequences, tables and columns."""
+from __future__ import annotations
+
+from workbench.planner.context import Context, json_list
+from workbench.planner.quote import ident, qualified
+
+SEQUENCES, TABLES, COLUMNS = "stage01_sequences", "stage02_tables", "stage03_columns"
+FINISHING, DROPS = "stage09_finishing", "stage10_drops"
+
+
+# --- expressions -------------------------------------------------------------------------------
+def called_functions(expression: str) -> set[str]:
+    """Names of the functions an SQL expression calls (through the pglast parse tree)."""
+    from pglast import parse_sql
+    from pglast.visitors import Visitor
+
+    names: set[str] = set()
+
+    class Calls(Visitor):
+        def visit_FuncCall(self, ancestors, node):
+            names.add(node.funcname[-1].sval)
+
+    try:
+        Calls()(parse_sql(f"SELECT {expression}"))
+    except Exception:              # an unparsable default is kept where it is; the parse check reports it
+        return set()
+    return names
+
+
+def needs_new_function(ctx: Context, expression: str | None) -> bool:
+    """A default or expression that calls a function this plan creates must wait for stage 04."""
+    if not expression:
+        return False
+    new = ctx.new_function_names()
+    return bool(new and called_functions(expression) & new)
+
+
+# --- sequences ---------------------------------------------------------------------------------
+def sequences(ctx: Context) -> None:
+    for identity, source, _ in ctx.objects("sequences", "only_in_source"):
+        persistence = "UNLOGGED " if source.get("unlogged") else ""
+        sql = (f"CREATE {persistence}SEQUENCE {qualified(*identity)} AS {source['data_type']}"
+               f" INCREMENT BY {source['increment']} MINVALUE {source['min_value']} MAXVALUE {source['max_value']}"
+               f" START WITH {source['start_value']} CACHE {source['cache']}{' CYCLE' if source['cycle'] else ' NO CYCLE'}")
+        ctx.add(SEQUENCES, "sequences", identity, "create", sql)
+        if source.get("owned_by"):
+            ctx.add(FINISHING, "sequences", identity, "alter",
+                    f"ALTER SEQUENCE {qualified(*identity)} OWNED BY {source['owned_by']}", step="owned by")
+    for identity, source, target in ctx.objects("sequences", "changed"):
+        differs = set(ctx.differences["sequences"][identity])
+        clauses = []
+        if differs & {"data_type", "min_value", "max_value"}:
+            clauses += [f"AS {source['data_type']}", f"MINVALUE {source['min_value']}", f"MAXVALUE {source['max_value']}"]
+        if "increment" in differs:
+            clauses.append(f"INCREMENT BY {source['increment']}")
+        if "start_value" in differs:
+            clauses.append(f"START WITH {source['start_value']}")
+        if "cache" in differs:
+            clauses.append(f"CACHE {source['cache']}")
+        if "cycle" in differs:
+            clauses.append("CYCLE" if source["cycle"] else "NO CYCLE")
+        if clauses:
+            ctx.add(SEQUENCES, "sequences", identity, "alter", f"ALTER SEQUENCE {qualified(*identity)} {' '.join(clauses)}")
+        if "unlogged" in differs:
+            ctx.add(SEQUENCES, "sequences", identity, "alter",
+                    f"ALTER SEQUENCE {qualified(*identity)} SET {'UNLOGGED' if source.get('unlogged') else 'LOGGED'}",
+                    step="persistence")
+        if "owned_by" in differs:
+            ctx.add(FINISHING, "sequences", identity, "alter",
+                    f"ALTER SEQUENCE {qualified(*identity)} OWNED BY {source['owned_by'] or 'NONE'}", step="owned by")
+    if ctx.options.allow_drops:
+        for identity, _, target in ctx.objects("sequences", "only_in_target"):
+            owner = (target.get("owned_by") or "")
+            ctx.add(DROPS, "sequences", identity, "drop", f"DROP SEQUENCE IF EXISTS {qualified(*identity)}",
+                    hazards=["data_loss"], note=f"owned by {owner}" if owner else "")
+
+
+# --- tables ------------------------------------------------------------------------------------
+def column_definition(row: dict, *, with_default: bool = True) -> str:
+    sql = f"{ident(row['name'])} {row['data_type']}"
+    if row.get("collation"):
+        sql += f" COLLATE {row['collation']}"
+    if row.get("generated"):
+        sql += f" GENERATED ALWAYS AS ({row['generated']}) {(row.get('generated_kind') or 'stored').upper()}"
+    elif row.get("identity"):
+        sql += f" GENERATED {row['identity'].upper()} AS IDENTITY"
+    elif with_default and row.get("default_value") is not None:
+        sql += f" DEFAULT {row['default_value']}"
+    if row.get("not_null"):
+        sql += " NOT NULL"
+    return sql
+
+
+def table_columns(ctx: Context, schema: str, table: str, rows: dict) -> list[dict]:
+    found = [row for (s, t, _), row in rows.items() if s == schema and t == table]
+    return sorted(found, key=lambda row: row["position"])
+
+
+def tables(ctx: Context) -> None:
+    created: dict[tuple, str] = {}
+    to_create = [(identity, ctx.definition_row("tables", identity), ctx.target("tables", identity))
+                 for identity in ctx.to_create("tables")]
+    # parents (partitioned or inherited) before their children
+    to_create.sort(key=lambda o: (bool(o[1].get("partition_of") or o[1].get("inherits")), o[0]))
+    for identity, row, target in to_create:
+        if row["table_kind"] == "foreign":
+            ctx.skip("tables", identity, "foreign tables are not planned: create them with their server by hand")
+            continue
+        depends = []
+        if ("tables", identity) in ctx.recreated and target is not None:
+            depends.append(_drop_for_rebuild(ctx, identity, target))
+        columns_source = ctx.source_rows["columns"] if ctx.source("tables", identity) else ctx.target_rows["columns"]
+        columns = table_columns(ctx, *identity, columns_source)
+        late_defaults = [c for c in columns if not c.get("generated") and not c.get("identity")
+                         and needs_new_function(ctx, c.get("default_value"))]
+        late = {c["name"] for c in late_defaults}
+        options = f" WITH ({row['options']})" if row.get("options") else ""
+        partition_by = f" PARTITION BY {row['partition_key']}" if row.get("partition_key") else ""
+        unlogged = "UNLOGGED " if row.get("persistence") == "unlogged" else ""
+        if row.get("partition_of"):
+            parent_id = created.get(_split_qualified(row["partition_of"]))
+            if parent_id:
+                depends.append(parent_id)
+            sql = (f"CREATE {unlogged}TABLE {qualified(*identity)} PARTITION OF {row['partition_of']}"
+                   f" {row['partition_bound']}{partition_by}{options}")
+        else:
+            parents = json_list(row.get("inherits"))
+            own = [c for c in columns if c.get("is_local", True)] if parents else columns
+            body = ",\n    ".join(column_definition(c, with_default=c["name"] not in late) for c in own)
+            inherits = f" INHERITS ({', '.join(parents)})" if parents else ""
+            for parent in parents:
+                if created.get(_split_qualified(parent)):
+                    depends.append(created[_split_qualified(parent)])
+            sql = f"CREATE {unlogged}TABLE {qualified(*identity)} (\n    {body}\n){inherits}{partition_by}{options}"
+        created[identity] = ctx.add(TABLES, "tables", identity, "create", sql, depends_on=depends)
+        for column in late_defaults:
+            ctx.add(FINISHING, "columns", (*identity, column["name"]), "alter",
+                    f"ALTER TABLE {qualified(*identity)} ALTER COLUMN {ident(column['name'])} SET DEFAULT {column['default_value']}",
+                    note="default calls a function created in stage 04", step="default")
+        _row_security(ctx, identity, row, None)
+    for identity, source, target in ctx.objects("tables", "changed"):
+        if ("tables", identity) in ctx.recreated:
+            continue
+        _alter_table(ctx, identity, source, target)
+    if ctx.options.allow_drops:
+        for identity, _, target in ctx.objects("tables", "only_in_target"):
+            if target.get("partition_of") and ctx.status("tables", _split_qualified(target["partition_of"])) == "only_in_target":
+                continue                       # dropped with its parent
+            ctx.add(DROPS, "tables", identity, "drop", f"DROP TABLE IF EXISTS {qualified(*identity)}",
+                    hazards=["data_loss", "access_exclusive_lock"])
+
+
+def _split_qualified(text: str) -> tuple[str, str]:
+    """'"my schema".tab' -> ('my schema', 'tab'), through the parser (quoted names may hold dots)."""
+    from pglast import parse_sql
+
+    relation = parse_sql(f"SELECT * FROM {text}")[0].stmt.fromClause[0]
+    return relation.schemaname, relation.relname
+
+
+def _drop_for_rebuild(ctx: Context, identity, target: dict) -> str:
+    """A table whose kind or partitioning changes is dropped (its data lost) and created anew."""
+    depends = []
+    for seq_identity, seq in ctx.target_rows["sequences"].items():
+        owner = seq.get("owned_by") or ""
+        if owner.startswith(qualified(*identity) + "."):
+            depends.append(ctx.add(TABLES, "sequences", seq_identity, "alter",
+                                   f"ALTER SEQUENCE {qualified(*seq_identity)} OWNED BY NONE",
+                                   step="release before table rebuild"))
+            if ctx.source("sequences", seq_identity) and ctx.source("sequences", seq_identity).get("owned_by"):
+                ctx.add(FINISHING, "sequences", seq_identity, "alter",
+                        f"ALTER SEQUENCE {qualified(*seq_identity)} OWNED BY {ctx.source('sequences', seq_identity)['owned_by']}",
+                        step="owned by after rebuild")
+    return ctx.add(TABLES, "tables", identity, "drop", f"DROP TABLE {qualified(*identity)}", depends_on=depends,
+                   hazards=["data_loss", "access_exclusive_lock"], step="rebuild",
+                   note=f"{', '.join(ctx.differences['tables'].get(identity, ()))} cannot be altered in place")
+
+
+def _alter_table(ctx: Context, identity, source: dict, target: dict) -> None:
+    name = qualified(*identity)
+    differs = set(ctx.differences["tables"][identity])
+    if "persistence" in differs:
+        ctx.add(COLUMNS, "tables", identity, "alter",
+                f"ALTER TABLE {name} SET {'UNLOGGED' if source['persistence'] == 'unlogged' else 'LOGGED'}",
+                step="persistence", hazards=["table_rewrite", "access_exclusive_lock"])
+    if "options" in differs:
+        wanted = dict(o.split("=", 1) for o in (source.get("options") or "").split(",") if o)
+        present = dict(o.split("=", 1) for o in (target.get("options") or "").split(",") if o)
+        removed = [k for k in present if k not in wanted]
+        if removed:
+            ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} RESET ({', '.join(removed)})", step="reset")
+        if wanted:
+            ctx.add(COLUMNS, "tables", identity, "alter",
+                    f"ALTER TABLE {name} SET ({', '.join(f'{k}={v}' for k, v in wanted.items())})", step="options")
+    if differs & {"partition_of", "partition_bound"}:
+        detach = None
+        if target.get("partition_of"):
+            detach = ctx.add(COLUMNS, "tables", identity, "alter",
+                             f"ALTER TABLE {target['partition_of']} DETACH PARTITION {name}", step="detach",
+                             hazards=["access_exclusive_lock"])
+        if source.get("partition_of"):
+            ctx.add(COLUMNS, "tables", identity, "alter",
+                    f"ALTER TABLE {source['partition_of']} ATTACH PARTITION {name} {source['partition_bound']}",
+                    step="attach", depends_on=[detach] if detach else [],
+                    hazards=["validates_rows", "may_fail_on_data"])
+    if differs & {"inherits"}:
+        wanted, present = json_list(source.get("inherits")), json_list(target.get("inherits"))
+        for parent in present:
+            if parent not in wanted:
+                ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} NO INHERIT {parent}", step=f"no inherit {parent}")
+        for parent in wanted:
+            if parent not in present:
+                ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} INHERIT {parent}", step=f"inherit {parent}")
+    _row_security(ctx, identity, source, target)
+    if "foreign_server" in differs:
+        ctx.skip("tables", identity, "foreign server changed: not planned")
+
+
+def _row_security(ctx: Context, identity, source: dict, target: dict | None) -> None:
+    name = qualified(*identity)
+    for flag, on, off in (("rls_enabled", "ENABLE", "DISABLE"), ("rls_forced", "FORCE", "NO FORCE")):
+        wanted, present = bool(source.get(flag)), bool(target.get(flag)) if target else False
+        if wanted != present:
+            ctx.add(FINISHING, "tables", identity, "alter", f"ALTER TABLE {name} {on if wanted else off} ROW LEVEL SECURITY",
+                    step=flag)
+
+
+# --- columns -----------------------------------------------------------------------------------
+def columns_of_type(ctx: Context, schema: str, type_name: str, rows: dict) -> list[tuple]:
+    """Columns whose type is the named type (or an array of it), in any spelling format_type uses."""
+    spellings = {ident(type_name), qualified(schema, type_name)}
+    spellings |= {f"{s}[]" for s in spellings}
+    return [identity for identity, row in rows.items() if row["data_type"] in spellings]
+
+
+def dependent_views(ctx: Context, column_identity: tuple) -> list[tuple]:
+    """Views and materialized views of the target whose query reads the column."""
+    key = list(column_identity)
+    found = []
+    for kind in ("views", "materialized_views"):
+        for identity, row in ctx.target_rows.get(kind, {}).items():
+            if key in json_list(row.get("depends_on_columns")):
+                found.append((kind, identity))
+    return found
+
+
+def convert_column_type(ctx: Context, identity: tuple, *, via_text: bool = False, depends_on: list[str] = ()) -> list[str]:
+    """Change a column to the source's type: dependent views out of the way first, the old default
+    dropped (it may not cast), ALTER TYPE ... USING, the source's default set again."""
+    schema, table, column = identity
+    source, target = ctx.definition_row("columns", identity), ctx.target("columns", identity)
+    table_name, column_name = qualified(schema, table), ident(column)
+    steps = list(depends_on)          # dependent views were dropped ahead (planner.build._predrops)
+    if target.get("default_value") is not None:
+        steps.append(ctx.add(COLUMNS, "columns", identity, "alter",
+                             f"ALTER TABLE {table_name} ALTER COLUMN {column_name} DROP DEFAULT",
+                             step="drop default before type change", depends_on=steps[-1:]))
+    using = f"{column_name}::text::{source['data_type']}" if via_text else f"{column_name}::{source['data_type']}"
+    collate = f" COLLATE {source['collation']}" if source.get("collation") else ""
+    steps.append(ctx.add(COLUMNS, "columns", identity, "alter",
+                         f"ALTER TABLE {table_name} ALTER COLUMN {column_name} TYPE {source['data_type']}{collate} USING {using}",
+                         step="type", depends_on=steps[-1:], hazards=["table_rewrite", "access_exclusive_lock", "may_fail_on_data"],
+                         note=f"was {target['data_type']}"))
+    if source.get("default_value") is not None and not source.get("identity"):
+        stage = FINISHING if needs_new_function(ctx, source["default_value"]) else COLUMNS
+        steps.append(ctx.add(stage, "columns", identity, "alter",
+                             f"ALTER TABLE {table_name} ALTER COLUMN {column_name} SET DEFAULT {source['default_value']}",
+                             step="default after type change", depends_on=steps[-1:]))
+    ctx.retyped_columns.add(identity)
+    return steps
+
+
+def columns(ctx: Context) -> None:
+    for identity in ctx.to_create("columns"):
+        schema, table, column = identity
+        if ctx.table_is_new(schema, table):
+            continue                                   # part of CREATE TABLE
+        row = ctx.source("columns", identity)
+        if row is None or not row.get("is_local", True):
+            continue                                   # inherited: comes with the parent's column
+        late = not row.get("identity") and not row.get("generated") and needs_new_function(ctx, row.get("default_value"))
+        hazards = []
+        if row.get("not_null") and row.get("default_value") is None and not row.get("identity") and not row.get("generated"):
+            hazards.append("may_fail_on_data")
+        if row.get("generated") or row.get("identity"):
+            hazards += ["table_rewrite", "access_exclusive_lock"]
+        step = ctx.add(COLUMNS, "columns", identity, "create",
+                       f"ALTER TABLE {qualified(schema, table)} ADD COLUMN {column_definition(row, with_default=not late)}",
+                       hazards=hazards)
+        if late:
+            ctx.add(FINISHING, "columns", identity, "alter",
+                    f"ALTER TABLE {qualified(schema, table)} ALTER COLUMN {ident(column)} SET DEFAULT {row['default_value']}",
+                    step="default", depends_on=[step], note="default calls a function created in stage 04")
+    for identity, source, target in ctx.objects("columns", "changed"):
+        if ctx.table_is_new(*identity[:2]):
+            continue
+        _alter_column(ctx, identity, source, target, set(ctx.differences["columns"][identity]))
+    if ctx.options.allow_drops:
+        for identity, _, target in ctx.objects("columns", "only_in_target"):
+            if ctx.status("tables", identity[:2]) == "only_in_target" or not target.get("is_local", True):
+                continue
+            ctx.add(DROPS, "columns", identity, "drop",
+                    f"ALTER TABLE {qualified(*identity[:2])} DROP COLUMN IF EXISTS {ident(identity[2])}",
+                    hazards=["data_loss", "access_exclusive_lock"])
+
+
+def _alter_column(ctx: Context, identity, source: dict, target: dict, differs: set[str]) -> None:
+    schema, table, column = identity
+    table_name, column_name = qualified(schema, table), ident(column)
+    alter = f"ALTER TABLE {table_name} ALTER COLUMN {column_name}"
+    steps: list[str] = []
+
+    def add(sql: str, step: str, stage: str = COLUMNS, **kwargs) -> None:
+        steps.append(ctx.add(stage, "columns", identity, "alter", sql, step=step, depends_on=steps[-1:], **kwargs))
+
+    if differs & {"generated", "generated_kind"}:
+        if source.get("generated") is None:
+            add(f"{alter} DROP EXPRESSION", "drop expression")
+        elif (target.get("generated") is not None and ctx.target_version >= 170000
+              and source.get("generated_kind") == target.get("generated_kind") == "stored"):
+            add(f"{alter} SET EXPRESSION AS ({source['generated']})", "set expression",
+                hazards=["table_rewrite", "access_exclusive_lock"])
+        elif ctx.options.allow_drops:
+            add(f"ALTER TABLE {table_name} DROP COLUMN {column_name}", "drop to regenerate",
+                hazards=["data_loss", "access_exclusive_lock"])
+            add(f"ALTER TABLE {table_name} ADD COLUMN {column_definition(source)}", "add generated",
+                hazards=["table_rewrite", "access_exclusive_lock"])
+            return
+        else:
+            ctx.skip("columns", identity, "making a column generated replaces its data: plan with --allow-drops")
+            return
+    if "identity" in differs and target.get("identity") and not source.get("identity"):
+        add(f"{alter} DROP IDENTITY", "drop identity")
+    default_handled = False
+    if differs & {"data_type", "collation"}:
+        steps.extend(convert_column_type(ctx, identity, depends_on=steps[-1:]))
+        default_handled = True
+    if "not_null" in differs:
+        if source.get("not_null"):
+            add(f"{alter} SET NOT NULL", "set not null", hazards=["validates_rows", "may_fail_on_data", "access_exclusive_lock"])
+        else:
+            add(f"{alter} DROP NOT NULL", "drop not null")
+    if "default_value" in differs and not default_handled:
+        if source.get("default_value") is None:
+            if target.get("default_value") is not None:
+                add(f"{alter} DROP DEFAULT", "drop default")
+        elif not source.get("identity"):
+            late = needs_new_function(ctx, source["default_value"])
+            add(f"{alter} SET DEFAULT {source['default_value']}", "default", FINISHING if late else COLUMNS)
+    if "identity" in differs and source.get("identity"):
+        if target.get("identity"):
+            add(f"{alter} SET GENERATED {source['identity'].upper()}", "identity kind")
+        else:
+            add(f"{alter} ADD GENERATED {source['identity'].upper()} AS IDENTITY", "add identity",
+                note="the identity sequence starts at 1: set it past existing values with setval() if the table has rows")
