@@ -15,6 +15,7 @@ legacy.sql and current.sql into one embedded PostgreSQL (workbench.sandbox) and 
                compare_kind per kind
   --help       `workbench --help` process time (median of 5)
 
+Loaded databases are ANALYZEd before measuring (as autovacuum would soon do; --no-analyze to skip).
 Prints a table and writes benchmarks/results/bench_diff.json. With --profile (or automatically
 when an in-process target is missed) writes cProfile output to benchmarks/results/profile_scaleN.txt.
 
@@ -152,7 +153,19 @@ def bench_scale(server: sandbox.Server, scale: int, args, workdir: Path, migra: 
         server.load(server.dsn(name), scenario / f"{side}.sql")
         names[side] = name
     row["load_s"] = time.perf_counter() - t
-    log(f"scenario generated in {row['generate_s']:.1f}s, loaded in {row['load_s']:.1f}s")
+    # A database in use has its catalogs analyzed (autovacuum does it within a minute or so of a
+    # big load); right after loading, pg_class still has its initdb statistics and some catalog
+    # queries get nested-loop plans that are quadratic in the number of schemas. Measure the
+    # steady state, and the same state on every run.
+    row["analyzed"] = not args.no_analyze
+    if not args.no_analyze:
+        t = time.perf_counter()
+        for name in names.values():
+            with server.connect(name) as conn:
+                conn.execute("ANALYZE")
+        row["analyze_s"] = time.perf_counter() - t
+    log(f"scenario generated in {row['generate_s']:.1f}s, loaded in {row['load_s']:.1f}s"
+        + (f", analyzed in {row['analyze_s']:.1f}s" if "analyze_s" in row else ", not analyzed"))
     legacy, current = server.dsn(names["legacy"]), server.dsn(names["current"])
 
     # (a) in-process: warm-up, then the measured runs
@@ -270,6 +283,8 @@ def main() -> int:
     parser.add_argument("--migra", default=None, help="migra command (default: migra on PATH or .venv/bin/migra)")
     parser.add_argument("--no-migra", action="store_true", help="skip migra")
     parser.add_argument("--no-migra-above", type=int, default=10, help="run migra only up to this scale (default 10)")
+    parser.add_argument("--no-analyze", action="store_true",
+                        help="measure right after loading, without ANALYZE (catalog statistics of initdb)")
     parser.add_argument("--profile", action="store_true", help="write cProfile output for every scale")
     parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results" / "bench_diff.json")
     args = parser.parse_args()
@@ -311,7 +326,7 @@ def main() -> int:
         "benchmark": "bench_diff", "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "postgresql": server_version},
-        "settings": {"repeat": args.repeat, "cli_repeat": args.cli_repeat, "migra_repeat": args.migra_repeat,
+        "settings": {"analyze": not args.no_analyze, "repeat": args.repeat, "cli_repeat": args.cli_repeat, "migra_repeat": args.migra_repeat,
                      "migra": " ".join(migra) if migra else None, "no_migra_above": args.no_migra_above},
         "help_s": help_s, "scales": rows, "targets": checks, "wall_s": time.perf_counter() - started,
     }

@@ -1,7 +1,8 @@
 """Order: stages in their fixed order, and inside a stage a stable topological sort of the
 statements by `depends_on` (ties keep the order the generators produced). Drops in stage 10 go
 dependents first: policies and triggers, foreign keys, other constraints, indexes, views,
-functions, columns, tables, sequences, types, extensions, schemas."""
+columns, tables (which take their triggers and defaults along), functions, sequences, types,
+extensions, schemas."""
 from __future__ import annotations
 
 import heapq
@@ -10,7 +11,7 @@ from workbench.errors import WorkbenchError
 from workbench.planner.model import STAGE_NAMES, Statement
 
 _DROP_ORDER = ["privileges", "comments", "policies", "triggers", "constraints", "indexes", "views",
-               "materialized_views", "functions", "columns", "tables", "sequences", "types", "extensions", "schemas"]
+               "materialized_views", "columns", "tables", "functions", "sequences", "types", "extensions", "schemas"]
 
 
 def order_statements(statements: list[Statement]) -> list[Statement]:
