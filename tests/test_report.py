@@ -137,3 +137,15 @@ def test_report_errors_are_one_line(tmp_path):
     assert result.stderr == f"error: snapshot file {tmp_path / 'missing.json'} does not exist\n"
     result = workbench_cli("report", "a.json", "b.json")
     assert result.returncode == 2 and "--out" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_traps_frame_names_the_object_and_the_resolution():
+    traps = [{"trap": "unique_constraint_over_existing_index", "kind": "constraints",
+              "identity": {"schema": "public", "table": "wishlist_items", "name": "unique_wishlist_item"},
+              "problem": "relation already exists", "resolution": "ADD CONSTRAINT ... USING INDEX"}]
+    frame = notebook.traps_frame(traps)
+    assert frame.to_dict("records") == [{"trap": "unique_constraint_over_existing_index",
+                                         "object": "constraints public.wishlist_items.unique_wishlist_item",
+                                         "problem": "relation already exists",
+                                         "resolution": "ADD CONSTRAINT ... USING INDEX"}]
+    assert notebook.traps_frame([]).columns.tolist() == ["trap", "object", "problem", "resolution"]

@@ -177,15 +177,28 @@ def statements_per_stage(statements: pd.DataFrame | list[dict], stages: Sequence
 
 
 def stage_statements(statements: pd.DataFrame | list[dict], stages: Sequence[str] | None = None) -> go.Figure:
-    """Per stage: the number of statements (bars) and of statements carrying each hazard (markers)."""
+    """Per stage: the number of statements (top) and of statements carrying each hazard (bottom)."""
+    from plotly.subplots import make_subplots
+
     table = statements_per_stage(statements, stages)
-    fig = _figure("stage_statements", "Statements and hazards per stage")
-    fig.add_bar(name="statements", x=list(table.index), y=_ints(table["statements"]), marker_color="#1565c0",
-                text=_ints(table["statements"]), textposition="outside", meta={"series": "statements"})
-    for hazard in [c for c in table.columns if c != "statements"]:
-        fig.add_scatter(name=hazard, x=list(table.index), y=_ints(table[hazard]), mode="markers+lines",
-                        meta={"series": hazard}, hovertemplate="%{x}: %{y} statements<extra>" + hazard + "</extra>")
-    fig.update_layout(yaxis_title="statements", xaxis_tickangle=-30)
+    hazards = [c for c in table.columns if c != "statements"]
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        subplot_titles=("statements", "statements with a hazard"))
+    fig.update_layout(template=TEMPLATE, title="Statements and hazards per stage", height=560,
+                      meta={"chart": "stage_statements"}, barmode="group",
+                      margin={"l": 60, "r": 30, "t": 90, "b": 110},
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.04, "xanchor": "right", "x": 1.0})
+    stages_shown = list(table.index)
+    fig.add_bar(name="statements", x=stages_shown, y=_ints(table["statements"]), marker_color="#1565c0",
+                text=_ints(table["statements"]), textposition="outside", meta={"series": "statements"},
+                showlegend=False, row=1, col=1)
+    for hazard in hazards:
+        fig.add_bar(name=hazard, x=stages_shown, y=_ints(table[hazard]), meta={"series": hazard},
+                    hovertemplate="%{x}: %{y} statements<extra>" + hazard + "</extra>", row=2, col=1)
+    fig.update_xaxes(tickangle=-30, row=2, col=1)
+    if not hazards:
+        fig.add_annotation(text="no statement carries a hazard", showarrow=False, xref="x2 domain",
+                           yref="y2 domain", x=0.5, y=0.5)
     return fig
 
 

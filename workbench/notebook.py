@@ -278,6 +278,18 @@ def failures_frame(log: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["stage", "statement", "sqlstate", "message"])
 
 
+def traps_frame(traps: list[dict]) -> pd.DataFrame:
+    """The plan's traps: which, on what object, the problem and how the plan resolves it."""
+    def name(trap: dict) -> str:
+        identity = trap.get("identity")
+        label = ".".join(str(v) for v in identity.values()) if isinstance(identity, dict) else str(identity or "")
+        return f"{trap.get('kind', '')} {label}".strip()
+
+    return pd.DataFrame([{"trap": t.get("trap") or t.get("name", ""), "object": name(t),
+                          "problem": t.get("problem", ""), "resolution": t.get("resolution", "")} for t in traps],
+                        columns=["trap", "object", "problem", "resolution"])
+
+
 def show_optional_sections(inputs: ReportInputs) -> None:
     """The plan, apply and after-apply sections, each only when its parameter was given."""
     from workbench import charts
@@ -288,7 +300,7 @@ def show_optional_sections(inputs: ReportInputs) -> None:
         show_table(charts.statements_per_stage(inputs.statements, inputs.stages))
         if inputs.traps:
             show_html("<h3>Known traps</h3>")
-            show_table(pd.DataFrame(inputs.traps), index=False)
+            show_table(traps_frame(inputs.traps), index=False)
     if inputs.apply_log is not None:
         show_html("<h2>Apply</h2>")
         show(charts.apply_timeline(inputs.apply_log))

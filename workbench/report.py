@@ -224,6 +224,7 @@ def build(source: str, target: str, out: str | Path, title: str = "", schemas: S
     if target_after:
         sides["target_after"] = target_after
     files = {}
+    (out / "target_after.snapshot.json").unlink(missing_ok=True)      # a previous report's, not this one's
     for role, spec in sides.items():
         step(f"reading {role.replace('_', ' ')}")
         files[role] = f"{role}.snapshot.json"
