@@ -158,15 +158,19 @@ LOG = [
     {"stage": "stage03_columns", "status": "ok", "ms": 10.0},
     {"stage": "stage03_columns", "status": "failed", "ms": 5.0, "sqlstate": "42883"},
     {"stage": "stage04_functions", "status": "skipped", "ms": 0},
+    {"stage": "stage05_views", "status": "pending", "ms": 0.0},
+    {"stage": "stage01_sequences", "status": "already_applied", "ms": 0.0},
 ]
 
 
 def test_apply_timeline_durations_and_status_per_stage():
     table = charts.stage_durations(LOG)
-    assert table["stage"].tolist() == ["stage02_tables", "stage03_columns", "stage04_functions"]
-    assert table["ms"].tolist() == [150.0, 15.0, 0.0]
-    assert table["start_ms"].tolist() == [0.0, 150.0, 165.0]
-    assert table["status"].tolist() == ["ok", "failed", "skipped"]
+    assert table["stage"].tolist() == ["stage02_tables", "stage03_columns", "stage04_functions", "stage05_views",
+                                       "stage01_sequences"]
+    assert table["ms"].tolist() == [150.0, 15.0, 0.0, 0.0, 0.0]
+    assert table["start_ms"].tolist() == [0.0, 150.0, 165.0, 165.0, 165.0]
+    assert table["status"].tolist() == ["ok", "failed", "skipped", "not_run", "already_applied"]
+    assert table["failed"].tolist() == [0, 1, 0, 0, 0]
     fig = charts.apply_timeline(LOG)
     drawn = {t.meta["status"]: (list(t.y), list(t.x), list(t.base)) for t in fig.data}
     assert drawn["ok"] == (["stage02_tables"], [150.0], [0.0])

@@ -28,11 +28,14 @@ STATUS_COLORS = {"only_in_source": "#2e7d32", "changed": "#ef6c00", "only_in_tar
                  "identical": "#cfd8dc"}
 SIDE_COLORS = ("#1565c0", "#c62828", "#2e7d32")
 # apply log statement statuses, worst first: a stage shows the worst status of its statements
-APPLY_STATUS_ORDER = ("failed", "rolled_back", "skipped", "ok")
+# (workbench.apply writes ok, failed, rolled_back, skipped, not_run, pending, already_applied)
+APPLY_STATUS_ORDER = ("failed", "rolled_back", "not_run", "skipped", "already_applied", "ok")
 APPLY_STATUS_ALIASES = {"error": "failed", "failed": "failed", "rolled_back": "rolled_back",
-                        "rolledback": "rolled_back", "skipped": "skipped", "ok": "ok", "applied": "ok",
-                        "success": "ok", "done": "ok"}
-APPLY_COLORS = {"failed": "#c62828", "rolled_back": "#ef6c00", "skipped": "#90a4ae", "ok": "#2e7d32"}
+                        "rolledback": "rolled_back", "not_run": "not_run", "pending": "not_run",
+                        "skipped": "skipped", "already_applied": "already_applied", "ok": "ok",
+                        "applied": "ok", "success": "ok", "done": "ok"}
+APPLY_COLORS = {"failed": "#c62828", "rolled_back": "#ef6c00", "not_run": "#cfd8dc", "skipped": "#90a4ae",
+                "already_applied": "#81c784", "ok": "#2e7d32"}
 TEMPLATE = "plotly_white"
 
 
@@ -204,7 +207,7 @@ def stage_statements(statements: pd.DataFrame | list[dict], stages: Sequence[str
 
 # --- apply timeline -----------------------------------------------------------------------------
 def apply_status(status: str) -> str:
-    """An apply-log statement status in the chart's vocabulary (failed, rolled_back, skipped, ok)."""
+    """An apply-log statement status in the chart's vocabulary (APPLY_STATUS_ORDER)."""
     key = str(status).strip().lower().replace(" ", "_").replace("-", "_")
     if key not in APPLY_STATUS_ALIASES:
         raise WorkbenchError(f"unknown apply status {status!r} (known: {', '.join(sorted(APPLY_STATUS_ALIASES))})")
