@@ -25,6 +25,12 @@ SELECT n.nspname AS schema,
         JOIN pg_class rc ON rc.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = rc.relnamespace
         JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
         WHERE r.ev_class = c.oid AND d.refobjid <> c.oid) AS depends_on_columns,
+       (SELECT json_agg(DISTINCT jsonb_build_array(kn.nspname, kc.relname, k.conname))::text
+        FROM pg_rewrite r
+        JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_constraint'::regclass
+        JOIN pg_constraint k ON k.oid = d.refobjid JOIN pg_class kc ON kc.oid = k.conrelid
+        JOIN pg_namespace kn ON kn.oid = kc.relnamespace
+        WHERE r.ev_class = c.oid) AS depends_on_constraints,
        pg_get_userbyid(c.relowner) AS owner,
        c.oid::bigint AS oid
 FROM pg_class c

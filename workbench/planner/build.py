@@ -20,10 +20,10 @@ GENERATORS: dict[str, Callable[[Context], None]] = {
     "tables": relations.tables,
     "columns": relations.columns,
     "functions": code.functions,
+    "constraints": keys.constraints,           # before views: a key a new view relies on goes first in stage 05
     "views": code.views,                       # views and materialized views together, in dependency order
     "triggers": code.triggers,
     "indexes": keys.indexes,
-    "constraints": keys.constraints,
     "policies": access.policies,
     "comments": access.comments,
     "privileges": access.privileges,
@@ -64,13 +64,62 @@ def _decide_recreations(ctx: Context) -> None:
     code.plan_function_recreations(ctx)
     code.plan_view_recreations(ctx)
     keys.plan_key_recreations(ctx)
+    _name_collisions(ctx)
     code.close_view_dependents(ctx)
+    _parts_of_recreated_relations(ctx)
+    _constraints_views_need(ctx)
     # what goes with a dropped object: its comments and grants are made again from the source
     names = {name for kind, identity in ctx.recreated for name in object_names(kind, identity)}
     for kind in ("comments", "privileges"):
         for identity, row in ctx.source_rows.get(kind, {}).items():
             if row["object"] in names or row["object"].rsplit(".", 1)[0] in names:
                 ctx.recreate(kind, identity)
+
+
+def _parts_of_recreated_relations(ctx: Context) -> None:
+    """A dropped view or table takes its triggers, indexes, constraints and policies along: they
+    are created again (from the source, or from the target when the source lacks them)."""
+    relations_gone = {identity for kind, identity in ctx.recreated if kind in ("tables", "views", "materialized_views")}
+    for kind in ("triggers", "indexes", "constraints", "policies"):
+        for rows in (ctx.source_rows.get(kind, {}), ctx.target_rows.get(kind, {})):
+            for key in rows:
+                if key[:2] in relations_gone and (kind, key) not in ctx.predropped:
+                    ctx.recreated.add((kind, key))
+
+
+_RELATION_KINDS = ("tables", "views", "materialized_views", "sequences")
+_CREATE_STAGE = {"tables": relations.TABLES, "views": code.VIEWS, "materialized_views": code.VIEWS,
+                 "sequences": relations.SEQUENCES}
+
+
+def _name_collisions(ctx: Context) -> None:
+    """A new relation whose name the target uses for a target-only relation of another kind (a view
+    replacing a table of the same name): the old one is dropped at the start of the creating stage,
+    with --allow-drops; without, the new object is reported as skipped."""
+    taken = {identity: kind for kind in _RELATION_KINDS
+             for identity, status in ctx.statuses.get(kind, {}).items() if status == "only_in_target"}
+    for kind in _RELATION_KINDS:
+        for identity in ctx.to_create(kind):
+            other = taken.get(identity)
+            if other is None or other == kind:
+                continue
+            if ctx.options.allow_drops:
+                stage = min(_CREATE_STAGE[kind], _CREATE_STAGE[other], key=ctx.stage_index)
+                ctx.early_drops[(other, identity)] = stage
+            else:
+                ctx.skip(kind, identity, f"the target has a {other[:-1].replace('_', ' ')} of this name: plan with --allow-drops")
+
+
+def _constraints_views_need(ctx: Context) -> None:
+    """A new view may rely on a new primary key (columns grouped by it): that key is added in
+    stage 05, right before the views."""
+    for kind in ("views", "materialized_views"):
+        for identity in ctx.to_create(kind):
+            row = ctx.definition_row(kind, identity) or {}
+            for constraint in json_list(row.get("depends_on_constraints")):
+                key = tuple(constraint)
+                if key in ctx.to_create("constraints") or (("constraints", key) in ctx.recreated):
+                    ctx.early_constraints[key] = code.VIEWS
 
 
 def _table_rebuilds(ctx: Context) -> None:
@@ -100,7 +149,13 @@ def _table_rebuilds(ctx: Context) -> None:
 def _predrops(ctx: Context) -> None:
     """Objects that must be gone before an earlier-stage change: dropped at the start of that
     stage, views over views first; each is created again by its own generator."""
-    code.predrop_views(ctx)
+    code.predrop_views(ctx)                    # dependents first: the views over what goes early
+    _WORD = {"tables": "TABLE", "views": "VIEW", "materialized_views": "MATERIALIZED VIEW", "sequences": "SEQUENCE"}
+    for (kind, identity), stage in sorted(ctx.early_drops.items(), key=str):
+        ctx.predrop_ids[(kind, identity)] = ctx.add(
+            stage, kind, identity, "drop", f"DROP {_WORD[kind]} {qualified(*identity)}", step="name needed",
+            hazards=["data_loss"] if kind in ("tables", "sequences") else [],
+            note="target-only; dropped early because a new object takes its name")
     for (kind, identity), stage in sorted(ctx.predropped.items(), key=lambda item: str(item)):
         if kind == "triggers" and ctx.target("triggers", identity):
             ctx.predrop_ids[(kind, identity)] = ctx.add(

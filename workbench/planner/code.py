@@ -102,10 +102,11 @@ def close_view_dependents(ctx: Context) -> None:
         for identity, row in ctx.target_rows.get(kind, {}).items():
             for used in json_list(row.get("depends_on_relations")):
                 users.setdefault((used[0], tuple(used[1:])), []).append((kind, identity))
-    pending = [key for key in ctx.predropped if key[0] in ("views", "materialized_views", "tables")]
+    gone = {**ctx.early_drops, **ctx.predropped}
+    pending = [key for key in gone if key[0] in ("views", "materialized_views", "tables")]
     while pending:
         key = pending.pop()
-        stage = ctx.predropped.get(key)
+        stage = ctx.predropped.get(key) or ctx.early_drops.get(key)
         for dependent in users.get(key, []):
             if dependent not in ctx.predropped or (stage and ctx.stage_index(stage) < ctx.stage_index(ctx.predropped[dependent])):
                 ctx.recreate(*dependent, before_stage=stage)
@@ -169,7 +170,7 @@ def views(ctx: Context) -> None:
         ctx.add(VIEWS, "views", identity, "replace", _create_view_sql("views", identity, source, replace=True))
     if ctx.options.allow_drops:
         drops = [(kind, identity) for kind in ("views", "materialized_views")
-                 for identity, _, _ in ctx.objects(kind, "only_in_target")]
+                 for identity, _, _ in ctx.objects(kind, "only_in_target") if (kind, identity) not in ctx.early_drops]
         for kind, identity in reversed(_view_order(ctx, drops, ctx.target_rows)):
             ctx.add(DROPS, kind, identity, "drop", f"DROP {_view_word(kind)} IF EXISTS {qualified(*identity)}")
 

@@ -110,6 +110,11 @@ def constraints(ctx: Context) -> None:
 
 def _add_constraint(ctx: Context, identity, row: dict, depends: list[str]) -> None:
     table, name, kind = qualified(*identity[:2]), ident(identity[2]), row["constraint_type"]
+    if identity in ctx.early_constraints:
+        ctx.add(ctx.early_constraints[identity], "constraints", identity, "create",
+                f"ALTER TABLE {table} ADD CONSTRAINT {name} {row['definition']}", depends_on=depends,
+                note="added before the views: a new view relies on it")
+        return
     existing_table = not ctx.table_is_new(identity[0], identity[1])
     hazards = ["access_exclusive_lock", "validates_rows", "may_fail_on_data"] if existing_table else []
     if kind == "f":

@@ -70,6 +70,8 @@ def sequences(ctx: Context) -> None:
                     f"ALTER SEQUENCE {qualified(*identity)} OWNED BY {source['owned_by'] or 'NONE'}", step="owned by")
     if ctx.options.allow_drops:
         for identity, _, target in ctx.objects("sequences", "only_in_target"):
+            if ("sequences", identity) in ctx.early_drops:
+                continue
             owner = (target.get("owned_by") or "")
             ctx.add(DROPS, "sequences", identity, "drop", f"DROP SEQUENCE IF EXISTS {qualified(*identity)}",
                     hazards=["data_loss"], note=f"owned by {owner}" if owner else "")
@@ -144,6 +146,8 @@ def tables(ctx: Context) -> None:
         _alter_table(ctx, identity, source, target)
     if ctx.options.allow_drops:
         for identity, _, target in ctx.objects("tables", "only_in_target"):
+            if ("tables", identity) in ctx.early_drops:
+                continue
             if target.get("partition_of") and ctx.status("tables", _split_qualified(target["partition_of"])) == "only_in_target":
                 continue                       # dropped with its parent
             ctx.add(DROPS, "tables", identity, "drop", f"DROP TABLE IF EXISTS {qualified(*identity)}",
@@ -244,6 +248,23 @@ def dependent_views(ctx: Context, column_identity: tuple) -> list[tuple]:
     return found
 
 
+def _is_user_type(ctx: Context, data_type: str) -> bool:
+    for (schema, name), row in ctx.target_rows.get("types", {}).items():
+        if data_type.removesuffix("[]") in (ident(name), qualified(schema, name)):
+            return True
+    return False
+
+
+def _primary_key_stage(ctx: Context, identity: tuple) -> str | None:
+    """A column in the target's primary key keeps NOT NULL until that key is gone: stage 10 when
+    the key is dropped there, stage 09 when it is replaced in stage 08; None when not in a key."""
+    schema, table, column = identity
+    for key, row in ctx.target_rows.get("constraints", {}).items():
+        if key[:2] == (schema, table) and row["constraint_type"] == "p" and column in json_list(row.get("columns")):
+            return DROPS if ctx.status("constraints", key) == "only_in_target" else FINISHING
+    return None
+
+
 def convert_column_type(ctx: Context, identity: tuple, *, via_text: bool = False, depends_on: list[str] = ()) -> list[str]:
     """Change a column to the source's type: dependent views out of the way first, the old default
     dropped (it may not cast), ALTER TYPE ... USING, the source's default set again."""
@@ -255,6 +276,8 @@ def convert_column_type(ctx: Context, identity: tuple, *, via_text: bool = False
         steps.append(ctx.add(COLUMNS, "columns", identity, "alter",
                              f"ALTER TABLE {table_name} ALTER COLUMN {column_name} DROP DEFAULT",
                              step="drop default before type change", depends_on=steps[-1:]))
+    # between user-defined types (enum to enum, say) there is no cast: go through text
+    via_text = via_text or _is_user_type(ctx, target["data_type"])
     using = f"{column_name}::text::{source['data_type']}" if via_text else f"{column_name}::{source['data_type']}"
     collate = f" COLLATE {source['collation']}" if source.get("collation") else ""
     steps.append(ctx.add(COLUMNS, "columns", identity, "alter",
@@ -299,9 +322,21 @@ def columns(ctx: Context) -> None:
         for identity, _, target in ctx.objects("columns", "only_in_target"):
             if ctx.status("tables", identity[:2]) == "only_in_target" or not target.get("is_local", True):
                 continue
+            only = "ONLY " if _children_keep(ctx, identity) else ""
             ctx.add(DROPS, "columns", identity, "drop",
-                    f"ALTER TABLE {qualified(*identity[:2])} DROP COLUMN IF EXISTS {ident(identity[2])}",
-                    hazards=["data_loss", "access_exclusive_lock"])
+                    f"ALTER TABLE {only}{qualified(*identity[:2])} DROP COLUMN IF EXISTS {ident(identity[2])}",
+                    hazards=["data_loss", "access_exclusive_lock"],
+                    note="ONLY: the inheriting tables keep their own column" if only else "")
+
+
+def _children_keep(ctx: Context, identity: tuple) -> bool:
+    """Whether a table inheriting from this one keeps the column in the source (then the parent's
+    column is dropped with ONLY, which leaves the children's column in place as their own)."""
+    parent = qualified(*identity[:2])
+    for child, row in ctx.target_rows.get("tables", {}).items():
+        if parent in json_list(row.get("inherits")) and ctx.source("columns", (*child, identity[2])):
+            return True
+    return False
 
 
 def _alter_column(ctx: Context, identity, source: dict, target: dict, differs: set[str]) -> None:
@@ -311,7 +346,11 @@ def _alter_column(ctx: Context, identity, source: dict, target: dict, differs: s
     steps: list[str] = []
 
     def add(sql: str, step: str, stage: str = COLUMNS, **kwargs) -> None:
-        steps.append(ctx.add(stage, "columns", identity, "alter", sql, step=step, depends_on=steps[-1:], **kwargs))
+        # chain the steps in order; a step moved to a later stage (NOT NULL kept for a primary key
+        # until stage 09/10) does not hold back the ones after it
+        statement = ctx.add(stage, "columns", identity, "alter", sql, step=step, depends_on=steps[-1:], **kwargs)
+        if stage == COLUMNS:
+            steps.append(statement)
 
     if differs & {"generated", "generated_kind"}:
         if source.get("generated") is None:
@@ -339,7 +378,7 @@ def _alter_column(ctx: Context, identity, source: dict, target: dict, differs: s
         if source.get("not_null"):
             add(f"{alter} SET NOT NULL", "set not null", hazards=["validates_rows", "may_fail_on_data", "access_exclusive_lock"])
         else:
-            add(f"{alter} DROP NOT NULL", "drop not null")
+            add(f"{alter} DROP NOT NULL", "drop not null", _primary_key_stage(ctx, identity) or COLUMNS)
     if "default_value" in differs and not default_handled:
         if source.get("default_value") is None:
             if target.get("default_value") is not None:

@@ -1,0 +1,623 @@
+"""Apply or rehearse a plan directory against a target, stage by stage, and log every statement.
+
+What runs is what the stage files say (a reviewer may have edited them): each file is split by the
+PostgreSQL parser (pglast), its BEGIN/COMMIT are dropped because apply owns the transactions, and
+its statements are matched to plan.json to log what they are about. One transaction per stage: a
+failing statement rolls its stage back; the stages before it stay applied. A rehearsal runs the
+same in one transaction that is rolled back at the end, each stage in a savepoint.
+
+`apply_log.json` (or `rehearsal_log.json`) is written into the plan directory after every stage,
+on failure and on a lost connection too. A rerun of apply reads the previous apply_log.json and
+skips the stages it applied, so a plan that stopped on bad data continues where it stopped once
+the data is fixed. Before anything runs, the target's schema fingerprint must be the one the plan
+was made for, or the one the previous apply of this plan left behind (`force` skips the check).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import psycopg
+
+from workbench import connect as connect_mod
+from workbench.errors import WorkbenchError
+from workbench.planner.model import STAGES, Plan, Statement, read_plan, sha256_text
+
+LOG_FORMAT = "drift-workbench/apply-log"
+LOG_VERSION = 1
+APPLY_LOG = "apply_log.json"
+REHEARSAL_LOG = "rehearsal_log.json"
+EXIT_APPLIED, EXIT_STAGE_FAILED, EXIT_ERROR = 0, 1, 2
+# statement statuses: ok, failed, rolled_back (ran, then its stage was rolled back), not_run,
+# skipped (a statement a rehearsal cannot run: VACUUM, say), already_applied (by a previous apply)
+# stage statuses: applied (rehearsed in a rehearsal), already_applied, failed, not_run
+STAGE_DONE = ("applied", "already_applied")
+# apply sets these from its options (--lock-timeout, --statement-timeout): a stage file's own
+# SET of them (the planner writes `SET LOCAL lock_timeout` for psql users) is not run but logged
+# under the stage's `overridden_settings`
+CONTROLLED_SETTINGS = ("lock_timeout", "statement_timeout")
+# one apply per database at a time (session-level advisory lock, released when the session ends)
+LOCK_KEY = "drift-workbench apply"
+
+
+@dataclass
+class Step:
+    """One statement of a stage file, as apply runs it."""
+
+    index: int                      # 1-based among the file's statements (BEGIN/COMMIT left out)
+    sql: str
+    node: object                    # pglast parse tree of the statement
+    planned: Statement | None       # the plan.json statement it is, when the file still says it
+
+
+@dataclass
+class StageFile:
+    name: str
+    path: Path
+    sha256: str
+    planned_sha256: str | None
+    transactional: bool
+    steps: list[Step]
+    overridden: list[str]           # the file's SET lock_timeout / statement_timeout: apply sets them
+
+    @property
+    def edited(self) -> bool:
+        return self.planned_sha256 is not None and self.sha256 != self.planned_sha256
+
+
+@dataclass
+class ApplyResult:
+    log: dict
+    exit_code: int
+    path: Path
+
+    @property
+    def failed(self) -> list[dict]:
+        return [s for s in self.log["statements"] if s["status"] == "failed"]
+
+    def stage(self, name: str) -> dict:
+        return next(s for s in self.log["stages"] if s["name"] == name)
+
+
+# --- reading the plan directory ---------------------------------------------------------------
+def split_statements(text: str, where: str) -> list[tuple[str, object]]:
+    """(statement text, parse tree) for each statement of a SQL text, split by the parser: dollar
+    quotes, nested quotes and semicolons inside bodies are the parser's business, not ours."""
+    from pglast import parse_sql, split
+    from pglast.parser import ParseError
+
+    try:
+        pieces = split(text)
+        return [(piece, parse_sql(piece)[0].stmt) for piece in pieces]
+    except ParseError as error:
+        raise WorkbenchError(f"{where} does not parse: {error}") from None
+
+
+def needs_autocommit(node: object) -> bool:
+    """Statements PostgreSQL refuses to run inside a transaction block."""
+    name = type(node).__name__
+    if name in ("IndexStmt", "DropStmt"):
+        return bool(getattr(node, "concurrent", False))
+    if name == "ReindexStmt":
+        return any(p.defname == "concurrently" for p in (node.params or ()))
+    return name in ("VacuumStmt", "CreatedbStmt", "DropdbStmt", "AlterSystemStmt", "CreateTableSpaceStmt",
+                    "DropTableSpaceStmt")
+
+
+def rehearsal_form(step: Step) -> str | None:
+    """The statement as a rehearsal runs it inside its transaction: the planner's `rehearsal_sql`,
+    else CONCURRENTLY taken out through the parse tree; None when it has no transactional form."""
+    if step.planned is not None and step.planned.rehearsal_sql:
+        return step.planned.rehearsal_sql
+    if not needs_autocommit(step.node):
+        return step.sql
+    from pglast import parse_sql
+    from pglast.stream import RawStream
+
+    node = parse_sql(step.sql)[0].stmt
+    name = type(node).__name__
+    if name in ("IndexStmt", "DropStmt"):
+        node.concurrent = False
+    elif name == "ReindexStmt":
+        node.params = tuple(p for p in node.params if p.defname != "concurrently") or None
+    else:
+        return None
+    return RawStream()(node)
+
+
+def _controlled_setting(node: object) -> str | None:
+    name = getattr(node, "name", None) if type(node).__name__ == "VariableSetStmt" else None
+    return name if name in CONTROLLED_SETTINGS else None
+
+
+def _transaction_kind(node: object) -> str | None:
+    if type(node).__name__ != "TransactionStmt":
+        return None
+    return node.kind.name.removeprefix("TRANS_STMT_")
+
+
+def load_stages(plan_dir: Path, plan: Plan, raw: dict) -> list[StageFile]:
+    """Every stage file, split and matched to plan.json, before anything touches the database."""
+    by_stage = plan.by_stage()
+    recorded = {entry.get("name"): entry for entry in raw.get("stages", [])}
+    stages = []
+    for name, _ in STAGES:
+        path = plan_dir / f"{name}.sql"
+        try:
+            text = path.read_text()
+        except FileNotFoundError:
+            raise WorkbenchError(f"stage file {path} is missing (every stage file is part of a plan)") from None
+        except OSError as error:
+            raise WorkbenchError(f"cannot read stage file {path}: {error.strerror}") from None
+        # the planned statements of this stage, keyed by their text as the parser splits it
+        pool: dict[str, list[Statement]] = {}
+        for statement in by_stage[name]:
+            for piece, _ in split_statements(statement.sql, f"plan.json statement {statement.id or statement.identity}"):
+                pool.setdefault(piece, []).append(statement)
+        steps: list[Step] = []
+        overridden: list[str] = []
+        for piece, node in split_statements(text, f"stage file {path}"):
+            kind = _transaction_kind(node)
+            if kind in ("BEGIN", "START", "COMMIT"):
+                continue                      # apply runs the stage in its own transaction
+            if kind is not None:
+                raise WorkbenchError(f"stage file {path} holds {piece!r}: apply manages transactions itself, "
+                                     f"remove it")
+            if _controlled_setting(node):
+                overridden.append(piece)
+                continue
+            matches = pool.get(piece)
+            steps.append(Step(len(steps) + 1, piece, node, matches.pop(0) if matches else None))
+        planned_transactional = all(s.transactional for s in by_stage[name])
+        stages.append(StageFile(name, path, sha256_text(text), recorded.get(name, {}).get("sha256"),
+                                planned_transactional and not any(needs_autocommit(s.node) for s in steps),
+                                steps, overridden))
+    return stages
+
+
+def read_log(path: str | Path) -> dict | None:
+    """An apply log file, or None when there is none (a corrupt one is an error, never ignored)."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        raise WorkbenchError(f"{path} is corrupt ({error}); move it away to start the apply afresh") from None
+    if not isinstance(data, dict) or data.get("format") != LOG_FORMAT:
+        raise WorkbenchError(f"{path} is not a drift-workbench apply log; move it away to start afresh")
+    return data
+
+
+def _write_log(log: dict, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(json.dumps(log, indent=1, default=str) + "\n")
+        os.replace(tmp, path)
+    except OSError as error:
+        raise WorkbenchError(f"cannot write {path}: {error.strerror}") from None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _label(entry: dict) -> str:
+    if entry.get("kind"):
+        identity = ".".join(str(v) for v in (entry.get("identity") or {}).values())
+        return f"{entry.get('action', '')} {entry['kind']} {identity}".strip()
+    return " ".join(entry["sql"].split())[:80]
+
+
+# --- the fingerprint check --------------------------------------------------------------------
+def _fingerprint(dsn: str, plan: Plan) -> str:
+    """The target's schema fingerprint, captured with the scope the plan was made with."""
+    from workbench.snapshot import capture
+
+    options = plan.options or {}
+    return capture(dsn, kinds=options.get("kinds") or None, schemas=options.get("schemas") or (),
+                   exclude_schemas=options.get("exclude_schemas") or ()).fingerprint
+
+
+def _same_target(log: dict, target: dict) -> bool:
+    theirs = log.get("target") or {}
+    return all(theirs.get(key) == target.get(key) for key in ("host", "port", "database"))
+
+
+# --- running ----------------------------------------------------------------------------------
+class _StageRolledBack(Exception):
+    pass
+
+
+class _ConnectionLost(Exception):
+    def __init__(self, entry: dict, reason: str):
+        super().__init__(reason)
+        self.entry = entry
+        self.reason = reason
+
+
+class _Runner:
+    def __init__(self, conn: psycopg.Connection, dsn: str, rehearse: bool, lock_timeout_ms: int,
+                 statement_timeout_ms: int, on_progress: Callable[[], None]):
+        self.conn, self.dsn, self.rehearse = conn, dsn, rehearse
+        self.lock_timeout_ms, self.statement_timeout_ms = int(lock_timeout_ms), int(statement_timeout_ms)
+        self.on_progress = on_progress          # called after each committed autocommit statement
+        self.notices: list[dict] = []          # where server notices go (the running statement's list)
+        conn.add_notice_handler(self._notice)
+
+    def _notice(self, diag) -> None:
+        self.notices.append({"severity": diag.severity, "sqlstate": diag.sqlstate,
+                             "message": connect_mod.scrub(diag.message_primary or "", self.dsn)})
+
+    def _set_timeouts(self, local: bool) -> None:
+        scope = "LOCAL " if local else ""
+        self.conn.execute(f"SET {scope}lock_timeout = {self.lock_timeout_ms}")
+        self.conn.execute(f"SET {scope}statement_timeout = {self.statement_timeout_ms}")
+
+    def _execute(self, sql: str, entry: dict) -> bool:
+        """Run one statement into its log entry; False when it failed (the connection still up)."""
+        self.notices = entry["notices"]
+        started = time.perf_counter()
+        try:
+            self.conn.execute(sql)
+        except psycopg.Error as error:
+            entry["ms"] = round((time.perf_counter() - started) * 1000, 1)
+            entry["status"] = "failed"
+            entry["sqlstate"] = error.sqlstate
+            message = error.diag.message_primary or connect_mod.describe(error, self.dsn)
+            entry["message"] = connect_mod.scrub(message, self.dsn)
+            if self.conn.closed or self.conn.broken:
+                entry["message"] = f"connection lost: {entry['message']}"
+                raise _ConnectionLost(entry, entry["message"]) from None
+            return False
+        finally:
+            self.notices = []
+        entry["ms"] = round((time.perf_counter() - started) * 1000, 1)
+        entry["status"] = "ok"
+        return True
+
+    def run_stage(self, stage: StageFile, entries: list[dict], stage_entry: dict) -> bool:
+        """Run a stage into its entries; True when every statement that was to run succeeded."""
+        started = time.perf_counter()
+        try:
+            if stage.transactional or self.rehearse:
+                return self._in_transaction(stage, entries, stage_entry)
+            return self._autocommit(stage, entries)
+        except psycopg.Error as error:            # between statements: BEGIN, SET, a closed socket
+            if self.conn.closed or self.conn.broken:
+                raise _ConnectionLost(stage_entry, f"connection lost: {connect_mod.describe(error, self.dsn)}") from None
+            raise
+        finally:
+            stage_entry["ms"] = round((time.perf_counter() - started) * 1000, 1)
+
+    def _in_transaction(self, stage: StageFile, entries: list[dict], stage_entry: dict) -> bool:
+        failed = False
+        try:
+            with self.conn.transaction():
+                self._set_timeouts(local=True)
+                for step, entry in zip(stage.steps, entries):
+                    if entry["status"] != "pending":
+                        continue
+                    sql = entry.get("rehearsal_sql") or step.sql
+                    if not self._execute(sql, entry):
+                        failed = True
+                        raise _StageRolledBack
+        except _StageRolledBack:
+            pass
+        except psycopg.Error as error:           # at COMMIT: a deferred constraint, say
+            if self.conn.closed or self.conn.broken:
+                raise _ConnectionLost(stage_entry, f"connection lost at the end of the stage: "
+                                      f"{connect_mod.describe(error, self.dsn)}") from None
+            failed = True
+            stage_entry["sqlstate"] = error.sqlstate
+            stage_entry["message"] = connect_mod.scrub(error.diag.message_primary or str(error), self.dsn)
+        if failed:
+            for entry in entries:
+                if entry["status"] == "ok":
+                    entry["status"] = "rolled_back"
+        return not failed
+
+    def _autocommit(self, stage: StageFile, entries: list[dict]) -> bool:
+        """A non-transactional stage (CREATE INDEX CONCURRENTLY): each statement commits alone."""
+        self._set_timeouts(local=False)
+        for step, entry in zip(stage.steps, entries):
+            if entry["status"] != "pending":
+                continue
+            if not self._execute(step.sql, entry):
+                entry["hint"] = self._invalid_index_hint(step)
+                return False
+            self.on_progress()
+        return True
+
+    def _invalid_index_hint(self, step: Step) -> str | None:
+        """A failed CREATE INDEX CONCURRENTLY leaves an INVALID index that blocks a rerun: say so."""
+        node = step.node
+        if type(node).__name__ != "IndexStmt" or not node.concurrent or not node.idxname:
+            return None
+        from psycopg import sql
+
+        schema = node.relation.schemaname
+        name = sql.Identifier(*([schema] if schema else []), node.idxname).as_string(self.conn)
+        try:
+            row = self.conn.execute(
+                "SELECT format('%%I.%%I', n.nspname, c.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE i.indexrelid = to_regclass(%s) AND NOT i.indisvalid", (name,)).fetchone()
+        except psycopg.Error:
+            return None
+        if row:
+            return f"the failed build left the invalid index {row[0]}: DROP INDEX CONCURRENTLY {row[0]}; before a rerun"
+        return None
+
+
+def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep_going: bool = False,
+          force: bool = False, lock_timeout_ms: int = 10_000, statement_timeout_ms: int = 600_000,
+          progress: Callable[[str], None] | None = None) -> ApplyResult:
+    """Apply (or rehearse) the plan in `plan_dir` on `target_dsn`; see the module docstring.
+
+    Returns the log and the exit code (0 every stage applied, 1 a stage failed). Raises a one-line
+    WorkbenchError (exit 2) when the target changed since planning, on a lost connection (after
+    writing the log) and for unreadable plans.
+    """
+    plan_dir = Path(plan_dir)
+    plan, raw = read_plan(plan_dir)
+    plan_sha = hashlib.sha256((plan_dir / "plan.json").read_bytes()).hexdigest()
+    stages = load_stages(plan_dir, plan, raw)
+    log_path = plan_dir / (REHEARSAL_LOG if rehearse else APPLY_LOG)
+    masked = connect_mod.mask(target_dsn)
+    say = progress or (lambda _text: None)
+
+    conn = connect_mod.connect(target_dsn, read_only=False, autocommit=True,
+                               statement_timeout_ms=statement_timeout_ms)
+    try:
+        if not conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (LOCK_KEY,)).fetchone()[0]:
+            raise WorkbenchError(f"another drift-workbench apply is running on {masked}; wait for it to finish")
+        target = {"dsn": masked, "host": conn.info.host, "port": conn.info.port, "database": conn.info.dbname,
+                  "server_version": conn.execute("SHOW server_version").fetchone()[0]}
+
+        # --- is the target the one the plan was made for? -----------------------------------
+        say("checking the target's schema fingerprint")
+        previous = read_log(plan_dir / APPLY_LOG)
+        foreign = previous is not None and (previous.get("plan", {}).get("sha256") != plan_sha
+                                            or not _same_target(previous, target))
+        if foreign:
+            previous = None                    # another plan, or another database: no progress of ours
+        before = _fingerprint(target_dsn, plan)
+        resume = None
+        if previous is not None and previous.get("target_fingerprint_after") == before:
+            check, resume = "matches_previous_apply", previous
+        elif before == plan.target_fingerprint:
+            check = "matches_plan"
+        elif force:
+            check, resume = "forced", previous
+        else:
+            after_previous = (previous or {}).get("target_fingerprint_after")
+            also = f" nor {after_previous[:12]} left by the last apply of this plan" if after_previous else ""
+            raise WorkbenchError(
+                f"target {masked} changed since the plan was made: its schema fingerprint is {before[:12]}, "
+                f"not {plan.target_fingerprint[:12]} of the plan{also}; make a new plan, or pass --force")
+
+        log = _new_log(plan_dir, plan, plan_sha, target, rehearse, keep_going, force, lock_timeout_ms,
+                       statement_timeout_ms, check, before, resume)
+        if foreign and not rehearse:           # the log of another database (staging, say): keep it
+            kept = plan_dir / f"apply_log.{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}.json"
+            os.replace(plan_dir / APPLY_LOG, kept)
+            log["kept_earlier_log"] = kept.name
+        runner = _Runner(conn, target_dsn, rehearse, lock_timeout_ms, statement_timeout_ms,
+                         on_progress=lambda: _write_log(log, log_path))
+        plan_entries = _entries(stages, resume, rehearse)
+        for stage in stages:
+            log["stages"].append(plan_entries[stage.name][0])
+            log["statements"].extend(plan_entries[stage.name][1])
+        _write_log(log, log_path)
+        started = time.perf_counter()
+        try:
+            if rehearse:
+                with conn.transaction(force_rollback=True):
+                    _run_stages(runner, stages, plan_entries, keep_going, say, log, log_path, rehearse)
+            else:
+                _run_stages(runner, stages, plan_entries, keep_going, say, log, log_path, rehearse)
+        except _ConnectionLost as lost:
+            _settle(log)
+            _finish(log, target_dsn, plan, started, "connection_lost", EXIT_ERROR)
+            log["error"] = _lost_message(lost, log, masked, rehearse, log_path)
+            _write_log(log, log_path)
+            raise WorkbenchError(log["error"]) from None
+        except BaseException as error:           # interrupted, or a bug: still leave a log behind
+            status = "interrupted" if isinstance(error, KeyboardInterrupt) else "error"
+            log["error"] = f"{type(error).__name__}: {connect_mod.scrub(str(error), target_dsn)}"
+            _settle(log)
+            _finish(log, target_dsn, plan, started, status, EXIT_ERROR, capture_after=False)
+            _write_log(log, log_path)
+            raise
+        failed = any(s["status"] == "failed" for s in log["stages"])
+        status = "failed" if failed else ("rehearsed" if rehearse else "applied")
+        _finish(log, target_dsn, plan, started, status, EXIT_STAGE_FAILED if failed else EXIT_APPLIED)
+        _write_log(log, log_path)
+        return ApplyResult(log, log["exit_code"], log_path)
+    finally:
+        conn.close()
+
+
+def _new_log(plan_dir, plan, plan_sha, target, rehearse, keep_going, force, lock_timeout_ms,
+             statement_timeout_ms, check, before, resume) -> dict:
+    return {
+        "format": LOG_FORMAT, "version": LOG_VERSION, "mode": "rehearse" if rehearse else "apply",
+        "status": "running", "exit_code": None, "error": None,
+        "plan": {"dir": str(plan_dir), "sha256": plan_sha, "created_at": plan.created_at,
+                 "target_fingerprint": plan.target_fingerprint},
+        "target": target,
+        "options": {"keep_going": keep_going, "force": force, "lock_timeout_ms": int(lock_timeout_ms),
+                    "statement_timeout_ms": int(statement_timeout_ms)},
+        "fingerprint_check": check,
+        "resumed_from": ({"started_at": resume.get("started_at"), "status": resume.get("status")}
+                         if resume else None),
+        "target_fingerprint_before": before, "target_fingerprint_after": None,
+        "rolled_back": rehearse,
+        "started_at": _now(), "finished_at": None, "ms": None,
+        "stages": [], "statements": [],
+    }
+
+
+def _entries(stages: list[StageFile], resume: dict | None, rehearse: bool) -> dict[str, tuple[dict, list[dict]]]:
+    """The log entries of every stage and statement, before anything runs: `pending`, or already
+    settled (applied by the previous apply of this plan, or a statement a rehearsal cannot run)."""
+    done_before = {s["name"]: s for s in (resume or {}).get("stages", [])}
+    statements_before = {(s["stage"], s["index"]): s for s in (resume or {}).get("statements", [])}
+    result = {}
+    for stage in stages:
+        before = done_before.get(stage.name)
+        unchanged = before is not None and before.get("sha256") == stage.sha256
+        stage_done = unchanged and before.get("status") in STAGE_DONE
+        stage_entry = {"name": stage.name, "file": stage.path.name, "sha256": stage.sha256,
+                       "planned_sha256": stage.planned_sha256, "edited": stage.edited,
+                       "transactional": stage.transactional, "status": "not_run",
+                       "statements": len(stage.steps), "ms": 0.0, "sqlstate": None, "message": None,
+                       # the file's own timeouts: apply sets lock_timeout and statement_timeout itself
+                       "overridden_settings": stage.overridden}
+        entries = []
+        for step in stage.steps:
+            planned = step.planned
+            entry = {"stage": stage.name, "index": step.index, "id": planned.id if planned else None,
+                     "kind": planned.kind if planned else None, "identity": planned.identity if planned else None,
+                     "action": planned.action if planned else None,
+                     "hazards": list(planned.hazards) if planned else [], "sql": step.sql,
+                     "status": "pending", "sqlstate": None, "message": None, "ms": 0.0, "notices": []}
+            earlier = statements_before.get((stage.name, step.index))
+            if stage_done or (unchanged and earlier and earlier.get("status") in ("ok", "already_applied")
+                              and not stage.transactional):
+                entry["status"] = "already_applied"
+            elif rehearse:
+                form = rehearsal_form(step)
+                if form is None:
+                    entry["status"] = "skipped"
+                    entry["message"] = "cannot run inside a transaction, so a rehearsal cannot run it"
+                elif form != step.sql:
+                    entry["rehearsal_sql"] = form
+            entries.append(entry)
+        if stage_done:
+            stage_entry["status"] = "already_applied"
+        result[stage.name] = (stage_entry, entries)
+    return result
+
+
+def _run_stages(runner: _Runner, stages: list[StageFile], plan_entries: dict, keep_going: bool,
+                say: Callable[[str], None], log: dict, log_path: Path, rehearse: bool) -> None:
+    stop = False
+    for number, stage in enumerate(stages, 1):
+        stage_entry, entries = plan_entries[stage.name]
+        if stage_entry["status"] == "already_applied":
+            continue
+        if stop:
+            for entry in entries:
+                if entry["status"] == "pending":
+                    entry["status"] = "not_run"
+            continue
+        say(f"{stage.name} ({number}/{len(stages)}, {len(stage.steps)} statements)")
+        stage_entry["started_at"] = _now()
+        try:
+            ok = runner.run_stage(stage, entries, stage_entry)
+        except BaseException as error:           # lost connection, interrupt, bug: the stage did not finish
+            stage_entry["status"] = "failed"
+            stage_entry["message"] = "connection lost" if isinstance(error, _ConnectionLost) else type(error).__name__
+            _settle(log)
+            raise
+        _settle_stage(entries)
+        stage_entry["status"] = ("rehearsed" if rehearse else "applied") if ok else "failed"
+        if not ok:
+            first = next((e for e in entries if e["status"] == "failed"), None)
+            if first is not None:
+                stage_entry["sqlstate"], stage_entry["message"] = first["sqlstate"], first["message"]
+            stop = not keep_going
+        if not rehearse:
+            _write_log(log, log_path)
+
+
+def _settle_stage(entries: list[dict]) -> None:
+    for entry in entries:
+        if entry["status"] == "pending":
+            entry["status"] = "not_run"
+
+
+def _settle(log: dict) -> None:
+    """After a lost connection: what ran in the open transaction is gone, the rest did not run."""
+    for entry in log["statements"]:
+        if entry["status"] == "pending":
+            entry["status"] = "not_run"
+    for stage in log["stages"]:
+        if stage["status"] == "failed" and (stage["transactional"] or log["mode"] == "rehearse"):
+            for entry in log["statements"]:
+                if entry["stage"] == stage["name"] and entry["status"] == "ok":
+                    entry["status"] = "rolled_back"
+
+
+def _finish(log: dict, dsn: str, plan: Plan, started: float, status: str, exit_code: int,
+            capture_after: bool = True) -> None:
+    log["status"], log["exit_code"] = status, exit_code
+    log["finished_at"] = _now()
+    log["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    if capture_after:
+        try:
+            log["target_fingerprint_after"] = _fingerprint(dsn, plan)
+        except WorkbenchError as error:       # the server is gone: the log says so, a rerun needs --force
+            log["target_fingerprint_after"] = None
+            log["fingerprint_after_error"] = str(error)
+
+
+def _lost_message(lost: _ConnectionLost, log: dict, masked: str, rehearse: bool, log_path: Path) -> str:
+    entry = lost.entry
+    stage = next(s for s in log["stages"] if s["name"] == entry.get("stage", entry.get("name")))
+    where = (f"{stage['name']} statement {entry['index']} ({_label(entry)})" if "index" in entry
+             else f"{stage['name']} at COMMIT")
+    if rehearse:
+        outcome = "the server rolled the rehearsal back, the target is unchanged"
+    elif stage["transactional"]:
+        applied = sum(1 for s in log["stages"] if s["status"] in STAGE_DONE)
+        outcome = f"the server rolled that stage back ({applied} earlier stages stay applied)"
+    else:
+        outcome = ("that statement did not complete (CREATE INDEX CONCURRENTLY may leave an invalid index); "
+                   "the stage's earlier statements stay applied")
+    return (f"connection to {masked} lost during {where}: {lost.reason.removeprefix('connection lost: ')}; "
+            f"{outcome}; log {log_path}; run apply again to continue")
+
+
+# --- rendering --------------------------------------------------------------------------------
+def format_summary(log: dict) -> str:
+    """One screen: per stage status, statements and ms; then the failing statements."""
+    mode = "rehearsal" if log["mode"] == "rehearse" else "apply"
+    lines = [f"{mode} of {log['plan']['dir']} on {log['target']['dsn']}: {log['status']}"
+             + (" (rolled back: the target is unchanged)" if log["mode"] == "rehearse" else ""), ""]
+    by_stage: dict[str, list[dict]] = {}
+    for entry in log["statements"]:
+        by_stage.setdefault(entry["stage"], []).append(entry)
+    lines.append(f"{'stage':<24}{'status':<17}{'statements':>12}{'ms':>10}")
+    for stage in log["stages"]:
+        entries = by_stage.get(stage["name"], [])
+        ran = sum(1 for e in entries if e["status"] in ("ok", "rolled_back", "failed"))
+        shown = f"{ran}/{len(entries)}" if stage["status"] not in ("already_applied",) else f"{len(entries)}"
+        status = stage["status"] + (" (edited)" if stage.get("edited") else "")
+        lines.append(f"{stage['name']:<24}{status:<17}{shown:>12}{stage['ms']:>10.0f}")
+    failures = [e for e in log["statements"] if e["status"] == "failed"]
+    failures += [s for s in log["stages"] if s["status"] == "failed" and s.get("message")
+                 and not any(e["stage"] == s["name"] for e in failures)]
+    for failure in failures:
+        lines.append("")
+        if "index" in failure:
+            lines.append(f"failed: {failure['stage']} statement {failure['index']} ({_label(failure)}): "
+                         f"SQLSTATE {failure['sqlstate'] or '-'}: {failure['message']}")
+            lines.append("  " + " ".join(failure["sql"].split())[:200])
+            if failure.get("hint"):
+                lines.append(f"  hint: {failure['hint']}")
+        else:
+            lines.append(f"failed: {failure['name']}: SQLSTATE {failure['sqlstate'] or '-'}: {failure['message']}")
+    skipped = sum(1 for e in log["statements"] if e["status"] == "skipped")
+    if skipped:
+        lines.append("")
+        lines.append(f"{skipped} statement(s) skipped (see the log's messages)")
+    return "\n".join(lines)

@@ -1,0 +1,211 @@
+"""Verify: the proof after an apply. A fresh comparison of source and target (the residual drift and
+parity per kind) and post-apply checks on the live target: invalid indexes, NOT VALID constraints,
+views that fail `SELECT * ... LIMIT 0`, disabled triggers.
+
+Passing means nothing of the source is missing or different in the target and no check failed.
+Objects only in the target do not count against parity (an add-only migration keeps them); they
+are reported. A check finding that the source has the same way (a trigger disabled in both, say)
+is reported but does not fail verification: the target matches the source there.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from workbench import connect as connect_mod
+from workbench.compare import CompareOptions, Drift, compare
+from workbench.errors import WorkbenchError
+from workbench.snapshot import Snapshot, is_snapshot_file, open_side
+
+VERIFY_FORMAT = "drift-workbench/verify"
+VERIFY_VERSION = 1
+CHECKS_DIR = Path(__file__).with_name("checks")
+CHECK_COLUMNS = ["check", "object", "detail", "failed"]
+MISSING_STATUSES = ("only_in_source", "changed")
+
+# check -> (query file, source kind, source column, source value that means "the same in the source", detail)
+_CATALOG_CHECKS = {
+    "invalid index": ("invalid_indexes", "indexes", "is_valid", False,
+                      "INVALID: not used by queries, still maintained on writes (a failed CONCURRENTLY build?)"),
+    "not valid constraint": ("not_valid_constraints", "constraints", "validated", False,
+                             "NOT VALID: existing rows were never checked (VALIDATE CONSTRAINT)"),
+    "disabled trigger": ("disabled_triggers", "triggers", "enabled", "disabled", "DISABLED: does not fire"),
+}
+
+
+def check_sql(name: str) -> str:
+    return (CHECKS_DIR / f"{name}.sql").read_text()
+
+
+@dataclass
+class VerifyResult:
+    drift: Drift
+    checks: pd.DataFrame            # check, object, detail, failed
+    checks_note: str | None = None  # why the checks did not run (a snapshot file as target)
+
+    @property
+    def parity(self) -> pd.DataFrame:
+        return self.drift.parity
+
+    @property
+    def residual(self) -> list[dict]:
+        """Source objects the target lacks or has differently."""
+        return self.drift.objects(MISSING_STATUSES)
+
+    @property
+    def extra_in_target(self) -> list[dict]:
+        return self.drift.objects(("only_in_target",))
+
+    @property
+    def failed_checks(self) -> pd.DataFrame:
+        return self.checks[self.checks["failed"]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.residual and self.failed_checks.empty
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def to_json(self) -> dict:
+        side = lambda snap: {k: v for k, v in snap.facts().items() if k != "counts"}  # noqa: E731
+        return {
+            "format": VERIFY_FORMAT, "version": VERIFY_VERSION, "ok": self.ok, "exit_code": self.exit_code,
+            "source": side(self.drift.source), "target": side(self.drift.target),
+            "parity": {kind: {k: (float(v) if k == "parity_pct" else int(v)) for k, v in row.items()}
+                       for kind, row in self.parity.to_dict(orient="index").items()},
+            "residual": self.residual, "extra_in_target": self.extra_in_target,
+            "checks": [{k: (bool(v) if k == "failed" else v) for k, v in row.items()}
+                       for row in self.checks.to_dict(orient="records")],
+            "checks_note": self.checks_note,
+        }
+
+
+def verify(source: str, target: str, options: CompareOptions | None = None) -> VerifyResult:
+    """Compare fresh snapshots of source and target (DSNs or snapshot files) and, when the target
+    is a live database, run the post-apply checks on it."""
+    options = options or CompareOptions()
+    kinds = options.selected_kinds()
+    source_snap = open_side(source, kinds)
+    target_snap = open_side(target, kinds)
+    drift = compare(source_snap, target_snap, options)
+    if is_snapshot_file(target):
+        return VerifyResult(drift, pd.DataFrame(columns=CHECK_COLUMNS),
+                            "post-apply checks need a live target database; the target is a snapshot file")
+    return VerifyResult(drift, run_checks(target, source_snap, options))
+
+
+def _in_scope(frame: pd.DataFrame, options: CompareOptions) -> pd.DataFrame:
+    if options.schemas:
+        frame = frame[frame["schema"].isin(options.schemas)]
+    if options.exclude_schemas:
+        frame = frame[~frame["schema"].isin(options.exclude_schemas)]
+    return frame
+
+
+def _same_in_source(source: Snapshot, kind: str, column: str, value, row: dict) -> bool:
+    frame = source.frames.get(kind)
+    if frame is None or not len(frame) or column not in frame.columns:
+        return False
+    match = frame[(frame["schema"] == row["schema"]) & (frame["table"] == row["table"])
+                  & (frame["name"] == row["name"])]
+    return bool(len(match)) and bool((match[column] == value).all())
+
+
+def run_checks(target: str, source: Snapshot, options: CompareOptions | None = None) -> pd.DataFrame:
+    """The post-apply checks on a live target, in one READ ONLY transaction."""
+    import psycopg
+    from psycopg import sql
+
+    options = options or CompareOptions()
+    masked = connect_mod.mask(target)
+    rows: list[dict] = []
+    with connect_mod.connect(target) as conn:
+        try:
+            with conn.transaction():
+                conn.execute("SET TRANSACTION READ ONLY")
+                for check, (query, kind, column, value, detail) in _CATALOG_CHECKS.items():
+                    cursor = conn.execute(check_sql(query))
+                    found = pd.DataFrame(cursor.fetchall(), columns=[d.name for d in cursor.description])
+                    for row in _in_scope(found, options).to_dict(orient="records"):
+                        same = _same_in_source(source, kind, column, value, row)
+                        rows.append({"check": check, "object": f"{row['schema']}.{row['table']}.{row['name']}",
+                                     "detail": detail + ("; the source has it the same way" if same else ""),
+                                     "failed": not same})
+                cursor = conn.execute(check_sql("selectable_views"))
+                views = pd.DataFrame(cursor.fetchall(), columns=[d.name for d in cursor.description])
+                for row in _in_scope(views, options).to_dict(orient="records"):
+                    name = sql.Identifier(row["schema"], row["name"])
+                    try:
+                        with conn.transaction():     # a savepoint: one broken view does not end the check
+                            conn.execute(sql.SQL("SELECT * FROM {} LIMIT 0").format(name))
+                    except psycopg.Error as error:
+                        if conn.broken or conn.closed:
+                            raise
+                        message = connect_mod.scrub(error.diag.message_primary or str(error), target)
+                        rows.append({"check": "failing view", "object": f"{row['schema']}.{row['name']}",
+                                     "detail": f"{row['relation_kind']}: SELECT * LIMIT 0 fails: "
+                                               f"SQLSTATE {error.sqlstate}: {message}",
+                                     "failed": True})
+        except psycopg.Error as error:
+            raise WorkbenchError(f"post-apply checks on {masked} failed: {connect_mod.describe(error, target)}") from None
+    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+
+
+# --- rendering --------------------------------------------------------------------------------
+def format_report(result: VerifyResult, limit: int | None = None) -> str:
+    """Parity per kind, residual drift, target-only objects, checks, verdict: one text."""
+    from workbench.render import identity_label, side_line
+
+    drift = result.drift
+    lines = [side_line("source", drift.source.facts()), side_line("target", drift.target.facts()), ""]
+    parity = result.parity
+    width = max([len(k) for k in parity.index] + [5])
+    lines.append(f"{'kind':<{width}}  {'source':>8}  {'identical':>9}  {'missing':>7}  {'changed':>7}  "
+                 f"{'extra in target':>15}  {'parity':>7}")
+    for kind, row in parity.iterrows():
+        lines.append(f"{kind:<{width}}  {int(row['source_objects']):>8}  {int(row['identical']):>9}  "
+                     f"{int(row['missing']):>7}  {int(row['changed']):>7}  {int(row['extra_in_target']):>15}  "
+                     f"{row['parity_pct']:>6.1f}%")
+    total, identical = int(parity["source_objects"].sum()), int(parity["identical"].sum())
+    share = 100.0 * identical / total if total else 100.0
+    lines += ["", f"parity: {share:.1f}% ({identical} of {total} source objects identical in the target)"]
+
+    def listing(title: str, objects: list[dict], mark: dict) -> None:
+        if not objects:
+            return
+        lines.extend(["", f"{title} ({len(objects)})"])
+        shown = objects if limit is None else objects[:limit]
+        for obj in shown:
+            detail = f"  [{', '.join(obj['differences'])}]" if obj["differences"] else ""
+            lines.append(f"  {mark[obj['status']]} {obj['kind']} {identity_label(obj['kind'], obj['identity'])}{detail}")
+        if len(shown) < len(objects):
+            lines.append(f"  ... and {len(objects) - len(shown)} more")
+
+    listing("residual drift: missing (+) or different (~) in the target", result.residual,
+            {"only_in_source": "+", "changed": "~"})
+    listing("only in the target (kept, not counted against parity)", result.extra_in_target,
+            {"only_in_target": "-"})
+    lines.append("")
+    if result.checks_note:
+        lines.append(f"post-apply checks: not run ({result.checks_note})")
+    elif result.checks.empty:
+        lines.append("post-apply checks: no invalid index, NOT VALID constraint, failing view or disabled trigger")
+    else:
+        lines.append(f"post-apply checks ({len(result.failed_checks)} failed)")
+        for row in result.checks.to_dict(orient="records"):
+            lines.append(f"  {'FAIL' if row['failed'] else 'info'}  {row['check']}  {row['object']}: {row['detail']}")
+    lines.append("")
+    if result.ok:
+        lines.append("verified: every source object is identical in the target and no check failed")
+    else:
+        problems = []
+        if result.residual:
+            problems.append(f"{len(result.residual)} source objects missing or different")
+        if not result.failed_checks.empty:
+            problems.append(f"{len(result.failed_checks)} checks failed")
+        lines.append("NOT verified: " + ", ".join(problems))
+    return "\n".join(lines)
