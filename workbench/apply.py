@@ -399,6 +399,9 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
         else:
             after_previous = (previous or {}).get("target_fingerprint_after")
             also = f" nor {after_previous[:12]} left by the last apply of this plan" if after_previous else ""
+            if previous is not None and not after_previous:
+                also = (" (the last apply of this plan ended without recording the target's fingerprint: "
+                        "if nothing else changed the target, --force continues where it stopped)")
             raise WorkbenchError(
                 f"target {masked} changed since the plan was made: its schema fingerprint is {before[:12]}, "
                 f"not {plan.target_fingerprint[:12]} of the plan{also}; make a new plan, or pass --force")
@@ -578,13 +581,12 @@ def _lost_message(lost: _ConnectionLost, log: dict, masked: str, rehearse: bool,
     if rehearse:
         outcome = "the server rolled the rehearsal back, the target is unchanged"
     elif stage["transactional"]:
-        applied = sum(1 for s in log["stages"] if s["status"] in STAGE_DONE)
-        outcome = f"the server rolled that stage back ({applied} earlier stages stay applied)"
+        outcome = "the server rolled that stage back, the stages before it stay applied"
     else:
         outcome = ("that statement did not complete (CREATE INDEX CONCURRENTLY may leave an invalid index); "
                    "the stage's earlier statements stay applied")
     return (f"connection to {masked} lost during {where}: {lost.reason.removeprefix('connection lost: ')}; "
-            f"{outcome}; log {log_path}; run apply again to continue")
+            f"{outcome}; log {log_path}; {'rehearse again' if rehearse else 'run apply again to continue'}")
 
 
 # --- rendering --------------------------------------------------------------------------------
