@@ -301,6 +301,7 @@ def main() -> int:
     migra = None if args.no_migra else find_migra(args.migra)
     print(f"workbench: {workbench_exe}\nmigra: {' '.join(migra) if migra else 'not available'}", file=sys.stderr)
 
+    load_before = os.getloadavg()          # other work on the machine skews every number: say so
     help_s = help_time(workbench_exe)
     rows = []
     started = time.perf_counter()
@@ -320,12 +321,16 @@ def main() -> int:
             checks.append({"what": f"migra/CLI scale {r['scale']}", "measured": f"{r['migra_ratio']:.1f}x",
                            "target": f">= {TARGET_MIGRA_RATIO[r['scale']]}x",
                            "met": r["migra_ratio"] >= TARGET_MIGRA_RATIO[r["scale"]]})
+    load_after = os.getloadavg()
     print_report(rows, help_s, checks)
+    print(f"\nload average (1, 5, 15 min) before {' '.join(f'{x:.2f}' for x in load_before)}, "
+          f"after {' '.join(f'{x:.2f}' for x in load_after)} on {os.cpu_count()} CPUs")
 
     result = {
         "benchmark": "bench_diff", "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "postgresql": server_version},
+                    "postgresql": server_version,
+                    "loadavg_before": load_before, "loadavg_after": load_after},
         "settings": {"analyze": not args.no_analyze, "repeat": args.repeat, "cli_repeat": args.cli_repeat, "migra_repeat": args.migra_repeat,
                      "migra": " ".join(migra) if migra else None, "no_migra_above": args.no_migra_above},
         "help_s": help_s, "scales": rows, "targets": checks, "wall_s": time.perf_counter() - started,
