@@ -73,8 +73,8 @@ EXPECTED = {
     "identitycols": {
         ("tables", "only_in_target", ("public", "t"), ()),
         ("tables", "only_in_source", ("public", "t2"), ()),
-        ("columns", "changed", ("public", "gen", "adding"), ("generated",)),
-        ("columns", "changed", ("public", "gen", "removing"), ("generated",)),
+        ("columns", "changed", ("public", "gen", "adding"), ("generated", "generated_kind")),
+        ("columns", "changed", ("public", "gen", "removing"), ("generated", "generated_kind")),
         ("columns", "changed", ("public", "identchanges", "c"), ("not_null", "default_value", "identity")),
         ("columns", "changed", ("public", "identchanges", "d"), ("identity",)),
         ("columns", "changed", ("public", "identchanges", "e"), ("identity",)),

@@ -198,6 +198,9 @@ def capture(dsn: str, kinds: Iterable[str] | None = None, schemas: Iterable[str]
                 "json_build_object('server_encoding', current_setting('server_encoding'),"
                 " 'lc_collate', (SELECT datcollate FROM pg_database WHERE datname = current_database()),"
                 " 'search_path', current_setting('search_path'))::text").fetchone()
+            # an empty search_path makes format_type() and the pg_get_*def() functions qualify every
+            # name outside pg_catalog, so definitions mean the same whatever the applying session's path
+            conn.execute("SELECT set_config('search_path', '', true)")
             cursor = conn.cursor()
             for kind in wanted:
                 if progress:

@@ -42,7 +42,10 @@ def plan(drift: Drift, options: PlanOptions | None = None, **kwargs) -> Plan:
     side = lambda snap: {"dsn": snap.dsn, "server_version": snap.server_version,  # noqa: E731
                          "fingerprint": snap.fingerprint, "counts": snap.counts}
     return Plan(statements=statements, source=side(drift.source), target=side(drift.target),
-                target_fingerprint=drift.target.fingerprint, options={**vars(ctx.options), "kinds": list(drift.frames)},
+                target_fingerprint=drift.target.fingerprint,
+                options={**vars(ctx.options), "kinds": list(drift.frames), "schemas": list(drift.options.schemas),
+                         "exclude_schemas": list(drift.options.exclude_schemas),
+                         "ignore_extension_versions": drift.options.ignore_extension_versions},
                 skipped=ctx.skipped, traps=ctx.traps,
                 created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
