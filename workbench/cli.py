@@ -155,18 +155,16 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
 def _cmd_diff(args: argparse.Namespace) -> int:
     from workbench.compare import compare
     from workbench.render import drift_report
-    from workbench.snapshot import open_side
+    from workbench.snapshot import open_pair
 
     options = _options(args)
     kinds = options.selected_kinds()
     progress = _progress()
-    source = open_side(args.source, kinds, progress=progress)
-    target = open_side(args.target, kinds, progress=progress)
+    source, target = open_pair(args.source, args.target, kinds, progress=progress, fingerprints=True)
     _end_progress()
     drift = compare(source, target, options)
-    if args.format == "json":
-        json.dump(drift.to_json(), sys.stdout, indent=1, default=str)
-        sys.stdout.write("\n")
+    if args.format == "json":       # dumps (not dump) and no indent: json's C encoder, 20x faster
+        sys.stdout.write(json.dumps(drift.to_json(), default=str) + "\n")
     else:
         print(drift_report(drift, args.limit))
     return EXIT_DRIFT if drift.has_drift else EXIT_OK
@@ -176,13 +174,12 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from workbench.compare import compare
     from workbench.planner import PlanOptions, plan, write_plan_dir
     from workbench.render import plan_summary
-    from workbench.snapshot import open_side
+    from workbench.snapshot import open_pair
 
     options = _options(args)
     kinds = options.selected_kinds()
     progress = _progress()
-    drift = compare(open_side(args.source, kinds, progress=progress), open_side(args.target, kinds, progress=progress),
-                    options)
+    drift = compare(*open_pair(args.source, args.target, kinds, progress=progress), options)
     _end_progress()
     result = plan(drift, PlanOptions(allow_drops=args.allow_drops, concurrently=args.concurrently,
                                      not_valid=args.not_valid, with_privileges=args.with_privileges))

@@ -17,7 +17,7 @@ import pandas as pd
 from workbench import connect as connect_mod
 from workbench.compare import CompareOptions, Drift, compare
 from workbench.errors import WorkbenchError
-from workbench.snapshot import Snapshot, is_snapshot_file, open_side
+from workbench.snapshot import Snapshot, is_snapshot_file, open_pair
 
 VERIFY_FORMAT = "drift-workbench/verify"
 VERIFY_VERSION = 1
@@ -89,8 +89,7 @@ def verify(source: str, target: str, options: CompareOptions | None = None) -> V
     is a live database, run the post-apply checks on it."""
     options = options or CompareOptions()
     kinds = options.selected_kinds()
-    source_snap = open_side(source, kinds)
-    target_snap = open_side(target, kinds)
+    source_snap, target_snap = open_pair(source, target, kinds)
     drift = compare(source_snap, target_snap, options)
     if is_snapshot_file(target):
         return VerifyResult(drift, pd.DataFrame(columns=CHECK_COLUMNS),

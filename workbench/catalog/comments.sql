@@ -70,5 +70,4 @@ SELECT 'policy', quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' 
 FROM pg_description d
 JOIN pg_policy p ON d.classoid = 'pg_policy'::regclass AND p.oid = d.objoid
 JOIN pg_class c ON c.oid = p.polrelid
-JOIN user_ns n ON n.oid = c.relnamespace
-ORDER BY 1, 2;
+JOIN user_ns n ON n.oid = c.relnamespace;

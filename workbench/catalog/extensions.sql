@@ -4,5 +4,4 @@ SELECT e.extname AS name,
        n.nspname AS schema,
        e.extrelocatable AS relocatable
 FROM pg_extension e
-JOIN pg_namespace n ON n.oid = e.extnamespace
-ORDER BY 1;
+JOIN pg_namespace n ON n.oid = e.extnamespace;

@@ -10,16 +10,17 @@ SELECT n.nspname AS schema,
        k.conname AS constraint_name,
        i.indisvalid AS is_valid,
        CASE c.relkind WHEN 'r' THEN 'ordinary' WHEN 'p' THEN 'partitioned' WHEN 'm' THEN 'materialized view' END AS table_kind,
-       EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid) AS inherited,
+       ic.relispartition AS inherited,
        c.oid::bigint AS table_oid
 FROM pg_index i
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')
+-- the backing constraint, looked up in one pass (OFFSET 0 keeps it a hash join, not 9,000 index probes)
+LEFT JOIN (SELECT conindid, conrelid, conname FROM pg_constraint WHERE contype IN ('p', 'u', 'x') OFFSET 0) k
+       ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid
 WHERE c.relkind IN ('r', 'p', 'm')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
-                  AND d.objid = c.oid AND d.deptype = 'e')
-ORDER BY 1, 2, 3;
+                  AND d.objid = c.oid AND d.deptype = 'e');

@@ -69,5 +69,4 @@ FROM granted g
 FULL JOIN defaulted d
   ON d.object_kind = g.object_kind AND d.object = g.object
  AND d.grantee = g.grantee AND d.privilege_type = g.privilege_type
-WHERE g.grantee IS NULL OR d.grantee IS NULL OR g.is_grantable <> d.is_grantable
-ORDER BY 1, 2, 3, 4;
+WHERE g.grantee IS NULL OR d.grantee IS NULL OR g.is_grantable <> d.is_grantable;

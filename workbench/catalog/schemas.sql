@@ -5,5 +5,4 @@ FROM pg_namespace n
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass
-                  AND d.objid = n.oid AND d.deptype = 'e')
-ORDER BY 1;
+                  AND d.objid = n.oid AND d.deptype = 'e');

@@ -33,5 +33,4 @@ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND (t.typtype IN ('e', 'd', 'r')
        OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c'))
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass
-                  AND d.objid = t.oid AND d.deptype = 'e')
-ORDER BY 1, 2;
+                  AND d.objid = t.oid AND d.deptype = 'e');

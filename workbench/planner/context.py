@@ -156,6 +156,16 @@ class Context:
             if current is None or STAGE_NAMES.index(before_stage) < STAGE_NAMES.index(current):
                 self.predropped[(kind, identity)] = before_stage
 
+    def constraint_columns(self, row: dict, side: str = "source") -> list[str]:
+        """A constraint's column names, from its attnums and the columns of the same snapshot."""
+        rows = self.source_rows if side == "source" else self.target_rows
+        cache = self.__dict__.setdefault(f"_column_names_{side}", {})
+        if not cache:
+            for (_, _, name), column in rows.get("columns", {}).items():
+                cache[(column["table_oid"], column["position"])] = name
+        numbers = (row.get("column_numbers") or "{}").strip("{}")
+        return [cache.get((row["table_oid"], int(n)), f"#{n}") for n in numbers.split(",") if n]
+
     def definition_row(self, kind: str, identity: Identity) -> dict | None:
         """The row to (re)create an object from: the source's, else the target's own."""
         return self.source(kind, identity) or self.target(kind, identity)

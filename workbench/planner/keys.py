@@ -146,18 +146,13 @@ def _add_constraint(ctx: Context, identity, row: dict, depends: list[str]) -> No
     else:
         ctx.add(CONSTRAINTS, "constraints", identity, "create", f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}",
                 depends_on=depends, hazards=hazards)
-    retyped = [column for column in _constraint_columns(row) if (identity[0], identity[1], column) in ctx.retyped_columns]
+    side = "source" if ctx.source("constraints", identity) is row else "target"
+    retyped = [column for column in ctx.constraint_columns(row, side) if (identity[0], identity[1], column) in ctx.retyped_columns]
     if retyped:
         ctx.trap("constraint_over_retyped_column", "constraints", identity,
                  f"{identity[2]} uses {', '.join(retyped)}, whose type differs between source and target; "
                  "adding it before the type change fails (operator does not exist)",
                  f"the type of {', '.join(retyped)} is changed in stage03_columns; the constraint follows in stage08")
-
-
-def _constraint_columns(row: dict) -> list[str]:
-    import json
-
-    return json.loads(row["columns"]) if row.get("columns") else []
 
 
 def plan_key_recreations(ctx: Context) -> None:

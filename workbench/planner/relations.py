@@ -260,7 +260,7 @@ def _primary_key_stage(ctx: Context, identity: tuple) -> str | None:
     the key is dropped there, stage 09 when it is replaced in stage 08; None when not in a key."""
     schema, table, column = identity
     for key, row in ctx.target_rows.get("constraints", {}).items():
-        if key[:2] == (schema, table) and row["constraint_type"] == "p" and column in json_list(row.get("columns")):
+        if key[:2] == (schema, table) and row["constraint_type"] == "p" and column in ctx.constraint_columns(row, "target"):
             return DROPS if ctx.status("constraints", key) == "only_in_target" else FINISHING
     return None
 
