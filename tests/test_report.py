@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+import workbench.report as report          # the module (workbench.report is also a function)
 from conftest import workbench_cli
-from workbench import charts, notebook, report
+from workbench import charts, notebook
 from workbench.errors import WorkbenchError
 
 
@@ -123,10 +124,21 @@ def test_table_html_escapes_and_flattens_a_named_index():
 
 # --- the command --------------------------------------------------------------------------------
 @pytest.mark.parametrize("flag", ["--apply", "--rehearse"])
-def test_report_apply_and_rehearse_wait_for_the_planner(flag, tmp_path):
+def test_report_apply_and_rehearse_need_a_live_target(flag, tmp_path):
     result = workbench_cli("report", "a.json", "b.json", "--out", str(tmp_path / "r"), flag)
     assert result.returncode == 2
-    assert result.stderr.startswith(f"error: report {flag} ") and result.stderr.count("\n") == 1
+    assert result.stderr == f"error: {flag} needs a live target database, not the snapshot file b.json\n"
+    assert not (tmp_path / "r").exists()
+
+
+def test_report_option_conflicts_are_one_line(tmp_path):
+    result = workbench_cli("report", "a.json", "postgresql://u@h/db", "--out", str(tmp_path / "r"), "--apply",
+                           "--after", "c.json")
+    assert result.returncode == 2 and result.stderr.startswith("error: --after is for a target migrated elsewhere")
+    result = workbench_cli("report", "a.json", "b.json", "--out", str(tmp_path / "r"), "--keep-going")
+    assert result.returncode == 2 and result.stderr == "error: --keep-going is for --apply or --rehearse\n"
+    result = workbench_cli("report", "a.json", "b.json", "--out", str(tmp_path / "r"), "--apply", "--rehearse")
+    assert result.returncode == 2 and "not allowed with argument" in result.stderr
     assert not (tmp_path / "r").exists()
 
 
@@ -149,3 +161,171 @@ def test_traps_frame_names_the_object_and_the_resolution():
                                          "problem": "relation already exists",
                                          "resolution": "ADD CONSTRAINT ... USING INDEX"}]
     assert notebook.traps_frame([]).columns.tolist() == ["trap", "object", "problem", "resolution"]
+
+
+# --- plan_notebook: what migration_plan.ipynb shows ---------------------------------------------
+from workbench import plan_notebook  # noqa: E402
+from workbench.planner import PlanOptions, plan, write_plan_dir  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def seedscale_plan_dir(seedscale_pair, tmp_path_factory):
+    """The seedscale plan written once for the module (read-only for the tests)."""
+    from report_helpers import seedscale_drift
+
+    drift = seedscale_drift(seedscale_pair)
+    return write_plan_dir(plan(drift, PlanOptions()), tmp_path_factory.mktemp("plan") / "plan", drift), drift
+
+
+def trap_ids(view, name: str) -> list[str]:
+    trap = next(t for t in view.plan.traps if t["trap"] == name)
+    return [s.id for s in plan_notebook.trap_statements(view, trap)]
+
+
+def log_of(view, statuses: dict[str, str], mode: str = "apply", **failed) -> dict:
+    """An apply log of the plan: every statement ok unless `statuses` says otherwise (by id)."""
+    entries = [{"stage": s.stage, "index": i, "id": s.id, "kind": s.kind, "identity": s.identity,
+                "action": s.action, "sql": s.sql, "status": statuses.get(s.id, "ok"), "sqlstate": None,
+                "message": None, "ms": 1.0}
+               for i, s in enumerate(view.plan.statements, 1)]
+    for entry in entries:
+        if entry["status"] == "failed":
+            entry.update(failed)
+    stages = [{"name": name, "status": "failed" if any(e["stage"] == name and e["status"] == "failed" for e in entries)
+               else "applied", "statements": sum(e["stage"] == name for e in entries), "ms": 1.0}
+              for name in plan_notebook.STAGE_NAMES]
+    return {"format": "drift-workbench/apply-log", "mode": mode, "status": "applied", "ms": 10.0,
+            "stages": stages, "statements": entries}
+
+
+def test_prepare_checks_its_parameters(seedscale_plan_dir, tmp_path):
+    folder, _ = seedscale_plan_dir
+    with pytest.raises(WorkbenchError, match="give out_dir .* or plan_dir .*, not both"):
+        plan_notebook.prepare("a.json", "b.json", out_dir=str(tmp_path), plan_dir=str(folder))
+    with pytest.raises(WorkbenchError, match="parameter target is empty"):
+        plan_notebook.prepare("a.json", "", out_dir=str(tmp_path))
+    with pytest.raises(WorkbenchError, match="parameter allow_drops must be True or False, not 'maybe'"):
+        plan_notebook.prepare(plan_dir=str(folder), allow_drops="maybe")
+    with pytest.raises(WorkbenchError, match="is not an apply log"):
+        (tmp_path / "log.json").write_text("[]")
+        plan_notebook.prepare(plan_dir=str(folder), apply_log=str(tmp_path / "log.json"))
+    view = plan_notebook.prepare(plan_dir=str(folder))               # a plan folder alone is enough
+    assert view.drift is None and view.title == "Migration plan" and view.edited == []
+    assert view.stage_texts["stage08_constraints"] == (folder / "stage08_constraints.sql").read_text()
+
+
+def test_an_edited_stage_file_is_shown_as_it_is_on_disk(seedscale_plan_dir, tmp_path):
+    import shutil
+
+    folder = shutil.copytree(seedscale_plan_dir[0], tmp_path / "plan")
+    stage = folder / "stage09_finishing.sql"
+    stage.write_text(stage.read_text().replace("COMMIT;", "SELECT 'reviewed <here>';\nCOMMIT;"))
+    view = plan_notebook.prepare(plan_dir=str(folder))
+    assert view.edited == ["stage09_finishing"]
+    assert "edited after planning" in plan_notebook.header_html(view)
+    frame = plan_notebook.stage_frame(view).set_index("stage")
+    assert frame.loc["stage09_finishing", "edited"] == "edited after planning"
+    assert frame.loc["stage08_constraints", "edited"] == ""
+    markup = plan_notebook.stage_sql_html(view)
+    assert "SELECT &#x27;reviewed &lt;here&gt;&#x27;;" in markup and markup.count("<details") == 11
+
+
+def test_traps_are_resolved_only_when_applied_and_verified(seedscale_plan_dir):
+    folder, drift = seedscale_plan_dir
+    view = plan_notebook.prepare(plan_dir=str(folder))
+    view.drift = drift
+    frame = plan_notebook.traps_frame(view).set_index("trap")
+    assert list(frame.index) == ["unique_constraint_over_existing_index", "constraint_over_retyped_column"]
+    retyped = frame.loc["constraint_over_retyped_column"]
+    assert retyped["object"] == ("constraints public.profiles.profiles_role_not_banned "
+                                 "(over role: text \u2192 public.user_role_simple)")
+    assert retyped["planned as"].splitlines()[0].startswith(
+        "stage03_columns: ALTER TABLE public.profiles ALTER COLUMN role TYPE public.user_role_simple")
+    assert retyped["planned as"].splitlines()[-1].startswith("stage08_constraints: ALTER TABLE public.profiles "
+                                                             "ADD CONSTRAINT profiles_role_not_banned")
+    assert set(frame["outcome"]) == {"planned (not applied)"}
+
+    view.apply_log = log_of(view, {})
+    view.verify = {"ok": True, "parity": {}, "residual": []}
+    assert set(plan_notebook.traps_frame(view)["outcome"]) == {
+        "resolved: applied without error, identical to the source after apply"}
+    # verify still finds the constraint different: not resolved, whatever the log says
+    view.verify = {"ok": False, "parity": {}, "residual": [
+        {"kind": "constraints", "identity": {"schema": "public", "table": "wishlist_items", "name": "unique_wishlist_item"},
+         "status": "only_in_source"}]}
+    outcome = plan_notebook.traps_frame(view).set_index("trap")["outcome"]
+    assert outcome["unique_constraint_over_existing_index"] == ("NOT resolved: applied, but verify finds constraints "
+                                                                "still only_in_source")
+    assert outcome["constraint_over_retyped_column"].startswith("resolved")
+    # the type change failed: the trap is not resolved, and says why
+    first = trap_ids(view, "constraint_over_retyped_column")[0]
+    view.apply_log = log_of(view, {first: "failed"}, sqlstate="22P02", message='invalid input value for enum')
+    view.verify = None
+    outcome = plan_notebook.traps_frame(view).set_index("trap")["outcome"]
+    assert outcome["constraint_over_retyped_column"].startswith("NOT resolved: stage03_columns statement ")
+    assert outcome["constraint_over_retyped_column"].endswith("failed: SQLSTATE 22P02: invalid input value for enum")
+    # a rehearsal that ran everything
+    view.apply_log = log_of(view, {}, mode="rehearse")
+    assert set(plan_notebook.traps_frame(view)["outcome"]) == {
+        "resolved in the rehearsal: every statement ran without error (rolled back)"}
+    assert "resolved in the rehearsal" in plan_notebook.traps_html(view)
+
+
+def test_failures_and_verdicts(seedscale_plan_dir):
+    view = plan_notebook.prepare(plan_dir=str(seedscale_plan_dir[0]))
+    assert plan_notebook.apply_verdict(view) == "" and plan_notebook.failures_html(view) == ""
+    view.apply_error = "apply: target postgresql://u:***@h/db changed since the plan was made"
+    assert plan_notebook.apply_verdict(view) == f"The apply did not run: {view.apply_error}"
+    assert "The apply stopped with an error:</b> apply: target postgresql://u:***@h/db" in plan_notebook.failures_html(view)
+    assert set(plan_notebook.traps_frame(view)["outcome"]) == {"not applied: the apply did not run (see Apply)"}
+    view.apply_error = ""
+    stage08 = [s.id for s in view.plan.statements if s.stage == "stage08_constraints"]
+    view.apply_log = log_of(view, {stage08[2]: "failed", **{i: "rolled_back" for i in stage08[:2]},
+                                   **{i: "not_run" for i in stage08[3:]}},
+                            sqlstate="23514", message='check constraint "c" of relation "t" is violated by some row')
+    failed = plan_notebook.failures(view.apply_log)
+    assert [(f["stage"], f["sqlstate"]) for f in failed] == [("stage08_constraints", "23514")]
+    verdict = plan_notebook.apply_verdict(view)
+    assert verdict.startswith("Apply failed in stage08_constraints statement ")
+    assert ': SQLSTATE 23514: check constraint "c" of relation "t" is violated by some row.' in verdict
+    markup = plan_notebook.failures_html(view)
+    sql = next(s.sql for s in view.plan.statements if s.id == stage08[2])
+    assert "<code class='wb-sqlstate'>23514</code>" in markup and html_escape(sql) in markup
+    stages = plan_notebook.apply_stage_frame(view.apply_log).set_index("stage")
+    assert stages.loc["stage08_constraints", "status"] == "failed"
+    assert stages.loc["stage08_constraints", "statements"] == f"1 failed, {len(stage08) - 3} not_run, 2 rolled_back"
+    # a stage that failed at COMMIT, without a failed statement, is listed too
+    log = {"statements": [], "stages": [{"name": "stage08_constraints", "status": "failed", "sqlstate": "23503",
+                                         "message": "deferred FK violated"}]}
+    assert plan_notebook.failures(log)[0] == {"stage": "stage08_constraints", "statement": None,
+                                               "object": "at COMMIT", "sqlstate": "23503",
+                                               "message": "deferred FK violated", "sql": "", "hint": ""}
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def test_parity_is_never_rounded_up_to_100():
+    assert notebook.parity_text(4155, 4155) == "100% parity (4,155 of 4,155 source objects identical in the target)"
+    assert notebook.parity_text(9999, 10000).startswith("99.9% parity (9,999 of 10,000")
+    assert notebook.parity_text(0, 0).startswith("100% parity")
+    verify = {"parity": {"tables": {"source_objects": 3, "identical": 3}, "columns": {"source_objects": 5, "identical": 4}}}
+    assert plan_notebook.overall_parity(verify) == (87.5, 7, 8)
+    assert plan_notebook.parity_text(verify) == "87.5% parity (7 of 8 source objects identical in the target)"
+
+
+def test_prepare_plans_like_workbench_plan_with_options(seedscale_pair, tmp_path):
+    """allow_drops and a schema list reach the planner as `workbench plan --allow-drops --schema`."""
+    result = workbench_cli("plan", seedscale_pair["legacy"], seedscale_pair["current"], "--out", str(tmp_path / "cli"),
+                           "--allow-drops", "--schema", "public")
+    assert result.returncode == 0, result.stderr
+    view = plan_notebook.prepare(seedscale_pair["legacy"], seedscale_pair["current"], out_dir=str(tmp_path / "nb"),
+                                 allow_drops=True, schemas="public")
+    assert view.written and view.plan.options["allow_drops"] is True and view.plan.options["schemas"] == ["public"]
+    for name in [f"{stage}.sql" for stage in plan_notebook.STAGE_NAMES]:
+        assert (tmp_path / "nb" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    assert "DROP " in (tmp_path / "nb" / "stage10_drops.sql").read_text()
+    assert "Options: allow_drops." in plan_notebook.header_html(view)

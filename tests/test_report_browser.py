@@ -1,12 +1,17 @@
-"""`workbench report` on the seedscale scale-1 pair, opened in headless Chromium.
+"""`workbench report --apply` on the seedscale scale-1 pair, opened in headless Chromium.
 
 One report is rendered for the module (through the CLI, with passwords in the DSNs that must
-appear nowhere) and shared by the tests. The browser tests skip only when Chromium or the
-playwright package cannot be had; `.ci/run` installs Chromium when it is missing.
+appear nowhere): legacy applied to a copy of seedscale_current, then verified. The tests share
+it. The browser tests skip only when Chromium or the playwright package cannot be had; `.ci/run`
+installs Chromium when it is missing.
+
+The screenshot is written under the test's tmp folder; DRIFT_UPDATE_SCREENSHOT=1 also copies it
+to docs/report.png (checked in, shown in the README), so that `make test` leaves git clean.
 """
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -15,7 +20,8 @@ import nbformat
 import pytest
 
 from conftest import REPO, workbench_cli
-from report_helpers import after_dsn, expected
+from planner_helpers import copy_database
+from report_helpers import expected
 from workbench.charts import STAT_KINDS
 from workbench.compare import compare
 from workbench.snapshot import Snapshot
@@ -35,32 +41,78 @@ def with_password(dsn: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def rendered(seedscale_pair, seedscale_dir, pg, tmp_path_factory) -> dict:
+def rendered(seedscale_pair, pg, tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("reports") / "seedscale"
-    result = workbench_cli("report", with_password(seedscale_pair["legacy"]), with_password(seedscale_pair["current"]),
-                           "--out", str(out), "--title", "Seedscale scale 1: legacy vs current",
-                           "--after", with_password(after_dsn(pg, seedscale_dir)))
-    assert result.returncode == 0, result.stderr
-    notebook = nbformat.read(out / "drift_report.ipynb", as_version=4)
-    figures = [o["data"][PLOTLY] for c in notebook.cells if c.cell_type == "code"
-               for o in c.get("outputs", []) if PLOTLY in o.get("data", {})]
-    return {"out": out, "result": result, "figures": figures}
+    target = copy_database(pg, seedscale_pair["current"])
+    result = workbench_cli("report", with_password(seedscale_pair["legacy"]), with_password(target),
+                           "--out", str(out), "--title", "Seedscale scale 1: legacy vs current", "--apply")
+    assert result.returncode == 0, result.stdout + result.stderr
+    figures = []
+    for name in ("drift_report.ipynb", "migration_plan.ipynb"):
+        notebook = nbformat.read(out / name, as_version=4)
+        figures += [o["data"][PLOTLY] for c in notebook.cells if c.cell_type == "code"
+                    for o in c.get("outputs", []) if PLOTLY in o.get("data", {})]
+    yield {"out": out, "result": result, "figures": figures, "target": target}
+    pg.drop_database(target.rsplit("/", 1)[1])
 
 
 # --- the folder ---------------------------------------------------------------------------------
 def test_report_folder_holds_the_report_and_its_sources(rendered):
     out, result = rendered["out"], rendered["result"]
     names = {p.name for p in out.iterdir()}
-    assert {"report.html", "drift_report.ipynb", "schema_differences.json", "schema_comparison_report.txt",
-            "source.snapshot.json", "target.snapshot.json", "target_after.snapshot.json"} <= names
+    assert {"report.html", "drift_report.ipynb", "migration_plan.ipynb", "schema_differences.json",
+            "schema_comparison_report.txt", "source.snapshot.json", "target.snapshot.json",
+            "target_after.snapshot.json", "verify.json", "plan"} <= names
+    plan = {p.name for p in (out / "plan").iterdir()}
+    assert {f"stage{n:02d}_{s}.sql" for n, s in enumerate(["prerequisites", "sequences", "tables", "columns",
+            "functions", "views", "triggers", "indexes", "constraints", "finishing", "drops"])} <= plan
+    assert {"plan.json", "schema_migration.sql", "apply_log.json"} <= plan
     assert result.stdout.strip().endswith(f"wrote {out / 'report.html'}")
     assert "columns" in result.stdout and "966" in result.stdout          # the summary table
+    assert "verified: 100% parity (" in result.stdout
     assert result.stderr == ""                                             # piped: no progress lines
 
 
+def test_the_target_was_migrated_and_verified(rendered):
+    log = json.loads((rendered["out"] / "plan" / "apply_log.json").read_text())
+    assert log["status"] == "applied" and log["exit_code"] == 0 and log["target"]["database"] in rendered["target"]
+    assert {e["status"] for e in log["statements"]} == {"ok"}
+    verified = json.loads((rendered["out"] / "verify.json").read_text())
+    assert verified["ok"] is True and verified["residual"] == []
+    assert all(row["parity_pct"] == 100.0 for row in verified["parity"].values() if row["source_objects"])
+    # and independently of the report: the copy now has nothing of the source missing or different
+    diff = workbench_cli("diff", str(rendered["out"] / "source.snapshot.json"), rendered["target"], "--format", "json")
+    summary = json.loads(diff.stdout)["summary"]
+    assert all(row["only_in_source"] == 0 and row["changed"] == 0 for row in summary.values()), summary
+
+
+def test_the_report_names_both_traps_and_shows_them_resolved(rendered):
+    html = (rendered["out"] / "report.html").read_text()
+    traps = re.search(r"<table class=[\"']wb-table wb-traps[\"']>.*?</table>", html, re.S).group(0)
+    rows = re.findall(r"<tr><td>(.*?)</td>.*?<b class=[\"']wb-(\w+)[\"'][^>]*>(.*?)</b></td></tr>", traps, re.S)
+    assert [(trap, state) for trap, state, _ in rows] == [("unique_constraint_over_existing_index", "resolved"),
+                                                          ("constraint_over_retyped_column", "resolved")]
+    assert {text for _, _, text in rows} == {"resolved: applied without error, identical to the source after apply"}
+    for name in ("public.wishlist_items.unique_wishlist_item", "public.profiles.profiles_role_not_banned",
+                 "role: text \u2192 public.user_role_simple", "UNIQUE USING INDEX unique_wishlist_item"):
+        assert name in traps, name
+    assert "trap constraint_over_retyped_column: constraints public.profiles.profiles_role_not_banned" in rendered["result"].stdout
+
+
+def test_the_report_shows_100_percent_parity(rendered):
+    html = (rendered["out"] / "report.html").read_text()
+    verified = json.loads((rendered["out"] / "verify.json").read_text())
+    total = sum(row["source_objects"] for row in verified["parity"].values())
+    assert f"<b>Verified: 100% parity ({total:,} of {total:,} source objects identical in the target)</b>" in html
+    assert f"<b>After apply: 100% parity ({total:,} of {total:,}" in html          # at the top, in drift_report
+    assert "Apply: all " in html and "statements of 10 stages ran without error" in html
+    assert "What failed" not in html
+
+
 def test_no_password_in_any_output(rendered):
-    for path in rendered["out"].iterdir():
-        assert SECRET not in path.read_text(errors="replace"), path.name
+    for path in rendered["out"].rglob("*"):
+        if path.is_file():
+            assert SECRET not in path.read_text(errors="replace"), path.name
     assert SECRET not in rendered["result"].stdout + rendered["result"].stderr
     text = (rendered["out"] / "schema_comparison_report.txt").read_text()
     assert text.startswith("source: postgresql://postgres:***@127.0.0.1:")
@@ -131,7 +183,8 @@ def test_no_console_errors_and_no_request_leaves_the_file(page):
 
 def test_every_chart_is_drawn(page, rendered):
     names = [figure["layout"]["meta"]["chart"] for figure in rendered["figures"]]
-    assert names == ["before_after", "drift_by_kind", "top_tables_by_columns_added", "residual_drift"]
+    assert names == ["before_after", "drift_by_kind", "top_tables_by_columns_added", "residual_drift",
+                     "stage_statements", "apply_timeline"]
     drawn = page.evaluate("""Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => ({
         chart: g.layout.meta.chart, svgs: g.querySelectorAll('.main-svg').length,
         bars: g.querySelectorAll('.bars .point').length}))""")
@@ -166,12 +219,33 @@ def test_parity_after_the_migration_is_shown(page):
     title = page.evaluate("""Array.from(document.querySelectorAll('.js-plotly-plot'))
         .find(g => g.layout.meta.chart === 'residual_drift').layout.title.text""")
     assert title == "Parity after apply: 100% for every kind"
+    assert "100% parity (" in page.inner_text("body")
+    timeline = page.evaluate("""(() => {
+        const g = Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.meta.chart === 'apply_timeline');
+        return g.data.map(t => ({status: t.meta.status, stages: Array.from(t.y)}));
+    })()""")
+    assert [t["status"] for t in timeline] == ["ok"] and len(timeline[0]["stages"]) == 10   # stage10_drops is empty
+
+
+def test_stage_sql_opens_on_a_click(page, rendered):
+    stage = page.locator("details.wb-stage[data-stage='stage08_constraints']")
+    assert page.locator("details.wb-stage").count() == 11
+    sql = stage.locator("pre.wb-sql")
+    assert not sql.is_visible()
+    stage.locator("summary").click()
+    assert sql.is_visible()
+    text = (rendered["out"] / "plan" / "stage08_constraints.sql").read_text()
+    assert sql.inner_text().strip() == text.strip()
+    stage.locator("summary").click()                       # closed again: the screenshot shows it closed
 
 
 def test_screenshot(page, tmp_path):
+    """Always under tmp; to docs/report.png only with DRIFT_UPDATE_SCREENSHOT=1."""
     page.set_viewport_size({"width": 1280, "height": 2000})
+    page.evaluate("window.scrollTo(0, 0)")
     shot = tmp_path / "report.png"
     page.screenshot(path=str(shot))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    shutil.copyfile(shot, SCREENSHOT)
+    if os.environ.get("DRIFT_UPDATE_SCREENSHOT") == "1":
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        shutil.copyfile(shot, SCREENSHOT)

@@ -87,8 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     _scope_arguments(plan)
     plan.set_defaults(run=_cmd_plan)
 
-    demo = sub.add_parser("demo", help="build the demo legacy/current pair in an embedded PostgreSQL and show its drift")
+    demo = sub.add_parser("demo", help="build the demo legacy/current pair in an embedded PostgreSQL, apply the plan "
+                          "and write the report (exit like report)")
     demo.add_argument("--scale", type=int, default=1)
+    demo.add_argument("--out", default="reports/demo", metavar="DIR", help="report folder (default reports/demo)")
     demo.set_defaults(run=_cmd_demo)
 
     apply = sub.add_parser("apply", help="apply a plan folder to TARGET, stage by stage "
@@ -125,10 +127,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help="compare only this schema (repeatable)")
     report.add_argument("--after", default="", metavar="TARGET_AFTER",
                         help="the target after a migration (DSN or snapshot): adds after counts and parity")
-    report.add_argument("--plan", default="", metavar="DIR", help="a plan folder (plan.json) to show in the report")
+    report.add_argument("--plan", default="", metavar="DIR",
+                        help="plan folder (default OUT/plan, planned anew); a DIR that already holds a plan.json "
+                             "is used as it is (reviewed, perhaps edited)")
     mode = report.add_mutually_exclusive_group()
-    mode.add_argument("--apply", action="store_true", help="apply the plan to TARGET, verify, then report")
+    mode.add_argument("--apply", action="store_true", help="apply the plan to TARGET, verify, then report "
+                      "(exit 0 applied with 100%% parity, 1 a stage failed or parity < 100%%, 2 error)")
     mode.add_argument("--rehearse", action="store_true", help="rehearse the plan on TARGET (rolled back), then report")
+    report.add_argument("--keep-going", action="store_true", help="with --apply/--rehearse: after a failed stage, "
+                        "go on with the next ones")
+    report.add_argument("--allow-drops", action="store_true",
+                        help="plan drops of target-only objects (stage 10) and rebuilds that lose data")
+    report.add_argument("--concurrently", action="store_true", help="plan CREATE INDEX CONCURRENTLY on existing tables")
+    report.add_argument("--not-valid", action="store_true", help="plan FOREIGN KEY/CHECK as NOT VALID, then VALIDATE")
+    report.add_argument("--with-privileges", action="store_true", help="plan GRANT/REVOKE as well")
     report.set_defaults(run=_cmd_report)
     return parser
 
@@ -193,7 +205,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from workbench.demo import run_demo
 
-    return run_demo(scale=args.scale)
+    return run_demo(scale=args.scale, out=args.out)
 
 
 def _cmd_apply(args: argparse.Namespace) -> int:
@@ -225,23 +237,22 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    import importlib.util
-
     from workbench.errors import WorkbenchError
-    from workbench.render import summary_table
-    from workbench.report import build, terminal_progress
+    from workbench.planner import PlanOptions
+    from workbench.report import build, summary, terminal_progress
 
-    if args.apply or args.rehearse:
-        flag = "--apply" if args.apply else "--rehearse"
-        if importlib.util.find_spec("workbench.apply") is None:
-            raise WorkbenchError(f"report {flag} needs workbench.apply, which this version does not have yet "
-                                 f"(run the report without {flag})")
-        raise WorkbenchError(f"report {flag} is not wired to workbench.apply yet (run the report without {flag})")
+    options = PlanOptions(allow_drops=args.allow_drops, concurrently=args.concurrently, not_valid=args.not_valid,
+                          with_privileges=args.with_privileges)
+    mode = "apply" if args.apply else "rehearse" if args.rehearse else None
+    if args.keep_going and not mode:
+        raise WorkbenchError("--keep-going is for --apply or --rehearse")
     result = build(args.source, args.target, args.out, title=args.title, schemas=args.schema,
-                   target_after=args.after, plan_dir=args.plan, progress=terminal_progress())
-    print(summary_table(result.drift))
-    print(f"wrote {result.html}")
-    return EXIT_OK
+                   target_after=args.after, plan_dir=args.plan, mode=mode, plan_options=options,
+                   keep_going=args.keep_going, progress=terminal_progress())
+    print(summary(result))
+    if result.outcome.error:                  # shown in the report too; the command still fails
+        sys.stderr.write(f"error: {result.outcome.error}\n")
+    return result.exit_code
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,5 @@
-"""The built-in demo: the seedscale legacy/current pair in an embedded PostgreSQL.
+"""The built-in demo: the seedscale legacy/current pair in an embedded PostgreSQL, planned,
+applied, verified and reported (`workbench demo`, `make demo`: reports/demo/report.html).
 
 The scenario is the shape of the migration this tool was built for: 6 new agi_* tables, columns
 added to 102 tables, 89 functions, 39 triggers, 312 indexes, 155 constraints, and both traps
@@ -50,13 +51,13 @@ def build_pair(server: sandbox.Server, scenario_dir: Path, prefix: str = "demo")
     return DemoPair(dsns["legacy"], dsns["current"], expected, scenario_dir)
 
 
-def run_demo(scale: int = 1) -> int:
-    """Start a sandbox, build the pair, print its drift summary. Returns the CLI exit code."""
+def run_demo(scale: int = 1, out: str | Path = "reports/demo") -> int:
+    """Start a sandbox, build the pair, run the report pipeline with --apply into `out`, and print
+    where report.html is and a one-screen summary. Returns the report's exit code (0: applied with
+    100% parity)."""
     import tempfile
 
-    from workbench.compare import compare
-    from workbench.render import summary_table
-    from workbench.snapshot import capture
+    import workbench.report as report_mod
 
     started = time.perf_counter()
     step = lambda text: print(f"[{time.perf_counter() - started:5.1f}s] {text}", file=sys.stderr, flush=True)  # noqa: E731
@@ -66,12 +67,14 @@ def run_demo(scale: int = 1) -> int:
         scenario = write_scenario(Path(tmp), scale)
         step("loading legacy and current")
         pair = build_pair(server, scenario)
-        step("comparing legacy (source) with current (target)")
-        drift = compare(capture(pair.legacy_dsn), capture(pair.current_dsn))
-        print(f"source: {drift.source.dsn}   target: {drift.target.dsn}")
-        print(summary_table(drift))
-        counts = drift.target.counts
-        print("current before: " + ", ".join(f"{k} {counts[k]}" for k in
-                                              ("tables", "views", "functions", "triggers", "indexes", "constraints")))
+        result = report_mod.build(pair.legacy_dsn, pair.current_dsn, out, mode="apply", progress=step,
+                                  title=f"Demo: legacy \u2192 current (seedscale scale {scale})")
         step("done")
-    return 0
+    print(f"Drift Workbench demo: legacy (source) -> current (target), seedscale scale {scale}, "
+          f"PostgreSQL {result.drift.target.server_version}\n")
+    print(report_mod.summary(result, drift_table=False).rsplit("\nwrote ", 1)[0])
+    print(f"\nreport: {result.html.resolve()}")
+    print(f"took {time.perf_counter() - started:.1f} s")
+    if result.outcome.error:
+        print(f"error: {result.outcome.error}", file=sys.stderr)
+    return result.exit_code

@@ -181,10 +181,23 @@ def header_html(inputs: ReportInputs) -> str:
         verdict = "No drift: the target matches the source for every compared kind."
     schemas = ", ".join(drift.options.schemas) or "all user schemas"
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    after = ""
+    if inputs.residual is not None:
+        parity = inputs.residual.parity
+        after = (f"<p class='wb-verdict'><b>After apply: "
+                 f"{html.escape(parity_text(int(parity['identical'].sum()), int(parity['source_objects'].sum())))}"
+                 f".</b></p>")
     return (f"<h1>{html.escape(inputs.title)}</h1>"
             f"<p>Generated {generated} by Drift Workbench. Schemas: {html.escape(schemas)}.</p>"
             f"{table_html(pd.DataFrame(rows), index=False)}"
-            f"<p class='wb-verdict'><b>{html.escape(verdict)}</b></p>")
+            f"<p class='wb-verdict'><b>{html.escape(verdict)}</b></p>{after}")
+
+
+def parity_text(identical: int, total: int) -> str:
+    """'100% parity (...)' only when every source object is identical: never rounded up to 100%."""
+    share = 100.0 * identical / total if total else 100.0
+    shown = "100%" if identical == total else f"{min(share, 99.9):.1f}%"
+    return f"{shown} parity ({identical:,} of {total:,} source objects identical in the target)"
 
 
 def summary_frame(drift: Drift) -> pd.DataFrame:

@@ -2,10 +2,19 @@
 
     reports/NAME/
       report.html                     every report notebook, code hidden, plotly.js embedded once
-      drift_report.ipynb              the executed notebook (rerun it in JupyterLab)
+      drift_report.ipynb              the executed notebooks (rerun them in JupyterLab)
+      migration_plan.ipynb
       source.snapshot.json, target.snapshot.json[, target_after.snapshot.json]
       schema_differences.json         Drift.to_json()
       schema_comparison_report.txt    render.drift_report()
+      plan/                           the plan (`workbench plan` files), unless --plan DIR
+        apply_log.json | rehearsal_log.json   with --apply | --rehearse
+      verify.json                     VerifyResult.to_json() after --apply
+
+The pipeline: snapshot both sides, compare, plan, optionally apply (or rehearse) and verify, run
+the notebooks, render. An apply that fails (a stage rolled back) or stops with an error (refused,
+connection lost) is part of the report, not a crash: the report shows the failed statement, its
+SQLSTATE and message, and `Report.exit_code` says 1 (a stage failed, parity < 100%) or 2 (error).
 
 The notebooks read the snapshot files written here, never the DSNs: a password given in a DSN
 would otherwise be injected into the executed notebook's parameters cell. Snapshots hold masked
@@ -18,6 +27,7 @@ from CDNs; the template below drops those blocks and inlines plotly.js once in t
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -27,9 +37,15 @@ from typing import Callable, Iterable, Sequence
 
 from workbench.errors import WorkbenchError
 
-REPO_NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-REPORT_NOTEBOOKS = ("drift_report.ipynb",)          # migration_plan.ipynb joins with the planner
+# The notebooks ship inside the package (workbench/notebooks/, package data), so that an installed
+# workbench finds them as an editable checkout does; notebooks/ at the top of the repository holds
+# the user-facing copies (identical: a test says so).
+NOTEBOOKS_DIR = Path(__file__).resolve().parent / "notebooks"
+REPORT_NOTEBOOKS = ("drift_report.ipynb", "migration_plan.ipynb")
 PARAMETERS = ("source", "target", "schemas", "plan_dir", "apply_log", "target_after", "title")
+PLAN_PARAMETERS = ("source", "target", "out_dir", "schemas", "allow_drops", "concurrently", "not_valid",
+                   "with_privileges", "plan_dir", "apply_log", "apply_error", "verify_result", "with_overview",
+                   "title")
 PLOTLY_PLACEHOLDER = "<!-- workbench: plotly.js -->"
 CELL_TIMEOUT_S = 600
 
@@ -44,6 +60,8 @@ body.jp-Notebook main {max-width: 1200px; margin: 0 auto; padding: 12px 24px}
 details.wb-kind {margin: 6px 0; padding: 4px 8px; border: 1px solid #d0d7de; border-radius: 4px}
 details.wb-kind summary {cursor: pointer; font-size: 14px}
 p.wb-verdict {font-size: 15px}
+.jp-OutputArea-output pre.wb-sql {max-height: 520px; overflow: auto; font-size: 11px; background: #f6f8fa; padding: 8px; margin: 4px 0}
+div.wb-failure {border-left: 4px solid #c62828; padding: 2px 10px; margin: 8px 0}
 .wb-mail-note {color: #57606a; font-size: 12px}
 """
 
@@ -67,12 +85,19 @@ class Report:
     notebooks: list[Path]
     files: list[Path] = field(default_factory=list)
     drift: object = None          # the Drift shown (workbench.compare.Drift)
+    outcome: "Outcome | None" = None   # plan folder, apply, verify (see build)
+
+    @property
+    def exit_code(self) -> int:
+        return self.outcome.exit_code if self.outcome is not None else 0
 
 
 def notebook_path(name: str) -> Path:
-    path = REPO_NOTEBOOKS / name
+    """A report notebook as the package ships it (the same in an editable checkout and an install)."""
+    path = NOTEBOOKS_DIR / name
     if not path.is_file():
-        raise WorkbenchError(f"notebook {path} is missing (the report notebooks live in the repository's notebooks/)")
+        raise WorkbenchError(f"notebook {path} is missing (the package ships its notebooks in workbench/notebooks/; "
+                             f"reinstall drift-workbench)")
     return path
 
 
@@ -80,8 +105,9 @@ def notebook_path(name: str) -> Path:
 def _kernel_manager_class():
     """A kernel manager whose kernel is this Python with ipykernel, named python3 (so that the
     executed notebook keeps its usual kernelspec for reruns in JupyterLab). The kernel's own log
-    (a warning that a local TCP kernel is unencrypted, on every start) is kept to errors: cell
-    output and errors are in the executed notebook."""
+    (a warning that a local TCP kernel is unencrypted, on every start; now and then "ERROR |
+    KeyboardInterrupt caught in kernel" when papermill shuts it down) is kept to critical
+    messages: cell output and errors are in the executed notebook."""
     from jupyter_client import AsyncKernelManager
     from jupyter_client.kernelspec import KernelSpec
 
@@ -91,7 +117,7 @@ def _kernel_manager_class():
             if self._kernel_spec is None:
                 self._kernel_spec = KernelSpec(
                     argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                          "--IPKernelApp.log_level=ERROR"],
+                          "--IPKernelApp.log_level=CRITICAL"],
                     display_name="Python 3 (ipykernel)", language="python", name="python3", resource_dir="")
             return self._kernel_spec
 
@@ -200,17 +226,118 @@ def check_no_secrets(files: Iterable[Path], secrets: Sequence[str]) -> None:
 
 
 # --- the command --------------------------------------------------------------------------------
-def build(source: str, target: str, out: str | Path, title: str = "", schemas: Sequence[str] = (),
-          target_after: str = "", plan_dir: str = "", apply_log: str = "",
-          progress: Callable[[str], None] | None = None) -> Report:
-    """Snapshot both sides, write the comparison files, run the report notebooks and render
-    report.html into `out`. Returns what was written."""
-    import json
+@dataclass
+class Outcome:
+    """What happened between planning and reporting (for the exit code and the terminal summary)."""
 
+    plan_dir: Path
+    planned: bool                       # this report wrote the plan (False: an existing plan folder)
+    mode: str | None = None             # None, "apply" or "rehearse"
+    apply: object = None                # workbench.apply.ApplyResult, when apply returned
+    log_path: Path | None = None        # the apply or rehearsal log this run wrote
+    error: str = ""                     # apply or verify stopped with an error (shown in the report)
+    verify: object = None               # workbench.verify.VerifyResult after an apply
+
+    @property
+    def exit_code(self) -> int:
+        """0 written (and applied with 100% parity), 1 a stage failed or parity < 100%, 2 an error."""
+        if self.error:
+            return 2
+        if self.apply is not None and self.apply.exit_code != 0:
+            return 1
+        if self.verify is not None and not self.verify.ok:
+            return 1
+        return 0
+
+
+def _log_stamp(path: Path):
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+def _existing_plan(plan_dir: str, plan_options) -> bool:
+    """Whether --plan DIR already holds a plan to use as it is (planning options are then an error)."""
+    from workbench.planner import PlanOptions
+
+    if not plan_dir or not (Path(plan_dir) / "plan.json").exists():
+        return False
+    if plan_options is not None and plan_options != PlanOptions():
+        raise WorkbenchError(f"{plan_dir} already holds a plan (plan.json), used as it is: planning options "
+                             f"are for a new plan (drop them, or give another --plan folder)")
+    return True
+
+
+def _plan_step(drift, out: Path, plan_dir: str, plan_options, step) -> tuple[Path, bool, list[Path]]:
+    """Plan into the report's own plan/ folder (made anew every time), or into --plan DIR; a --plan
+    folder that already holds a plan (reviewed, maybe edited) is used as it is."""
+    from workbench.planner import STAGE_NAMES, PlanOptions, plan, write_plan_dir
+
+    folder = Path(plan_dir) if plan_dir else out / "plan"
+    if _existing_plan(plan_dir, plan_options):
+        step(f"using the plan in {folder}")
+        return folder, False, []
+    step(f"planning into {folder}")
+    write_plan_dir(plan(drift, plan_options or PlanOptions()), folder, drift)
+    names = [f"{name}.sql" for name in STAGE_NAMES] + ["plan.json", "schema_migration.sql",
+                                                       "schema_differences.json", "schema_comparison_report.txt"]
+    return folder, True, [folder / name for name in names]
+
+
+def _apply_step(outcome: Outcome, target: str, out: Path, source_file: Path, options, keep_going: bool,
+                step) -> list[Path]:
+    """Apply or rehearse the plan, then verify an apply; errors are kept for the report, not raised."""
+    from workbench.apply import APPLY_LOG, REHEARSAL_LOG, apply
+    from workbench.verify import verify
+
+    rehearse = outcome.mode == "rehearse"
+    log_path = outcome.plan_dir / (REHEARSAL_LOG if rehearse else APPLY_LOG)
+    before = _log_stamp(log_path)
+    verb = "rehearsing" if rehearse else "applying"
+    step(f"{verb} the plan")
+    try:
+        outcome.apply = apply(outcome.plan_dir, target, rehearse=rehearse, keep_going=keep_going,
+                              progress=lambda text: step(f"{verb} {text}" if text.startswith("stage") else text))
+    except WorkbenchError as error:
+        outcome.error = f"{'rehearsal' if rehearse else 'apply'}: {error}"
+    stamp = _log_stamp(log_path)
+    if stamp is not None and stamp != before:
+        outcome.log_path = log_path                    # written by this run (also on a lost connection)
+    written = [log_path] if outcome.log_path else []
+    if outcome.mode == "apply" and outcome.apply is not None:
+        step("verifying")
+        try:
+            outcome.verify = verify(str(source_file), target, options)
+        except WorkbenchError as error:
+            outcome.error = f"verify: {error}"
+            return written
+        written.append(outcome.verify.drift.target.save(out / "target_after.snapshot.json"))
+        (out / "verify.json").write_text(json.dumps(outcome.verify.to_json(), indent=1, default=str) + "\n")
+        written.append(out / "verify.json")
+    return written
+
+
+def build(source: str, target: str, out: str | Path, title: str = "", schemas: Sequence[str] = (),
+          target_after: str = "", plan_dir: str = "", mode: str | None = None, plan_options=None,
+          keep_going: bool = False, progress: Callable[[str], None] | None = None) -> Report:
+    """Snapshot both sides, write the comparison files, plan (into plan_dir, default OUT/plan),
+    optionally apply or rehearse the plan (mode "apply" / "rehearse") and verify an apply, then run
+    the report notebooks and render report.html into `out`. A failing or refused apply does not
+    raise: it is shown in the report and in `Report.outcome` (its exit code)."""
     from workbench.compare import CompareOptions, compare
     from workbench.render import drift_report
-    from workbench.snapshot import open_side
+    from workbench.snapshot import Snapshot, is_snapshot_file, open_side
 
+    if mode not in (None, "apply", "rehearse"):
+        raise WorkbenchError(f"unknown report mode {mode!r} (apply, rehearse or none)")
+    if mode and target_after:
+        raise WorkbenchError("--after is for a target migrated elsewhere; with --apply or --rehearse the report "
+                             "reads the target itself")
+    if mode and is_snapshot_file(target):
+        raise WorkbenchError(f"--{mode} needs a live target database, not the snapshot file {target}")
+    _existing_plan(plan_dir, plan_options)              # options that cannot apply fail before any work
     step = progress or (lambda _text: None)
     out = Path(out)
     try:
@@ -224,27 +351,38 @@ def build(source: str, target: str, out: str | Path, title: str = "", schemas: S
     if target_after:
         sides["target_after"] = target_after
     files = {}
-    (out / "target_after.snapshot.json").unlink(missing_ok=True)      # a previous report's, not this one's
+    for stale in ("target_after.snapshot.json", "verify.json"):        # a previous report's, not this one's
+        (out / stale).unlink(missing_ok=True)
     for role, spec in sides.items():
         step(f"reading {role.replace('_', ' ')}")
         files[role] = f"{role}.snapshot.json"
         written.append(open_side(spec).save(out / files[role]))
 
     step("comparing")
-    from workbench.snapshot import Snapshot
-
     options = CompareOptions(schemas=tuple(schemas))
     drift = compare(Snapshot.load(out / files["source"]), Snapshot.load(out / files["target"]), options)
     (out / "schema_differences.json").write_text(json.dumps(drift.to_json(), indent=1, default=str) + "\n")
     (out / "schema_comparison_report.txt").write_text(drift_report(drift) + "\n")
     written += [out / "schema_differences.json", out / "schema_comparison_report.txt"]
 
-    parameters = {"source": files["source"], "target": files["target"], "schemas": list(schemas),
-                  "plan_dir": str(Path(plan_dir).resolve()) if plan_dir else "",
-                  "apply_log": str(Path(apply_log).resolve()) if apply_log else "",
-                  "target_after": files.get("target_after", ""), "title": title}
+    folder, planned, plan_files = _plan_step(drift, out, plan_dir, plan_options, step)
+    written += plan_files
+    outcome = Outcome(folder, planned, mode)
+    if mode:
+        written += _apply_step(outcome, target, out, out / files["source"], options, keep_going, step)
+        if outcome.verify is not None:
+            files["target_after"] = "target_after.snapshot.json"
+
+    drift_parameters = {"source": files["source"], "target": files["target"], "schemas": list(schemas),
+                        "plan_dir": "", "apply_log": "", "target_after": files.get("target_after", ""),
+                        "title": title}
+    plan_parameters = {"source": files["source"], "target": files["target"], "schemas": list(schemas),
+                       "plan_dir": str(folder.resolve()),
+                       "apply_log": str(outcome.log_path.resolve()) if outcome.log_path else "",
+                       "apply_error": outcome.error, "verify_result": "verify.json" if outcome.verify else "",
+                       "with_overview": False, "title": ""}
     executed, results = [], []
-    for notebook in notebooks:
+    for notebook, parameters in zip(notebooks, (drift_parameters, plan_parameters)):
         step(f"running {notebook.name}")
         results.append(execute(notebook, out / notebook.name, parameters, cwd=out))
         executed.append(out / notebook.name)
@@ -255,7 +393,38 @@ def build(source: str, target: str, out: str | Path, title: str = "", schemas: S
     html = render_html(results, out / "report.html", html_title)
     written.append(html)
     check_no_secrets(written, secrets_of([source, target, target_after]))
-    return Report(out, html, executed, written, drift)
+    return Report(out, html, executed, written, drift, outcome)
+
+
+def summary(report: Report, drift_table: bool = True) -> str:
+    """The terminal's account of a report: drift per kind, counts before (and after), the traps and
+    their outcome, the apply, the parity, and where report.html is."""
+    from workbench import plan_notebook
+    from workbench.notebook import ReportInputs, counts_frame
+    from workbench.render import summary_table
+
+    outcome = report.outcome
+    lines = [summary_table(report.drift), ""] if drift_table else []
+    after = outcome.verify.drift.target if outcome is not None and outcome.verify is not None else None
+    counts = counts_frame(ReportInputs(report.drift, "", after=after))
+    lines += [counts.to_string(), ""]
+    if outcome is not None:
+        view = plan_notebook.prepare(
+            plan_dir=str(outcome.plan_dir), apply_log=str(outcome.log_path) if outcome.log_path else "",
+            apply_error=outcome.error, verify_result=str(report.directory / "verify.json") if outcome.verify else "")
+        view.drift = report.drift
+        where = "written to" if outcome.planned else "read from"
+        lines.append(f"plan: {len(view.plan.statements)} statements, {where} {outcome.plan_dir}/")
+        for trap in plan_notebook.traps_frame(view).to_dict("records"):
+            lines.append(f"trap {trap['trap']}: {trap['object']}: {trap['outcome']}")
+        verdict = plan_notebook.apply_verdict(view)
+        if verdict:
+            lines.append(verdict)
+        if view.verify is not None:
+            lines.append(("verified: " if view.verify.get("ok") else "NOT verified: ")
+                         + plan_notebook.parity_text(view.verify))
+    lines.append(f"wrote {report.html}")
+    return "\n".join(lines)
 
 
 def terminal_progress(stream=None) -> Callable[[str], None] | None:

@@ -1,0 +1,587 @@
+"""What `notebooks/migration_plan.ipynb` calls: make a plan (or read a plan folder) and show it.
+
+The notebook is a front door of its own: run by papermill with `source`, `target` and `out_dir`, it
+compares, plans and writes exactly the files `workbench plan SOURCE TARGET --out DIR` writes (the
+same functions: compare, planner.plan, planner.write_plan_dir). Given `plan_dir` instead, it shows
+an existing plan folder as it is on disk (a reviewer may have edited a stage file: what apply runs
+is what is shown). With an apply log (workbench.apply's apply_log.json or rehearsal_log.json), an
+apply error (a refused apply, a lost connection) and a verify result (VerifyResult.to_json()), it
+shows what the apply did, what failed and why, and the parity that was proven afterwards.
+
+Every decision is here, tested without a kernel; the notebook only calls these functions.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from workbench.compare import CompareOptions, Drift, compare
+from workbench.errors import WorkbenchError
+from workbench.notebook import schema_list, show, show_html, show_table, table_html
+from workbench.planner import STAGE_NAMES, Plan, PlanOptions, plan, read_plan, write_plan_dir
+from workbench.planner.files import render_stage
+from workbench.planner.model import HAZARDS, STAGES, sha256_text
+from workbench.render import identity_label
+
+PLAN_OPTIONS = ("allow_drops", "concurrently", "not_valid", "with_privileges")
+RAN = ("ok", "failed", "rolled_back")
+
+
+@dataclass
+class PlanView:
+    """A plan and what happened to it: everything the migration_plan notebook shows."""
+
+    plan: Plan
+    stage_texts: dict[str, str]            # stage name -> the stage file's text (what apply runs)
+    title: str
+    drift: Drift | None = None             # the comparison the plan was made from (None: plan_dir alone)
+    plan_dir: Path | None = None           # where the plan's files are (None: planned in memory only)
+    written: bool = False                  # this run wrote the plan files into plan_dir (out_dir)
+    edited: list[str] = field(default_factory=list)   # stage files changed since the plan was made
+    apply_log: dict | None = None          # workbench.apply log (apply or rehearsal)
+    apply_error: str = ""                  # an apply that stopped with an error: its message
+    verify: dict | None = None             # VerifyResult.to_json()
+
+    @property
+    def statements(self) -> pd.DataFrame:
+        rows = [{"id": s.id, "stage": s.stage, "kind": s.kind, "object": identity_label(s.kind, s.identity),
+                 "action": s.action, "hazards": list(s.hazards), "transactional": s.transactional, "sql": s.sql}
+                for s in self.plan.statements]
+        return pd.DataFrame(rows, columns=["id", "stage", "kind", "object", "action", "hazards", "transactional",
+                                           "sql"])
+
+    @property
+    def rehearsal(self) -> bool:
+        return bool(self.apply_log) and self.apply_log.get("mode") == "rehearse"
+
+
+# --- parameters ---------------------------------------------------------------------------------
+def _text(name: str, value) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise WorkbenchError(f"parameter {name} must be a string, not {value!r}")
+    return value.strip()
+
+
+def _flag(name: str, value) -> bool:
+    """A boolean option as papermill passes it (`-p allow_drops True`, or a YAML/JSON true)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0", "yes", "no", ""):
+        return value.strip().lower() in ("true", "1", "yes")
+    raise WorkbenchError(f"parameter {name} must be True or False, not {value!r}")
+
+
+def _read_json(path: Path, what: str):
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise WorkbenchError(f"{what} {path} does not exist") from None
+    except (OSError, ValueError) as error:
+        raise WorkbenchError(f"cannot read {what} {path}: {error}") from None
+
+
+def read_apply_log(path: str | Path) -> dict:
+    """An apply_log.json or rehearsal_log.json written by workbench.apply."""
+    from workbench.apply import LOG_FORMAT
+
+    data = _read_json(Path(path), "apply log")
+    if not isinstance(data, dict) or data.get("format") != LOG_FORMAT:
+        raise WorkbenchError(f"{path} is not an apply log written by workbench apply")
+    return data
+
+
+def read_verify(path: str | Path) -> dict:
+    """verify.json: VerifyResult.to_json() as `workbench report` writes it after an apply."""
+    from workbench.verify import VERIFY_FORMAT
+
+    data = _read_json(Path(path), "verify result")
+    if not isinstance(data, dict) or data.get("format") != VERIFY_FORMAT:
+        raise WorkbenchError(f"{path} is not a verify result (VerifyResult.to_json())")
+    return data
+
+
+def stage_texts_of(plan_dir: Path) -> dict[str, str]:
+    texts = {}
+    for name in STAGE_NAMES:
+        try:
+            texts[name] = (plan_dir / f"{name}.sql").read_text()
+        except FileNotFoundError:
+            raise WorkbenchError(f"stage file {plan_dir / (name + '.sql')} is missing") from None
+    return texts
+
+
+def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str = "", schemas=(),
+            allow_drops=False, concurrently=False, not_valid=False, with_privileges=False,
+            apply_log: str = "", apply_error: str = "", verify_result: str = "", title: str = "") -> PlanView:
+    """Plan source -> target (writing the plan files into out_dir when given), or read plan_dir;
+    then read the optional apply log and verify result."""
+    source, target = _text("source", source), _text("target", target)
+    out_dir, plan_dir = _text("out_dir", out_dir), _text("plan_dir", plan_dir)
+    options = PlanOptions(**{name: _flag(name, value) for name, value in zip(
+        PLAN_OPTIONS, (allow_drops, concurrently, not_valid, with_privileges))})
+    if out_dir and plan_dir:
+        raise WorkbenchError("give out_dir (to make a plan) or plan_dir (to show a plan folder), not both")
+    drift = None
+    if source or target:
+        if not (source and target):
+            raise WorkbenchError(f"parameter {'target' if source else 'source'} is empty: "
+                                 f"give a DSN or a snapshot file")
+        drift = compare_sides(source, target, schemas)
+    elif not plan_dir:
+        raise WorkbenchError("parameters source and target are empty: give a DSN or a snapshot file for each "
+                             "(or plan_dir, a plan folder to show)")
+    if plan_dir:
+        folder = Path(plan_dir)
+        the_plan, raw = read_plan(folder)
+        texts = stage_texts_of(folder)
+        recorded = {stage.get("name"): stage.get("sha256") for stage in raw.get("stages", [])}
+        edited = [name for name in STAGE_NAMES if recorded.get(name) and recorded[name] != sha256_text(texts[name])]
+        view = PlanView(the_plan, texts, "", drift, folder, False, edited)
+    else:
+        the_plan = plan(drift, options)
+        if out_dir:
+            folder = write_plan_dir(the_plan, out_dir, drift)
+            view = PlanView(the_plan, stage_texts_of(folder), "", drift, folder, True)
+        else:
+            by_stage = the_plan.by_stage()
+            view = PlanView(the_plan, {name: render_stage(name, text, by_stage[name]) for name, text in STAGES},
+                            "", drift)
+    title = _text("title", title)
+    view.title = title or ("Migration plan" + (f": {drift.source.database} \u2192 {drift.target.database}"
+                                               if drift is not None else ""))
+    if _text("apply_log", apply_log):
+        view.apply_log = read_apply_log(apply_log)
+    view.apply_error = " ".join(_text("apply_error", apply_error).split())
+    if _text("verify_result", verify_result):
+        view.verify = read_verify(verify_result)
+    return view
+
+
+def compare_sides(source: str, target: str, schemas=()) -> Drift:
+    """The comparison `workbench plan SOURCE TARGET [--schema S]` plans from."""
+    from workbench.snapshot import open_side
+
+    options = CompareOptions(schemas=schema_list(schemas))
+    kinds = options.selected_kinds()
+    return compare(open_side(source, kinds), open_side(target, kinds), options)
+
+
+# --- numbers ------------------------------------------------------------------------------------
+def overall_parity(verify: dict) -> tuple[float, int, int]:
+    """(percent, identical, source objects) over every kind of a verify result."""
+    parity = verify.get("parity") or {}
+    total = sum(int(row["source_objects"]) for row in parity.values())
+    identical = sum(int(row["identical"]) for row in parity.values())
+    return (100.0 * identical / total if total else 100.0), identical, total
+
+
+def parity_text(verify: dict) -> str:
+    """'100% parity (...)' only when every source object is identical; never rounded up to 100%."""
+    from workbench.notebook import parity_text as text
+
+    _, identical, total = overall_parity(verify)
+    return text(identical, total)
+
+
+def stage_frame(view: PlanView) -> pd.DataFrame:
+    """Per stage: file, statements, transactional, statements with a hazard, edited since planning,
+    and (with an apply log) its status and milliseconds."""
+    by_stage = view.plan.by_stage()
+    logged = {s["name"]: s for s in (view.apply_log or {}).get("stages", [])}
+    rows = []
+    for name in STAGE_NAMES:
+        statements = by_stage[name]
+        row = {"stage": name, "statements": len(statements),
+               "transactional": "yes" if all(s.transactional for s in statements) else "no",
+               "with a hazard": sum(1 for s in statements if s.hazards),
+               "hazards": ", ".join(f"{h} {n}" for h, n in _hazard_counts(statements).items()),
+               "edited": "edited after planning" if name in view.edited else ""}
+        if view.apply_log is not None:
+            entry = logged.get(name, {})
+            row["status"] = entry.get("status", "not_run")
+            row["ms"] = float(entry.get("ms") or 0.0)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _hazard_counts(statements) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for statement in statements:
+        for hazard in statement.hazards:
+            counts[hazard] = counts.get(hazard, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def hazards_frame(view: PlanView, stage: str) -> pd.DataFrame:
+    """The statements of one stage that carry a hazard."""
+    frame = view.statements
+    rows = frame[(frame["stage"] == stage) & (frame["hazards"].map(len) > 0)]
+    return pd.DataFrame({"object": rows["kind"] + " " + rows["object"], "action": rows["action"],
+                         "hazards": rows["hazards"].map(", ".join),
+                         "statement": rows["sql"].map(_one_line)}).reset_index(drop=True)
+
+
+def _one_line(sql: str, limit: int = 300) -> str:
+    text = " ".join(str(sql).split())
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+
+
+def skipped_frame(view: PlanView) -> pd.DataFrame:
+    return pd.DataFrame([{"kind": s["kind"], "object": identity_label(s["kind"], s["identity"]),
+                          "reason": s.get("reason", "")} for s in view.plan.skipped],
+                        columns=["kind", "object", "reason"])
+
+
+# --- traps --------------------------------------------------------------------------------------
+def _retyped_columns(view: PlanView, trap: dict) -> list[str]:
+    """'role: text -> user_role_simple' for the changed column types of the trap's table."""
+    if view.drift is None or "columns" not in view.drift.frames:
+        return []
+    identity = trap.get("identity") or {}
+    columns = view.drift["columns"]
+    rows = columns[(columns["status"] == "changed") & (columns["schema"] == identity.get("schema"))
+                   & (columns["table"] == identity.get("table"))]
+    return [f"{row['name']}: {row['target_data_type']} \u2192 {row['source_data_type']}"
+            for _, row in rows.iterrows() if "data_type" in row["differences"]]
+
+
+def trap_statements(view: PlanView, trap: dict) -> list:
+    """The planned statements that resolve a trap: the object's own, and for a constraint over a
+    retyped column the type changes of its table's columns (stage 03)."""
+    identity = trap.get("identity") or {}
+    found = [s for s in view.plan.statements if s.kind == trap.get("kind") and s.identity == identity]
+    if trap.get("trap") == "constraint_over_retyped_column":
+        types = [s for s in view.plan.statements if s.kind == "columns" and s.action == "alter"
+                 and s.identity.get("schema") == identity.get("schema")
+                 and s.identity.get("table") == identity.get("table") and re.search(r"\bTYPE\b", s.sql)]
+        found = types + found
+    return found
+
+
+def trap_outcome(view: PlanView, trap: dict, statements: list) -> str:
+    """Whether the trap is resolved: planned; applied (or rehearsed) without error; identical in
+    the target after apply; or what failed."""
+    ids = {s.id for s in statements}
+    if view.apply_log is None:
+        if view.apply_error:
+            return "not applied: the apply did not run (see Apply)"
+        return "planned (not applied)"
+    entries = [e for e in view.apply_log.get("statements", []) if e.get("id") in ids]
+    failed = [e for e in entries if e.get("status") == "failed"]
+    if failed:
+        e = failed[0]
+        return f"NOT resolved: {e['stage']} statement {e.get('index')} failed: SQLSTATE {e.get('sqlstate') or '-'}: {e.get('message')}"
+    done = ("ok",) if not view.rehearsal else ("ok", "rolled_back")
+    if len(entries) < len(ids) or not all(e.get("status") in done + ("already_applied",) for e in entries):
+        statuses = sorted({e.get("status") for e in entries} | ({"missing"} if len(entries) < len(ids) else set()))
+        return f"NOT resolved: its statements were not all applied ({', '.join(statuses)})"
+    if view.rehearsal:
+        return "resolved in the rehearsal: every statement ran without error (rolled back)"
+    if view.verify is None:
+        return "resolved: applied without error"
+    residual = [r for r in view.verify.get("residual", [])
+                if r.get("kind") == trap.get("kind") and r.get("identity") == trap.get("identity")]
+    if residual:
+        return f"NOT resolved: applied, but verify finds {trap.get('kind')} still {residual[0].get('status')}"
+    return "resolved: applied without error, identical to the source after apply"
+
+
+def traps_html(view: PlanView) -> str:
+    """The traps table, one line per planned statement in `planned as`."""
+    frame = traps_frame(view)
+    header = "".join(f"<th>{html.escape(c)}</th>" for c in frame.columns)
+    rows = []
+    for record in frame.to_dict("records"):
+        cells = []
+        for column, value in record.items():
+            text = "<br>".join(html.escape(line) for line in str(value).split("\n"))
+            if column == "outcome":
+                resolved = value.startswith("resolved")
+                color = "#2e7d32" if resolved else "#c62828"
+                text = f"<b class='wb-{'resolved' if resolved else 'unresolved'}' style='color:{color}'>{text}</b>"
+            cells.append(f"<td>{text}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (f"<table class='wb-table wb-traps'><thead><tr>{header}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def traps_frame(view: PlanView) -> pd.DataFrame:
+    """Every trap of the plan: the object, the problem, how the plan resolves it, the statements
+    that do it (stage and SQL) and the outcome."""
+    rows = []
+    for trap in view.plan.traps:
+        statements = trap_statements(view, trap)
+        retyped = _retyped_columns(view, trap) if trap.get("trap") == "constraint_over_retyped_column" else []
+        name = f"{trap.get('kind', '')} {identity_label(trap['kind'], trap['identity'])}"
+        rows.append({"trap": trap.get("trap", ""),
+                     "object": name + (f" (over {'; '.join(retyped)})" if retyped else ""),
+                     "problem": trap.get("problem", ""), "resolution": trap.get("resolution", ""),
+                     "planned as": "\n".join(f"{s.stage}: {_one_line(s.sql, 200)}" for s in statements),
+                     "outcome": trap_outcome(view, trap, statements)})
+    return pd.DataFrame(rows, columns=["trap", "object", "problem", "resolution", "planned as", "outcome"])
+
+
+# --- apply --------------------------------------------------------------------------------------
+def failures(log: dict) -> list[dict]:
+    """Failed statements (and stages that failed at COMMIT without a failed statement)."""
+    found = [{"stage": e["stage"], "statement": e.get("index"), "object": _entry_label(e),
+              "sqlstate": e.get("sqlstate") or "", "message": e.get("message") or "", "sql": e.get("sql") or "",
+              "hint": e.get("hint") or ""}
+             for e in log.get("statements", []) if e.get("status") == "failed"]
+    stages = {f["stage"] for f in found}
+    found += [{"stage": s["name"], "statement": None, "object": "at COMMIT", "sqlstate": s.get("sqlstate") or "",
+               "message": s.get("message") or "", "sql": "", "hint": ""}
+              for s in log.get("stages", []) if s.get("status") == "failed" and s["name"] not in stages
+              and s.get("message")]
+    return found
+
+
+def _entry_label(entry: dict) -> str:
+    if entry.get("kind") and entry.get("identity"):
+        try:
+            return f"{entry.get('action', '')} {entry['kind']} {identity_label(entry['kind'], entry['identity'])}".strip()
+        except KeyError:
+            pass
+    return "(not in plan.json: added to the stage file)"
+
+
+def apply_verdict(view: PlanView) -> str:
+    """One sentence: what the apply (or rehearsal) did."""
+    log, error = view.apply_log, view.apply_error
+    if log is None:
+        return f"The apply did not run: {error}" if error else ""
+    what = "Rehearsal" if view.rehearsal else "Apply"
+    stages = log.get("stages", [])
+    statements = log.get("statements", [])
+    ran = sum(1 for e in statements if e.get("status") in RAN)
+    failed = failures(log)
+    if failed:
+        first = failed[0]
+        where = f"{first['stage']}" + (f" statement {first['statement']}" if first["statement"] else "")
+        text = (f"{what} failed in {where}: SQLSTATE {first['sqlstate'] or '-'}: {first['message']}. "
+                f"{ran} of {len(statements)} statements ran; ")
+        if view.rehearsal:
+            text += "the rehearsal was rolled back, the target is unchanged."
+        else:
+            applied = [s["name"] for s in stages if s.get("status") in ("applied", "already_applied")
+                       and s.get("statements")]
+            text += (f"the failed stage was rolled back; {len(applied)} stages with statements stay applied"
+                     + (f" ({', '.join(applied)})." if applied else "."))
+    elif log.get("status") in ("applied", "rehearsed"):
+        busy = [s for s in stages if s.get("statements")]
+        text = (f"{what}: all {len(statements)} statements of {len(busy)} stages ran without error in "
+                f"{float(log.get('ms') or 0) / 1000:.1f} s")
+        text += " and were rolled back (the target is unchanged)." if view.rehearsal else "."
+    else:
+        text = f"{what} ended with status {log.get('status')}."
+    if error or log.get("error"):
+        text += f" It stopped with an error: {error or log.get('error')}"
+    return text
+
+
+def apply_stage_frame(log: dict) -> pd.DataFrame:
+    by_stage: dict[str, list[dict]] = {}
+    for entry in log.get("statements", []):
+        by_stage.setdefault(entry["stage"], []).append(entry)
+    rows = []
+    for stage in log.get("stages", []):
+        entries = by_stage.get(stage["name"], [])
+        counts: dict[str, int] = {}
+        for entry in entries:
+            counts[entry["status"]] = counts.get(entry["status"], 0) + 1
+        rows.append({"stage": stage["name"], "status": stage.get("status", ""),
+                     "statements": ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none",
+                     "ms": round(float(stage.get("ms") or 0.0), 1),
+                     "edited": "edited after planning" if stage.get("edited") else "",
+                     "error": (f"SQLSTATE {stage['sqlstate']}: {stage['message']}" if stage.get("message") else "")})
+    return pd.DataFrame(rows, columns=["stage", "status", "statements", "ms", "edited", "error"])
+
+
+# --- html ---------------------------------------------------------------------------------------
+def _box(text: str, kind: str) -> str:
+    colors = {"ok": ("#e8f5e9", "#2e7d32"), "bad": ("#ffebee", "#c62828"), "info": ("#f0f3f6", "#57606a")}
+    background, border = colors[kind]
+    return (f"<p class='wb-verdict wb-{kind}' style='background:{background};border-left:4px solid {border};"
+            f"padding:6px 10px'>{text}</p>")
+
+
+def header_html(view: PlanView) -> str:
+    """Title, the two sides, where the plan is, and the verdicts (plan, apply, verify)."""
+    plan_ = view.plan
+    rows = [{"": "source (legacy)", "DSN": plan_.source.get("dsn"), "PostgreSQL": plan_.source.get("server_version"),
+             "fingerprint": str(plan_.source.get("fingerprint", ""))[:12]},
+            {"": "target (current)", "DSN": plan_.target.get("dsn"), "PostgreSQL": plan_.target.get("server_version"),
+             "fingerprint": str(plan_.target.get("fingerprint", ""))[:12]}]
+    options = ", ".join(name for name in PLAN_OPTIONS if plan_.options.get(name)) or "none"
+    where = (f"written to <code>{html.escape(str(view.plan_dir))}</code>" if view.written
+             else f"read from <code>{html.escape(str(view.plan_dir))}</code>" if view.plan_dir
+             else "not written (give out_dir to write the stage files)")
+    busy = sum(1 for statements in plan_.by_stage().values() if statements)
+    hazardous = sum(1 for s in plan_.statements if s.hazards)
+    verdict = (f"{len(plan_.statements)} statements in {busy} of {len(STAGE_NAMES)} stages, {hazardous} with a "
+               f"hazard; {len(plan_.traps)} known traps resolved by the plan; {len(plan_.skipped)} items skipped.")
+    parts = [f"<h1>{html.escape(view.title)}</h1>",
+             f"<p>Plan made {html.escape(plan_.created_at)}, {where}. Options: {html.escape(options)}.</p>",
+             table_html(pd.DataFrame(rows), index=False), _box(f"<b>{html.escape(verdict)}</b>", "info")]
+    if view.edited:
+        parts.append(_box(f"Stage files edited after planning: {html.escape(', '.join(view.edited))} "
+                          "(shown and applied as they are on disk).", "info"))
+    outcome = apply_verdict(view)
+    if outcome:
+        bad = bool(view.apply_error or failures(view.apply_log or {}))
+        parts.append(_box(f"<b>{html.escape(outcome)}</b>", "bad" if bad else "ok"))
+    if view.verify is not None:
+        ok = bool(view.verify.get("ok"))
+        parts.append(_box(f"<b>{'Verified' if ok else 'NOT verified'}: {html.escape(parity_text(view.verify))}</b>",
+                          "ok" if ok else "bad"))
+    return "".join(parts)
+
+
+def hazards_html(view: PlanView) -> str:
+    """Per stage with hazardous statements, a collapsible list of them; and what each hazard means."""
+    parts = []
+    for name in STAGE_NAMES:
+        frame = hazards_frame(view, name)
+        if frame.empty:
+            continue
+        counts = ", ".join(f"{h} {n}" for h, n in _hazard_counts(view.plan.by_stage()[name]).items())
+        parts.append(f"<details class='wb-kind'><summary><b>{name}</b>: {len(frame)} statements with a hazard "
+                     f"({html.escape(counts)})</summary>{table_html(frame, index=False)}</details>")
+    if not parts:
+        return "<p>No statement carries a hazard.</p>"
+    legend = pd.DataFrame({"hazard": list(HAZARDS), "meaning": list(HAZARDS.values())})
+    return "".join(parts) + table_html(legend, index=False)
+
+
+def stage_sql_html(view: PlanView) -> str:
+    """Every stage file, one collapsible block each (closed; empty stages say so)."""
+    by_stage = view.plan.by_stage()
+    parts = []
+    for name in STAGE_NAMES:
+        count = len(by_stage[name])
+        text = view.stage_texts[name]
+        note = " \u2014 edited after planning" if name in view.edited else ""
+        summary = f"<b>{name}.sql</b>: {count} statements, {len(text.splitlines())} lines{note}"
+        parts.append(f"<details class='wb-kind wb-stage' data-stage='{name}'><summary>{summary}</summary>"
+                     f"<pre class='wb-sql'>{html.escape(text)}</pre></details>")
+    return "".join(parts)
+
+
+def failures_html(view: PlanView) -> str:
+    """Each failed statement: where, what, SQLSTATE, message, and the statement in full."""
+    parts = []
+    if view.apply_error:
+        parts.append(_box(f"<b>The apply stopped with an error:</b> {html.escape(view.apply_error)}", "bad"))
+    for failure in failures(view.apply_log or {}):
+        where = failure["stage"] + (f" statement {failure['statement']}" if failure["statement"] else "")
+        hint = f"<p>Hint: {html.escape(failure['hint'])}</p>" if failure["hint"] else ""
+        sql = f"<pre class='wb-sql wb-failed-sql'>{html.escape(failure['sql'])}</pre>" if failure["sql"] else ""
+        parts.append(f"<div class='wb-failure'><p><b>Failed: {html.escape(where)}</b> ({html.escape(failure['object'])})"
+                     f"<br>SQLSTATE <code class='wb-sqlstate'>{html.escape(failure['sqlstate'] or '-')}</code>: "
+                     f"{html.escape(failure['message'])}</p>{sql}{hint}</div>")
+    return "".join(parts)
+
+
+def verify_html(verify: dict) -> str:
+    """The parity per kind, what is still missing or different, and the post-apply checks."""
+    parity = pd.DataFrame.from_dict(verify.get("parity") or {}, orient="index")
+    parity.index.name = "kind"
+    parts = [_box(f"<b>{html.escape(parity_text(verify))}</b>", "ok" if verify.get("ok") else "bad")]
+    if not parity.empty:
+        parity = parity[parity["source_objects"] > 0] if "source_objects" in parity else parity
+        if "parity_pct" in parity:
+            parity["parity_pct"] = parity["parity_pct"].round(1)
+        parts.append(table_html(parity))
+    residual = verify.get("residual") or []
+    if residual:
+        frame = pd.DataFrame([{"kind": r["kind"], "object": identity_label(r["kind"], r["identity"]),
+                               "status": r["status"], "differs in": ", ".join(r.get("differences") or [])}
+                              for r in residual])
+        parts.append(f"<p><b>{len(residual)} source objects are missing or different in the target:</b></p>"
+                     + table_html(frame, index=False))
+    checks = pd.DataFrame(verify.get("checks") or [], columns=["check", "object", "detail", "failed"])
+    if verify.get("checks_note"):
+        parts.append(f"<p>Post-apply checks not run: {html.escape(verify['checks_note'])}</p>")
+    elif checks.empty:
+        parts.append("<p>Post-apply checks: no invalid index, NOT VALID constraint, failing view or disabled "
+                     "trigger.</p>")
+    else:
+        parts.append(table_html(checks, index=False))
+    return "".join(parts)
+
+
+# --- sections (one call per notebook cell) ------------------------------------------------------
+def show_overview(view: PlanView, shown: bool = True) -> None:
+    """The compared sides' counts and the drift summary (not when `shown` is False: the report has
+    them in drift_report; nothing to show without a comparison)."""
+    from workbench import charts
+    from workbench.notebook import summary_frame
+
+    if not shown:
+        return
+    if view.drift is None:
+        show_html("<p>No comparison: the plan folder is shown on its own.</p>")
+        return
+    show_html("<h2>Before: the two sides</h2>")
+    show(charts.before_after(view.drift.source.counts, view.drift.target.counts))
+    show_table(summary_frame(view.drift))
+
+
+def show_stages(view: PlanView) -> None:
+    from workbench import charts
+
+    show_html("<h2>Stages: sizes and hazards</h2>")
+    show(charts.stage_statements(view.statements[["stage", "hazards"]], STAGE_NAMES))
+    show_table(stage_frame(view), index=False)
+    show_html("<h3>Statements with a hazard, per stage</h3>" + hazards_html(view))
+
+
+def show_traps_and_skipped(view: PlanView) -> None:
+    show_html("<h2>Known traps</h2>")
+    if view.plan.traps:
+        show_html(traps_html(view))
+    else:
+        show_html("<p>The plan meets none of the known traps.</p>")
+    show_html("<h2>Skipped</h2>")
+    skipped = skipped_frame(view)
+    if skipped.empty:
+        show_html("<p>Nothing was left out of the plan.</p>")
+    else:
+        show_html(f"<p>{len(skipped)} items are not in the plan (see the reasons; some need --allow-drops):</p>")
+        show_table(skipped, index=False)
+
+
+def show_stage_sql(view: PlanView) -> None:
+    show_html("<h2>Stage SQL</h2><p>Click a stage to open its file. Each runs with "
+              "<code>psql -v ON_ERROR_STOP=1 -f</code>, or all of them with <code>workbench apply</code>.</p>"
+              + stage_sql_html(view))
+
+
+def show_apply(view: PlanView) -> None:
+    """Apply timeline and failures (only with an apply log or an apply error)."""
+    from workbench import charts
+
+    if view.apply_log is None and not view.apply_error:
+        return
+    show_html(f"<h2>{'Rehearsal' if view.rehearsal else 'Apply'}</h2>" + _box(html.escape(apply_verdict(view)),
+              "bad" if (view.apply_error or failures(view.apply_log or {})) else "ok"))
+    log = view.apply_log
+    if log is not None and log.get("statements"):
+        show(charts.apply_timeline(log["statements"]))
+        show_table(apply_stage_frame(log), index=False)
+    markup = failures_html(view)
+    if markup:
+        show_html("<h3>What failed</h3>" + markup)
+
+
+def show_verify(view: PlanView) -> None:
+    if view.verify is None:
+        return
+    show_html("<h2>Verify: parity after apply</h2>" + verify_html(view.verify))
