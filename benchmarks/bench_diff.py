@@ -4,8 +4,10 @@
 For each scale (default 1, 10, 30) it generates the scenario with shared/bench/seedscale.py, loads
 legacy.sql and current.sql into one embedded PostgreSQL (workbench.sandbox) and measures:
 
-  in-process   capture(legacy) + capture(current) + compare(a, b): median of --repeat runs after
-               one warm-up, with the split per step; peak Python memory (tracemalloc) of one run
+  in-process   open_pair(legacy, current) (both captured concurrently, as the CLI does) +
+               compare(a, b): median of --repeat runs after one warm-up, with the split per step;
+               peak Python memory (tracemalloc) of one run
+  plan         plan(drift) and write_plan_dir (every statement parsed): median of 3
   CLI          `workbench diff LEGACY CURRENT --format json > /dev/null` as a whole process:
                median of --cli-repeat runs after one warm-up (exit code 1 expected: there is
                drift); ru_maxrss of the child (os.wait4)
@@ -47,11 +49,13 @@ sys.path.insert(0, str(REPO))
 from workbench import sandbox  # noqa: E402
 from workbench.compare import CompareOptions, compare, compare_kind  # noqa: E402
 from workbench.kinds import KINDS  # noqa: E402
-from workbench.snapshot import capture  # noqa: E402
+from workbench.planner import plan, write_plan_dir  # noqa: E402
+from workbench.snapshot import capture, open_pair  # noqa: E402
 
 # The issue's targets (reported, never adjusted to fit).
 TARGET_IN_PROCESS = {1: 0.15, 10: 0.5}      # seconds, median in-process capture x2 + compare
 TARGET_MIGRA_RATIO = {10: 4.0}              # migra seconds / workbench CLI seconds, at least
+TARGET_PLAN = {10: 2.0}                     # seconds, plan() at scale 10
 
 
 def median(values: list[float]) -> float:
@@ -74,15 +78,24 @@ def run_child(cmd: list[str], stdout=subprocess.DEVNULL, env: dict | None = None
     return elapsed, proc.returncode, usage.ru_maxrss, tail
 
 
-def in_process_once(legacy: str, current: str) -> tuple[float, float, float, object]:
+def in_process_once(legacy: str, current: str) -> tuple[float, float, object]:
+    """Both snapshots (captured concurrently, as the CLI does) and the comparison."""
     t0 = time.perf_counter()
-    a = capture(legacy)
+    a, b = open_pair(legacy, current)
     t1 = time.perf_counter()
-    b = capture(current)
-    t2 = time.perf_counter()
     drift = compare(a, b)
-    t3 = time.perf_counter()
-    return t1 - t0, t2 - t1, t3 - t2, drift
+    t2 = time.perf_counter()
+    return t1 - t0, t2 - t1, drift
+
+
+def plan_once(drift, out: Path) -> tuple[float, float, int]:
+    """plan(drift) and write_plan_dir (every statement parsed by pglast before it is written)."""
+    t0 = time.perf_counter()
+    result = plan(drift)
+    t1 = time.perf_counter()
+    write_plan_dir(result, out, drift)
+    t2 = time.perf_counter()
+    return t1 - t0, t2 - t1, len(result.statements)
 
 
 def breakdown(legacy: str, current: str) -> dict:
@@ -176,13 +189,20 @@ def bench_scale(server: sandbox.Server, scale: int, args, workdir: Path, migra: 
     row["summary"] = {k: {s: int(n) for s, n in r.items()} for k, r in drift.summary.to_dict(orient="index").items()}
     row["drift_objects"] = int(drift.summary[["only_in_source", "only_in_target", "changed"]].to_numpy().sum())
     del drift
-    runs = [in_process_once(legacy, current)[:3] for _ in range(args.repeat)]
+    runs = [in_process_once(legacy, current)[:2] for _ in range(args.repeat)]
     totals = [sum(r) for r in runs]
     row["in_process_runs_s"] = totals
     row["in_process_s"] = median(totals)
-    row["capture_legacy_s"] = median([r[0] for r in runs])
-    row["capture_current_s"] = median([r[1] for r in runs])
-    row["compare_s"] = median([r[2] for r in runs])
+    row["capture_both_s"] = median([r[0] for r in runs])
+    row["compare_s"] = median([r[1] for r in runs])
+    # planning: plan() and writing the files, median of 3
+    *_, drift = in_process_once(legacy, current)
+    plans = [plan_once(drift, workdir / f"plan_scale{scale}") for _ in range(3)]
+    row["plan_s"] = median([p[0] for p in plans])
+    row["plan_write_s"] = median([p[1] for p in plans])
+    row["plan_statements"] = plans[0][2]
+    del drift
+    log(f"plan median {row['plan_s']:.3f}s + write {row['plan_write_s']:.3f}s ({row['plan_statements']} statements)")
     row["s_per_1000_objects"] = row["in_process_s"] / row["objects_compared"] * 1000
     log(f"in-process median {row['in_process_s']:.3f}s ({row['objects_compared']} objects)")
 
@@ -251,12 +271,12 @@ def fmt(value, spec: str = ".3f", missing: str = "-") -> str:
 
 
 def print_report(rows: list[dict], help_s: float, checks: list[dict]) -> None:
-    header = ("scale", "objects", "in-proc s", "cap legacy", "cap current", "compare", "CLI s",
+    header = ("scale", "objects", "in-proc s", "capture both", "compare", "plan s", "statements", "CLI s",
               "migra s", "migra/CLI", "tracemalloc MB", "CLI RSS MB", "s/1000 obj")
     lines = [header]
     for r in rows:
         lines.append((str(r["scale"]), str(r["objects_compared"]), fmt(r["in_process_s"]),
-                      fmt(r["capture_legacy_s"]), fmt(r["capture_current_s"]), fmt(r["compare_s"]),
+                      fmt(r["capture_both_s"]), fmt(r["compare_s"]), fmt(r["plan_s"]), str(r["plan_statements"]),
                       fmt(r["cli_s"]), fmt(r.get("migra_s")),
                       fmt(r.get("migra_ratio"), ".1f") + ("x" if r.get("migra_ratio") else ""),
                       fmt(r["tracemalloc_peak_mb"], ".0f"), fmt(r["cli_maxrss_mb"], ".0f"),
@@ -317,6 +337,9 @@ def main() -> int:
             checks.append({"what": f"in-process scale {r['scale']}", "measured": f"{r['in_process_s']:.3f}s",
                            "target": f"< {TARGET_IN_PROCESS[r['scale']]}s",
                            "met": r["in_process_s"] < TARGET_IN_PROCESS[r["scale"]]})
+        if r["scale"] in TARGET_PLAN:
+            checks.append({"what": f"plan scale {r['scale']}", "measured": f"{r['plan_s']:.3f}s",
+                           "target": f"< {TARGET_PLAN[r['scale']]}s", "met": r["plan_s"] < TARGET_PLAN[r["scale"]]})
         if r["scale"] in TARGET_MIGRA_RATIO and r.get("migra_ratio") is not None:
             checks.append({"what": f"migra/CLI scale {r['scale']}", "measured": f"{r['migra_ratio']:.1f}x",
                            "target": f">= {TARGET_MIGRA_RATIO[r['scale']]}x",
