@@ -96,7 +96,9 @@ def test_the_report_names_both_traps_and_shows_them_resolved(rendered):
     for name in ("public.wishlist_items.unique_wishlist_item", "public.profiles.profiles_role_not_banned",
                  "role: text \u2192 public.user_role_simple", "UNIQUE USING INDEX unique_wishlist_item"):
         assert name in traps, name
-    assert "trap constraint_over_retyped_column: constraints public.profiles.profiles_role_not_banned" in rendered["result"].stdout
+    assert ("trap constraint_over_retyped_column: constraints public.profiles.profiles_role_not_banned\n"
+            "  over role: text \u2192 public.user_role_simple\n"
+            "  resolved: applied without error, identical to the source after apply\n") in rendered["result"].stdout
 
 
 def test_the_report_shows_100_percent_parity(rendered):

@@ -73,7 +73,7 @@ def run_demo(scale: int = 1, out: str | Path = "reports/demo") -> int:
     print(f"Drift Workbench demo: legacy (source) -> current (target), seedscale scale {scale}, "
           f"PostgreSQL {result.drift.target.server_version}\n")
     print(report_mod.summary(result, drift_table=False).rsplit("\nwrote ", 1)[0])
-    print(f"\nreport: {result.html.resolve()}")
+    print(f"report: {result.html.resolve()}")
     print(f"took {time.perf_counter() - started:.1f} s")
     if result.outcome.error:
         print(f"error: {result.outcome.error}", file=sys.stderr)

@@ -240,9 +240,10 @@ def skipped_frame(view: PlanView) -> pd.DataFrame:
 
 
 # --- traps --------------------------------------------------------------------------------------
-def _retyped_columns(view: PlanView, trap: dict) -> list[str]:
-    """'role: text -> user_role_simple' for the changed column types of the trap's table."""
-    if view.drift is None or "columns" not in view.drift.frames:
+def retyped_columns(view: PlanView, trap: dict) -> list[str]:
+    """'role: text -> user_role_simple' for the changed column types of the table of a
+    constraint_over_retyped_column trap (nothing for other traps)."""
+    if trap.get("trap") != "constraint_over_retyped_column" or view.drift is None or "columns" not in view.drift.frames:
         return []
     identity = trap.get("identity") or {}
     columns = view.drift["columns"]
@@ -318,7 +319,7 @@ def traps_frame(view: PlanView) -> pd.DataFrame:
     rows = []
     for trap in view.plan.traps:
         statements = trap_statements(view, trap)
-        retyped = _retyped_columns(view, trap) if trap.get("trap") == "constraint_over_retyped_column" else []
+        retyped = retyped_columns(view, trap)
         name = f"{trap.get('kind', '')} {identity_label(trap['kind'], trap['identity'])}"
         rows.append({"trap": trap.get("trap", ""),
                      "object": name + (f" (over {'; '.join(retyped)})" if retyped else ""),

@@ -415,8 +415,10 @@ def summary(report: Report, drift_table: bool = True) -> str:
         view.drift = report.drift
         where = "written to" if outcome.planned else "read from"
         lines.append(f"plan: {len(view.plan.statements)} statements, {where} {outcome.plan_dir}/")
-        for trap in plan_notebook.traps_frame(view).to_dict("records"):
-            lines.append(f"trap {trap['trap']}: {trap['object']}: {trap['outcome']}")
+        for trap, row in zip(view.plan.traps, plan_notebook.traps_frame(view).to_dict("records")):
+            lines.append(f"trap {row['trap']}: {trap['kind']} {plan_notebook.identity_label(trap['kind'], trap['identity'])}")
+            lines += [f"  over {change}" for change in plan_notebook.retyped_columns(view, trap)]
+            lines.append(f"  {row['outcome']}")
         verdict = plan_notebook.apply_verdict(view)
         if verdict:
             lines.append(verdict)
