@@ -8,7 +8,11 @@ test_report_browser.py, which checks it in Chromium too.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+import time
 
 import psycopg
 import pytest
@@ -36,6 +40,34 @@ def text_of(html: str) -> str:
 
     body = re.sub(r"<script[^>]*>.*?</script>|<style[^>]*>.*?</style>", "", html, flags=re.S)
     return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def on_a_terminal(*args: str) -> subprocess.CompletedProcess:
+    """The CLI with stderr on a pseudo-terminal (where progress lines show) and stdout piped."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "workbench.cli", *args], stdout=subprocess.PIPE,
+                               stderr=slave, stdin=subprocess.DEVNULL)
+    os.close(slave)
+    stderr, deadline = b"", time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if select.select([master], [], [], 1.0)[0]:
+            try:
+                data = os.read(master, 4096)
+            except OSError:                          # EIO: every writer closed the terminal
+                break
+            if not data:
+                break
+            stderr += data
+        elif process.poll() is not None:
+            break
+    stdout = process.stdout.read()
+    process.wait(timeout=60)
+    os.close(master)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout.decode(),
+                                       stderr.decode().replace("\r\n", "\n"))
 
 
 def no_password_anywhere(*folders) -> None:
@@ -127,7 +159,7 @@ def rehearsed(seedscale_pair, copies, tmp_path_factory) -> dict:
         "\nCOMMIT;", "\nALTER TABLE public.wishlist_items ADD CONSTRAINT wb_injected CHECK (false);\nCOMMIT;"))
     before = capture(target).fingerprint
     out = folder.parent / "report"
-    result = workbench_cli("report", with_password(seedscale_pair["legacy"]), with_password(target),
+    result = on_a_terminal("report", with_password(seedscale_pair["legacy"]), with_password(target),
                            "--out", str(out), "--plan", str(folder), "--rehearse")
     return {"out": out, "folder": folder, "result": result, "target": target, "before": before,
             "html": (out / "report.html").read_text() if (out / "report.html").exists() else ""}
@@ -143,6 +175,17 @@ def test_a_rehearsal_finds_the_failure_and_changes_nothing(rehearsed):
     assert log["mode"] == "rehearse" and log["status"] == "failed"
     assert not (rehearsed["out"] / "plan").exists()                 # the given folder was used, not a new plan
     assert not (rehearsed["out"] / "verify.json").exists()
+
+
+def test_a_terminal_shows_a_progress_line_per_step(rehearsed):
+    lines = rehearsed["result"].stderr.splitlines()
+    assert all(re.match(r"\[\s*\d+\.\ds\] ", line) for line in lines), lines
+    steps = [line.split("] ", 1)[1] for line in lines]
+    assert steps[:3] == ["reading source", "reading target", "comparing"]
+    assert steps[3] == f"using the plan in {rehearsed['folder']}"
+    assert "rehearsing the plan" in steps and "rehearsing stage08_constraints (9/11, 158 statements)" in steps
+    assert steps[-3:] == ["running drift_report.ipynb", "running migration_plan.ipynb", "rendering report.html"]
+    assert SECRET not in rehearsed["result"].stderr
 
 
 def test_the_rehearsal_report_shows_the_edited_stage_and_the_failure(rehearsed):
