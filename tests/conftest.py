@@ -113,27 +113,36 @@ def load_file(dsn: str, path: Path) -> None:
         raise AssertionError(f"loading {path} failed: {result.stderr[-500:]}")
 
 
+def generate_seedscale(out: Path, scale: int) -> Path:
+    """seedscale.py output (legacy.sql, current.sql, after.sql, expected.json) at a scale."""
+    requires_shared(SEEDSCALE)
+    subprocess.run([sys.executable, str(SEEDSCALE), "--scale", str(scale), "--out", str(out)], check=True,
+                   capture_output=True)
+    return out
+
+
+def load_seedscale(server, scenario: Path, prefix: str) -> dict:
+    """PREFIX_legacy and PREFIX_current, made anew on the server from a scenario directory."""
+    dsns = {}
+    for side in ("legacy", "current"):
+        name = f"{prefix}_{side}"
+        server.drop_database(name)
+        server.create_database(name)
+        load_file(server.dsn(name), scenario / f"{side}.sql")
+        dsns[side] = server.dsn(name)
+    return dsns
+
+
 @pytest.fixture(scope="session")
 def seedscale_dir(tmp_path_factory) -> Path:
     """seedscale.py scale 1 output (legacy.sql, current.sql, after.sql, expected.json)."""
-    requires_shared(SEEDSCALE)
-    out = tmp_path_factory.mktemp("seedscale1")
-    subprocess.run([sys.executable, str(SEEDSCALE), "--scale", "1", "--out", str(out)], check=True,
-                   capture_output=True)
-    return out
+    return generate_seedscale(tmp_path_factory.mktemp("seedscale1"), 1)
 
 
 @pytest.fixture(scope="session")
 def seedscale_pair(pg, seedscale_dir) -> dict:
     """legacy and current of seedscale scale 1 loaded once per session; do not modify them."""
-    dsns = {}
-    for side in ("legacy", "current"):
-        name = f"seedscale_{side}"
-        pg.drop_database(name)
-        pg.create_database(name)
-        load_file(pg.dsn(name), seedscale_dir / f"{side}.sql")
-        dsns[side] = pg.dsn(name)
-    return dsns
+    return load_seedscale(pg, seedscale_dir, "seedscale")
 
 
 def workbench_cli(*args: str, env: dict | None = None, input: str | None = None) -> subprocess.CompletedProcess:

@@ -3,12 +3,10 @@ seedscale scenario at scale 1 and 10, and a PostgreSQL 18 source planned onto a 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from conftest import CONFORMANCE, SEEDSCALE, load_file, requires_shared
+from conftest import CONFORMANCE, generate_seedscale, load_file, load_seedscale
 from planner_helpers import copy_database
 from test_conformance import CASES, ICU_CASES, ensure_role, options as case_options
 from workbench.apply import apply
@@ -53,25 +51,11 @@ def test_conformance_round_trip(case, pg, request, tmp_path):
     assert not after.has_drift, after.objects()[:10]
 
 
-def _seedscale(tmp_path_factory, scale: int):
-    requires_shared(SEEDSCALE)
-    out = tmp_path_factory.mktemp(f"seedscale{scale}")
-    subprocess.run([sys.executable, str(SEEDSCALE), "--scale", str(scale), "--out", str(out)], check=True,
-                   capture_output=True)
-    return out
-
-
 @pytest.fixture(scope="module")
 def seedscale10(pg, tmp_path_factory):
     """seedscale scale 10 loaded once for this module."""
-    scenario = _seedscale(tmp_path_factory, 10)
-    dsns = {}
-    for side in ("legacy", "current"):
-        name = f"seedscale10_{side}"
-        pg.drop_database(name)
-        pg.create_database(name)
-        load_file(pg.dsn(name), scenario / f"{side}.sql")
-        dsns[side] = pg.dsn(name)
+    scenario = generate_seedscale(tmp_path_factory.mktemp("seedscale10"), 10)
+    dsns = load_seedscale(pg, scenario, "seedscale10")
     dsns["expected"] = json.loads((scenario / "expected.json").read_text())
     return dsns
 

@@ -28,6 +28,7 @@ import psycopg
 from workbench import connect as connect_mod
 from workbench.errors import WorkbenchError
 from workbench.planner.model import STAGES, Plan, Statement, read_plan, sha256_text
+from workbench.sqltree import with_flags
 
 LOG_FORMAT = "drift-workbench/apply-log"
 LOG_VERSION = 1
@@ -117,18 +118,12 @@ def rehearsal_form(step: Step) -> str | None:
         return step.planned.rehearsal_sql
     if not needs_autocommit(step.node):
         return step.sql
-    from pglast import parse_sql
-    from pglast.stream import RawStream
-
-    node = parse_sql(step.sql)[0].stmt
-    name = type(node).__name__
+    name = type(step.node).__name__
     if name in ("IndexStmt", "DropStmt"):
-        node.concurrent = False
-    elif name == "ReindexStmt":
-        node.params = tuple(p for p in node.params if p.defname != "concurrently") or None
-    else:
-        return None
-    return RawStream()(node)
+        return with_flags(step.sql, concurrent=False)
+    if name == "ReindexStmt":
+        return with_flags(step.sql, params=tuple(p for p in step.node.params if p.defname != "concurrently") or None)
+    return None
 
 
 def _controlled_setting(node: object) -> str | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from workbench.planner.context import Context, json_list
 from workbench.planner.quote import ident, qualified
+from workbench.sqltree import with_flags
 
 FUNCTIONS, VIEWS, TRIGGERS = "stage04_functions", "stage05_views", "stage06_triggers"
 DROPS = "stage10_drops"
@@ -183,16 +184,6 @@ def _enable_sql(identity: tuple, enabled: str) -> str | None:
     return f"ALTER TABLE {qualified(schema, table)} {clause} {ident(name)}"
 
 
-def _or_replace(definition: str) -> str:
-    """The same CREATE TRIGGER as CREATE OR REPLACE TRIGGER, through the parse tree."""
-    from pglast import parse_sql
-    from pglast.stream import RawStream
-
-    statement = parse_sql(definition)[0].stmt
-    statement.replace = True
-    return RawStream()(statement)
-
-
 def triggers(ctx: Context) -> None:
     for identity in ctx.to_create("triggers"):
         row = ctx.definition_row("triggers", identity)
@@ -213,7 +204,7 @@ def triggers(ctx: Context) -> None:
                                f"DROP TRIGGER {ident(identity[2])} ON {qualified(*identity[:2])}", step="recreate")
                 ctx.add(TRIGGERS, "triggers", identity, "create", source["definition"], depends_on=[drop])
             else:
-                ctx.add(TRIGGERS, "triggers", identity, "replace", _or_replace(source["definition"]))
+                ctx.add(TRIGGERS, "triggers", identity, "replace", with_flags(source["definition"], replace=True))
         if "enabled" in differs or ("definition" in differs and source["enabled"] != "enabled"):
             ctx.add(TRIGGERS, "triggers", identity, "alter", _enable_sql(identity, source["enabled"]), step="enable")
     if ctx.options.allow_drops:

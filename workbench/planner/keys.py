@@ -9,18 +9,9 @@ from __future__ import annotations
 from workbench.normalize import same_sql
 from workbench.planner.context import Context
 from workbench.planner.quote import ident, qualified
+from workbench.sqltree import with_flags
 
 INDEXES, CONSTRAINTS, DROPS = "stage07_indexes", "stage08_constraints", "stage10_drops"
-
-
-def _concurrently(sql: str) -> str:
-    """CREATE [UNIQUE] INDEX ... as CREATE [UNIQUE] INDEX CONCURRENTLY ..., through the parse tree."""
-    from pglast import parse_sql
-    from pglast.stream import RawStream
-
-    statement = parse_sql(sql)[0].stmt
-    statement.concurrent = True
-    return RawStream()(statement)
 
 
 def indexes(ctx: Context) -> None:
@@ -49,7 +40,7 @@ def _create_index(ctx: Context, identity, row: dict, depends_on: list[str] = ())
     hazards = ["may_fail_on_data"] if row.get("is_unique") else []
     existing_table = not ctx.table_is_new(identity[0], identity[1])
     if ctx.options.concurrently and existing_table and row.get("table_kind") != "partitioned":
-        ctx.add(INDEXES, "indexes", identity, "create", _concurrently(sql), depends_on=depends_on, transactional=False,
+        ctx.add(INDEXES, "indexes", identity, "create", with_flags(sql, concurrent=True), depends_on=depends_on, transactional=False,
                 rehearsal_sql=sql, hazards=hazards + ["non_transactional"])
     else:
         ctx.add(INDEXES, "indexes", identity, "create", sql, depends_on=depends_on, hazards=hazards)
