@@ -276,7 +276,7 @@ def test_failures_and_verdicts(seedscale_plan_dir):
     assert plan_notebook.apply_verdict(view) == "" and plan_notebook.failures_html(view) == ""
     view.apply_error = "apply: target postgresql://u:***@h/db changed since the plan was made"
     assert plan_notebook.apply_verdict(view) == f"The apply did not run: {view.apply_error}"
-    assert "The apply stopped with an error:</b> apply: target postgresql://u:***@h/db" in plan_notebook.failures_html(view)
+    assert "Stopped with an error:</b> apply: target postgresql://u:***@h/db" in plan_notebook.failures_html(view)
     assert set(plan_notebook.traps_frame(view)["outcome"]) == {"not applied: the apply did not run (see Apply)"}
     view.apply_error = ""
     stage08 = [s.id for s in view.plan.statements if s.stage == "stage08_constraints"]

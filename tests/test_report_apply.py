@@ -233,7 +233,7 @@ def test_the_refused_apply_is_in_the_report(refused):
     text = text_of(refused["html"])
     message = refused["result"].stderr.removeprefix("error: ").strip()
     assert f"The apply did not run: {message}" in text
-    assert f"The apply stopped with an error: {message}" in text
+    assert f"Stopped with an error: {message}" in text
     assert text.count("not applied: the apply did not run (see Apply)") == 2      # both traps
     no_password_anywhere(refused["out"], refused["folder"])
 

@@ -479,7 +479,7 @@ def failures_html(view: PlanView) -> str:
     """Each failed statement: where, what, SQLSTATE, message, and the statement in full."""
     parts = []
     if view.apply_error:
-        parts.append(_box(f"<b>The apply stopped with an error:</b> {html.escape(view.apply_error)}", "bad"))
+        parts.append(_box(f"<b>Stopped with an error:</b> {html.escape(view.apply_error)}", "bad"))
     for failure in failures(view.apply_log or {}):
         where = failure["stage"] + (f" statement {failure['statement']}" if failure["statement"] else "")
         hint = f"<p>Hint: {html.escape(failure['hint'])}</p>" if failure["hint"] else ""
