@@ -61,7 +61,7 @@ def test_find_object_by_dict_tuple_or_label(drift):
     by_tuple = explore.find_object(drift, "columns", ("public", "profiles", "role"))
     by_label = explore.find_object(drift, "columns", "public.profiles.role")
     assert by_dict.name == by_tuple.name == by_label.name
-    assert by_dict["source_data_type"] == "user_role_simple" and by_dict["target_data_type"] == "text"
+    assert by_dict["source_data_type"] == "public.user_role_simple" and by_dict["target_data_type"] == "text"
     with pytest.raises(WorkbenchError, match="no columns object"):
         explore.find_object(drift, "columns", "public.profiles.nope")
     with pytest.raises(WorkbenchError, match="named by schema, table, name"):
@@ -70,7 +70,7 @@ def test_find_object_by_dict_tuple_or_label(drift):
 
 def test_object_lines(drift):
     role = explore.find_object(drift, "columns", "public.profiles.role")
-    assert "data_type: user_role_simple" in explore.object_lines(role, "columns", "source")
+    assert "data_type: public.user_role_simple" in explore.object_lines(role, "columns", "source")
     assert "data_type: text" in explore.object_lines(role, "columns", "target")
     new_table = explore.find_object(drift, "tables", "public.agi_audit_logs")
     assert explore.object_lines(new_table, "tables", "target") == []          # not on that side

@@ -134,10 +134,17 @@ def compare_kind(kind: Kind, source: pd.DataFrame, target: pd.DataFrame,
     compared = kind.compared if compared is None else compared
     identity = list(kind.identity)
     shown = list(compared) + [c for c in ("definition",) if c not in compared and c in source.columns]
-    left = source[identity + shown].rename(columns={c: f"source_{c}" for c in shown})
-    right = target[identity + shown].rename(columns={c: f"target_{c}" for c in shown})
-    merged = left.merge(right, on=identity, how="outer", indicator=True, sort=True)
-    both = (merged["_merge"] == "both").to_numpy()
+    # frames rebuilt from object arrays under their new names (cheaper than rename), each with a
+    # marker column that says after the outer merge which side a row came from
+    left = pd.DataFrame(source[identity + shown].to_numpy(), dtype=object,
+                        columns=identity + [f"source_{c}" for c in shown])
+    right = pd.DataFrame(target[identity + shown].to_numpy(), dtype=object,
+                         columns=identity + [f"target_{c}" for c in shown])
+    left["_in_source"], right["_in_target"] = True, True
+    merged = left.merge(right, on=identity, how="outer", sort=True)
+    in_source = merged.pop("_in_source").notna().to_numpy()
+    in_target = merged.pop("_in_target").notna().to_numpy()
+    both = in_source & in_target
 
     differs = np.zeros((len(merged), len(compared)), dtype=bool)
     for j, column in enumerate(compared):
@@ -152,13 +159,12 @@ def compare_kind(kind: Kind, source: pd.DataFrame, target: pd.DataFrame,
         differs[:, j] = unequal
 
     changed = differs.any(axis=1)
-    status = np.select([merged["_merge"].to_numpy() == "left_only", merged["_merge"].to_numpy() == "right_only", changed],
-                       ["only_in_source", "only_in_target", "changed"], default="identical")
+    status = np.select([~in_target, ~in_source, changed], ["only_in_source", "only_in_target", "changed"],
+                       default="identical")
     differences = np.empty(len(merged), dtype=object)
     differences[:] = [()] * len(merged)
     for i in np.flatnonzero(changed):
         differences[i] = tuple(c for c, d in zip(compared, differs[i]) if d)
-    result = merged.drop(columns="_merge")
-    result.insert(len(identity), "status", status)
-    result.insert(len(identity) + 1, "differences", differences)
-    return result.reset_index(drop=True)
+    merged.insert(len(identity), "status", status)
+    merged.insert(len(identity) + 1, "differences", differences)
+    return merged
