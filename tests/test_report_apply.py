@@ -130,6 +130,8 @@ def test_the_report_shows_the_failed_statement_and_its_error(failed):
     assert (f"NOT resolved: stage08_constraints statement {entry['index']} failed: SQLSTATE 23514: "
             f"{entry['message']}") in text
     assert "8 stages with statements stay applied" in text
+    # under the report's title, before the drift's details: what the apply did
+    assert text.index("Apply failed in stage08_constraints statement") < text.index("Objects per kind and status")
     assert "Parity after apply: 100% for every kind" not in failed["html"]
     assert re.search(r"NOT verified: 9\d\.\d% parity \(", text)
 
@@ -197,6 +199,7 @@ def test_the_rehearsal_report_shows_the_edited_stage_and_the_failure(rehearsed):
     assert 'SQLSTATE 23514 : check constraint "wb_injected" of relation "wishlist_items" is violated by some row' in text
     assert "Rehearsal failed in stage08_constraints" in text
     assert "the rehearsal was rolled back, the target is unchanged." in text
+    assert text.index("Rehearsal failed in stage08_constraints") < text.index("Objects per kind and status")
     assert f"read from {rehearsed['folder']}" in text
     no_password_anywhere(rehearsed["out"], rehearsed["folder"])
 
@@ -234,6 +237,7 @@ def test_the_refused_apply_is_in_the_report(refused):
     message = refused["result"].stderr.removeprefix("error: ").strip()
     assert f"The apply did not run: {message}" in text
     assert f"Stopped with an error: {message}" in text
+    assert text.index(f"The apply did not run: {message}") < text.index("Objects per kind and status")
     assert text.count("not applied: the apply did not run (see Apply)") == 2      # both traps
     no_password_anywhere(refused["out"], refused["folder"])
 

@@ -109,6 +109,8 @@ def test_the_report_shows_100_percent_parity(rendered):
     assert f"<b>After apply: 100% parity ({total:,} of {total:,}" in html          # at the top, in drift_report
     assert "Apply: all " in html and "statements of 10 stages ran without error" in html
     assert "What failed" not in html
+    # under the title, before the drift's details: the apply and the parity
+    assert html.index("<b>After apply: 100% parity") < html.index("Apply: all ") < html.index("<h2")
 
 
 def test_no_password_in_any_output(rendered):

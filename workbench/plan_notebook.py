@@ -434,11 +434,20 @@ def header_html(view: PlanView) -> str:
     if view.edited:
         parts.append(_box(f"Stage files edited after planning: {html.escape(', '.join(view.edited))} "
                           "(shown and applied as they are on disk).", "info"))
+    parts.append(outcome_html(view))
+    return "".join(parts)
+
+
+def outcome_html(view: PlanView, with_verify: bool = True) -> str:
+    """What the apply (or rehearsal) did and the parity verified after it: green or red boxes;
+    empty when nothing was applied or rehearsed. The report also shows the apply's box under its
+    title (where drift_report states the parity after apply already)."""
+    parts = []
     outcome = apply_verdict(view)
     if outcome:
         bad = bool(view.apply_error or failures(view.apply_log or {}))
         parts.append(_box(f"<b>{html.escape(outcome)}</b>", "bad" if bad else "ok"))
-    if view.verify is not None:
+    if view.verify is not None and with_verify:
         ok = bool(view.verify.get("ok"))
         parts.append(_box(f"<b>{'Verified' if ok else 'NOT verified'}: {html.escape(parity_text(view.verify))}</b>",
                           "ok" if ok else "bad"))

@@ -390,10 +390,42 @@ def build(source: str, target: str, out: str | Path, title: str = "", schemas: S
 
     step("rendering report.html")
     html_title = title or f"Schema drift: {drift.source.database} \u2192 {drift.target.database}"
+    if mode:
+        results[0] = with_outcome(results[0], outcome_view(out, outcome))
     html = render_html(results, out / "report.html", html_title)
     written.append(html)
     check_no_secrets(written, secrets_of([source, target, target_after]))
     return Report(out, html, executed, written, drift, outcome)
+
+
+def outcome_view(out: Path, outcome: Outcome):
+    """The plan folder, this run's apply log, its error and verify result, as the migration_plan
+    notebook reads them (workbench.plan_notebook.PlanView)."""
+    from workbench import plan_notebook
+
+    return plan_notebook.prepare(
+        plan_dir=str(outcome.plan_dir), apply_log=str(outcome.log_path) if outcome.log_path else "",
+        apply_error=outcome.error, verify_result=str(out / "verify.json") if outcome.verify else "")
+
+
+def with_outcome(notebook, view):
+    """A copy of the executed drift_report notebook with the apply's outcome under its title
+    (the header cell), so that a reader of report.html sees first what the apply did."""
+    import copy
+
+    from nbformat.v4 import new_code_cell, new_output
+
+    from workbench import plan_notebook
+
+    markup = plan_notebook.outcome_html(view, with_verify=False)
+    result = copy.deepcopy(notebook)
+    header = next((i for i, cell in enumerate(result.cells) if cell.cell_type == "code"
+                   and any("<h1>" in out.get("data", {}).get("text/html", "") for out in cell.get("outputs", []))), 0)
+    cell = new_code_cell("# the apply's outcome (added by workbench report)")
+    cell.outputs = [new_output("display_data", data={"text/html": f"<div class='wb-outcome'>{markup}</div>",
+                                                     "text/plain": "[the apply's outcome]"})]
+    result.cells.insert(header + 1, cell)
+    return result
 
 
 def summary(report: Report, drift_table: bool = True) -> str:
@@ -409,9 +441,7 @@ def summary(report: Report, drift_table: bool = True) -> str:
     counts = counts_frame(ReportInputs(report.drift, "", after=after))
     lines += [counts.to_string(), ""]
     if outcome is not None:
-        view = plan_notebook.prepare(
-            plan_dir=str(outcome.plan_dir), apply_log=str(outcome.log_path) if outcome.log_path else "",
-            apply_error=outcome.error, verify_result=str(report.directory / "verify.json") if outcome.verify else "")
+        view = outcome_view(report.directory, outcome)
         view.drift = report.drift
         where = "written to" if outcome.planned else "read from"
         lines.append(f"plan: {len(view.plan.statements)} statements, {where} {outcome.plan_dir}/")
