@@ -1,20 +1,26 @@
 """Drift Workbench: snapshot -> compare -> plan -> apply -> verify -> report, for PostgreSQL schemas.
 
     import workbench
-    legacy = workbench.snapshot("postgresql://db1/app")
-    current = workbench.snapshot("postgresql://db2/app")
-    drift = workbench.compare(legacy, current)       # drift.summary, drift["columns"], ...
-    plan = workbench.plan(drift)                      # ordered statements, stage files via write_plan_dir
+    legacy = workbench.take_snapshot("postgresql://db1/app")    # or a snapshot file
+    current = workbench.take_snapshot("postgresql://db2/app")
+    drift = workbench.diff(legacy, current)        # drift.summary, drift["columns"], drift.parity
+    plan = workbench.plan(drift)                   # ordered statements, traps, skipped
+    workbench.write_plan_dir(plan, "out/", drift)  # stage files, plan.json, comparison files
+    workbench.apply_plan("out/", "postgresql://db2/app", rehearse=True)
+    workbench.verify_target("postgresql://db1/app", "postgresql://db2/app").parity
 
-Imports are lazy so that `import workbench` (and `workbench --help`) stay instant.
+The functions are named apart from the modules (workbench.snapshot, .compare, .apply, .verify,
+.report): importing a submodule binds its name on the package, which would shadow a function of
+the same name. Imports are lazy so that `import workbench` (and `workbench --help`) stay instant.
 """
 from __future__ import annotations
 
-__all__ = ["snapshot", "load_snapshot", "compare", "plan", "write_plan_dir", "apply", "verify", "report"]
+__all__ = ["take_snapshot", "load_snapshot", "diff", "plan", "write_plan_dir", "apply_plan", "verify_target",
+           "build_report"]
 __version__ = "0.1.0"
 
 
-def snapshot(source: str, **kwargs):
+def take_snapshot(source: str, **kwargs):
     """A Snapshot of a DSN (captured now) or of a snapshot file (loaded)."""
     from workbench.snapshot import open_side
 
@@ -27,40 +33,48 @@ def load_snapshot(path):
     return Snapshot.load(path)
 
 
-def compare(source, target, options=None, **kwargs):
-    """Drift between two Snapshots (or DSNs / snapshot files)."""
-    from workbench.compare import compare as _compare
+def diff(source, target, options=None, **kwargs):
+    """The Drift between two Snapshots, DSNs or snapshot files (live sides captured concurrently)."""
+    from workbench.compare import compare
+    from workbench.snapshot import open_pair
 
-    source = snapshot(source) if isinstance(source, str) else source
-    target = snapshot(target) if isinstance(target, str) else target
-    return _compare(source, target, options, **kwargs)
+    if isinstance(source, str) and isinstance(target, str):
+        source, target = open_pair(source, target)
+    else:
+        source = take_snapshot(source) if isinstance(source, str) else source
+        target = take_snapshot(target) if isinstance(target, str) else target
+    return compare(source, target, options, **kwargs)
 
 
 def plan(drift, options=None, **kwargs):
-    from workbench.planner import plan as _plan
+    """The ordered statements that turn the drift's target into its source (workbench.planner)."""
+    from workbench.planner import plan as make_plan
 
-    return _plan(drift, options, **kwargs)
+    return make_plan(drift, options, **kwargs)
 
 
 def write_plan_dir(plan_, out_dir, drift=None):
-    from workbench.planner import write_plan_dir as _write
+    from workbench.planner import write_plan_dir as write
 
-    return _write(plan_, out_dir, drift)
-
-
-def apply(plan_dir, target_dsn, **kwargs):
-    from workbench.apply import apply as _apply
-
-    return _apply(plan_dir, target_dsn, **kwargs)
+    return write(plan_, out_dir, drift)
 
 
-def verify(source, target, options=None):
-    from workbench.verify import verify as _verify
+def apply_plan(plan_dir, target_dsn, **kwargs):
+    """Apply (or with rehearse=True rehearse) a plan folder: an ApplyResult with the log."""
+    from workbench.apply import apply
 
-    return _verify(source, target, options)
+    return apply(plan_dir, target_dsn, **kwargs)
 
 
-def report(source, target, out_dir, **kwargs):
+def verify_target(source, target, options=None):
+    """Residual drift, parity per kind and post-apply checks: a VerifyResult."""
+    from workbench.verify import verify
+
+    return verify(source, target, options)
+
+
+def build_report(source, target, out_dir, **kwargs):
+    """The papermill-run notebooks rendered into out_dir/report.html."""
     from workbench.report import build
 
     return build(source, target, out_dir, **kwargs)
