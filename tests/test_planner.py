@@ -189,3 +189,19 @@ def test_plan_cli_writes_files(seedscale_pair, tmp_path):
     data = json.loads((tmp_path / "plan.json").read_text())
     assert data["format"] == "drift-workbench/plan" and data["target_fingerprint"] == capture(seedscale_pair["current"]).fingerprint
     assert [s["name"] for s in data["stages"]] == STAGE_NAMES
+
+
+def test_default_calling_a_new_function_waits_for_stage09(make_db, tmp_path):
+    source = make_db("CREATE FUNCTION next_code() RETURNS text LANGUAGE sql AS $$ SELECT 'c' $$;"
+                     "CREATE TABLE t (id int, code text DEFAULT public.next_code());"
+                     "CREATE TABLE n (code text DEFAULT public.next_code(), plain text DEFAULT upper('x'))")
+    target = make_db("CREATE TABLE t (id int)")
+    result, _ = plan_dir_for(source, target, tmp_path)
+    by_sql = {s.sql: s.stage for s in result.statements}
+    assert by_sql["ALTER TABLE public.t ADD COLUMN code text"] == "stage03_columns"
+    assert by_sql["ALTER TABLE public.t ALTER COLUMN code SET DEFAULT public.next_code()"] == "stage09_finishing"
+    assert by_sql["ALTER TABLE public.n ALTER COLUMN code SET DEFAULT public.next_code()"] == "stage09_finishing"
+    create_n = next(s for s in result.statements if s.sql.startswith("CREATE TABLE public.n"))
+    assert "DEFAULT upper('x'::text)" in create_n.sql and "next_code" not in create_n.sql
+    run_stage_files(tmp_path, target)
+    assert not compare(capture(source), capture(target)).has_drift
