@@ -166,6 +166,17 @@ class Context:
         numbers = (row.get("column_numbers") or "{}").strip("{}")
         return [cache.get((row["table_oid"], int(n)), f"#{n}") for n in numbers.split(",") if n]
 
+    def columns_of_table(self, schema: str, table: str, side: str = "source") -> list[dict]:
+        """A table's column rows in position order (indexed once per side: no scan per table)."""
+        index = self.__dict__.setdefault(f"_columns_by_table_{side}", {})
+        if not index:
+            rows = self.source_rows if side == "source" else self.target_rows
+            for (s, t, _), row in rows.get("columns", {}).items():
+                index.setdefault((s, t), []).append(row)
+            for found in index.values():
+                found.sort(key=lambda row: row["position"])
+        return index.get((schema, table), [])
+
     def definition_row(self, kind: str, identity: Identity) -> dict | None:
         """The row to (re)create an object from: the source's, else the target's own."""
         return self.source(kind, identity) or self.target(kind, identity)
@@ -189,6 +200,8 @@ def object_names(kind: str, identity: Identity) -> set[str]:
 
 
 def _rows(frame, kind: str) -> dict[Identity, dict]:
-    identity = list(KINDS[kind].identity)
-    records = frame.to_dict(orient="records")
-    return {tuple(record[c] for c in identity): record for record in records}
+    """identity -> row dict. Values are the frame's own objects (object dtype: already Python
+    str/int/bool/None), so zip over plain lists instead of DataFrame.to_dict's per-cell boxing."""
+    columns = list(frame.columns)
+    positions = [columns.index(c) for c in KINDS[kind].identity]
+    return {tuple(values[i] for i in positions): dict(zip(columns, values)) for values in frame.values.tolist()}

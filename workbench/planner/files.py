@@ -59,6 +59,15 @@ def render_stage(name: str, description: str, statements: list[Statement]) -> st
     return "\n".join(header + ["", "\n\n".join(body), ""])
 
 
+def json_one_item_per_line(data: dict, list_key: str) -> str:
+    """JSON that reads and diffs well and is written by json's C encoder: the small header indented,
+    the long list (statements, objects) one compact item per line."""
+    head = {key: value for key, value in data.items() if key != list_key}
+    items = ",\n  ".join(json.dumps(item, default=str, ensure_ascii=False) for item in data[list_key])
+    text = json.dumps(head, indent=1, default=str, ensure_ascii=False)
+    return f"{text[:-2]},\n {json.dumps(list_key)}: [\n  {items}\n ]\n}}\n" if head else json.dumps(data) + "\n"
+
+
 def write_plan_dir(plan: Plan, out_dir: str | Path, drift=None) -> Path:
     """Write every stage file (empty ones too), plan.json, schema_migration.sql and, when a Drift is
     given, schema_differences.json and schema_comparison_report.txt."""
@@ -78,11 +87,11 @@ def write_plan_dir(plan: Plan, out_dir: str | Path, drift=None) -> Path:
     files["schema_migration.sql"] = "\n".join(
         ["-- schema_migration.sql: every stage in order, for reference (apply runs the stage files)", ""]
         + [texts[name] for name, _ in STAGES])
-    files["plan.json"] = json.dumps(plan.to_dict(hashes), indent=1, default=str) + "\n"
+    files["plan.json"] = json_one_item_per_line(plan.to_dict(hashes), "statements")
     if drift is not None:
         from workbench.render import drift_report
 
-        files["schema_differences.json"] = json.dumps(drift.to_json(), indent=1, default=str) + "\n"
+        files["schema_differences.json"] = json_one_item_per_line(drift.to_json(), "objects")
         files["schema_comparison_report.txt"] = drift_report(drift) + "\n"
     for name, text in files.items():
         tmp = out / f".{name}.tmp"

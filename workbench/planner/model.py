@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
@@ -96,7 +96,7 @@ class Plan:
                         "transactional": all(s.transactional for s in stages[name]),
                         "sha256": (stage_hashes or {}).get(name)}
                        for name, description in STAGES],
-            "statements": [asdict(s) for s in self.statements],
+            "statements": [dict(vars(s)) for s in self.statements],     # flat fields: no deep asdict
             "skipped": self.skipped, "traps": self.traps,
         }
 

@@ -102,11 +102,6 @@ def column_definition(row: dict, *, with_default: bool = True) -> str:
     return sql
 
 
-def table_columns(ctx: Context, schema: str, table: str, rows: dict) -> list[dict]:
-    found = [row for (s, t, _), row in rows.items() if s == schema and t == table]
-    return sorted(found, key=lambda row: row["position"])
-
-
 def tables(ctx: Context) -> None:
     created: dict[tuple, str] = {}
     to_create = [(identity, ctx.definition_row("tables", identity), ctx.target("tables", identity))
@@ -120,8 +115,7 @@ def tables(ctx: Context) -> None:
         depends = []
         if ("tables", identity) in ctx.recreated and target is not None:
             depends.append(_drop_for_rebuild(ctx, identity, target))
-        columns_source = ctx.source_rows["columns"] if ctx.source("tables", identity) else ctx.target_rows["columns"]
-        columns = table_columns(ctx, *identity, columns_source)
+        columns = ctx.columns_of_table(*identity, side="source" if ctx.source("tables", identity) else "target")
         late_defaults = [c for c in columns if not c.get("generated") and not c.get("identity")
                          and needs_new_function(ctx, c.get("default_value"))]
         late = {c["name"] for c in late_defaults}
