@@ -94,8 +94,8 @@ class Drift:
         for kind, frame in self.frames.items():
             identity = list(KINDS[kind].identity)
             rows = frame[frame["status"].isin(wanted)]
-            for values, status, differences in zip(rows[identity].itertuples(index=False, name=None),
-                                                    rows["status"], rows["differences"]):
+            for values, status, differences in zip(rows[identity].to_numpy().tolist(), rows["status"].tolist(),
+                                                    rows["differences"].tolist()):
                 found.append({"kind": kind, "identity": dict(zip(identity, values)), "status": status,
                               "differences": list(differences)})
         return found

@@ -105,6 +105,8 @@ class Snapshot:
         """The same snapshot limited to some schemas and kinds (a new Snapshot; self is unchanged)."""
         schemas, exclude_schemas = list(schemas), list(exclude_schemas)
         keep = resolve(list(kinds)) if kinds is not None else list(self.frames)
+        if not schemas and not exclude_schemas and set(keep) >= set(self.frames):
+            return self                  # nothing to take out: keep the object (and its cached fingerprint)
         frames = {}
         for kind in keep:
             if kind not in self.frames:
