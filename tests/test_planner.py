@@ -205,3 +205,19 @@ def test_default_calling_a_new_function_waits_for_stage09(make_db, tmp_path):
     assert "DEFAULT upper('x'::text)" in create_n.sql and "next_code" not in create_n.sql
     run_stage_files(tmp_path, target)
     assert not compare(capture(source), capture(target)).has_drift
+
+
+def test_aggregates_are_planned(make_db, tmp_path):
+    schema = ("CREATE FUNCTION zz_add_len(state int, t text) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT state + length(t) $$;"
+              "CREATE AGGREGATE total_len(text) (SFUNC = zz_add_len, STYPE = int, INITCOND = '0');")
+    source = make_db(schema.replace("INITCOND = '0'", "INITCOND = '10'"))
+    target = make_db(schema)
+    result, _ = plan_dir_for(source, target, tmp_path)
+    assert [s.action for s in result.statements] == ["drop", "create"]
+    assert "INITCOND = '10'" in result.statements[1].sql
+    run_stage_files(tmp_path, target)
+    assert not compare(capture(source), capture(target)).has_drift
+    fresh = make_db()
+    plan_dir_for(source, fresh, tmp_path / "fresh")
+    run_stage_files(tmp_path / "fresh", fresh)
+    assert not compare(capture(source), capture(fresh)).has_drift

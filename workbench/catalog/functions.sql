@@ -20,7 +20,19 @@ SELECT n.nspname AS schema,
                         a.aggcombinefn::regproc, a.agginitval)
           FROM pg_aggregate a WHERE a.aggfnoid = p.oid)
        END AS aggregate,
-       CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) END AS definition,
+       CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid)
+            -- plain aggregates (not ordered-set, no moving state): CREATE AGGREGATE from pg_aggregate
+            WHEN p.prokind = 'a' THEN
+              (SELECT format('CREATE AGGREGATE %s.%s(%s) (SFUNC = %s, STYPE = %s%s%s%s%s)',
+                             quote_ident(n.nspname), quote_ident(p.proname), pg_get_function_identity_arguments(p.oid),
+                             a.aggtransfn::regproc, format_type(a.aggtranstype, NULL),
+                             CASE WHEN a.aggfinalfn <> 0 THEN ', FINALFUNC = ' || a.aggfinalfn::regproc END,
+                             CASE WHEN a.aggcombinefn <> 0 THEN ', COMBINEFUNC = ' || a.aggcombinefn::regproc END,
+                             CASE WHEN a.agginitval IS NOT NULL THEN ', INITCOND = ' || quote_literal(a.agginitval) END,
+                             CASE WHEN p.proparallel = 's' THEN ', PARALLEL = SAFE' END)
+               FROM pg_aggregate a
+               WHERE a.aggfnoid = p.oid AND a.aggkind = 'n' AND a.aggmtransfn = 0 AND a.aggserialfn = 0)
+       END AS definition,
        EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
                AND d.deptype = 'i') AS internal,      -- range constructors: made by CREATE TYPE
        pg_get_userbyid(p.proowner) AS owner,

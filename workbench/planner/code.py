@@ -28,12 +28,16 @@ def _replaceable(source: dict, target: dict) -> bool:
 
 
 def functions(ctx: Context) -> None:
-    for identity in ctx.to_create("functions"):
+    # aggregates after the functions: CREATE AGGREGATE checks that its SFUNC/FINALFUNC exist
+    creating = sorted(ctx.to_create("functions"),
+                      key=lambda identity: ctx.definition_row("functions", identity)["function_kind"] == "aggregate")
+    for identity in creating:
         row = ctx.definition_row("functions", identity)
         if row.get("internal"):
             continue                                   # a range constructor: made by CREATE TYPE
         if not row.get("definition"):
-            ctx.skip("functions", identity, f"{row['function_kind']} functions are not planned: create it by hand")
+            ctx.skip("functions", identity, f"this {row['function_kind']} (ordered-set, moving-aggregate or window) "
+                                            "is not planned: create it by hand")
             continue
         depends = []
         if ("functions", identity) in ctx.predropped:
@@ -42,6 +46,10 @@ def functions(ctx: Context) -> None:
         ctx.add(FUNCTIONS, "functions", identity, "create", row["definition"], depends_on=depends)
     for identity, source, target in ctx.objects("functions", "changed"):
         if ("functions", identity) in ctx.recreated or source.get("internal"):
+            continue
+        if source["function_kind"] == "aggregate":            # no CREATE OR REPLACE AGGREGATE before PG 16
+            drop = ctx.add(FUNCTIONS, "functions", identity, "drop", _drop_function_sql(identity, target), step="recreate")
+            ctx.add(FUNCTIONS, "functions", identity, "create", source["definition"], depends_on=[drop])
             continue
         ctx.add(FUNCTIONS, "functions", identity, "replace", source["definition"])
     if ctx.options.allow_drops:
