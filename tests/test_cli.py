@@ -163,3 +163,19 @@ def test_corrupt_snapshot_file(db, tmp_path):
 
 def test_snapshot_output_unwritable(db):
     assert_one_line_error(workbench_cli("snapshot", db, "-o", "/proc/no/such/dir/x.json"), r"cannot write snapshot")
+
+
+def test_ignore_patterns(make_db, tmp_path):
+    a = make_db("CREATE TABLE t (id int); CREATE FUNCTION st_x(int) RETURNS int LANGUAGE sql AS 'SELECT 1'")
+    b = make_db("CREATE TABLE t (id int); CREATE TABLE tmp_scratch (x int)")
+    assert workbench_cli("diff", a, b).returncode == 1
+    only_functions = workbench_cli("diff", a, b, "--ignore", "functions:public.st_*", "--format", "json")
+    summary = json.loads(only_functions.stdout)["summary"]
+    assert summary["functions"]["only_in_source"] == 0 and summary["tables"]["only_in_target"] == 1
+    both = workbench_cli("diff", a, b, "--ignore", "functions:public.st_*", "--ignore", "*.tmp_*")
+    assert both.returncode == 0, both.stdout
+    # a plan made with --ignore is applied against the same scope (its fingerprint ignores them too)
+    plan = workbench_cli("plan", a, b, "--out", str(tmp_path), "--ignore", "*.tmp_*")
+    assert plan.returncode == 0 and json.loads((tmp_path / "plan.json").read_text())["options"]["ignore"] == ["*.tmp_*"]
+    assert workbench_cli("apply", str(tmp_path), b).returncode == 0
+    assert workbench_cli("diff", a, b, "--ignore", "*.tmp_*").returncode == 0

@@ -216,8 +216,9 @@ def _fingerprint(dsn: str, plan: Plan) -> str:
     from workbench.snapshot import capture
 
     options = plan.options or {}
-    return capture(dsn, kinds=options.get("kinds") or None, schemas=options.get("schemas") or (),
-                   exclude_schemas=options.get("exclude_schemas") or ()).fingerprint
+    snapshot = capture(dsn, kinds=options.get("kinds") or None, schemas=options.get("schemas") or (),
+                       exclude_schemas=options.get("exclude_schemas") or ())
+    return snapshot.filtered(ignore=options.get("ignore") or ()).fingerprint
 
 
 def _same_target(log: dict, target: dict) -> bool:

@@ -49,6 +49,9 @@ def _scope_arguments(parser: argparse.ArgumentParser) -> None:
                         help="compare only this kind (repeatable; default: all)")
     parser.add_argument("--skip-kind", action="append", default=[], metavar="KIND",
                         help="leave this kind out (repeatable)")
+    parser.add_argument("--ignore", action="append", default=[], metavar="PATTERN",
+                        help="leave out objects whose name matches: GLOB or KIND:GLOB, e.g. 'functions:gis.st_*' "
+                             "(repeatable)")
     parser.add_argument("--compare-extension-versions", action="store_true",
                         help="report extensions whose versions differ (ignored by default)")
 
@@ -150,7 +153,8 @@ def _options(args: argparse.Namespace):
 
     return CompareOptions(schemas=tuple(args.schema), exclude_schemas=tuple(args.exclude_schema),
                           kinds=tuple(args.kind) or None, exclude_kinds=tuple(args.skip_kind),
-                          ignore_extension_versions=not args.compare_extension_versions)
+                          ignore_extension_versions=not args.compare_extension_versions,
+                          ignore=tuple(getattr(args, "ignore", ())))
 
 
 def _cmd_snapshot(args: argparse.Namespace) -> int:

@@ -33,6 +33,7 @@ class CompareOptions:
     kinds: tuple[str, ...] | None = None
     # extension versions differ between servers of different ages for the same DDL (design: ignorable)
     ignore_extension_versions: bool = True
+    ignore: tuple[str, ...] = ()       # `GLOB` or `KIND:GLOB` over object names (kinds.ignore_mask)
 
     def selected_kinds(self) -> list[str]:
         chosen = resolve(list(self.kinds) if self.kinds else None)
@@ -120,8 +121,8 @@ def compare(source: Snapshot, target: Snapshot, options: CompareOptions | None =
     kinds = [k for k in kinds if k not in missing]
     if not kinds:
         raise WorkbenchError("nothing to compare: the two sides share none of the selected kinds")
-    source_scope = source.filtered(options.schemas, options.exclude_schemas, kinds)
-    target_scope = target.filtered(options.schemas, options.exclude_schemas, kinds)
+    source_scope = source.filtered(options.schemas, options.exclude_schemas, kinds, options.ignore)
+    target_scope = target.filtered(options.schemas, options.exclude_schemas, kinds, options.ignore)
     frames = {kind: compare_kind(KINDS[kind], source_scope.frames[kind], target_scope.frames[kind],
                                  options.compared(KINDS[kind]))
               for kind in kinds}

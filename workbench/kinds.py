@@ -76,6 +76,36 @@ for _kind in _ENTRIES:
 SCHEMA_COLUMN = {name: ("name" if name == "schemas" else "schema") for name in KINDS}
 
 
+def object_label(kind: str, values: tuple) -> str:
+    """One readable name for an object from its identity values: schema.table.name, or
+    schema.name(arguments) for functions. Used in listings and by --ignore patterns."""
+    parts = [str(v) for v in values]
+    if kind == "functions":
+        return f"{parts[0]}.{parts[1]}({parts[2]})"
+    return ".".join(parts)
+
+
+def ignore_mask(kind: str, frame, patterns) -> "object":
+    """Rows of a snapshot frame that an --ignore pattern names. A pattern is `GLOB` (any kind) or
+    `KIND:GLOB`, matched against object_label, e.g. `functions:gis.st_*` or `*.tmp_*`."""
+    import fnmatch
+
+    import numpy as np
+
+    mask = np.zeros(len(frame), dtype=bool)
+    globs = []
+    for pattern in patterns:
+        scope, _, glob = pattern.partition(":") if ":" in pattern and pattern.split(":", 1)[0] in KINDS else ("", "", pattern)
+        if not scope or scope == kind:
+            globs.append(glob)
+    if not globs or not len(frame):
+        return mask
+    labels = [object_label(kind, values) for values in frame[list(KINDS[kind].identity)].to_numpy().tolist()]
+    for glob in globs:
+        mask |= np.fromiter((fnmatch.fnmatchcase(label, glob) for label in labels), dtype=bool, count=len(labels))
+    return mask
+
+
 def resolve(names: list[str] | tuple[str, ...] | None) -> list[str]:
     """Kind names as given by a user, checked: an unknown kind is an error, never 'no drift'."""
     if not names:

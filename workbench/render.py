@@ -5,7 +5,7 @@ Rendering is separate from computing: these functions only read a Drift.
 from __future__ import annotations
 
 from workbench.compare import STATUSES, Drift
-from workbench.kinds import KINDS
+from workbench.kinds import KINDS, object_label
 
 _STATUS_MARK = {"only_in_source": "+", "only_in_target": "-", "changed": "~"}
 _HEADINGS = {"only_in_source": "in source only", "only_in_target": "in target only",
@@ -15,13 +15,11 @@ _HEADINGS = {"only_in_source": "in source only", "only_in_target": "in target on
 def identity_label(kind: str, identity: dict) -> str:
     """schema.table.name / schema.name(args): one readable name for an object."""
     values = [str(identity[c]) for c in KINDS[kind].identity]
-    if kind == "functions":
-        return f"{values[0]}.{values[1]}({values[2]})"
     if kind == "privileges":
         return f"{values[3]} on {identity['object_kind']} {values[1]} to {values[2]}"
     if kind == "comments":
         return f"{values[0]} {values[1]}"
-    return ".".join(values)
+    return object_label(kind, values)
 
 
 def summary_table(drift: Drift) -> str:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from workbench import connect as connect_mod
 from workbench.errors import WorkbenchError
-from workbench.kinds import KINDS, SCHEMA_COLUMN, resolve
+from workbench.kinds import KINDS, SCHEMA_COLUMN, ignore_mask, resolve
 
 FORMAT = "drift-workbench/snapshot"
 FORMAT_VERSION = 1
@@ -101,11 +101,12 @@ class Snapshot:
                 "captured_at": self.captured_at, "fingerprint": self.fingerprint, "counts": self.counts}
 
     def filtered(self, schemas: Iterable[str] = (), exclude_schemas: Iterable[str] = (),
-                 kinds: Iterable[str] | None = None) -> "Snapshot":
-        """The same snapshot limited to some schemas and kinds (a new Snapshot; self is unchanged)."""
-        schemas, exclude_schemas = list(schemas), list(exclude_schemas)
+                 kinds: Iterable[str] | None = None, ignore: Iterable[str] = ()) -> "Snapshot":
+        """The same snapshot limited to some schemas and kinds, without the objects that --ignore
+        patterns name (a new Snapshot; self is unchanged)."""
+        schemas, exclude_schemas, ignore = list(schemas), list(exclude_schemas), list(ignore)
         keep = resolve(list(kinds)) if kinds is not None else list(self.frames)
-        if not schemas and not exclude_schemas and set(keep) >= set(self.frames):
+        if not schemas and not exclude_schemas and not ignore and set(keep) >= set(self.frames):
             return self                  # nothing to take out: keep the object (and its cached fingerprint)
         frames = {}
         for kind in keep:
@@ -117,6 +118,8 @@ class Snapshot:
                 frame = frame[frame[column].isin(schemas)]
             if exclude_schemas:
                 frame = frame[~frame[column].isin(exclude_schemas)]
+            if ignore:
+                frame = frame[~ignore_mask(kind, frame, ignore)]
             frames[kind] = frame.reset_index(drop=True)
         return Snapshot(frames, self.dsn, self.server_version, self.server_version_num, self.database,
                         self.captured_at, dict(self.settings))

@@ -44,7 +44,7 @@ def plan(drift: Drift, options: PlanOptions | None = None, **kwargs) -> Plan:
     return Plan(statements=statements, source=side(drift.source), target=side(drift.target),
                 target_fingerprint=drift.target.fingerprint,
                 options={**vars(ctx.options), "kinds": list(drift.frames), "schemas": list(drift.options.schemas),
-                         "exclude_schemas": list(drift.options.exclude_schemas),
+                         "exclude_schemas": list(drift.options.exclude_schemas), "ignore": list(drift.options.ignore),
                          "ignore_extension_versions": drift.options.ignore_extension_versions},
                 skipped=ctx.skipped, traps=ctx.traps,
                 created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
