@@ -56,6 +56,16 @@ def _scope_arguments(parser: argparse.ArgumentParser) -> None:
                         help="report extensions whose versions differ (ignored by default)")
 
 
+def _comparison_arguments(parser: argparse.ArgumentParser) -> None:
+    """SOURCE TARGET, the output format and the scope: what diff and verify share."""
+    parser.add_argument("source")
+    parser.add_argument("target")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument("--limit", type=int, default=None, metavar="N",
+                        help="table format: list at most N objects per list")
+    _scope_arguments(parser)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="workbench", description="Drift Workbench: see, plan, apply and prove PostgreSQL schema drift. "
                      "SOURCE is the desired schema (legacy), TARGET the database to change (current); "
@@ -70,12 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     snap.set_defaults(run=_cmd_snapshot)
 
     diff = sub.add_parser("diff", help="compare SOURCE with TARGET (exit 0 no drift, 1 drift, 2 error)")
-    diff.add_argument("source")
-    diff.add_argument("target")
-    diff.add_argument("--format", choices=("table", "json"), default="table")
-    diff.add_argument("--limit", type=int, default=None, metavar="N",
-                      help="table format: list at most N objects per kind")
-    _scope_arguments(diff)
+    _comparison_arguments(diff)
     diff.set_defaults(run=_cmd_diff)
 
     plan = sub.add_parser("plan", help="write the staged migration that turns TARGET into SOURCE")
@@ -113,12 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = sub.add_parser("verify", help="prove parity after an apply: residual drift and post-apply checks "
                             "(exit 0 verified, 1 not, 2 error)")
-    verify.add_argument("source")
-    verify.add_argument("target")
-    verify.add_argument("--format", choices=("table", "json"), default="table")
-    verify.add_argument("--limit", type=int, default=None, metavar="N",
-                        help="table format: list at most N objects per list")
-    _scope_arguments(verify)
+    _comparison_arguments(verify)
     verify.set_defaults(run=_cmd_verify)
 
     report = sub.add_parser("report", help="render the drift of SOURCE and TARGET as one self-contained HTML report")

@@ -86,7 +86,8 @@ def load(source: str, target: str, schemas=(), plan_dir: str = "", apply_log: st
     return inputs
 
 
-def _read_json(path: Path, what: str):
+def read_json(path: Path, what: str):
+    """A JSON file the notebooks were given, or a one-line WorkbenchError that names it."""
     try:
         return json.loads(path.read_text())
     except FileNotFoundError:
@@ -99,7 +100,7 @@ def load_plan(plan_dir: str | Path) -> tuple[pd.DataFrame, list[str] | None, lis
     """A plan folder's plan.json: its statements as a DataFrame (one row per statement), its
     stage names in order (None when it lists none) and its traps."""
     path = Path(plan_dir) / "plan.json"
-    data = _read_json(path, "plan file")
+    data = read_json(path, "plan file")
     statements = data.get("statements") if isinstance(data, dict) else None
     if not isinstance(statements, list):
         raise WorkbenchError(f"{path} has no list of statements")
@@ -113,7 +114,7 @@ def load_plan(plan_dir: str | Path) -> tuple[pd.DataFrame, list[str] | None, lis
 
 def load_apply_log(path: str | Path) -> list[dict]:
     """apply_log.json: a list of statement entries, or an object holding them under `statements`."""
-    data = _read_json(Path(path), "apply log")
+    data = read_json(Path(path), "apply log")
     entries = data.get("statements") if isinstance(data, dict) else data
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise WorkbenchError(f"apply log {path} is not a list of statement entries")

@@ -22,7 +22,7 @@ import pandas as pd
 
 from workbench.compare import CompareOptions, Drift, compare
 from workbench.errors import WorkbenchError
-from workbench.notebook import schema_list, show, show_html, show_table, table_html
+from workbench.notebook import read_json, schema_list, show, show_html, show_table, table_html
 from workbench.planner import STAGE_NAMES, Plan, PlanOptions, plan, read_plan, write_plan_dir
 from workbench.planner.files import render_stage
 from workbench.planner.model import HAZARDS, STAGES, sha256_text
@@ -78,20 +78,11 @@ def _flag(name: str, value) -> bool:
     raise WorkbenchError(f"parameter {name} must be True or False, not {value!r}")
 
 
-def _read_json(path: Path, what: str):
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
-        raise WorkbenchError(f"{what} {path} does not exist") from None
-    except (OSError, ValueError) as error:
-        raise WorkbenchError(f"cannot read {what} {path}: {error}") from None
-
-
 def read_apply_log(path: str | Path) -> dict:
     """An apply_log.json or rehearsal_log.json written by workbench.apply."""
     from workbench.apply import LOG_FORMAT
 
-    data = _read_json(Path(path), "apply log")
+    data = read_json(Path(path), "apply log")
     if not isinstance(data, dict) or data.get("format") != LOG_FORMAT:
         raise WorkbenchError(f"{path} is not an apply log written by workbench apply")
     return data
@@ -101,7 +92,7 @@ def read_verify(path: str | Path) -> dict:
     """verify.json: VerifyResult.to_json() as `workbench report` writes it after an apply."""
     from workbench.verify import VERIFY_FORMAT
 
-    data = _read_json(Path(path), "verify result")
+    data = read_json(Path(path), "verify result")
     if not isinstance(data, dict) or data.get("format") != VERIFY_FORMAT:
         raise WorkbenchError(f"{path} is not a verify result (VerifyResult.to_json())")
     return data

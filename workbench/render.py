@@ -52,15 +52,23 @@ def drift_report(drift: Drift, limit_per_kind: int | None = None) -> str:
         by_kind.setdefault(obj["kind"], []).append(obj)
     lines.append("Legend: + only in source (to create)   - only in target   ~ changed (fields that differ)")
     for kind, objects in by_kind.items():
-        lines.append("")
-        lines.append(f"{kind} ({len(objects)})")
-        shown = objects if limit_per_kind is None else objects[:limit_per_kind]
-        for obj in shown:
-            detail = f"  [{', '.join(obj['differences'])}]" if obj["differences"] else ""
-            lines.append(f"  {_STATUS_MARK[obj['status']]} {identity_label(kind, obj['identity'])}{detail}")
-        if len(shown) < len(objects):
-            lines.append(f"  ... and {len(objects) - len(shown)} more")
+        lines += object_listing(f"{kind} ({len(objects)})", objects, limit_per_kind)
     return "\n".join(lines)
+
+
+def object_listing(title: str, objects: list[dict], limit: int | None = None, with_kind: bool = False) -> list[str]:
+    """A titled list of objects (Drift.objects() dicts): mark, name, the fields that differ."""
+    if not objects:
+        return []
+    lines = ["", title]
+    shown = objects if limit is None else objects[:limit]
+    for obj in shown:
+        detail = f"  [{', '.join(obj['differences'])}]" if obj["differences"] else ""
+        kind = f"{obj['kind']} " if with_kind else ""
+        lines.append(f"  {_STATUS_MARK[obj['status']]} {kind}{identity_label(obj['kind'], obj['identity'])}{detail}")
+    if len(shown) < len(objects):
+        lines.append(f"  ... and {len(objects) - len(shown)} more")
+    return lines
 
 
 def plan_summary(plan) -> str:

@@ -157,7 +157,7 @@ def run_checks(target: str, source: Snapshot, options: CompareOptions | None = N
 # --- rendering --------------------------------------------------------------------------------
 def format_report(result: VerifyResult, limit: int | None = None) -> str:
     """Parity per kind, residual drift, target-only objects, checks, verdict: one text."""
-    from workbench.render import identity_label, side_line
+    from workbench.render import object_listing, side_line
 
     drift = result.drift
     lines = [side_line("source", drift.source.facts()), side_line("target", drift.target.facts()), ""]
@@ -173,21 +173,10 @@ def format_report(result: VerifyResult, limit: int | None = None) -> str:
     share = 100.0 * identical / total if total else 100.0
     lines += ["", f"parity: {share:.1f}% ({identical} of {total} source objects identical in the target)"]
 
-    def listing(title: str, objects: list[dict], mark: dict) -> None:
-        if not objects:
-            return
-        lines.extend(["", f"{title} ({len(objects)})"])
-        shown = objects if limit is None else objects[:limit]
-        for obj in shown:
-            detail = f"  [{', '.join(obj['differences'])}]" if obj["differences"] else ""
-            lines.append(f"  {mark[obj['status']]} {obj['kind']} {identity_label(obj['kind'], obj['identity'])}{detail}")
-        if len(shown) < len(objects):
-            lines.append(f"  ... and {len(objects) - len(shown)} more")
-
-    listing("residual drift: missing (+) or different (~) in the target", result.residual,
-            {"only_in_source": "+", "changed": "~"})
-    listing("only in the target (kept, not counted against parity)", result.extra_in_target,
-            {"only_in_target": "-"})
+    lines += object_listing(f"residual drift: missing (+) or different (~) in the target ({len(result.residual)})",
+                            result.residual, limit, with_kind=True)
+    lines += object_listing(f"only in the target (kept, not counted against parity) ({len(result.extra_in_target)})",
+                            result.extra_in_target, limit, with_kind=True)
     lines.append("")
     if result.checks_note:
         lines.append(f"post-apply checks: not run ({result.checks_note})")
