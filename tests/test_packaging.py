@@ -26,7 +26,7 @@ def test_ci_runs_the_readme_test_command():
 
 def test_console_script_is_declared():
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts == {"workbench": "workbench.cli:main"}
+    assert scripts == {"workbench": "workbench.cli:run"}
     assert workbench_cli("diff", "--help").returncode == 0
 
 

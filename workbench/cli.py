@@ -287,5 +287,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
+def run() -> None:
+    """The console script: main(), then leave without tearing down the interpreter. A diff holds a
+    few hundred MB of small objects whose orderly freeing costs about 0.1 s at exit and serves no
+    one: outputs are flushed, files closed and servers stopped by then."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
