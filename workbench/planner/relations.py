@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from workbench.planner.context import Context, json_list
-from workbench.planner.quote import ident, qualified
+from workbench.planner.quote import ident, literal, qualified
 
 SEQUENCES, TABLES, COLUMNS = "stage01_sequences", "stage02_tables", "stage03_columns"
 FINISHING, DROPS = "stage09_finishing", "stage10_drops"
@@ -393,5 +393,7 @@ def _alter_column(ctx: Context, identity, source: dict, target: dict, differs: s
         if target.get("identity"):
             add(f"{alter} SET GENERATED {source['identity'].upper()}", "identity kind")
         else:
-            add(f"{alter} ADD GENERATED {source['identity'].upper()} AS IDENTITY", "add identity",
-                note="the identity sequence starts at 1: set it past existing values with setval() if the table has rows")
+            add(f"{alter} ADD GENERATED {source['identity'].upper()} AS IDENTITY", "add identity")
+            # a new identity sequence starts at 1: move it past the values the column already holds
+            add(f"SELECT setval(pg_get_serial_sequence({literal(table_name)}, {literal(column)}), "
+                f"coalesce(max({column_name}), 0) + 1, false) FROM {table_name}", "identity past existing values")
