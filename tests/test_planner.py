@@ -232,3 +232,19 @@ def test_added_identity_continues_after_existing_values(make_db, tmp_path):
     import psycopg
     with psycopg.connect(target) as conn:
         assert conn.execute('INSERT INTO "T t" (v) VALUES (\'c\') RETURNING "Id"').fetchone()[0] == 8
+
+
+def test_type_change_with_a_late_default_and_not_null(make_db, tmp_path):
+    source = make_db("CREATE FUNCTION code() RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$;"
+                     "CREATE TABLE t (c varchar(10) NOT NULL DEFAULT public.code())")
+    target = make_db("CREATE TABLE t (c text DEFAULT 'a'); INSERT INTO t VALUES ('b')")
+    result, _ = plan_dir_for(source, target, tmp_path)
+    stages = [(s.stage, s.sql) for s in result.statements if s.kind == "columns"]
+    assert stages == [
+        ("stage03_columns", "ALTER TABLE public.t ALTER COLUMN c DROP DEFAULT"),
+        ("stage03_columns", "ALTER TABLE public.t ALTER COLUMN c TYPE character varying(10) USING c::character varying(10)"),
+        ("stage03_columns", "ALTER TABLE public.t ALTER COLUMN c SET NOT NULL"),
+        ("stage09_finishing", "ALTER TABLE public.t ALTER COLUMN c SET DEFAULT public.code()"),
+    ]
+    run_stage_files(tmp_path, target)
+    assert not compare(capture(source), capture(target)).has_drift

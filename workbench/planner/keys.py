@@ -138,7 +138,7 @@ def _add_constraint(ctx: Context, identity, row: dict, depends: list[str]) -> No
         ctx.add(CONSTRAINTS, "constraints", identity, "create", f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}",
                 depends_on=depends, hazards=hazards)
     side = "source" if ctx.source("constraints", identity) is row else "target"
-    retyped = [column for column in ctx.constraint_columns(row, side) if (identity[0], identity[1], column) in ctx.retyped_columns]
+    retyped = [column for column in ctx.constraint_columns(row, side) if (identity[0], identity[1], column) in ctx.retype]
     if retyped:
         ctx.trap("constraint_over_retyped_column", "constraints", identity,
                  f"{identity[2]} uses {', '.join(retyped)}, whose type differs between source and target; "

@@ -274,25 +274,27 @@ def convert_column_type(ctx: Context, identity: tuple, *, via_text: bool = False
     schema, table, column = identity
     source, target = ctx.definition_row("columns", identity), ctx.target("columns", identity)
     table_name, column_name = qualified(schema, table), ident(column)
-    steps = list(depends_on)          # dependent views were dropped ahead (planner.build._predrops)
+    steps: list[str] = []             # dependent views were dropped ahead (planner.build._predrops)
+    previous = list(depends_on)
     if target.get("default_value") is not None:
         steps.append(ctx.add(COLUMNS, "columns", identity, "alter",
                              f"ALTER TABLE {table_name} ALTER COLUMN {column_name} DROP DEFAULT",
-                             step="drop default before type change", depends_on=steps[-1:]))
+                             step="drop default before type change", depends_on=steps[-1:] or previous))
     # between user-defined types (enum to enum, say) there is no cast: go through text
     via_text = via_text or _is_user_type(ctx, target["data_type"])
     using = f"{column_name}::text::{source['data_type']}" if via_text else f"{column_name}::{source['data_type']}"
     collate = f" COLLATE {source['collation']}" if source.get("collation") else ""
     steps.append(ctx.add(COLUMNS, "columns", identity, "alter",
                          f"ALTER TABLE {table_name} ALTER COLUMN {column_name} TYPE {source['data_type']}{collate} USING {using}",
-                         step="type", depends_on=steps[-1:], hazards=["table_rewrite", "access_exclusive_lock", "may_fail_on_data"],
+                         step="type", depends_on=steps[-1:] or previous, hazards=["table_rewrite", "access_exclusive_lock", "may_fail_on_data"],
                          note=f"was {target['data_type']}"))
     if source.get("default_value") is not None and not source.get("identity"):
         stage = FINISHING if needs_new_function(ctx, source["default_value"]) else COLUMNS
-        steps.append(ctx.add(stage, "columns", identity, "alter",
-                             f"ALTER TABLE {table_name} ALTER COLUMN {column_name} SET DEFAULT {source['default_value']}",
-                             step="default after type change", depends_on=steps[-1:]))
-    ctx.retyped_columns.add(identity)
+        default = ctx.add(stage, "columns", identity, "alter",
+                          f"ALTER TABLE {table_name} ALTER COLUMN {column_name} SET DEFAULT {source['default_value']}",
+                          step="default after type change", depends_on=steps[-1:] or previous)
+        if stage == COLUMNS:          # what follows in stage 03 may wait on it; a stage 09 step may not be waited on
+            steps.append(default)
     return steps
 
 
