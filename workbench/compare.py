@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import WorkbenchError
-from workbench.kinds import KINDS, Kind, resolve
+from workbench.kinds import KINDS, Kind, select
 from workbench.normalize import same_sql
 from workbench.snapshot import Snapshot
 
@@ -36,9 +36,7 @@ class CompareOptions:
     ignore: tuple[str, ...] = ()       # `GLOB` or `KIND:GLOB` over object names (kinds.ignore_mask)
 
     def selected_kinds(self) -> list[str]:
-        chosen = resolve(list(self.kinds) if self.kinds else None)
-        skipped = set(resolve(list(self.exclude_kinds))) if self.exclude_kinds else set()
-        return [kind for kind in chosen if kind not in skipped]
+        return select(self.kinds, self.exclude_kinds)
 
     def compared(self, kind: Kind) -> tuple[str, ...]:
         if kind.name == "extensions" and self.ignore_extension_versions:

@@ -114,3 +114,10 @@ def resolve(names: list[str] | tuple[str, ...] | None) -> list[str]:
     if unknown:
         raise WorkbenchError(f"unknown kind {', '.join(unknown)} (known: {', '.join(KINDS)})")
     return [name for name in KINDS if name in names]
+
+
+def select(only=None, skip=()) -> list[str]:
+    """The kinds a command works on: all (or `only`), less `skip`; unknown names are errors."""
+    chosen = resolve(list(only) if only else None)
+    skipped = set(resolve(list(skip))) if skip else set()
+    return [kind for kind in chosen if kind not in skipped]

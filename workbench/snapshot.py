@@ -1,30 +1,28 @@
 """Snapshot: one pandas DataFrame per kind, captured from a database or loaded from a file.
 
-A capture runs every kind's catalog query once (no per-object queries) inside one REPEATABLE READ
-READ ONLY transaction, so all frames describe the same moment. Frames keep the values exactly as
+A capture (catalog/fetch.py) runs every kind's catalog query once (no per-object queries) inside
+one REPEATABLE READ READ ONLY transaction, so all frames describe the same moment. Frames keep the values exactly as
 the server returned them (object dtype: Python str/int/bool/None), which makes a saved and reloaded
 snapshot identical to the live one, fingerprint included.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable
 
 import pandas as pd
 
-from workbench import connect as connect_mod
+from workbench.catalog import fetch as fetch_mod
+from workbench.catalog.fetch import fetch_in_background, is_snapshot_file  # noqa: F401 (re-exported)
 from workbench.errors import WorkbenchError
 from workbench.kinds import KINDS, SCHEMA_COLUMN, ignore_mask, resolve
 
 FORMAT = "drift-workbench/snapshot"
 FORMAT_VERSION = 1
-MINIMUM_SERVER_VERSION = 140000
 
 # The report's before/after statistics: which rows of which frame count (seedscale.py's rules).
 _TABLE_LIKE = ("ordinary", "partitioned")
@@ -79,21 +77,9 @@ class Snapshot:
     @cached_property
     def fingerprint(self) -> str:
         """sha256 of the content (oids left out): equal for the same schema, whatever the order of
-        capture, and unchanged by a save/load round trip."""
-        import io
-        import pickle
-
-        digest = hashlib.sha256()
-        for kind in sorted(self.frames):
-            frame = self.frames[kind]
-            columns = [c for c in frame.columns if not c.endswith("oid")]
-            ordered = frame[columns].sort_values(list(KINDS[kind].identity), kind="stable") if len(frame) else frame[columns]
-            buffer = io.BytesIO()
-            pickler = pickle.Pickler(buffer, protocol=4)
-            pickler.fast = True          # no memo: the bytes depend on the values only, not on object identity
-            pickler.dump([kind, columns, ordered.values.tolist()])
-            digest.update(buffer.getvalue())
-        return digest.hexdigest()
+        capture, and unchanged by a save/load round trip (catalog.fetch.fingerprint)."""
+        return fetch_mod.fingerprint({kind: (list(frame.columns), frame.values.tolist())
+                                      for kind, frame in self.frames.items()})
 
     def facts(self) -> dict:
         """What reports and JSON outputs say about this side."""
@@ -189,50 +175,23 @@ def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(columns=columns, dtype=object)
 
 
-def capture(dsn: str, kinds: Iterable[str] | None = None, schemas: Iterable[str] = (),
-            exclude_schemas: Iterable[str] = (), progress: Callable[[str], None] | None = None) -> Snapshot:
-    """Read every kind's catalog query from a live database into a Snapshot."""
-    import psycopg
-
-    wanted = resolve(list(kinds) if kinds is not None else None)
-    masked = connect_mod.mask(dsn)
-    frames: dict[str, pd.DataFrame] = {}
-    with connect_mod.connect(dsn) as conn:
-        try:
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            version_num = int(conn.execute("SELECT current_setting('server_version_num')").fetchone()[0])
-            if version_num < MINIMUM_SERVER_VERSION:
-                raise WorkbenchError(f"{masked} runs PostgreSQL {version_num // 10000}; "
-                                     f"drift-workbench needs 14 or newer")
-            version, database, settings = conn.execute(
-                "SELECT current_setting('server_version'), current_database(), "
-                "json_build_object('server_encoding', current_setting('server_encoding'),"
-                " 'lc_collate', (SELECT datcollate FROM pg_database WHERE datname = current_database()),"
-                " 'search_path', current_setting('search_path'))::text").fetchone()
-            # an empty search_path makes format_type() and the pg_get_*def() functions qualify every
-            # name outside pg_catalog, so definitions mean the same whatever the applying session's path
-            conn.execute("SELECT set_config('search_path', '', true)")
-            cursor = conn.cursor()
-            for kind in wanted:
-                if progress:
-                    progress(kind)
-                cursor.execute(KINDS[kind].sql)
-                frames[kind] = _frame(cursor.fetchall(), [d.name for d in cursor.description])
-        except psycopg.errors.InsufficientPrivilege as error:
-            raise WorkbenchError(f"permission denied reading the catalog of {masked}: "
-                                 f"{connect_mod.describe(error, dsn)}") from None
-        except psycopg.Error as error:
-            raise WorkbenchError(f"cannot read the catalog of {masked}: {connect_mod.describe(error, dsn)}") from None
-    snapshot = Snapshot(frames, masked, version.split()[0], version_num, database,
-                        datetime.now(timezone.utc).isoformat(timespec="seconds"), json.loads(settings))
-    if list(schemas) or list(exclude_schemas):
-        snapshot = snapshot.filtered(schemas, exclude_schemas)
+def from_fetched(fetched: fetch_mod.Fetched, fingerprint: str | None = None) -> Snapshot:
+    """A Snapshot of rows read by catalog.fetch (with their fingerprint when already computed)."""
+    frames = {kind: _frame(rows, columns) for kind, (columns, rows) in fetched.tables.items()}
+    snapshot = Snapshot(frames, fetched.dsn, fetched.server_version, fetched.server_version_num, fetched.database,
+                        fetched.captured_at, fetched.settings)
+    if fingerprint is not None:
+        snapshot.__dict__["fingerprint"] = fingerprint          # the cached_property's slot
     return snapshot
 
 
-def is_snapshot_file(spec: str) -> bool:
-    """SOURCE/TARGET arguments: an existing file or a *.json name is a snapshot, anything else a DSN."""
-    return spec.endswith(".json") or (os.sep in spec and "=" not in spec and "://" not in spec) or Path(spec).is_file()
+def capture(dsn: str, kinds: Iterable[str] | None = None, schemas: Iterable[str] = (),
+            exclude_schemas: Iterable[str] = (), progress: Callable[[str], None] | None = None) -> Snapshot:
+    """Read every kind's catalog query from a live database into a Snapshot."""
+    snapshot = from_fetched(fetch_mod.fetch(dsn, kinds, progress))
+    if list(schemas) or list(exclude_schemas):
+        snapshot = snapshot.filtered(schemas, exclude_schemas)
+    return snapshot
 
 
 def open_side(spec: str, kinds: Iterable[str] | None = None, schemas: Iterable[str] = (),
@@ -249,19 +208,19 @@ def open_side(spec: str, kinds: Iterable[str] | None = None, schemas: Iterable[s
 def open_pair(source: str, target: str, kinds: Iterable[str] | None = None, schemas: Iterable[str] = (),
               exclude_schemas: Iterable[str] = (), progress: Callable[[str], None] | None = None,
               fingerprints: bool = False) -> tuple[Snapshot, Snapshot]:
-    """Both sides at once: two live captures run concurrently (two backends, two cores), which
-    halves the wait that dominates a diff. Files are simply loaded. `fingerprints` hashes each
-    side in its thread, while the other still waits on its server (for outputs that show them)."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    """Both sides at once: live captures run concurrently (two backends, two cores), which halves
+    the wait that dominates a diff; files are loaded. `fingerprints` hashes each side in its thread
+    while the other still waits on its server."""
     schemas, exclude_schemas = list(schemas), list(exclude_schemas)
-    kinds = list(kinds) if kinds is not None else None
-    def side(spec: str) -> Snapshot:
-        snapshot = open_side(spec, kinds, schemas, exclude_schemas, progress)
-        if fingerprints:
-            snapshot.fingerprint
-        return snapshot
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = [pool.submit(side, spec) for spec in (source, target)]
-        return futures[0].result(), futures[1].result()
+    started = fetch_in_background([source, target], kinds, progress, fingerprints)
+    sides = []
+    for spec, future in zip((source, target), started):
+        if future is None:
+            sides.append(open_side(spec, kinds, schemas, exclude_schemas))
+            continue
+        fetched, fingerprint = future.result()
+        snapshot = from_fetched(fetched, fingerprint)
+        if schemas or exclude_schemas:
+            snapshot = snapshot.filtered(schemas, exclude_schemas)
+        sides.append(snapshot)
+    return sides[0], sides[1]

@@ -1,0 +1,119 @@
+"""Running the catalog queries: one read-only REPEATABLE READ transaction, one query per kind.
+
+This module returns plain rows (lists of tuples) and needs neither pandas nor numpy; snapshot.py
+turns the rows into frames. The fingerprint is computed here, on the rows, so that a capture can
+hash its side in its own thread while the other side still waits on its server.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import pickle
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+from workbench import connect as connect_mod
+from workbench.errors import WorkbenchError
+from workbench.kinds import KINDS, resolve
+
+MINIMUM_SERVER_VERSION = 140000
+
+Table = tuple[list[str], list]          # column names, rows
+
+
+@dataclass
+class Fetched:
+    """What one capture read: rows per kind and the server's facts."""
+
+    tables: dict[str, Table]
+    dsn: str                             # masked
+    server_version: str
+    server_version_num: int
+    database: str
+    captured_at: str
+    settings: dict
+
+
+def fetch(dsn: str, kinds: Iterable[str] | None = None, progress: Callable[[str], None] | None = None) -> Fetched:
+    """Every wanted kind's catalog query on a live database."""
+    import psycopg
+
+    wanted = resolve(list(kinds) if kinds is not None else None)
+    masked = connect_mod.mask(dsn)
+    tables: dict[str, Table] = {}
+    with connect_mod.connect(dsn) as conn:
+        try:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            version_num = int(conn.execute("SELECT current_setting('server_version_num')").fetchone()[0])
+            if version_num < MINIMUM_SERVER_VERSION:
+                raise WorkbenchError(f"{masked} runs PostgreSQL {version_num // 10000}; "
+                                     f"drift-workbench needs 14 or newer")
+            version, database, settings = conn.execute(
+                "SELECT current_setting('server_version'), current_database(), "
+                "json_build_object('server_encoding', current_setting('server_encoding'),"
+                " 'lc_collate', (SELECT datcollate FROM pg_database WHERE datname = current_database()),"
+                " 'search_path', current_setting('search_path'))::text").fetchone()
+            # an empty search_path makes format_type() and the pg_get_*def() functions qualify every
+            # name outside pg_catalog, so definitions mean the same whatever the applying session's path
+            conn.execute("SELECT set_config('search_path', '', true)")
+            cursor = conn.cursor()
+            for kind in wanted:
+                if progress:
+                    progress(kind)
+                cursor.execute(KINDS[kind].sql)
+                tables[kind] = ([d.name for d in cursor.description], cursor.fetchall())
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise WorkbenchError(f"permission denied reading the catalog of {masked}: "
+                                 f"{connect_mod.describe(error, dsn)}") from None
+        except psycopg.Error as error:
+            raise WorkbenchError(f"cannot read the catalog of {masked}: {connect_mod.describe(error, dsn)}") from None
+    return Fetched(tables, masked, version.split()[0], version_num, database,
+                   datetime.now(timezone.utc).isoformat(timespec="seconds"), json.loads(settings))
+
+
+def fingerprint(tables: dict[str, Table]) -> str:
+    """sha256 of the content (oid columns left out), rows in identity order: equal for the same
+    schema whatever order the server returned, and the same from live rows as from a saved file."""
+    digest = hashlib.sha256()
+    for kind in sorted(tables):
+        columns, rows = tables[kind]
+        kept = [i for i, c in enumerate(columns) if not c.endswith("oid")]
+        key = [columns.index(c) for c in KINDS[kind].identity]
+        ordered = sorted(rows, key=lambda row: [row[i] for i in key])
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=4)
+        pickler.fast = True               # no memo: the bytes depend on the values only, not on object identity
+        pickler.dump([kind, [columns[i] for i in kept], [[row[i] for i in kept] for row in ordered]])
+        digest.update(buffer.getvalue())
+    return digest.hexdigest()
+
+
+def is_snapshot_file(spec: str) -> bool:
+    """SOURCE/TARGET arguments: an existing file or a *.json name is a snapshot, anything else a DSN."""
+    return spec.endswith(".json") or (os.sep in spec and "=" not in spec and "://" not in spec) or Path(spec).is_file()
+
+
+def fetch_in_background(specs: Iterable[str], kinds: Iterable[str] | None = None,
+                        progress: Callable[[str], None] | None = None,
+                        fingerprints: bool = False) -> list[Future | None]:
+    """Start reading every DSN among specs, each in its own thread (two backends work on two
+    cores); None for a snapshot file. A future gives (Fetched, fingerprint or None)."""
+    kinds = list(kinds) if kinds is not None else None
+    specs = list(specs)
+    live = [spec for spec in specs if not is_snapshot_file(spec)]
+    if not live:
+        return [None for _ in specs]
+    pool = ThreadPoolExecutor(max_workers=len(live))
+
+    def read(spec: str) -> tuple[Fetched, str | None]:
+        fetched = fetch(spec, kinds, progress)
+        return fetched, (fingerprint(fetched.tables) if fingerprints else None)
+
+    futures = [None if is_snapshot_file(spec) else pool.submit(read, spec) for spec in specs]
+    pool.shutdown(wait=False)
+    return futures
