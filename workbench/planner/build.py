@@ -116,13 +116,13 @@ def _name_collisions(ctx: Context) -> None:
 def _constraints_views_need(ctx: Context) -> None:
     """A new view may rely on a new primary key (columns grouped by it): that key is added in
     stage 05, right before the views."""
+    created_constraints = set(ctx.to_create("constraints"))
     for kind in ("views", "materialized_views"):
         for identity in ctx.to_create(kind):
             row = ctx.definition_row(kind, identity) or {}
             for constraint in json_list(row.get("depends_on_constraints")):
-                key = tuple(constraint)
-                if key in ctx.to_create("constraints") or (("constraints", key) in ctx.recreated):
-                    ctx.early_constraints[key] = code.VIEWS
+                if tuple(constraint) in created_constraints:
+                    ctx.early_constraints[tuple(constraint)] = code.VIEWS
 
 
 def _table_rebuilds(ctx: Context) -> None:

@@ -89,7 +89,8 @@ class Context:
     def to_create(self, kind: str) -> list[Identity]:
         """Objects to create: those only in the source, and those recreated (dropped first)."""
         new = [identity for identity, status in self.statuses.get(kind, {}).items() if status == "only_in_source"]
-        again = sorted((identity for k, identity in self.recreated if k == kind and identity not in set(new)
+        known = set(new)
+        again = sorted((identity for k, identity in self.recreated if k == kind and identity not in known
                         and self.definition_row(kind, identity) is not None), key=str)
         return new + again
 
