@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import run_sql, workbench_cli
+from conftest import workbench_cli
 from workbench.snapshot import capture
 
 PASSWORD = "s3cr3t-Pa55word"

@@ -56,6 +56,22 @@ def _scope_arguments(parser: argparse.ArgumentParser) -> None:
                         help="report extensions whose versions differ (ignored by default)")
 
 
+def _planning_arguments(parser: argparse.ArgumentParser) -> None:
+    """The planner's options, as `plan` and `report` take them."""
+    parser.add_argument("--allow-drops", action="store_true",
+                        help="drop target-only objects (stage 10) and allow rebuilds that lose data")
+    parser.add_argument("--concurrently", action="store_true", help="CREATE INDEX CONCURRENTLY on existing tables")
+    parser.add_argument("--not-valid", action="store_true", help="add FOREIGN KEY/CHECK as NOT VALID, then VALIDATE")
+    parser.add_argument("--with-privileges", action="store_true", help="plan GRANT/REVOKE as well")
+
+
+def _plan_options(args: argparse.Namespace):
+    from workbench.planner import PlanOptions
+
+    return PlanOptions(allow_drops=args.allow_drops, concurrently=args.concurrently, not_valid=args.not_valid,
+                       with_privileges=args.with_privileges)
+
+
 def _comparison_arguments(parser: argparse.ArgumentParser) -> None:
     """SOURCE TARGET, the output format and the scope: what diff and verify share."""
     parser.add_argument("source")
@@ -87,11 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("source")
     plan.add_argument("target")
     plan.add_argument("--out", required=True, metavar="DIR", help="directory for the stage files and plan.json")
-    plan.add_argument("--allow-drops", action="store_true",
-                      help="drop target-only objects (stage 10) and allow rebuilds that lose data")
-    plan.add_argument("--concurrently", action="store_true", help="CREATE INDEX CONCURRENTLY on existing tables")
-    plan.add_argument("--not-valid", action="store_true", help="add FOREIGN KEY/CHECK as NOT VALID, then VALIDATE")
-    plan.add_argument("--with-privileges", action="store_true", help="plan GRANT/REVOKE as well")
+    _planning_arguments(plan)
     _scope_arguments(plan)
     plan.set_defaults(run=_cmd_plan)
 
@@ -139,11 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--rehearse", action="store_true", help="rehearse the plan on TARGET (rolled back), then report")
     report.add_argument("--keep-going", action="store_true", help="with --apply/--rehearse: after a failed stage, "
                         "go on with the next ones")
-    report.add_argument("--allow-drops", action="store_true",
-                        help="plan drops of target-only objects (stage 10) and rebuilds that lose data")
-    report.add_argument("--concurrently", action="store_true", help="plan CREATE INDEX CONCURRENTLY on existing tables")
-    report.add_argument("--not-valid", action="store_true", help="plan FOREIGN KEY/CHECK as NOT VALID, then VALIDATE")
-    report.add_argument("--with-privileges", action="store_true", help="plan GRANT/REVOKE as well")
+    _planning_arguments(report)
     report.set_defaults(run=_cmd_report)
     return parser
 
@@ -188,7 +196,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     from workbench.compare import compare
-    from workbench.planner import PlanOptions, plan, write_plan_dir
+    from workbench.planner import plan, write_plan_dir
     from workbench.render import plan_summary
     from workbench.snapshot import open_pair
 
@@ -197,8 +205,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     progress = _progress()
     drift = compare(*open_pair(args.source, args.target, kinds, progress=progress), options)
     _end_progress()
-    result = plan(drift, PlanOptions(allow_drops=args.allow_drops, concurrently=args.concurrently,
-                                     not_valid=args.not_valid, with_privileges=args.with_privileges))
+    result = plan(drift, _plan_options(args))
     out = write_plan_dir(result, args.out, drift)
     print(plan_summary(result))
     print(f"wrote {out}/ (stage00..stage10 .sql, plan.json, schema_migration.sql, "
@@ -242,11 +249,9 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from workbench.errors import WorkbenchError
-    from workbench.planner import PlanOptions
     from workbench.report import build, summary, terminal_progress
 
-    options = PlanOptions(allow_drops=args.allow_drops, concurrently=args.concurrently, not_valid=args.not_valid,
-                          with_privileges=args.with_privileges)
+    options = _plan_options(args)
     mode = "apply" if args.apply else "rehearse" if args.rehearse else None
     if args.keep_going and not mode:
         raise WorkbenchError("--keep-going is for --apply or --rehearse")

@@ -13,7 +13,6 @@ Every decision is here, tested without a kernel; the notebook only calls these f
 from __future__ import annotations
 
 import html
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
