@@ -248,3 +248,14 @@ def test_type_change_with_a_late_default_and_not_null(make_db, tmp_path):
     ]
     run_stage_files(tmp_path, target)
     assert not compare(capture(source), capture(target)).has_drift
+
+
+def test_types_are_created_after_the_types_they_use(make_db, tmp_path):
+    source = make_db("CREATE TYPE z_inner AS (a int); CREATE TYPE a_outer AS (i public.z_inner, n int);"
+                     "CREATE DOMAIN b_dom AS public.z_inner; CREATE TABLE t (o public.a_outer)")
+    target = make_db()
+    result, _ = plan_dir_for(source, target, tmp_path)
+    order = [s.identity["name"] for s in result.statements if s.kind == "types"]
+    assert order.index("z_inner") < order.index("a_outer") and order.index("z_inner") < order.index("b_dom")
+    run_stage_files(tmp_path, target)
+    assert not compare(capture(source), capture(target)).has_drift

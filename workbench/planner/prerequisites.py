@@ -61,13 +61,31 @@ def create_type_sql(row: dict) -> str:
 _TYPE_ORDER = {"enum": 0, "range": 1, "composite": 2, "domain": 3}
 
 
+def _used_types(row: dict) -> set[str]:
+    """The type names a type is built from (domain base, composite attributes, range subtype), as
+    format_type spells them (schema-qualified: catalogs are read with an empty search_path)."""
+    used = {row.get("base_type"), row.get("range_subtype")} | {t for _, t in json_list(row.get("attributes"))}
+    return {name.removesuffix("[]") for name in used if name}
+
+
 def types(ctx: Context) -> None:
     created = sorted(ctx.objects("types", "only_in_source"), key=lambda o: _TYPE_ORDER[o[1]["type_kind"]])
-    previous: list[str] = []
-    for identity, source, _ in created:
-        step = ctx.add(STAGE, "types", identity, "create", create_type_sql(source), depends_on=previous[-1:])
-        if source["type_kind"] in ("domain", "composite"):
-            previous.append(step)
+    by_name = {qualified(*identity): (identity, source) for identity, source, _ in created}
+    ids: dict[str, str] = {}
+
+    def add(name: str) -> None:                  # depth first: the types a type is built from go first
+        if name in ids:
+            return
+        ids[name] = ""                           # visiting (a cycle cannot be created anyway)
+        identity, source = by_name[name]
+        for used in _used_types(source):
+            if used in by_name:
+                add(used)
+        depends = [ids[used] for used in _used_types(source) if ids.get(used)]
+        ids[name] = ctx.add(STAGE, "types", identity, "create", create_type_sql(source), depends_on=depends)
+
+    for name in by_name:
+        add(name)
     for identity, source, target in ctx.objects("types", "changed"):
         if source["type_kind"] != target["type_kind"]:
             ctx.skip("types", identity, f"type kind changes from {target['type_kind']} to {source['type_kind']}: "
