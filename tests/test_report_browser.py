@@ -107,7 +107,9 @@ def test_the_report_shows_100_percent_parity(rendered):
     total = sum(row["source_objects"] for row in verified["parity"].values())
     assert f"<b>Verified: 100% parity ({total:,} of {total:,} source objects identical in the target)</b>" in html
     assert f"<b>After apply: 100% parity ({total:,} of {total:,}" in html          # at the top, in drift_report
-    assert "Apply: all " in html and "statements of 10 stages ran without error" in html
+    planned = len(json.loads((rendered["out"] / "plan" / "plan.json").read_text())["statements"])
+    assert (f"Apply: all {planned} planned statements (and 1 session setting of the stage files) "
+            "of 10 stages ran without error") in html
     assert "What failed" not in html
     # under the title, before the drift's details: the apply and the parity
     assert html.index("<b>After apply: 100% parity") < html.index("Apply: all ") < html.index("<h2")

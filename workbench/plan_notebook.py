@@ -367,8 +367,11 @@ def apply_verdict(view: PlanView) -> str:
                      + (f" ({', '.join(applied)})." if applied else "."))
     elif log.get("status") in ("applied", "rehearsed"):
         busy = [s for s in stages if s.get("statements")]
-        text = (f"{what}: all {len(statements)} statements of {len(busy)} stages ran without error in "
-                f"{float(log.get('ms') or 0) / 1000:.1f} s")
+        planned = sum(1 for s in statements if s.get("id"))     # the plan's statements; the rest are the
+        settings = len(statements) - planned                     # stage files' own SET lines
+        text = (f"{what}: all {planned} planned statements"
+                + (f" (and {settings} session setting{'s' if settings != 1 else ''} of the stage files)" if settings else "")
+                + f" of {len(busy)} stages ran without error in {float(log.get('ms') or 0) / 1000:.1f} s")
         text += " and were rolled back (the target is unchanged)." if view.rehearsal else "."
     else:
         text = f"{what} ended with status {log.get('status')}."
