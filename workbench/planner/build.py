@@ -54,13 +54,10 @@ def _decide_recreations(ctx: Context) -> None:
     _table_rebuilds(ctx)
     for identity, source, target in ctx.objects("columns", "changed"):
         if set(ctx.differences["columns"][identity]) & {"data_type", "collation"} and not ctx.table_is_new(*identity[:2]):
-            ctx.retype[identity] = False
+            ctx.retype.add(identity)
     for identity, source, target in ctx.objects("types", "changed"):
-        if source["type_kind"] == target["type_kind"] == "enum":
-            wanted, present = json_list(source["enum_labels"]), json_list(target["enum_labels"])
-            if [label for label in wanted if label in present] != present:
-                for column in relations.columns_of_type(ctx, *identity, ctx.target_rows["columns"]):
-                    ctx.retype[column] = True
+        if source["type_kind"] == target["type_kind"] == "enum" and prerequisites.enum_needs_rebuild(source, target):
+            ctx.retype.update(relations.columns_of_type(ctx, *identity, ctx.target_rows["columns"]))
     for column in ctx.retype:
         for view in relations.dependent_views(ctx, column):
             ctx.recreate(*view, before_stage=relations.COLUMNS)

@@ -47,8 +47,8 @@ class Context:
     predropped: dict[tuple[str, Identity], str] = field(default_factory=dict)
     recreated: set[tuple[str, Identity]] = field(default_factory=set)
     predrop_ids: dict[tuple[str, Identity], str] = field(default_factory=dict)
-    # columns whose type changes (stage 03), and whether the conversion goes through text (enum rebuild)
-    retype: dict[Identity, bool] = field(default_factory=dict)
+    # columns whose type changes in stage 03 (a changed type, or an enum rebuilt under them)
+    retype: set[Identity] = field(default_factory=set)
     # target-only objects dropped early (their name is needed by a new object of another kind)
     early_drops: dict[tuple[str, Identity], str] = field(default_factory=dict)
     # constraints a new view relies on (GROUP BY over a primary key): added in stage 05 before it

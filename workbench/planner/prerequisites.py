@@ -104,11 +104,16 @@ def types(ctx: Context) -> None:
             ctx.add(DROPS, "types", identity, "drop", f"DROP {word} {qualified(*identity)}", hazards=["data_loss"])
 
 
+def enum_needs_rebuild(source: dict, target: dict) -> bool:
+    """Labels removed or reordered: ALTER TYPE ... ADD VALUE cannot get there."""
+    wanted, present = json_list(source["enum_labels"]), json_list(target["enum_labels"])
+    return [label for label in wanted if label in present] != present
+
+
 def _alter_enum(ctx: Context, identity, source: dict, target: dict) -> None:
     wanted, present = json_list(source["enum_labels"]), json_list(target["enum_labels"])
     name = qualified(*identity)
-    kept = [label for label in wanted if label in present]
-    if kept == present:              # only additions: ADD VALUE, each placed next to its neighbour
+    if not enum_needs_rebuild(source, target):     # only additions: ADD VALUE, each placed next to its neighbour
         for position, value in enumerate(wanted):
             if value in present:
                 continue
