@@ -68,9 +68,6 @@ class Context:
         self._ids: set[str] = set()
 
     # --- lookups -----------------------------------------------------------------------------
-    def planned_kinds(self) -> list[str]:
-        return list(self.drift.frames)
-
     def objects(self, kind: str, *statuses: str) -> Iterator[tuple[Identity, dict | None, dict | None]]:
         """(identity, source row, target row) of the objects of a kind with one of the statuses."""
         for identity, status in self.statuses.get(kind, {}).items():
