@@ -16,13 +16,7 @@ from workbench import sandbox
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("DRIFT_SHARED", REPO.parent / "shared"))
 CONFORMANCE = SHARED / "conformance" / "migra"
-SEEDSCALE = SHARED / "bench" / "seedscale.py"
 PG15_DSN = os.environ.get("DRIFT_PG15_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def requires_shared(path: Path) -> None:
-    if not path.exists():
-        pytest.skip(f"{path} is not here (shared/ is expected beside the repository)")
 
 
 @pytest.fixture(scope="session")
@@ -114,10 +108,10 @@ def load_file(dsn: str, path: Path) -> None:
 
 
 def generate_seedscale(out: Path, scale: int) -> Path:
-    """seedscale.py output (legacy.sql, current.sql, after.sql, expected.json) at a scale."""
-    requires_shared(SEEDSCALE)
-    subprocess.run([sys.executable, str(SEEDSCALE), "--scale", str(scale), "--out", str(out)], check=True,
-                   capture_output=True)
+    """seedscale output (legacy.sql, current.sql, after.sql, expected.json) at a scale, from the
+    package's own generator (workbench/scenarios/seedscale.py), so a fresh clone runs every test."""
+    subprocess.run([sys.executable, "-m", "workbench.scenarios.seedscale", "--scale", str(scale), "--out", str(out)],
+                   check=True, capture_output=True)
     return out
 
 

@@ -5,7 +5,9 @@ import json
 
 import psycopg
 
-from conftest import SHARED, workbench_cli
+from importlib import resources
+
+from conftest import workbench_cli
 from workbench.snapshot import capture
 
 
@@ -42,8 +44,9 @@ def test_changed_objects_are_the_scenarios(seedscale_pair, seedscale_dir):
 
 
 def test_counts_follow_counts_sql(seedscale_pair):
-    """The snapshot's counts equal shared/bench/counts.sql run on the same database."""
-    counts_sql = (SHARED / "bench" / "counts.sql").read_text()
+    """The snapshot's counts equal counts.sql (the counting rule, shipped beside the package's
+    seedscale generator) run on the same database."""
+    counts_sql = resources.files("workbench.scenarios").joinpath("counts.sql").read_text()
     for dsn in seedscale_pair.values():
         with psycopg.connect(dsn) as conn:
             truth = dict(conn.execute(counts_sql).fetchall())
