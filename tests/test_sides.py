@@ -61,22 +61,29 @@ def test_directory_files_in_name_order_numbers_as_numbers(tmp_path):
         sqlfiles.side_files(empty)
 
 
-def test_required_extensions_are_read_by_the_parser(tmp_path):
+def test_needs_are_read_by_the_parser(tmp_path):
     dump = tmp_path / "dump.sql"
     dump.write_text("\\restrict abc\nSET client_min_messages = warning;\n"
                     "CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public;\n"
                     "-- CREATE EXTENSION commented_out;\n"
                     "COMMENT ON EXTENSION postgis IS 'an extension';\n"
-                    "CREATE EXTENSION \"uuid-ossp\";\nCREATE TABLE extension_log (id int);\n\\unrestrict abc\n")
-    assert sqlfiles.required_extensions([dump]) == ["postgis", "uuid-ossp"]
+                    "CREATE EXTENSION \"uuid-ossp\";\nCREATE TABLE extension_log (id int);\n"
+                    "CREATE ROLE made_here;\nCREATE SCHEMA app AUTHORIZATION app_owner;\n"
+                    "ALTER TABLE extension_log OWNER TO app_owner;\n"
+                    "GRANT SELECT ON extension_log TO reader, PUBLIC, made_here;\n"
+                    "CREATE POLICY p ON extension_log TO \"Auditor\" USING (true);\n"
+                    "-- GRANT SELECT ON extension_log TO commented;\n\\unrestrict abc\n")
+    found = sqlfiles.needs([dump])
+    assert found.extensions == ["postgis", "uuid-ossp"]
+    assert found.roles == ["app_owner", "reader", "Auditor"]
     created = tmp_path / "created.sql"              # pg_dump --create: loads into a database of its own
     created.write_text("SET client_encoding = 'UTF8';\nCREATE DATABASE app WITH TEMPLATE = template0;\n"
                        "\\connect app\nCREATE TABLE t (id int);\n")
     with pytest.raises(WorkbenchError, match=rf"^{created}:2: CREATE DATABASE; a SQL side loads into one scratch database"):
-        sqlfiles.required_extensions([created])
+        sqlfiles.needs([created])
     created.write_text("SET client_encoding = 'UTF8';\n\n\\c app\nCREATE TABLE t (id int);\n")
     with pytest.raises(WorkbenchError, match=rf"^{created}:3: {re.escape(chr(92))}c switches to another database"):
-        sqlfiles.required_extensions([created])
+        sqlfiles.needs([created])
 
 
 # --- the must-show cases -------------------------------------------------------------------------
@@ -189,6 +196,27 @@ def test_load_errors_point_into_multi_line_statements(pg, tmp_path):
     (folder / "002_bad.sql").write_text("CREATE TABLE b (id int);\nALTER TABLE nope ADD COLUMN x int;\n")
     with pytest.raises(WorkbenchError, match=rf'^{folder / "002_bad.sql"}:2: relation "nope" does not exist$'):
         sides.open_side(str(folder), shadow=pg)
+
+
+def test_roles_a_dump_names(pg, make_db, tmp_path):
+    """Owners and grantees of a dump: made (NOLOGIN) on an embedded server, named as missing on a shadow."""
+    import uuid
+
+    owner, reader = f"owner_{uuid.uuid4().hex[:8]}", f"reader_{uuid.uuid4().hex[:8]}"
+    dump = tmp_path / "dump.sql"
+    dump.write_text(f"CREATE TABLE t (id int);\nALTER TABLE t OWNER TO {owner};\nGRANT SELECT ON t TO {reader};\n")
+    refused = workbench_cli("diff", str(dump), pg.dsn(), "--shadow", pg.dsn())
+    assert_one_line_error(refused, rf"^error: {dump}: needs roles {owner}, {reader} \(owners, grantees\), which the "
+                                   rf"shadow server .* lacks \(create them there, or dump with pg_dump -O -x\)$")
+    try:
+        loaded = workbench.take_snapshot(str(dump), shadow=pg)
+        assert loaded["tables"]["owner"].tolist() == [owner]
+        assert [(p["grantee"], p["privilege"]) for p in loaded["privileges"].to_dict("records")
+                if p["object"] == "public.t" and p["grantee"] == reader] == [(reader, "SELECT")]
+    finally:
+        with pg.connect() as conn:
+            for role in (owner, reader):
+                conn.execute(f"DROP ROLE IF EXISTS {role}")
 
 
 def test_bad_sql_sides_are_one_line_errors(tmp_path):

@@ -127,6 +127,13 @@ class ScratchHost:
                 self._server = self._started
         return self._server
 
+    @property
+    def embedded(self) -> bool:
+        """Whether the server is an embedded one (a throw-away cluster: roles may be made on it)."""
+        from workbench.sandbox import Server
+
+        return isinstance(self.server(), Server)
+
     def describe(self) -> str:
         if isinstance(self._shadow, str):
             from workbench.connect import mask
@@ -156,15 +163,22 @@ def loaded(side: Side, host: ScratchHost, progress: Progress | None = None) -> I
     files = sqlfiles.side_files(side.path)
     for path in files:
         sqlfiles.check_plain_sql(path)
-    wanted = sqlfiles.required_extensions(files)          # also refuses files that leave the database
+    found = sqlfiles.needs(files)          # also refuses files that leave the scratch database
     server = host.server()
-    if wanted:
-        with server.connect() as conn:
-            missing = sqlfiles.missing_extensions(conn, wanted)
+    with server.connect() as conn:
+        missing = sqlfiles.missing_extensions(conn, found.extensions)
         if missing:
             raise WorkbenchError(f"{side.spec}: needs extension{'s' if len(missing) > 1 else ''} "
                                  f"{', '.join(missing)}, which {host.describe()} lacks "
                                  f"(load it on a server that has {'them' if len(missing) > 1 else 'it'}: --shadow DSN)")
+        if host.embedded:
+            sqlfiles.create_missing_roles(conn, found.roles)
+        else:
+            lacking = sqlfiles.missing_roles(conn, found.roles)
+            if lacking:
+                raise WorkbenchError(f"{side.spec}: needs role{'s' if len(lacking) > 1 else ''} {', '.join(lacking)} "
+                                     f"(owners, grantees), which {host.describe()} lacks (create "
+                                     f"{'them' if len(lacking) > 1 else 'it'} there, or dump with pg_dump -O -x)")
     if progress:
         progress(f"{side.spec} into a scratch database")
     name = server.create_database()
