@@ -258,3 +258,19 @@ def test_python_api_diff_of_a_sql_file(pg, make_db, tmp_path):
     assert drift.summary.loc["columns", "only_in_source"] == 1 and drift.source.dsn == str(schema)
     assert drift.source.fingerprint == workbench.take_snapshot(str(schema), shadow=pg).fingerprint
     assert databases(pg.dsn()) == before
+
+
+def test_two_sql_sides_what_a_migration_changes(pg, tmp_path):
+    """`workbench diff new.sql old.sql`: both loaded at once, each into its own scratch database."""
+    old, new, broken = tmp_path / "old.sql", tmp_path / "new.sql", tmp_path / "broken.sql"
+    old.write_text("CREATE TABLE item (id int PRIMARY KEY, name text);\n")
+    new.write_text("CREATE TABLE item (id int PRIMARY KEY, name text NOT NULL, price numeric);\n")
+    broken.write_text("CREATE TABLE item (id int PRIMARY KEY);\nCREATE INDEX ON item (nope);\n")
+    before = databases(pg.dsn())
+    drift = workbench.diff(str(new), str(old), shadow=pg)
+    assert sorted((o["identity"]["name"], o["status"], tuple(o["differences"])) for o in drift.objects()) == [
+        ("name", "changed", ("not_null",)), ("price", "only_in_source", ())]
+    assert (drift.source.dsn, drift.target.dsn) == (str(new), str(old))
+    with pytest.raises(WorkbenchError, match=rf'^{broken}:2: column "nope" does not exist$'):
+        workbench.diff(str(new), str(broken), shadow=pg)
+    assert databases(pg.dsn()) == before
