@@ -139,7 +139,8 @@ def seedscale_pair(pg, seedscale_dir) -> dict:
     return load_seedscale(pg, seedscale_dir, "seedscale")
 
 
-def workbench_cli(*args: str, env: dict | None = None, input: str | None = None) -> subprocess.CompletedProcess:
+def workbench_cli(*args: str, env: dict | None = None, input: str | None = None,
+                  cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the `workbench` command as a separate process, as a user would."""
     return subprocess.run([sys.executable, "-m", "workbench.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, input=input, timeout=600)
+                          env={**os.environ, **(env or {})}, input=input, timeout=600, cwd=cwd)
