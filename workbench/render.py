@@ -23,15 +23,14 @@ def identity_label(kind: str, identity: dict) -> str:
 
 
 def summary_table(drift: Drift) -> str:
-    summary = drift.summary
-    width = max(len(k) for k in summary.index) if len(summary) else 5
+    counts = drift.counts
+    width = max(len(k) for k in counts) if counts else 5
     header = f"{'kind':<{width}}  " + "  ".join(f"{_HEADINGS[s]:>14}" for s in STATUSES)
     lines = [header, "-" * len(header)]
-    for kind, row in summary.iterrows():
-        lines.append(f"{kind:<{width}}  " + "  ".join(f"{int(row[s]):>14}" for s in STATUSES))
-    totals = summary.sum()
+    for kind, row in counts.items():
+        lines.append(f"{kind:<{width}}  " + "  ".join(f"{row[s]:>14}" for s in STATUSES))
     lines.append("-" * len(header))
-    lines.append(f"{'total':<{width}}  " + "  ".join(f"{int(totals[s]):>14}" for s in STATUSES))
+    lines.append(f"{'total':<{width}}  " + "  ".join(f"{sum(row[s] for row in counts.values()):>14}" for s in STATUSES))
     return "\n".join(lines)
 
 
