@@ -1,35 +1,44 @@
-"""An ipywidgets explorer over a Drift, for live use in JupyterLab.
+"""The explorer: an ipywidgets app over a Drift, for JupyterLab and, served by Voilà, for the browser
+(`workbench explore SOURCE TARGET`).
 
 The logic is in pure functions tested without a browser: `filter_objects` (kind, statuses, text)
-gives the matching objects as a DataFrame, `object_lines` the text of one side of an object, and
-`definition_diff` the side-by-side HTML diff of its source and target. `Explorer` only wires
-widgets to them.
+gives the matching objects as a DataFrame, `page_of` one page of them, `detail_html` the three
+panes of one object (source and target with the words that differ marked, the planned
+statements) and what it depends on and what depends on it. `Explorer` only wires widgets to them.
+Source and target get the same neutral colours: neither side is "wrong", the differing words are
+marked alike on both.
 """
 from __future__ import annotations
 
-import difflib
 import html
-from typing import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
 from workbench.compare import STATUSES, Drift
 from workbench.errors import WorkbenchError
 from workbench.kinds import KINDS
-from workbench.render import identity_label
+from workbench.present import html as wbhtml
+from workbench.present.labels import STATUS_MARK, STATUS_WORDS, field_word, object_name
+from workbench.present.text import object_lines, object_text  # noqa: F401 (object_lines: part of the explorer's API)
 
-DEFAULT_STATUSES = ("only_in_source", "only_in_target", "changed")
-SIDE_LABELS = {"source": "source (legacy)", "target": "target (current)"}
-# difflib.HtmlDiff's colours, scoped to the diff table so that they do not leak into the page
-DIFF_CSS = """
-table.diff {font-family: monospace; border: 1px solid #ddd; border-collapse: collapse; font-size: 12px}
-table.diff td {padding: 0 4px; vertical-align: top; white-space: pre-wrap}
-table.diff .diff_header {background-color: #e0e0e0; color: #555}
-table.diff td.diff_header {text-align: right}
-table.diff .diff_next {background-color: #c0c0c0}
-table.diff .diff_add {background-color: #aaffaa}
-table.diff .diff_chg {background-color: #ffff77}
-table.diff .diff_sub {background-color: #ffaaaa}
+if TYPE_CHECKING:
+    from workbench.dependencies import Dependencies
+
+DEFAULT_STATUSES = ("changed", "only_in_source", "only_in_target")
+PAGE_SIZE = 15
+STATUS_COLORS = {"changed": "#b36b00", "only_in_source": "#1f6feb", "only_in_target": "#6e7781", "identical": "#8c959f"}
+CSS = wbhtml.CSS + """
+.wb-explorer {width: 100%; max-width: 100%; box-sizing: border-box}
+.wb-explorer .widget-toggle-buttons .widget-toggle-button {width: auto; padding: 0 10px}
+.wb-row button {text-align: left; font-family: monospace; font-size: 12.5px; justify-content: flex-start}
+.wb-row .jupyter-button {text-align: left}
+.wb-row.wb-selected button {background: #ddf4ff; border-color: #54aeff}
+.wb-cell {font-size: 12px; line-height: 28px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis}
+.wb-status {display: inline-block; border-radius: 10px; padding: 0 8px; color: white; line-height: 18px}
+.wb-deps ul {margin: 2px 0 6px 0; padding-left: 20px; font-family: monospace; font-size: 12px}
+.wb-objects-head {font-weight: bold; font-size: 12px; border-bottom: 1px solid #d0d7de}
 """
 
 
@@ -39,7 +48,7 @@ def _check_kind(drift: Drift, kind: str) -> pd.DataFrame:
     return drift.frames[kind]
 
 
-def _check_statuses(statuses: Iterable[str]) -> list[str]:
+def _check_statuses(statuses: Iterable[str] | str) -> list[str]:
     statuses = [statuses] if isinstance(statuses, str) else list(statuses)
     unknown = [s for s in statuses if s not in STATUSES]
     if unknown:
@@ -50,7 +59,7 @@ def _check_statuses(statuses: Iterable[str]) -> list[str]:
 def labels(kind: str, frame: pd.DataFrame) -> list[str]:
     """The readable name of every row (schema.table.name, schema.fn(args), ...)."""
     identity = list(KINDS[kind].identity)
-    return [identity_label(kind, dict(zip(identity, values)))
+    return [object_name(kind, dict(zip(identity, values)))
             for values in frame[identity].itertuples(index=False, name=None)]
 
 
@@ -58,13 +67,13 @@ def _side_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c.startswith(("source_", "target_"))]
 
 
-def filter_objects(drift: Drift, kind: str, statuses: Iterable[str] = DEFAULT_STATUSES, text: str = "",
+def filter_objects(drift: Drift, kind: str, statuses: Iterable[str] | str = DEFAULT_STATUSES, text: str = "",
                    in_definitions: bool = False) -> pd.DataFrame:
     """Objects of `kind` whose status is in `statuses` and whose name (or list of differing
     fields; with in_definitions also any source_*/target_* value) contains `text`, case-insensitive.
 
-    Returns the identity columns, `object` (readable name), status and differences, in the
-    drift's order (sorted by identity).
+    Returns `object` (readable name), the identity columns, status and differences, in the drift's
+    order (sorted by identity).
     """
     frame = _check_kind(drift, kind)
     statuses = _check_statuses(statuses)
@@ -86,6 +95,13 @@ def filter_objects(drift: Drift, kind: str, statuses: Iterable[str] = DEFAULT_ST
     return result.reset_index(drop=True)
 
 
+def page_of(frame: pd.DataFrame, page: int, size: int = PAGE_SIZE) -> tuple[pd.DataFrame, int, int]:
+    """(rows of page `page`, the page actually shown (clamped), the number of pages)."""
+    pages = max(1, -(-len(frame) // size))
+    page = min(max(page, 0), pages - 1)
+    return frame.iloc[page * size:(page + 1) * size], page, pages
+
+
 def find_object(drift: Drift, kind: str, identity: Mapping[str, object] | Sequence[object] | str) -> pd.Series:
     """One row of drift[kind], named by an identity dict, a tuple of identity values or its label."""
     frame = _check_kind(drift, kind)
@@ -105,103 +121,193 @@ def find_object(drift: Drift, kind: str, identity: Mapping[str, object] | Sequen
     return found.iloc[0]
 
 
-def object_lines(row: pd.Series, kind: str, side: str) -> list[str]:
-    """The text of one side of an object: its definition (when the kind has one), then every
-    other compared field as `field: value`. Empty when the object is not on that side."""
-    if side not in SIDE_LABELS:
-        raise WorkbenchError(f"side must be source or target, not {side!r}")
-    absent = {"source": "only_in_target", "target": "only_in_source"}[side]
-    if row["status"] == absent:
-        return []
-    lines: list[str] = []
-    definition = row.get(f"{side}_definition")
-    if isinstance(definition, str):
-        lines.extend(definition.splitlines() or [""])
-        lines.append("")
-    for field in KINDS[kind].compared:
-        if field == "definition" or (field == "body" and isinstance(definition, str)):
-            continue
-        value = row.get(f"{side}_{field}")
-        if isinstance(value, str) and "\n" in value:
-            lines.append(f"{field}:")
-            lines.extend("    " + line for line in value.splitlines())
-        else:
-            lines.append(f"{field}: {'' if value is None else value}")
-    if not KINDS[kind].compared and not isinstance(definition, str):
-        lines.append("(this kind is compared by name only)")
-    return lines
+@dataclass
+class Context:
+    """What the detail of an object shows besides the drift: planned statements and dependencies."""
+
+    planned: dict[tuple[str, tuple[Any, ...]], list[str]] = field(default_factory=dict)
+    source_deps: "Dependencies | None" = None
+    target_deps: "Dependencies | None" = None
+
+
+def _ref_label(ref: tuple[str, tuple[str, ...]]) -> str:
+    kind, values = ref
+    try:
+        return f"{kind} {object_name(kind, dict(zip(KINDS[kind].identity, values)))}"
+    except (KeyError, IndexError):
+        return f"{kind} {'.'.join(values)}"
+
+
+def dependencies_html(kind: str, identity: Sequence[object], context: Context) -> str:
+    """What the object depends on and what depends on it, from pg_depend on both sides: an entry
+    that only one side has says which (a constraint the migration brings is "source only")."""
+    graphs = {"source": context.source_deps, "target": context.target_deps}
+    if not any(graphs.values()):
+        return ""
+    parts = []
+    for title, method in (("depends on", "depends_on"), ("depended on by", "dependents")):
+        sides: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        for side, graph in graphs.items():
+            for ref in (getattr(graph, method)(kind, identity) if graph is not None else ()):
+                sides.setdefault(ref, []).append(side)
+        items = "".join(f"<li>{html.escape(_ref_label(ref))}"
+                        + (f" <i>({which[0]} only)</i>" if len(which) == 1 and all(graphs.values()) else "") + "</li>"
+                        for ref, which in sorted(sides.items())) or "<li><i>nothing</i></li>"
+        parts.append(f"<div class='wb-deps wb-{title.replace(' ', '-')}'><b>{title}</b> (from pg_depend)"
+                     f"<ul>{items}</ul></div>")
+    return "".join(parts)
+
+
+def detail_html(drift: Drift, kind: str, identity: Mapping[str, object] | Sequence[object] | str,
+                context: Context | None = None) -> str:
+    """One object: a heading, the three panes (source and target with the differing words marked,
+    the planned statements) and its dependencies."""
+    context = context or Context()
+    row = find_object(drift, kind, identity)
+    ident = {c: row[c] for c in KINDS[kind].identity}
+    name = object_name(kind, ident)
+    record = row.to_dict()
+    differs = ", ".join(field_word(f) for f in row["differences"]) or "nothing"
+    planned = context.planned.get((kind, tuple(ident.values())), [])
+    heading = (f"<p class='wb-detail-head'><b>{html.escape(kind)} {html.escape(name)}</b>: "
+               f"{html.escape(STATUS_WORDS[row['status']])}; differs in: {html.escape(differs)}</p>")
+    return (f"<div class='wb-detail'>{heading}"
+            f"{wbhtml.panes(object_text(record, kind, 'source'), object_text(record, kind, 'target'), planned)}"
+            f"{dependencies_html(kind, list(ident.values()), context)}</div>")
 
 
 def definition_diff(drift: Drift, kind: str, identity: Mapping[str, object] | Sequence[object] | str,
-                    context: bool = False) -> str:
-    """A side-by-side HTML diff (difflib.HtmlDiff) of the source and target text of one object."""
-    row = find_object(drift, kind, identity)
-    name = identity_label(kind, {c: row[c] for c in KINDS[kind].identity})
-    source, target = object_lines(row, kind, "source"), object_lines(row, kind, "target")
-    differs = ", ".join(row["differences"]) or "nothing"
-    table = difflib.HtmlDiff(tabsize=4, wrapcolumn=72).make_table(
-        source, target, SIDE_LABELS["source"], SIDE_LABELS["target"], context=context, numlines=3)
-    heading = (f"<p><b>{html.escape(kind)} {html.escape(name)}</b>: {html.escape(row['status'])}"
-               f"; differs in: {html.escape(differs)}</p>")
-    return f"<style>{DIFF_CSS}</style>{heading}{table}"
+                    context: Context | None = None) -> str:
+    """detail_html under the name earlier versions had (the side-by-side view of one object)."""
+    return detail_html(drift, kind, identity, context)
 
 
-def objects_html(frame: pd.DataFrame, max_rows: int = 200) -> str:
-    """The objects table of the explorer (escaped), at most max_rows rows and a line saying how many more."""
-    shown = frame.head(max_rows)
-    table = shown.to_html(index=False, escape=True, border=0, classes="wb-objects")
-    more = len(frame) - len(shown)
-    tail = f"<p>... and {more} more (narrow the filter)</p>" if more > 0 else ""
-    return f"<p>{len(frame)} matching objects</p>{table}{tail}"
+def status_chip(status: str) -> str:
+    return (f"<span class='wb-status' style='background:{STATUS_COLORS[status]}'>"
+            f"{html.escape(STATUS_WORDS[status])}</span>")
 
 
 class Explorer:
-    """Kind dropdown, status multi-select, text filter, table of matches and a definition diff."""
+    """Kind and status toggles, a name filter, a paged table of the matches (click a row) and the
+    selected object's panes and dependencies."""
 
-    def __init__(self, drift: Drift, max_rows: int = 200):
+    def __init__(self, drift: Drift, context: Context | None = None, page_size: int = PAGE_SIZE) -> None:
         import ipywidgets as w
 
         self.drift = drift
-        self.max_rows = max_rows
+        self.context = context or Context()
+        self.page_size = page_size
+        self.page = 0
+        self.found = pd.DataFrame()
+        self.selected: str | None = None
         summary = drift.summary
         differing = summary[list(DEFAULT_STATUSES)].sum(axis=1)
-        options = [(f"{kind} ({int(differing[kind])} differing)", kind) for kind in drift.frames]
+        options = [(f"{kind} ({int(differing[kind])})", kind) for kind in drift.frames]
         first = next((kind for kind in drift.frames if differing[kind] > 0), next(iter(drift.frames)))
-        self.kind = w.Dropdown(options=options, value=first, description="kind")
-        self.statuses = w.SelectMultiple(options=[(s.replace("_", " "), s) for s in STATUSES],
-                                         value=DEFAULT_STATUSES, description="status", rows=4)
-        self.text = w.Text(value="", placeholder="part of a name", description="filter", continuous_update=False)
-        self.in_definitions = w.Checkbox(value=False, description="search definitions too")
-        self.table = w.HTML()
-        self.choice = w.Select(options=[], rows=10, description="object", layout=w.Layout(width="95%"))
-        self.diff = w.HTML()
-        for control in (self.kind, self.statuses, self.text, self.in_definitions):
+        self.kind = w.ToggleButtons(options=options, value=first, description="", style={"button_width": "auto"})
+        self.kind.add_class("wb-kinds")
+        self.status_buttons = {s: w.ToggleButton(value=s in DEFAULT_STATUSES, description=STATUS_WORDS[s],
+                                                 tooltip=s, layout=w.Layout(width="auto"))
+                               for s in ("changed", "only_in_source", "only_in_target", "identical")}
+        for status, button in self.status_buttons.items():
+            button.add_class(f"wb-status-{status}")
+        self.text = w.Text(value="", placeholder="part of a name", description="filter", continuous_update=True)
+        self.in_definitions = w.Checkbox(value=False, description="search definitions too", indent=False)
+        self.count = w.HTML()
+        self.rows = w.VBox(layout=w.Layout(width="100%"))
+        self.previous = w.Button(description="\u2039 previous", layout=w.Layout(width="auto"))
+        self.next = w.Button(description="next \u203a", layout=w.Layout(width="auto"))
+        self.pages = w.HTML()
+        self.detail = w.HTML(layout=w.Layout(width="100%"))
+        self.previous.on_click(lambda _b: self.show_page(self.page - 1))
+        self.next.on_click(lambda _b: self.show_page(self.page + 1))
+        for control in (self.kind, self.text, self.in_definitions, *self.status_buttons.values()):
             control.observe(self._on_filter, names="value")
-        self.choice.observe(self._on_choice, names="value")
-        self.widget = w.VBox([w.HBox([w.VBox([self.kind, self.text, self.in_definitions]), self.statuses]),
-                              self.table, self.choice, self.diff])
+        self.widget = w.VBox([w.HTML(f"<style>{CSS}</style>"), self.kind,
+                              w.HBox([w.HTML("<b>status</b>&nbsp;"), *self.status_buttons.values()]),
+                              w.HBox([self.text, self.in_definitions]), self.count, self.rows,
+                              w.HBox([self.previous, self.pages, self.next]), self.detail],
+                             layout=w.Layout(width="100%"))
+        self.widget.add_class("wb-explorer")
         self.refresh()
+
+    @classmethod
+    def open(cls, source: str, target: str, schemas: object = (), plan_dir: str = "") -> "Explorer":
+        """An explorer over SOURCE and TARGET (DSNs or snapshot files): compared, planned (or the
+        plan of plan_dir read), and both sides' dependencies."""
+        from workbench.compare import CompareOptions, compare
+        from workbench.dependencies import Dependencies
+        from workbench.present.drift_report import schema_list, statements_by_object
+        from workbench.snapshot import open_pair
+
+        if not isinstance(source, str) or not source.strip() or not isinstance(target, str) or not target.strip():
+            raise WorkbenchError("parameters source and target are needed: a DSN or a snapshot file each")
+        options = CompareOptions(schemas=schema_list(schemas))
+        drift = compare(*open_pair(source.strip(), target.strip(), options.selected_kinds()), options)
+        if plan_dir:
+            from workbench.planner import read_plan
+
+            the_plan, _ = read_plan(plan_dir)
+        else:
+            from workbench.planner import plan
+
+            the_plan = plan(drift)
+        context = Context(statements_by_object(the_plan), Dependencies.of(drift.source), Dependencies.of(drift.target))
+        return cls(drift, context)
+
+    @property
+    def statuses(self) -> list[str]:
+        return [s for s, button in self.status_buttons.items() if button.value]
 
     def matches(self) -> pd.DataFrame:
-        return filter_objects(self.drift, self.kind.value, self.statuses.value, self.text.value,
-                              self.in_definitions.value)
+        return filter_objects(self.drift, self.kind.value, self.statuses, self.text.value, self.in_definitions.value)
 
     def refresh(self) -> None:
-        found = self.matches()
-        self.table.value = objects_html(found, self.max_rows)
-        names = list(found["object"].head(self.max_rows))
-        self.choice.options = names
-        self.choice.value = names[0] if names else None
-        self._on_choice()
+        self.found = self.matches()
+        self.count.value = f"<b>{len(self.found)}</b> matching {html.escape(self.kind.value)}"
+        self.show_page(0)
+        names = list(self.found["object"].head(1))
+        self.select(names[0] if names else None)
 
-    def _on_filter(self, _change=None) -> None:
+    def show_page(self, page: int) -> None:
+        import ipywidgets as w
+
+        rows, self.page, pages = page_of(self.found, page, self.page_size)
+        self.pages.value = f"&nbsp;page {self.page + 1} of {pages}&nbsp;"
+        self.previous.disabled = self.page == 0
+        self.next.disabled = self.page >= pages - 1
+        widgets = [w.HBox([w.HTML("object", layout=w.Layout(width="55%")), w.HTML("status", layout=w.Layout(width="15%")),
+                           w.HTML("differs in", layout=w.Layout(width="30%"))])]
+        widgets[0].add_class("wb-objects-head")
+        for record in rows.to_dict("records"):
+            button = w.Button(description=f"{STATUS_MARK[record['status']]} {record['object']}",
+                              tooltip=record["object"], layout=w.Layout(width="55%"))
+            button.on_click(lambda _b, name=record["object"]: self.select(name))
+            line = w.HBox([button, w.HTML(status_chip(record["status"]), layout=w.Layout(width="15%")),
+                           w.HTML(f"<span class='wb-cell'>{html.escape(', '.join(field_word(f) for f in record['differences'].split(', ') if f))}</span>",
+                                  layout=w.Layout(width="30%"))])
+            line.add_class("wb-row")
+            if record["object"] == self.selected:
+                line.add_class("wb-selected")
+            widgets.append(line)
+        self.rows.children = widgets
+
+    def select(self, name: str | None) -> None:
+        self.selected = name
+        for line in self.rows.children[1:]:
+            button = line.children[0]
+            if button.tooltip == name:
+                line.add_class("wb-selected")
+            else:
+                line.remove_class("wb-selected")
+        self.detail.value = (detail_html(self.drift, self.kind.value, name, self.context) if name
+                             else "<p>No object matches: widen the statuses or the filter.</p>")
+
+    def _on_filter(self, _change: object = None) -> None:
         self.refresh()
-
-    def _on_choice(self, _change=None) -> None:
-        name = self.choice.value
-        self.diff.value = definition_diff(self.drift, self.kind.value, name) if name else "<p>no object selected</p>"
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
         display(self.widget)
+
