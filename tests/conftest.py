@@ -189,7 +189,8 @@ def chromium():
         browser.close()
 
 
-def workbench_cli(*args: str, env: dict | None = None, input: str | None = None) -> subprocess.CompletedProcess:
+def workbench_cli(*args: str, env: dict | None = None, input: str | None = None,
+                  cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the `workbench` command as a separate process, as a user would."""
     return subprocess.run([sys.executable, "-m", "workbench.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, input=input, timeout=600)
+                          env={**os.environ, **(env or {})}, input=input, timeout=600, cwd=cwd)

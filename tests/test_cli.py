@@ -139,7 +139,7 @@ def test_missing_permission(pg, db):
     (["diff", "{db}", "{db}", "--kind", "tabels"], r"unknown kind tabels"),
     (["diff", "{db}", "{db}", "--frobnicate"], r"unrecognized arguments: --frobnicate"),
     (["diff", "{db}", "{db}", "--format", "xml"], r"invalid choice: 'xml'"),
-    (["snapshot", "{db}"], r"required: -o/--output"),
+    (["snapshot", "{db}"], r"snapshot needs -o FILE or --store DIR"),
     (["nosuchcommand"], r"invalid choice"),
 ])
 def test_bad_input_gives_one_line_error(pg, db, args, pattern):

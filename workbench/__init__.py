@@ -9,6 +9,15 @@
     workbench.apply_plan("out/", "postgresql://db2/app", rehearse=True)
     workbench.verify_target("postgresql://db1/app", "postgresql://db2/app").parity
 
+A side is a DSN, a snapshot file, SQL (a .sql file, a pg_dump -s output, a folder of .sql files
+applied in name order: loaded into a scratch database on `shadow`, a DSN or a running
+sandbox.Server, else on an embedded PostgreSQL started for the occasion) or a store entry:
+
+    workbench.diff("schema.sql", "postgresql://db2/app")          # does production match the repo?
+    workbench.store_snapshot("postgresql://db2/app", "history/")  # one capture in a snapshot store
+    workbench.history("history/").steps                           # what changed at each capture
+    workbench.check("schema.sql", "postgresql://db2/app").ok      # the CI gate's verdict
+
 The functions are named apart from the modules (workbench.snapshot, .compare, .apply, .verify,
 .report): importing a submodule binds its name on the package, which would shadow a function of
 the same name. Imports are lazy so that `import workbench` (and `workbench --help`) stay instant.
@@ -16,13 +25,14 @@ the same name. Imports are lazy so that `import workbench` (and `workbench --hel
 from __future__ import annotations
 
 __all__ = ["take_snapshot", "load_snapshot", "diff", "plan", "write_plan_dir", "apply_plan", "verify_target",
-           "build_report"]
+           "build_report", "store_snapshot", "history", "check"]
 __version__ = "0.1.0"
 
 
 def take_snapshot(source: str, **kwargs):
-    """A Snapshot of a DSN (captured now) or of a snapshot file (loaded)."""
-    from workbench.snapshot import open_side
+    """A Snapshot of any side: a DSN (captured now), a snapshot file, SQL files (loaded into a
+    scratch database, keyword `shadow`), a store entry (`DIR@latest`)."""
+    from workbench.sides import open_side
 
     return open_side(source, **kwargs)
 
@@ -33,16 +43,17 @@ def load_snapshot(path):
     return Snapshot.load(path)
 
 
-def diff(source, target, options=None, **kwargs):
-    """The Drift between two Snapshots, DSNs or snapshot files (live sides captured concurrently)."""
+def diff(source, target, options=None, shadow=None, **kwargs):
+    """The Drift between two sides: Snapshots or anything take_snapshot reads (live sides are
+    captured concurrently; SQL sides are loaded on `shadow`, see the module docstring)."""
     from workbench.compare import compare
-    from workbench.snapshot import open_pair
+    from workbench.sides import open_pair
 
     if isinstance(source, str) and isinstance(target, str):
-        source, target = open_pair(source, target)
+        source, target = open_pair(source, target, shadow=shadow)
     else:
-        source = take_snapshot(source) if isinstance(source, str) else source
-        target = take_snapshot(target) if isinstance(target, str) else target
+        source = take_snapshot(source, shadow=shadow) if isinstance(source, str) else source
+        target = take_snapshot(target, shadow=shadow) if isinstance(target, str) else target
     return compare(source, target, options, **kwargs)
 
 
@@ -68,11 +79,11 @@ def apply_plan(plan_dir, target_dsn, **kwargs):
     return apply(plan_dir, target_dsn, **kwargs)
 
 
-def verify_target(source, target, options=None):
+def verify_target(source, target, options=None, shadow=None):
     """Residual drift, parity per kind and post-apply checks: a VerifyResult."""
     from workbench.verify import verify
 
-    return verify(source, target, options)
+    return verify(source, target, options, shadow=shadow)
 
 
 def build_report(source, target, out_dir, **kwargs):
@@ -80,3 +91,29 @@ def build_report(source, target, out_dir, **kwargs):
     from workbench.report import build
 
     return build(source, target, out_dir, **kwargs)
+
+
+def store_snapshot(source, store_dir, label: str = "", shadow=None):
+    """Capture a side (or take a Snapshot) into a snapshot store, made when missing; returns the
+    store Entry. An unchanged schema adds an entry that shares the stored snapshot."""
+    from workbench.store import Store
+
+    snapshot = take_snapshot(source, shadow=shadow) if isinstance(source, str) else source
+    return Store(store_dir, create=True).add(snapshot, label)[0]
+
+
+def history(store_dir, since=None, until=None):
+    """The timeline of a snapshot store: a History (entries, steps, to_json(), counts(), events())."""
+    from workbench.store import history as store_history
+
+    return store_history(store_dir, since=since, until=until)
+
+
+def check(source, target, options=None, shadow=None, **kwargs):
+    """The CI gate on two sides: a CheckResult (ok, exit_code, text(), github(), junit())."""
+    from workbench.gate import check as run_check
+    from workbench.compare import CompareOptions
+
+    if options is None and kwargs:
+        options = CompareOptions(**{k: tuple(v) if isinstance(v, (list, set)) else v for k, v in kwargs.items()})
+    return run_check(source, target, options, shadow=shadow)

@@ -59,8 +59,17 @@ def _scope_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore", action="append", default=[], metavar="PATTERN",
                         help="leave out objects whose name matches: GLOB or KIND:GLOB, e.g. 'functions:gis.st_*' "
                              "(repeatable)")
+    parser.add_argument("--ignore-file", default=None, metavar="FILE",
+                        help="ignore patterns, one [KIND:]GLOB per line (default: ./.workbenchignore when it exists)")
+    parser.add_argument("--no-ignore-file", action="store_true", help="do not read ./.workbenchignore")
     parser.add_argument("--compare-extension-versions", action="store_true",
                         help="report extensions whose versions differ (ignored by default)")
+
+
+def _shadow_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--shadow", default=None, metavar="DSN",
+                        help="server to load SQL sides on, in a scratch database (default: an embedded "
+                             "PostgreSQL 18 started for the occasion); e.g. one with PostGIS")
 
 
 def _planning_arguments(parser: argparse.ArgumentParser) -> None:
@@ -86,21 +95,44 @@ def _comparison_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=None, metavar="N",
                         help="table format: list at most N objects per kind (changed objects first)")
     _scope_arguments(parser)
+    _shadow_argument(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="workbench", description="Drift Workbench: see, plan, apply and prove PostgreSQL schema drift. "
                      "SOURCE is the desired schema (legacy), TARGET the database to change (current); "
-                     "each is a DSN or a snapshot file.")
+                     "each is a DSN, a snapshot file, a .sql file or folder of them, or a store entry DIR@latest.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    snap = sub.add_parser("snapshot", help="capture a database's schema into a snapshot file")
-    snap.add_argument("dsn", help="database to read (URL, libpq keywords or service name)")
-    snap.add_argument("-o", "--output", required=True, help="snapshot file to write (JSON); - for stdout")
+    snap = sub.add_parser("snapshot", help="capture a database's schema into a snapshot file or a store")
+    snap.add_argument("dsn", help="database to read (URL, libpq keywords or service name; or any side: .sql, ...)")
+    snap.add_argument("-o", "--output", default=None, metavar="FILE", help="snapshot file to write (JSON; - for stdout)")
+    snap.add_argument("--store", default=None, metavar="DIR",
+                      help="add the capture to a snapshot store (made when missing): the schema's history")
+    snap.add_argument("--label", default="", metavar="TEXT", help="with --store: a label for this capture")
     snap.add_argument("--schema", action="append", default=[], metavar="S")
     snap.add_argument("--exclude-schema", action="append", default=[], metavar="S")
+    _shadow_argument(snap)
     snap.set_defaults(run=_cmd_snapshot)
+
+    history = sub.add_parser("history", help="the timeline of a snapshot store: what changed at each capture")
+    history.add_argument("store", metavar="DIR", help="store written by workbench snapshot DSN --store DIR")
+    history.add_argument("--since", default=None, metavar="TIME", help="captures from this ISO date or time on")
+    history.add_argument("--until", default=None, metavar="TIME", help="captures up to this ISO date or time")
+    history.add_argument("--format", choices=("text", "json"), default="text")
+    history.add_argument("--limit", type=int, default=20, metavar="N", help="text: list at most N objects per step")
+    history.set_defaults(run=_cmd_history)
+
+    check = sub.add_parser("check", help="CI gate: exit 0 when TARGET is in parity with SOURCE, 1 on drift, 2 on error")
+    _sides(check)
+    check.add_argument("--format", choices=("text", "github", "junit"), default="text",
+                       help="text (a CI log summary), github (workflow annotations) or junit (XML)")
+    check.add_argument("--junit", default=None, metavar="FILE", help="also write a JUnit XML report to FILE")
+    check.add_argument("--limit", type=int, default=20, metavar="N", help="list at most N objects (default 20)")
+    _scope_arguments(check)
+    _shadow_argument(check)
+    check.set_defaults(run=_cmd_check)
 
     diff = sub.add_parser("diff", help="compare SOURCE with TARGET (exit 0 no drift, 1 drift, 2 error)")
     _comparison_arguments(diff)
@@ -113,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="print the migration SQL (schema_migration.sql) to stdout, the summary to stderr")
     _planning_arguments(plan)
     _scope_arguments(plan)
+    _shadow_argument(plan)
     plan.set_defaults(run=_cmd_plan)
 
     demo = sub.add_parser("demo", help="build the demo legacy/current pair in an embedded PostgreSQL, apply the plan "
@@ -178,39 +211,88 @@ def _version() -> str:
 
 
 def _options(args: argparse.Namespace):
+    from workbench import ignorefile
     from workbench.compare import CompareOptions
 
+    patterns = list(getattr(args, "ignore", ()))
+    if hasattr(args, "ignore_file"):
+        patterns += ignorefile.patterns_for(args.ignore_file, use_default=not args.no_ignore_file)
     return CompareOptions(schemas=tuple(args.schema), exclude_schemas=tuple(args.exclude_schema),
                           kinds=tuple(args.kind) or None, exclude_kinds=tuple(args.skip_kind),
                           ignore_extension_versions=not args.compare_extension_versions,
-                          ignore=tuple(getattr(args, "ignore", ())))
+                          ignore=tuple(patterns))
 
 
 def _cmd_snapshot(args: argparse.Namespace) -> int:
-    from workbench.snapshot import capture
+    from workbench.errors import WorkbenchError
+    from workbench.sides import open_side
 
+    if not args.output and not args.store:
+        raise WorkbenchError("snapshot needs -o FILE or --store DIR (or both)")
+    if args.label and not args.store:
+        raise WorkbenchError("--label is for --store")
+    store = None
+    if args.store:
+        from workbench.store import Store
+
+        store = Store(args.store, create=True)          # a bad store fails before the capture
     progress = _progress()
-    snapshot = capture(args.dsn, schemas=args.schema, exclude_schemas=args.exclude_schema, progress=progress)
+    snapshot = open_side(args.dsn, schemas=args.schema, exclude_schemas=args.exclude_schema, progress=progress,
+                         shadow=args.shadow)
     _end_progress(progress)
     counts = ", ".join(f"{kind} {n}" for kind, n in snapshot.counts.items() if n)
     if args.output == "-":                   # the snapshot on stdout, what was written on stderr
         sys.stdout.write(json.dumps(snapshot.to_dict(), default=str) + "\n")
         sys.stderr.write(f"wrote the snapshot to stdout: {snapshot.dsn}, PostgreSQL {snapshot.server_version}, {counts}\n")
-        return EXIT_OK
-    path = snapshot.save(args.output)
-    print(f"wrote {path}: {snapshot.dsn}, PostgreSQL {snapshot.server_version}, {counts}")
+    elif args.output:
+        path = snapshot.save(args.output)
+        print(f"wrote {path}: {snapshot.dsn}, PostgreSQL {snapshot.server_version}, {counts}")
+    if store is not None:
+        entry, written = store.add(snapshot, args.label)
+        kept = "new snapshot" if written else "schema unchanged, the snapshot is shared"
+        print(f"stored {store.path}/{entry.file}: fingerprint {entry.fingerprint[:12]} ({kept}), {counts}",
+              file=sys.stderr if args.output == "-" else sys.stdout)
     return EXIT_OK
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    from workbench.store import format_history, history
+
+    result = history(args.store, since=args.since, until=args.until)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result.to_json(), default=str) + "\n")
+    else:
+        print(format_history(result, args.limit))
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from workbench.gate import check
+    from workbench.errors import WorkbenchError
+
+    result = check(args.source, args.target, _options(args), shadow=args.shadow, progress=_progress())
+    _end_progress()
+    if args.junit:
+        try:
+            Path(args.junit).write_text(result.junit())
+        except OSError as error:
+            raise WorkbenchError(f"cannot write {args.junit}: {error.strerror}") from None
+    print(result.render(args.format, args.limit))
+    return result.exit_code
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
     from workbench.compare import compare
     from workbench.present.text import drift_report
-    from workbench.snapshot import open_pair
+    from workbench.sides import open_pair
 
     options = _options(args)
     kinds = options.selected_kinds()
     progress = _progress()
-    source, target = open_pair(args.source, args.target, kinds, progress=progress, fingerprints=True)
+    source, target = open_pair(args.source, args.target, kinds, progress=progress, fingerprints=True,
+                               shadow=args.shadow)
     _end_progress(progress)
     drift = compare(source, target, options)
     if args.format == "json":       # dumps (not dump) and no indent: json's C encoder, 20x faster
@@ -225,14 +307,14 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from workbench.errors import WorkbenchError
     from workbench.planner import plan
     from workbench.present.text import plan_summary
-    from workbench.snapshot import open_pair
+    from workbench.sides import open_pair
 
     if not args.out and not args.print_sql:
         raise WorkbenchError("plan needs --out DIR (the stage files) or --print (the SQL on stdout), or both")
     options = _options(args)
     kinds = options.selected_kinds()
     progress = _progress()
-    drift = compare(*open_pair(args.source, args.target, kinds, progress=progress), options)
+    drift = compare(*open_pair(args.source, args.target, kinds, progress=progress, shadow=args.shadow), options)
     _end_progress(progress)
     result = plan(drift, _plan_options(args))
     summary = sys.stderr if args.print_sql else sys.stdout
@@ -275,7 +357,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from workbench.present.text import verify_report
     from workbench.verify import verify
 
-    result = verify(args.source, args.target, _options(args))
+    result = verify(args.source, args.target, _options(args), shadow=args.shadow)
     if args.format == "json":
         json.dump(result.to_json(), sys.stdout, indent=1, default=str)
         sys.stdout.write("\n")
@@ -317,6 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     from workbench.errors import WorkbenchError
 
+    _show_warnings_as_lines()
     try:
         return args.run(args)
     except WorkbenchError as error:
@@ -335,6 +418,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"error: internal error {type(error).__name__}: {' '.join(str(error).split())} "
                          f"(set WORKBENCH_DEBUG=1 for a traceback)\n")
         return EXIT_ERROR
+
+
+def _show_warnings_as_lines() -> None:
+    """A WorkbenchWarning (a corrupt store entry skipped, say) as one `warning: ...` line on stderr."""
+    import warnings
+
+    from workbench.errors import WorkbenchWarning
+
+    default = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+        if issubclass(category, WorkbenchWarning):
+            _end_progress()
+            sys.stderr.write(f"warning: {' '.join(str(message).split())}\n")
+        else:
+            default(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    warnings.simplefilter("always", WorkbenchWarning)
 
 
 def run() -> None:

@@ -10,3 +10,8 @@ class WorkbenchError(Exception):
 
     def __str__(self) -> str:
         return " ".join(super().__str__().split())
+
+
+class WorkbenchWarning(UserWarning):
+    """Something skipped that the user must hear about (a corrupt store entry, a scratch database
+    that could not be dropped); the CLI prints it as one `warning: ...` line."""

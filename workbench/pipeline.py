@@ -113,15 +113,16 @@ def check_request(target: str, target_after: str, mode: str | None, plan_dir: st
                   plan_options: "PlanOptions | None") -> bool:
     """What cannot work fails before any work (and before any folder is made); returns whether
     plan_dir holds a plan to use as it is."""
-    from workbench.snapshot import is_snapshot_file
+    from workbench.sides import classify
 
     if mode not in MODES:
         raise WorkbenchError(f"unknown report mode {mode!r} (apply, rehearse or none)")
     if mode and target_after:
         raise WorkbenchError("--after is for a target migrated elsewhere; with --apply or --rehearse the report "
                              "reads the target itself")
-    if mode and is_snapshot_file(target):
-        raise WorkbenchError(f"--{mode} needs a live target database, not the snapshot file {target}")
+    if mode and not classify(target).is_live:
+        what = {"sql": "the SQL files", "store": "the store entry"}.get(classify(target).kind, "the snapshot file")
+        raise WorkbenchError(f"--{mode} needs a live target database, not {what} {target}")
     return existing_plan(plan_dir, plan_options)
 
 

@@ -342,7 +342,7 @@ def _preload():
     import threading
 
     def load() -> None:
-        import nbconvert  # noqa: F401
+        import nbconvert  # noqa: F401  (the import is the point: warm the module cache)
         import papermill  # noqa: F401
 
     thread = threading.Thread(target=load, daemon=True)

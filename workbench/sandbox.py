@@ -15,7 +15,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import importlib.util
-import itertools
 import os
 import shutil
 import signal
@@ -23,11 +22,15 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    import psycopg
 
 SANDBOX_USER = "drift_workbench"
 SUPERUSER = "postgres"
@@ -80,31 +83,26 @@ def _make_traversable(path: Path) -> None:
             parent.chmod(mode | 0o001)
 
 
-@dataclass
-class Server:
-    """A running embedded PostgreSQL server; `stop()` (or leaving `with`) shuts it down."""
+class ScratchDatabases:
+    """Scratch databases on a server: made for a job (a SQL side, a test, a shadow) and dropped
+    after it. A subclass gives `connect()` (autocommit, to the maintenance database) and `dsn()`."""
 
-    data_dir: Path
-    port: int
-    host: str = "127.0.0.1"
-    user: str = SUPERUSER
-    owns_data_dir: bool = True
-    _stopped: bool = field(default=False, repr=False)
-    _names: Iterator[int] = field(default_factory=itertools.count, repr=False)
+    scratch_prefix = "scratch"
 
     def dsn(self, dbname: str = "postgres") -> str:
-        return f"postgresql://{self.user}@{self.host}:{self.port}/{dbname}"
+        raise NotImplementedError
 
-    def connect(self, dbname: str = "postgres", **kwargs):
-        import psycopg
+    def connect(self, dbname: str = "postgres", **kwargs: Any) -> "psycopg.Connection":
+        raise NotImplementedError
 
-        return psycopg.connect(self.dsn(dbname), autocommit=True, **kwargs)
+    def scratch_name(self) -> str:
+        return f"{self.scratch_prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
 
     def create_database(self, name: str | None = None) -> str:
         """A new empty database; returns its name."""
         from psycopg import sql
 
-        name = name or f"scratch_{os.getpid()}_{next(self._names)}"
+        name = name or self.scratch_name()
         with self.connect() as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         return name
@@ -123,6 +121,26 @@ class Server:
             yield self.dsn(name)
         finally:
             self.drop_database(name)
+
+
+@dataclass
+class Server(ScratchDatabases):
+    """A running embedded PostgreSQL server; `stop()` (or leaving `with`) shuts it down."""
+
+    data_dir: Path
+    port: int
+    host: str = "127.0.0.1"
+    user: str = SUPERUSER
+    owns_data_dir: bool = True
+    _stopped: bool = field(default=False, repr=False)
+
+    def dsn(self, dbname: str = "postgres") -> str:
+        return f"postgresql://{self.user}@{self.host}:{self.port}/{dbname}"
+
+    def connect(self, dbname: str = "postgres", **kwargs: Any) -> "psycopg.Connection":
+        import psycopg
+
+        return psycopg.connect(self.dsn(dbname), autocommit=True, **kwargs)
 
     def psql(self, dsn: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """Run the bundled psql with ON_ERROR_STOP (used to load SQL files)."""
@@ -149,6 +167,39 @@ class Server:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+@dataclass
+class ShadowServer(ScratchDatabases):
+    """A server the user names (`--shadow DSN`) to hold scratch databases: for extensions the
+    embedded build lacks (PostGIS) or for the major version of the databases compared. Scratch
+    databases are made and dropped through the DSN's database; the DSN's user needs CREATEDB."""
+
+    admin_dsn: str
+    scratch_prefix = "drift_workbench_scratch"
+
+    def dsn(self, dbname: str = "postgres") -> str:
+        from psycopg.conninfo import make_conninfo
+
+        from workbench.connect import normalize_dsn
+
+        return make_conninfo(normalize_dsn(self.admin_dsn), dbname=dbname)
+
+    def connect(self, dbname: str | None = None, **kwargs: Any) -> "psycopg.Connection":
+        from workbench.connect import connect
+
+        return connect(self.dsn(dbname) if dbname else self.admin_dsn, read_only=False, autocommit=True)
+
+    def create_database(self, name: str | None = None) -> str:
+        import psycopg
+
+        from workbench.connect import describe, mask
+
+        try:
+            return super().create_database(name)
+        except psycopg.Error as error:
+            raise WorkbenchError(f"cannot create a scratch database on the shadow {mask(self.admin_dsn)}: "
+                                 f"{describe(error, self.admin_dsn)}") from None
 
 
 def start(data_dir: Path | None = None, port: int | None = None) -> Server:
@@ -178,7 +229,7 @@ def start(data_dir: Path | None = None, port: int | None = None) -> Server:
             raise WorkbenchError(f"initdb failed: {result.stderr.strip()[-300:]}")
     port = port or free_port()
     options = " ".join(f"-c {key}={value}" for key, value in
-                       {**SERVER_SETTINGS, "port": port, "unix_socket_directories": str(data_dir)}.items())
+                       {**SERVER_SETTINGS, "port": port, "unix_socket_directories": _socket_dir(data_dir)}.items())
     log = data_dir / "server.log"
     result = subprocess.run([str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-l", str(log), "-o", options,
                              "-w", "-t", "60", "start"], capture_output=True, text=True, **as_user)
@@ -190,6 +241,13 @@ def start(data_dir: Path | None = None, port: int | None = None) -> Server:
     _stop_on_sigterm(server)
     _wait_ready(server)
     return server
+
+
+def _socket_dir(data_dir: Path) -> str:
+    """The data directory for the server's unix socket, or none (TCP only: every DSN of a sandbox
+    names 127.0.0.1) when its path is too long for a socket name (107 bytes on Linux), as under a
+    deep TMPDIR."""
+    return str(data_dir) if len(f"{data_dir}/.s.PGSQL.65535") <= 107 else "''"
 
 
 def _wait_ready(server: Server, timeout: float = 30.0) -> None:

@@ -12,14 +12,17 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import pandas as pd
 
 from workbench.catalog import fetch as fetch_mod
-from workbench.catalog.fetch import fetch_in_background, is_snapshot_file  # noqa: F401 (re-exported)
+from workbench.catalog.fetch import is_snapshot_file  # noqa: F401 (re-exported)
 from workbench.errors import WorkbenchError
 from workbench.kinds import KINDS, SCHEMA_COLUMN, ignore_mask, resolve
+
+if TYPE_CHECKING:
+    from workbench.sides import Shadow
 
 FORMAT = "drift-workbench/snapshot"
 FORMAT_VERSION = 1
@@ -195,32 +198,18 @@ def capture(dsn: str, kinds: Iterable[str] | None = None, schemas: Iterable[str]
 
 
 def open_side(spec: str, kinds: Iterable[str] | None = None, schemas: Iterable[str] = (),
-              exclude_schemas: Iterable[str] = (), progress: Callable[[str], None] | None = None) -> Snapshot:
-    """A snapshot from a DSN (captured now) or from a snapshot file (loaded, then filtered)."""
-    if is_snapshot_file(spec):
-        snapshot = Snapshot.load(spec)
-        if kinds is not None or list(schemas) or list(exclude_schemas):
-            snapshot = snapshot.filtered(schemas, exclude_schemas, kinds)
-        return snapshot
-    return capture(spec, kinds, schemas, exclude_schemas, progress)
+              exclude_schemas: Iterable[str] = (), progress: Callable[[str], None] | None = None,
+              shadow: "Shadow" = None) -> Snapshot:
+    """A snapshot of any side (DSN, snapshot file, SQL file or folder, store entry): sides.open_side."""
+    from workbench import sides
+
+    return sides.open_side(spec, kinds, schemas, exclude_schemas, progress, shadow=shadow)
 
 
 def open_pair(source: str, target: str, kinds: Iterable[str] | None = None, schemas: Iterable[str] = (),
               exclude_schemas: Iterable[str] = (), progress: Callable[[str], None] | None = None,
-              fingerprints: bool = False) -> tuple[Snapshot, Snapshot]:
-    """Both sides at once: live captures run concurrently (two backends, two cores), which halves
-    the wait that dominates a diff; files are loaded. `fingerprints` hashes each side in its thread
-    while the other still waits on its server."""
-    schemas, exclude_schemas = list(schemas), list(exclude_schemas)
-    started = fetch_in_background([source, target], kinds, progress, fingerprints)
-    sides = []
-    for spec, future in zip((source, target), started):
-        if future is None:
-            sides.append(open_side(spec, kinds, schemas, exclude_schemas))
-            continue
-        fetched, fingerprint = future.result()
-        snapshot = from_fetched(fetched, fingerprint)
-        if schemas or exclude_schemas:
-            snapshot = snapshot.filtered(schemas, exclude_schemas)
-        sides.append(snapshot)
-    return sides[0], sides[1]
+              fingerprints: bool = False, shadow: "Shadow" = None) -> tuple[Snapshot, Snapshot]:
+    """Both sides at once, live ones captured concurrently: sides.open_pair."""
+    from workbench import sides
+
+    return sides.open_pair(source, target, kinds, schemas, exclude_schemas, progress, fingerprints, shadow)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -18,7 +19,10 @@ from workbench import connect as connect_mod
 from workbench.compare import CompareOptions, Drift, compare
 from workbench.errors import WorkbenchError
 from workbench.planner.model import Plan, Statement
-from workbench.snapshot import Snapshot, is_snapshot_file, open_pair
+from workbench.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from workbench.sides import Shadow
 
 VERIFY_FORMAT = "drift-workbench/verify"
 VERIFY_VERSION = 1
@@ -85,16 +89,20 @@ class VerifyResult:
         }
 
 
-def verify(source: str, target: str, options: CompareOptions | None = None) -> VerifyResult:
-    """Compare fresh snapshots of source and target (DSNs or snapshot files) and, when the target
-    is a live database, run the post-apply checks on it."""
+def verify(source: str, target: str, options: CompareOptions | None = None, shadow: "Shadow" = None) -> VerifyResult:
+    """Compare fresh snapshots of source and target (any sides, see workbench.sides) and, when the
+    target is a live database, run the post-apply checks on it."""
+    from workbench.sides import classify, open_pair
+
     options = options or CompareOptions()
     kinds = options.selected_kinds()
-    source_snap, target_snap = open_pair(source, target, kinds)
+    source_snap, target_snap = open_pair(source, target, kinds, shadow=shadow)
     drift = compare(source_snap, target_snap, options)
-    if is_snapshot_file(target):
+    side = classify(target)
+    if not side.is_live:
+        what = {"sql": "SQL files", "store": "a store entry"}.get(side.kind, "a snapshot file")
         return VerifyResult(drift, pd.DataFrame(columns=CHECK_COLUMNS),
-                            "post-apply checks need a live target database; the target is a snapshot file")
+                            f"post-apply checks need a live target database; the target is {what}")
     return VerifyResult(drift, run_checks(target, source_snap, options))
 
 
