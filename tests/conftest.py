@@ -38,15 +38,15 @@ def pytest_collection_modifyitems(config, items):
     if left_out:
         items[:] = [item for item in items if not item.get_closest_marker("conformance")]
         config.hook.pytest_deselected(items=left_out)
-        config._drift_conformance_left_out = len(left_out)
+        config._drift_conformance_left_out = sorted({item.originalname for item in left_out})
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    left_out = getattr(config, "_drift_conformance_left_out", 0)
+    left_out = getattr(config, "_drift_conformance_left_out", [])
     if left_out:
         terminalreporter.write_line(f"migra conformance corpus not found at {CONFORMANCE} (the peer corpus in "
-                                    f"../shared, set DRIFT_SHARED to point elsewhere): its {left_out} tests were "
-                                    f"not run", yellow=True)
+                                    f"../shared; DRIFT_SHARED points elsewhere): not run: {', '.join(left_out)}",
+                                    yellow=True)
 
 
 @pytest.fixture(scope="session")

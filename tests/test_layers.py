@@ -79,6 +79,8 @@ JSON_DECODERS = {
     "workbench.jsonfile": "the one JSON reader of verify.json (verify.read_result) and schema_differences.json "
                           "(compare.read_differences), beside their writers",
     "workbench.demo": "the scenario's expected.json, written beside it by write_scenario",
+    "workbench.store": "a snapshot store's entries and snapshots, beside their writer (Store.add)",
+    "workbench.sqlfiles": "pglast's parse tree as JSON",
     "workbench.catalog.fetch": "a catalog column (the server's settings as JSON text)",
     "workbench.normalize": "pglast's parse tree as JSON",
     "workbench.planner.relations": "pglast's parse tree as JSON",

@@ -55,6 +55,31 @@ class Run:
     error: str = ""                           # apply or verify stopped with an error (shown in the report)
     verify: "VerifyResult | None" = None      # after an apply
     written: list[Path] = field(default_factory=list)
+    background: list = field(default_factory=list)     # writers still running (threads)
+    errors: list[BaseException] = field(default_factory=list)
+
+    def wait(self) -> "Run":
+        """Join the background writers; the first error they met is raised here."""
+        for thread in self.background:
+            thread.join()
+        self.background = []
+        if self.errors:
+            raise self.errors[0]
+        return self
+
+    def in_background(self, job: Callable[[], list[Path]]) -> None:
+        """Run a writer while the pipeline goes on (it waits on servers and kernels meanwhile)."""
+        import threading
+
+        def work() -> None:
+            try:
+                self.written.extend(job())
+            except BaseException as error:       # raised by wait()
+                self.errors.append(error)
+
+        thread = threading.Thread(target=work, daemon=True)
+        thread.start()
+        self.background.append(thread)
 
     @property
     def verify_path(self) -> Path | None:
@@ -204,14 +229,15 @@ def run(source: str, target: str, out: str | Path, options: "CompareOptions | No
     result = prepare(source, target, out, options, target_after, plan_dir, mode, plan_options, progress)
     if mode:
         apply_and_verify(result, target, result.drift.options, keep_going, progress or _quiet)
-    return result
+    return result.wait()
 
 
 def prepare(source: str, target: str, out: str | Path, options: "CompareOptions | None" = None,
             target_after: str = "", plan_dir: str = "", mode: str | None = None,
             plan_options: "PlanOptions | None" = None, progress: Progress | None = None) -> Run:
     """The steps before any apply: snapshots, comparison files, the plan folder (a Run with `mode`
-    set and nothing applied yet; apply_and_verify does the rest)."""
+    set and nothing applied yet; apply_and_verify does the rest). The comparison files are still
+    being written when it returns: Run.wait() before reading them."""
     from workbench.compare import CompareOptions, compare
     from workbench.planner import PlanOptions, plan
 
@@ -226,7 +252,7 @@ def prepare(source: str, target: str, out: str | Path, options: "CompareOptions 
     captured, snapshots = capture_sides(sides, out, options.selected_kinds(), step)
     step("comparing")
     drift = compare(captured["source"], captured["target"], options)     # what the saved files hold
-    written = list(snapshots.values()) + write_comparison(drift, out)
+    written = list(snapshots.values())
 
     folder = Path(plan_dir) if plan_dir else out / "plan"
     if use_existing:
@@ -235,4 +261,7 @@ def prepare(source: str, target: str, out: str | Path, options: "CompareOptions 
         step(f"planning into {folder}")
         write_plan(plan(drift, plan_options or PlanOptions()), folder)
         written += plan_files(folder)
-    return Run(out, drift, folder, not use_existing, dict(snapshots), mode, written=written)
+    result = Run(out, drift, folder, not use_existing, dict(snapshots), mode, written=written)
+    # the comparison files are for people and tools, not for the steps after: written meanwhile
+    result.in_background(lambda: write_comparison(drift, out))
+    return result

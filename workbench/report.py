@@ -408,7 +408,7 @@ def build(source: str, target: str, out: str | Path, title: str = "", schemas: S
     if mode:
         results[0] = with_outcome(results[0], outcome_view(run))
     html = render_html(results, out / "report.html", html_title)
-    written = run.written + executed + [html]
+    written = run.wait().written + executed + [html]
     check_no_secrets(written, secrets_of([source, target, target_after]))
     return Report(out, html, executed, written, run.drift, run)
 
