@@ -102,17 +102,23 @@ def test_junit_report(pair, tmp_path):
 
 
 def test_scope_options(pair, tmp_path):
+    """Every scope option of diff: through the CLI once together, then each through the API (the
+    CLI builds the same CompareOptions for check as for diff)."""
     source, target = pair
-    run = lambda *options: workbench_cli("check", source, target, *options, cwd=tmp_path)  # noqa: E731
-    assert run("--kind", "tables", "--kind", "functions").stdout.startswith("drift: ")
-    assert run("--kind", "views").returncode == 0
-    assert run("--skip-kind", "columns", "--skip-kind", "tables", "--skip-kind", "functions").returncode == 0
-    only_audit = run("--schema", "audit")
-    assert only_audit.returncode == 1 and "in 1 object (" in only_audit.stdout
-    assert run("--exclude-schema", "public", "--skip-kind", "columns").returncode == 0
-    assert run("--ignore", "*.tmp_import*", "--ignore", "columns:*.note", "--ignore", "functions:public.account_*",
-               "--ignore", "columns:public.account.email").returncode == 0
-    assert_one_line_error(run("--kind", "colums"), r"unknown kind colums")
+    combined = workbench_cli("check", source, target, "--schema", "public", "--kind", "tables", "--kind", "columns",
+                             "--skip-kind", "tables", "--ignore", "*.tmp_import*", cwd=tmp_path)
+    assert combined.returncode == 1 and "in 1 object (" in combined.stdout, combined.stdout + combined.stderr
+    assert "~ columns public.account.email  [not_null]" in combined.stdout
+    gate = lambda **scope: workbench.check(source, target, **scope)  # noqa: E731
+    assert not gate(kinds=["tables", "functions"]).ok
+    assert gate(kinds=["views"]).ok
+    assert gate(exclude_kinds=["columns", "tables", "functions"]).ok
+    only_audit = gate(schemas=["audit"])
+    assert [o["identity"]["name"] for o in only_audit.drift.objects()] == ["note"]
+    assert gate(exclude_schemas=["public"], exclude_kinds=["columns"]).ok
+    assert gate(ignore=["*.tmp_import*", "columns:*.note", "functions:public.account_*",
+                        "columns:public.account.email"]).ok
+    assert_one_line_error(workbench_cli("check", source, target, "--kind", "colums"), r"unknown kind colums")
 
 
 def test_workbenchignore_file(pair, tmp_path):

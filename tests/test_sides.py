@@ -61,22 +61,29 @@ def test_directory_files_in_name_order_numbers_as_numbers(tmp_path):
         sqlfiles.side_files(empty)
 
 
-def test_required_extensions_are_read_by_the_parser(tmp_path):
+def test_needs_are_read_by_the_parser(tmp_path):
     dump = tmp_path / "dump.sql"
     dump.write_text("\\restrict abc\nSET client_min_messages = warning;\n"
                     "CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public;\n"
                     "-- CREATE EXTENSION commented_out;\n"
                     "COMMENT ON EXTENSION postgis IS 'an extension';\n"
-                    "CREATE EXTENSION \"uuid-ossp\";\nCREATE TABLE extension_log (id int);\n\\unrestrict abc\n")
-    assert sqlfiles.required_extensions([dump]) == ["postgis", "uuid-ossp"]
+                    "CREATE EXTENSION \"uuid-ossp\";\nCREATE TABLE extension_log (id int);\n"
+                    "CREATE ROLE made_here;\nCREATE SCHEMA app AUTHORIZATION app_owner;\n"
+                    "ALTER TABLE extension_log OWNER TO app_owner;\n"
+                    "GRANT SELECT ON extension_log TO reader, PUBLIC, made_here;\n"
+                    "CREATE POLICY p ON extension_log TO \"Auditor\" USING (true);\n"
+                    "-- GRANT SELECT ON extension_log TO commented;\n\\unrestrict abc\n")
+    found = sqlfiles.needs([dump])
+    assert found.extensions == ["postgis", "uuid-ossp"]
+    assert found.roles == ["app_owner", "reader", "Auditor"]
     created = tmp_path / "created.sql"              # pg_dump --create: loads into a database of its own
     created.write_text("SET client_encoding = 'UTF8';\nCREATE DATABASE app WITH TEMPLATE = template0;\n"
                        "\\connect app\nCREATE TABLE t (id int);\n")
     with pytest.raises(WorkbenchError, match=rf"^{created}:2: CREATE DATABASE; a SQL side loads into one scratch database"):
-        sqlfiles.required_extensions([created])
+        sqlfiles.needs([created])
     created.write_text("SET client_encoding = 'UTF8';\n\n\\c app\nCREATE TABLE t (id int);\n")
     with pytest.raises(WorkbenchError, match=rf"^{created}:3: {re.escape(chr(92))}c switches to another database"):
-        sqlfiles.required_extensions([created])
+        sqlfiles.needs([created])
 
 
 # --- the must-show cases -------------------------------------------------------------------------
@@ -191,6 +198,27 @@ def test_load_errors_point_into_multi_line_statements(pg, tmp_path):
         sides.open_side(str(folder), shadow=pg)
 
 
+def test_roles_a_dump_names(pg, make_db, tmp_path):
+    """Owners and grantees of a dump: made (NOLOGIN) on an embedded server, named as missing on a shadow."""
+    import uuid
+
+    owner, reader = f"owner_{uuid.uuid4().hex[:8]}", f"reader_{uuid.uuid4().hex[:8]}"
+    dump = tmp_path / "dump.sql"
+    dump.write_text(f"CREATE TABLE t (id int);\nALTER TABLE t OWNER TO {owner};\nGRANT SELECT ON t TO {reader};\n")
+    refused = workbench_cli("diff", str(dump), pg.dsn(), "--shadow", pg.dsn())
+    assert_one_line_error(refused, rf"^error: {dump}: needs roles {owner}, {reader} \(owners, grantees\), which the "
+                                   rf"shadow server .* lacks \(create them there, or dump with pg_dump -O -x\)$")
+    try:
+        loaded = workbench.take_snapshot(str(dump), shadow=pg)
+        assert loaded["tables"]["owner"].tolist() == [owner]
+        assert [(p["grantee"], p["privilege"]) for p in loaded["privileges"].to_dict("records")
+                if p["object"] == "public.t" and p["grantee"] == reader] == [(reader, "SELECT")]
+    finally:
+        with pg.connect() as conn:
+            for role in (owner, reader):
+                conn.execute(f"DROP ROLE IF EXISTS {role}")
+
+
 def test_bad_sql_sides_are_one_line_errors(tmp_path):
     archive = tmp_path / "schema.dump"
     archive.write_bytes(b"PGDMP\x01\x0e\x00" + b"\x00" * 64)
@@ -229,4 +257,20 @@ def test_python_api_diff_of_a_sql_file(pg, make_db, tmp_path):
     drift = workbench.diff(str(schema), dsn, shadow=pg)
     assert drift.summary.loc["columns", "only_in_source"] == 1 and drift.source.dsn == str(schema)
     assert drift.source.fingerprint == workbench.take_snapshot(str(schema), shadow=pg).fingerprint
+    assert databases(pg.dsn()) == before
+
+
+def test_two_sql_sides_what_a_migration_changes(pg, tmp_path):
+    """`workbench diff new.sql old.sql`: both loaded at once, each into its own scratch database."""
+    old, new, broken = tmp_path / "old.sql", tmp_path / "new.sql", tmp_path / "broken.sql"
+    old.write_text("CREATE TABLE item (id int PRIMARY KEY, name text);\n")
+    new.write_text("CREATE TABLE item (id int PRIMARY KEY, name text NOT NULL, price numeric);\n")
+    broken.write_text("CREATE TABLE item (id int PRIMARY KEY);\nCREATE INDEX ON item (nope);\n")
+    before = databases(pg.dsn())
+    drift = workbench.diff(str(new), str(old), shadow=pg)
+    assert sorted((o["identity"]["name"], o["status"], tuple(o["differences"])) for o in drift.objects()) == [
+        ("name", "changed", ("not_null",)), ("price", "only_in_source", ())]
+    assert (drift.source.dsn, drift.target.dsn) == (str(new), str(old))
+    with pytest.raises(WorkbenchError, match=rf'^{broken}:2: column "nope" does not exist$'):
+        workbench.diff(str(new), str(broken), shadow=pg)
     assert databases(pg.dsn()) == before

@@ -16,13 +16,12 @@ concurrently (two backends, two cores), including the scratch databases of SQL s
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal, Union
+from typing import TYPE_CHECKING, Callable, Iterable, Literal, Union
 
 from workbench.errors import WorkbenchError, WorkbenchWarning
 
@@ -127,6 +126,13 @@ class ScratchHost:
                 self._server = self._started
         return self._server
 
+    @property
+    def embedded(self) -> bool:
+        """Whether the server is an embedded one (a throw-away cluster: roles may be made on it)."""
+        from workbench.sandbox import Server
+
+        return isinstance(self.server(), Server)
+
     def describe(self) -> str:
         if isinstance(self._shadow, str):
             from workbench.connect import mask
@@ -147,33 +153,58 @@ class ScratchHost:
         self.close()
 
 
-@contextlib.contextmanager
-def loaded(side: Side, host: ScratchHost, progress: Progress | None = None) -> Iterator[str]:
-    """A scratch database holding the SQL side, for the `with` block (always dropped); yields its DSN."""
+def _prepare(side: Side, host: ScratchHost) -> list[Path]:
+    """A SQL side's files, checked against the scratch server before anything is made on it:
+    plain SQL, no switch to another database, the extensions it creates available, its roles there
+    (made NOLOGIN on an embedded server)."""
     from workbench import sqlfiles
 
     assert side.path is not None
     files = sqlfiles.side_files(side.path)
     for path in files:
         sqlfiles.check_plain_sql(path)
-    wanted = sqlfiles.required_extensions(files)          # also refuses files that leave the database
+    found = sqlfiles.needs(files)
     server = host.server()
-    if wanted:
-        with server.connect() as conn:
-            missing = sqlfiles.missing_extensions(conn, wanted)
+    with server.connect() as conn:
+        missing = sqlfiles.missing_extensions(conn, found.extensions)
         if missing:
             raise WorkbenchError(f"{side.spec}: needs extension{'s' if len(missing) > 1 else ''} "
                                  f"{', '.join(missing)}, which {host.describe()} lacks "
                                  f"(load it on a server that has {'them' if len(missing) > 1 else 'it'}: --shadow DSN)")
-    if progress:
-        progress(f"{side.spec} into a scratch database")
-    name = server.create_database()
-    try:
-        dsn = server.dsn(name)
-        sqlfiles.load(dsn, files)
-        yield dsn
-    finally:
-        _drop(server, name)
+        if host.embedded:
+            sqlfiles.create_missing_roles(conn, found.roles)
+        else:
+            lacking = sqlfiles.missing_roles(conn, found.roles)
+            if lacking:
+                raise WorkbenchError(f"{side.spec}: needs role{'s' if len(lacking) > 1 else ''} {', '.join(lacking)} "
+                                     f"(owners, grantees), which {host.describe()} lacks (create "
+                                     f"{'them' if len(lacking) > 1 else 'it'} there, or dump with pg_dump -O -x)")
+    return files
+
+
+def _load_all(sql_sides: dict[int, Side], host: ScratchHost, made: list[str],
+              progress: Progress | None) -> dict[int, str]:
+    """Load every SQL side into a scratch database of its own, concurrently (one psql each); the
+    names go into `made` as they are created, for the caller to drop. The first failure, in side
+    order, is raised once all loads ended."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from workbench import sqlfiles
+
+    prepared = {index: _prepare(side, host) for index, side in sql_sides.items()}
+    server = host.server()
+    dsns: dict[int, str] = {}
+    for index, side in sql_sides.items():
+        if progress:
+            progress(f"{side.spec} into a scratch database")
+        name = server.create_database()
+        made.append(name)
+        dsns[index] = server.dsn(name)
+    with ThreadPoolExecutor(max_workers=len(dsns)) as pool:
+        futures = {index: pool.submit(sqlfiles.load, dsns[index], prepared[index]) for index in dsns}
+    for future in futures.values():
+        future.result()
+    return dsns
 
 
 def _drop(server: "ScratchDatabases", name: str) -> None:
@@ -200,22 +231,25 @@ def open_sides(specs: Iterable[str], kinds: Iterable[str] | None = None, schemas
     kinds = list(kinds) if kinds is not None else None
     schemas, exclude_schemas = list(schemas), list(exclude_schemas)
     results: list[Snapshot | None] = [None] * len(sides)
-    with ScratchHost(shadow) as host, contextlib.ExitStack() as scratch:
-        live: dict[int, str] = {}
-        for index, side in enumerate(sides):
-            if side.kind == "dsn":
-                live[index] = side.spec
-            elif side.kind == "sql":
-                live[index] = scratch.enter_context(loaded(side, host, progress))
-        futures = fetch_in_background(list(live.values()), kinds, progress, fingerprints)
-        for index, future in zip(live, futures, strict=True):
-            assert future is not None
-            fetched, fingerprint = future.result()
-            side = sides[index]
-            if side.kind == "sql":           # named after its files, not after the scratch database
-                assert side.path is not None
-                fetched = dataclasses.replace(fetched, dsn=side.spec, database=side.path.name)
-            results[index] = _scoped(from_fetched(fetched, fingerprint), None, schemas, exclude_schemas)
+    sql_sides = {index: side for index, side in enumerate(sides) if side.kind == "sql"}
+    made: list[str] = []
+    with ScratchHost(shadow) as host:
+        try:
+            scratch = _load_all(sql_sides, host, made, progress) if sql_sides else {}
+            live = {index: scratch.get(index, side.spec) for index, side in enumerate(sides)
+                    if side.kind in ("dsn", "sql")}
+            futures = fetch_in_background(list(live.values()), kinds, progress, fingerprints)
+            for index, future in zip(live, futures, strict=True):
+                assert future is not None
+                fetched, fingerprint = future.result()
+                side = sides[index]
+                if side.kind == "sql":           # named after its files, not after the scratch database
+                    assert side.path is not None
+                    fetched = dataclasses.replace(fetched, dsn=side.spec, database=side.path.name)
+                results[index] = _scoped(from_fetched(fetched, fingerprint), None, schemas, exclude_schemas)
+        finally:
+            for name in made:
+                _drop(host.server(), name)
     for index, side in enumerate(sides):
         if results[index] is None:
             results[index] = _scoped(_stored(side), kinds, schemas, exclude_schemas)

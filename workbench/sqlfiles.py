@@ -17,9 +17,9 @@ import json
 import os
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from workbench.errors import WorkbenchError
 
@@ -87,15 +87,28 @@ def _meta_command(line: str) -> str:
     return stripped[1:].split(None, 1)[0] if len(stripped) > 1 else ""
 
 
-def required_extensions(files: Iterable[Path]) -> list[str]:
-    """Extensions that CREATE EXTENSION statements of the files name, in order of appearance.
-    Statements are found by pglast's scanner and confirmed by its parser, psql meta-command lines
-    blanked. A file that leaves the scratch database (`\\connect`, CREATE DATABASE, as a dump made
-    with --create has) is refused: it would load elsewhere and leave a database behind. A file
-    the scanner cannot read (COPY data, an error the load will report) adds what it can."""
+@dataclass
+class Needs:
+    """What the files need from the server they load on."""
+
+    extensions: list[str] = field(default_factory=list)   # CREATE EXTENSION names, in order
+    roles: list[str] = field(default_factory=list)        # roles named (owners, grantees) and not created
+
+
+# statements worth parsing, by a word they must hold (the parser decides what they are)
+_WORDS = ("extension", "database", "owner", "grant", "revoke", "policy", "authorization", "role")
+
+
+def needs(files: Iterable[Path]) -> Needs:
+    """The extensions and roles the files need. Statements are found by pglast's scanner and read by
+    its parser, psql meta-command lines blanked. A file that leaves the scratch database
+    (`\\connect`, CREATE DATABASE, as a dump made with --create has) is refused: it would load
+    elsewhere and leave a database behind. A file the scanner cannot read (COPY data, an error
+    the load will report) adds what it can."""
     from pglast import parser
 
-    found: list[str] = []
+    found = Needs()
+    created_roles: set[str] = set()
     for path in files:
         lines = path.read_text(errors="replace").split("\n")
         kept = []
@@ -110,32 +123,51 @@ def required_extensions(files: Iterable[Path]) -> list[str]:
             spans = list(parser.split(text, with_parser=False, only_slices=True))
         except Exception:               # noqa: BLE001 (pglast raises its own error types; the load reports it)
             spans = []
-        _scan(parser, text, spans, found, problems)
+        for span in spans:
+            statement = text[span]
+            lowered = statement.lower()
+            if not any(word in lowered for word in _WORDS):
+                continue
+            try:
+                tree = json.loads(parser.parse_sql_json(statement))
+            except Exception:            # noqa: BLE001
+                continue
+            for item in tree.get("stmts", []):
+                node = item.get("stmt", {})
+                if "CreatedbStmt" in node:
+                    problems.append((text.count("\n", 0, span.start) + 1, "CREATE DATABASE"))
+                if "CreateRoleStmt" in node:
+                    created_roles.add(node["CreateRoleStmt"]["role"])
+                create = node.get("CreateExtensionStmt")
+                if create and create["extname"] not in found.extensions:
+                    found.extensions.append(create["extname"])
+                for role in _role_names(node):
+                    if role not in found.roles:
+                        found.roles.append(role)
         if problems:
-            line, message = min(problems)
-            raise WorkbenchError(f"{path}:{line}: {message}; a SQL side loads into one scratch database "
+            first, message = min(problems)
+            raise WorkbenchError(f"{path}:{first}: {message}; a SQL side loads into one scratch database "
                                  f"(a pg_dump made without -C/--create)")
+    found.roles = [role for role in found.roles if role not in created_roles]
     return found
 
 
-def _scan(parser: Any, text: str, spans: list[slice], found: list[str], problems: list[tuple[int, str]]) -> None:
-    """CREATE EXTENSION names into found, CREATE DATABASE lines into problems."""
-    for span in spans:
-        statement = text[span]
-        lowered = statement.lower()
-        if "extension" not in lowered and "database" not in lowered:
-            continue
-        try:
-            tree = json.loads(parser.parse_sql_json(statement))
-        except Exception:            # noqa: BLE001
-            continue
-        for item in tree.get("stmts", []):
-            node = item.get("stmt", {})
-            if "CreatedbStmt" in node:
-                problems.append((text.count("\n", 0, span.start) + 1, "CREATE DATABASE"))
-            create = node.get("CreateExtensionStmt")
-            if create and create["extname"] not in found:
-                found.append(create["extname"])
+def _role_names(node: Any) -> Iterator[str]:
+    """Role names in a parse tree: RoleSpec nodes (owners, grantees, policy roles, AUTHORIZATION)
+    and the roles a GRANT role TO role grants."""
+    if isinstance(node, dict):
+        if node.get("roletype") == "ROLESPEC_CSTRING" and "rolename" in node:
+            yield node["rolename"]
+        granted = node.get("GrantRoleStmt", {}).get("granted_roles", []) if "GrantRoleStmt" in node else []
+        for privilege in granted:
+            name = privilege.get("AccessPriv", {}).get("priv_name")
+            if name:
+                yield name
+        for value in node.values():
+            yield from _role_names(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _role_names(item)
 
 
 def missing_extensions(conn: "psycopg.Connection", wanted: list[str]) -> list[str]:
@@ -145,6 +177,26 @@ def missing_extensions(conn: "psycopg.Connection", wanted: list[str]) -> list[st
     available = {row[0] for row in conn.execute(
         "SELECT name FROM pg_catalog.pg_available_extensions WHERE name = ANY(%s)", (wanted,))}
     return [name for name in wanted if name not in available]
+
+
+def missing_roles(conn: "psycopg.Connection", roles: list[str]) -> list[str]:
+    """The roles the server does not have."""
+    if not roles:
+        return []
+    existing = {row[0] for row in conn.execute("SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = ANY(%s)",
+                                               (roles,))}
+    return [role for role in roles if role not in existing]
+
+
+def create_missing_roles(conn: "psycopg.Connection", roles: list[str]) -> list[str]:
+    """Make the roles the server lacks, NOLOGIN (on an embedded server only: roles belong to the
+    whole cluster, and a throw-away server's vanish with it). Returns those made."""
+    from psycopg import sql
+
+    made = missing_roles(conn, roles)
+    for role in made:
+        conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+    return made
 
 
 # --- loading ------------------------------------------------------------------------------------
