@@ -284,6 +284,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
+    from workbench.normalize import preload_parser
+
+    preload_parser()
     from workbench.compare import compare
     from workbench.present.text import drift_report
     from workbench.sides import open_pair
@@ -314,7 +317,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     options = _options(args)
     kinds = options.selected_kinds()
     progress = _progress()
-    drift = compare(*open_pair(args.source, args.target, kinds, progress=progress, shadow=args.shadow), options)
+    drift = compare(*open_pair(args.source, args.target, kinds, progress=progress, fingerprints=True,
+                               shadow=args.shadow), options)
     _end_progress(progress)
     result = plan(drift, _plan_options(args))
     summary = sys.stderr if args.print_sql else sys.stdout

@@ -1,25 +1,28 @@
 """Drift: the comparison of two snapshots, one DataFrame per kind.
 
-Each kind is one outer merge of the two frames on the kind's identity columns; status comes from
-the merge indicator and `differences` from a column-wise comparison of the compared fields. SQL
-text fields that differ verbatim get a second look through the pglast parse tree (normalize.py),
-only for those rows. No Python loop runs per object except to spell out the differences of the
-changed rows.
+Each kind is a join of the two sides' rows on the kind's identity columns (an outer join, sorted by
+identity); status comes from which sides hold the object, and `differences` from comparing the
+compared fields. SQL text fields that differ verbatim get a second look through the pglast parse
+tree (normalize.py), only for those rows. The comparison runs on the snapshots' rows in plain
+Python, so a diff needs neither pandas nor numpy; each kind's DataFrame (identity, status,
+differences, source_*/target_* columns) is built when someone asks for it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import compress, repeat
+from operator import itemgetter, ne
 from pathlib import Path
-from typing import Iterable
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
 
 from workbench.errors import WorkbenchError
+from workbench.gcpause import paused
 from workbench.kinds import KINDS, Kind, select
-from workbench.normalize import same_sql
-from workbench.snapshot import Snapshot
+from workbench.snapshot import Snapshot, Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STATUSES = ("only_in_source", "only_in_target", "changed", "identical")
 DIFF_FORMAT = "drift-workbench/diff"
@@ -34,7 +37,7 @@ class CompareOptions:
     kinds: tuple[str, ...] | None = None
     # extension versions differ between servers of different ages for the same DDL (design: ignorable)
     ignore_extension_versions: bool = True
-    ignore: tuple[str, ...] = ()       # `GLOB` or `KIND:GLOB` over object names (kinds.ignore_mask)
+    ignore: tuple[str, ...] = ()       # `GLOB` or `KIND:GLOB` over object names (kinds.ignore_filter)
 
     def selected_kinds(self) -> list[str]:
         return select(self.kinds, self.exclude_kinds)
@@ -46,35 +49,138 @@ class CompareOptions:
 
 
 @dataclass
+class KindDrift:
+    """One kind's comparison as rows: per object (sorted by identity) its status and the compared
+    fields that differ; its identity values and the shown fields of each side (None for a missing
+    side) are looked up when asked for, so a diff that lists a few changes never builds them all."""
+
+    kind: Kind
+    compared: tuple[str, ...]
+    shown: list[str]                      # compared fields, plus `definition` where the kind has one
+    statuses: list[str]
+    differences: list[tuple[str, ...]]
+    key_at: Callable[[int], tuple] = field(repr=False)            # object i -> its identity values
+    sides: Callable[[], tuple[list[tuple | None], list[tuple | None]]] = field(repr=False)
+
+    @cached_property
+    def keys(self) -> list[tuple]:
+        return list(map(self.key_at, range(len(self.statuses))))
+
+    @cached_property
+    def _sides(self) -> tuple[list[tuple | None], list[tuple | None]]:
+        return self.sides()
+
+    @property
+    def source(self) -> list[tuple | None]:
+        return self._sides[0]
+
+    @property
+    def target(self) -> list[tuple | None]:
+        return self._sides[1]
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for status in self.statuses:
+            counts[status] += 1
+        return counts
+
+    def frame(self) -> "pd.DataFrame":
+        """The comparison frame: identity columns, status, differences, source_*, target_* (NaN
+        where a side lacks the object), one row per object in identity order."""
+        import numpy as np
+        import pandas as pd
+
+        identity = list(self.kind.identity)
+        width = len(self.shown)
+        missing = (np.nan,) * width
+        data: dict[str, object] = {}
+        for j, column in enumerate(identity):
+            data[column] = _object_array([key[j] for key in self.keys])
+        for prefix, values in (("source", self.source), ("target", self.target)):
+            filled = [missing if row is None else row for row in values]
+            for j, column in enumerate(self.shown):
+                data[f"{prefix}_{column}"] = _object_array([row[j] for row in filled])
+        frame = pd.DataFrame(data, columns=list(data), dtype=object)
+        frame.insert(len(identity), "status", np.array(self.statuses, dtype=str))
+        frame.insert(len(identity) + 1, "differences", _object_array(self.differences))
+        return frame
+
+
+def _object_array(values: list) -> "object":
+    import numpy as np
+
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+class DriftFrames(Mapping[str, "pd.DataFrame"]):
+    """kind -> comparison DataFrame, built from the KindDrift on first access."""
+
+    def __init__(self, comparisons: dict[str, KindDrift]):
+        self.comparisons = comparisons
+        self._built: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, kind: str) -> "pd.DataFrame":
+        frame = self._built.get(kind)
+        if frame is None:
+            frame = self._built[kind] = self.comparisons[kind].frame()
+        return frame
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.comparisons)
+
+    def __len__(self) -> int:
+        return len(self.comparisons)
+
+    def __contains__(self, kind: object) -> bool:
+        return kind in self.comparisons
+
+
+@dataclass
 class Drift:
     """Per kind: identity columns, status, differences, source_*/target_* of the compared fields."""
 
-    frames: dict[str, pd.DataFrame]
+    comparisons: dict[str, KindDrift]
     source: Snapshot
     target: Snapshot
     options: CompareOptions = field(default_factory=CompareOptions)
 
+    @cached_property
+    def frames(self) -> DriftFrames:
+        return DriftFrames(self.comparisons)
+
     def __getitem__(self, kind: str) -> pd.DataFrame:
-        if kind not in self.frames:
-            raise WorkbenchError(f"drift has no kind {kind} (it has: {', '.join(self.frames)})")
+        if kind not in self.comparisons:
+            raise WorkbenchError(f"drift has no kind {kind} (it has: {', '.join(self.comparisons)})")
         return self.frames[kind]
+
+    @cached_property
+    def counts(self) -> dict[str, dict[str, int]]:
+        """kind -> status -> number of objects (every status, zeros included): the summary without pandas."""
+        return {kind: compared.counts() for kind, compared in self.comparisons.items()}
 
     @cached_property
     def summary(self) -> pd.DataFrame:
         """kind x status counts (every status a column, every kind a row, zeros included)."""
-        rows = {kind: frame["status"].value_counts().reindex(STATUSES, fill_value=0)
-                for kind, frame in self.frames.items()}
-        table = pd.DataFrame(rows).T.reindex(columns=list(STATUSES)).fillna(0).astype(int)
-        table.index.name = "kind"
+        import pandas as pd
+
+        table = pd.DataFrame.from_dict({kind: [counts[s] for s in STATUSES] for kind, counts in self.counts.items()},
+                                       orient="index", columns=list(STATUSES)).astype(int)
+        table.index.name, table.columns.name = "kind", "status"
         return table
 
     @property
     def has_drift(self) -> bool:
-        return bool(self.summary[["only_in_source", "only_in_target", "changed"]].to_numpy().sum())
+        return any(counts["only_in_source"] or counts["only_in_target"] or counts["changed"]
+                   for counts in self.counts.values())
 
     @cached_property
     def parity(self) -> pd.DataFrame:
         """Per kind: objects of the source, how many the target has identically, and the share."""
+        import numpy as np
+        import pandas as pd
+
         summary = self.summary
         source_objects = summary["only_in_source"] + summary["changed"] + summary["identical"]
         table = pd.DataFrame({
@@ -91,13 +197,12 @@ class Drift:
         """Every object whose status is in `statuses`, as plain dicts (kind, identity, status, differences)."""
         wanted = set(statuses)
         found = []
-        for kind, frame in self.frames.items():
-            identity = list(KINDS[kind].identity)
-            rows = frame[frame["status"].isin(wanted)]
-            for values, status, differences in zip(rows[identity].to_numpy().tolist(), rows["status"].tolist(),
-                                                    rows["differences"].tolist()):
-                found.append({"kind": kind, "identity": dict(zip(identity, values)), "status": status,
-                              "differences": list(differences)})
+        for kind, compared in self.comparisons.items():
+            identity = KINDS[kind].identity
+            statuses, differences = compared.statuses, compared.differences
+            for i in compress(range(len(statuses)), map(wanted.__contains__, statuses)):
+                found.append({"kind": kind, "identity": dict(zip(identity, compared.key_at(i))), "status": statuses[i],
+                              "differences": list(differences[i])})
         return found
 
     def to_json(self) -> dict:
@@ -106,8 +211,7 @@ class Drift:
         return {
             "format": DIFF_FORMAT, "version": DIFF_VERSION,
             "source": side(self.source), "target": side(self.target),
-            "summary": {kind: {status: int(n) for status, n in row.items()}
-                        for kind, row in self.summary.to_dict(orient="index").items()},
+            "summary": {kind: dict(counts) for kind, counts in self.counts.items()},
             "objects": self.objects(),
         }
 
@@ -136,49 +240,142 @@ def compare(source: Snapshot, target: Snapshot, options: CompareOptions | None =
         raise WorkbenchError("nothing to compare: the two sides share none of the selected kinds")
     source_scope = source.filtered(options.schemas, options.exclude_schemas, kinds, options.ignore)
     target_scope = target.filtered(options.schemas, options.exclude_schemas, kinds, options.ignore)
-    frames = {kind: compare_kind(KINDS[kind], source_scope.frames[kind], target_scope.frames[kind],
-                                 options.compared(KINDS[kind]))
-              for kind in kinds}
-    return Drift(frames, source_scope, target_scope, options)
+    with paused():
+        compared = {kind: compare_rows(KINDS[kind], source_scope.table(kind), target_scope.table(kind),
+                                       options.compared(KINDS[kind]))
+                    for kind in kinds}
+    return Drift(compared, source_scope, target_scope, options)
+
+
+def compare_rows(kind: Kind, source: Table, target: Table, compared: tuple[str, ...] | None = None) -> KindDrift:
+    """One kind's comparison, on (columns, rows) of each side: an outer join on the identity,
+    objects sorted by identity. Identities are joined into one string each (hashed once, sorted
+    like the tuples: see ordering.py); set operations on them find what one side lacks, and the
+    rows both sides hold are compared in C (map over operator.ne, in row order, which keeps memory
+    access sequential), so Python code runs per object only for the few whose values differ.
+    Identities that are not plain names, or held twice on a side (a hand-made snapshot), go
+    through _compare_grouped."""
+    compared = kind.compared if compared is None else compared
+    (source_columns, source_rows), (target_columns, target_rows) = source, target
+    shown = list(compared) + [c for c in ("definition",) if c not in compared and c in source_columns]
+    identity = list(kind.identity)
+    source_index = _identity_index(source_columns, source_rows, identity)
+    target_index = _identity_index(target_columns, target_rows, identity)
+    if source_index is None or target_index is None:
+        return _compare_grouped(kind, source, target, compared, shown)
+    (source_position, source_keys), (target_position, target_keys) = source_index, target_index
+
+    in_target = list(map(target_position.__contains__, source_position))      # source row order
+    common = list(compress(source_position, in_target))
+    a_rows = list(compress(source_rows, in_target))
+    b_rows = list(map(target_rows.__getitem__, map(target_position.__getitem__, common)))
+    a_compared, b_compared = _getter(source_columns, list(compared)), _getter(target_columns, list(compared))
+    differing: dict[str, tuple[str, ...]] = {}
+    for i in compress(range(len(common)), map(ne, map(a_compared, a_rows), map(b_compared, b_rows))):
+        found = _differences(kind, compared, a_compared(a_rows[i]), b_compared(b_rows[i]))
+        if found:                                      # else equal once normalised (or both missing)
+            differing[common[i]] = found
+
+    joined = sorted(source_position.keys() | target_position.keys())
+    status_of = dict.fromkeys(joined, "identical")
+    status_of.update(dict.fromkeys(source_position.keys() - target_position.keys(), "only_in_source"))
+    status_of.update(dict.fromkeys(target_position.keys() - source_position.keys(), "only_in_target"))
+    status_of.update(dict.fromkeys(differing, "changed"))
+
+    def key_at(i: int) -> tuple:
+        position = source_position.get(joined[i])
+        return source_keys[position] if position is not None else target_keys[target_position[joined[i]]]
+
+    def sides() -> tuple[list[tuple | None], list[tuple | None]]:
+        found = []
+        for columns, rows, position in ((source_columns, source_rows, source_position),
+                                        (target_columns, target_rows, target_position)):
+            shown_of = _getter(columns, shown)
+            found.append([None if i is None else shown_of(rows[i]) for i in map(position.get, joined)])
+        return found[0], found[1]
+
+    return KindDrift(kind, tuple(compared), shown, list(map(status_of.__getitem__, joined)),
+                     list(map(differing.get, joined, repeat(()))), key_at, sides)
+
+
+def _identity_index(columns: list[str], rows: Sequence[Sequence], identity: list[str]) -> tuple[dict[str, int], list[tuple]] | None:
+    """(joined identity -> row position, in row order; identity tuples in row order), or None when
+    an identity part is not a str, holds a NUL, or an identity is held twice."""
+    keys = list(map(_getter(columns, identity), rows))
+    try:
+        joined = list(map("\0".join, keys))
+    except TypeError:
+        return None
+    if "".join(joined).count("\0") != len(joined) * (len(identity) - 1):
+        return None
+    position = dict(zip(joined, range(len(joined))))
+    return (position, keys) if len(position) == len(joined) else None
+
+
+def _differences(kind: Kind, compared: tuple[str, ...], a: tuple, b: tuple) -> tuple[str, ...]:
+    """The compared fields whose values differ, SQL text compared through its parse tree."""
+    from workbench.normalize import same_sql
+
+    return tuple(column for column, x, y in zip(compared, a, b)
+                 if not (x == y or (_missing(x) and _missing(y)))
+                 and not (kind.sql_text.get(column) and same_sql(x, y, kind.sql_text[column])))
+
+
+def _compare_grouped(kind: Kind, source: Table, target: Table, compared: tuple[str, ...], shown: list[str]) -> KindDrift:
+    """compare_rows for sides that hold an identity more than once: each of its rows on one side
+    pairs with each on the other, in row order (as pandas' outer merge pairs them)."""
+    def grouped(table: Table) -> dict[tuple, list[tuple]]:
+        columns, rows = table
+        key_of, shown_of = _getter(columns, list(kind.identity)), _getter(columns, shown)
+        found: dict[tuple, list[tuple]] = {}
+        for row in rows:
+            found.setdefault(key_of(row), []).append(shown_of(row))
+        return found
+
+    by_source, by_target = grouped(source), grouped(target)
+    count = len(compared)
+    keys: list[tuple] = []
+    statuses: list[str] = []
+    differences: list[tuple[str, ...]] = []
+    sources: list[tuple | None] = []
+    targets: list[tuple | None] = []
+    for key in sorted(by_source.keys() | by_target.keys()):
+        for a in by_source.get(key) or [None]:
+            for b in by_target.get(key) or [None]:
+                found: tuple[str, ...] = ()
+                if b is None:
+                    status = "only_in_source"
+                elif a is None:
+                    status = "only_in_target"
+                else:
+                    found = _differences(kind, compared, a[:count], b[:count])
+                    status = "changed" if found else "identical"
+                keys.append(key)
+                statuses.append(status)
+                differences.append(found)
+                sources.append(a)
+                targets.append(b)
+    return KindDrift(kind, compared, shown, statuses, differences, keys.__getitem__, lambda: (sources, targets))
+
+
+def _getter(columns: list[str], names: list[str]) -> Callable[[Sequence], tuple]:
+    """row -> tuple of the named columns' values (itemgetter gives a bare value for one name)."""
+    positions = [columns.index(name) for name in names]
+    if len(positions) == 1:
+        (position,) = positions
+        return lambda row: (row[position],)
+    if not positions:
+        return lambda row: ()
+    return itemgetter(*positions)
+
+
+def _missing(value: object) -> bool:
+    """None or a NaN (what pandas' isna treats as missing among the values a catalog row holds)."""
+    return value is None or value != value        # NaN, float or Decimal, is the one value unequal to itself
 
 
 def compare_kind(kind: Kind, source: pd.DataFrame, target: pd.DataFrame,
                  compared: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """One kind's comparison frame."""
-    compared = kind.compared if compared is None else compared
-    identity = list(kind.identity)
-    shown = list(compared) + [c for c in ("definition",) if c not in compared and c in source.columns]
-    # frames rebuilt from object arrays under their new names (cheaper than rename), each with a
-    # marker column that says after the outer merge which side a row came from
-    left = pd.DataFrame(source[identity + shown].to_numpy(), dtype=object,
-                        columns=identity + [f"source_{c}" for c in shown])
-    right = pd.DataFrame(target[identity + shown].to_numpy(), dtype=object,
-                         columns=identity + [f"target_{c}" for c in shown])
-    left["_in_source"], right["_in_target"] = True, True
-    merged = left.merge(right, on=identity, how="outer", sort=True)
-    in_source = merged.pop("_in_source").notna().to_numpy()
-    in_target = merged.pop("_in_target").notna().to_numpy()
-    both = in_source & in_target
-
-    differs = np.zeros((len(merged), len(compared)), dtype=bool)
-    for j, column in enumerate(compared):
-        a, b = merged[f"source_{column}"], merged[f"target_{column}"]
-        equal = ((a == b) | (a.isna() & b.isna())).to_numpy(dtype=bool)
-        unequal = both & ~equal
-        flavour = kind.sql_text.get(column)
-        if flavour and unequal.any():
-            rows = np.flatnonzero(unequal)
-            same = np.fromiter((same_sql(a.iat[i], b.iat[i], flavour) for i in rows), dtype=bool, count=len(rows))
-            unequal[rows[same]] = False
-        differs[:, j] = unequal
-
-    changed = differs.any(axis=1)
-    status = np.select([~in_target, ~in_source, changed], ["only_in_source", "only_in_target", "changed"],
-                       default="identical")
-    differences = np.empty(len(merged), dtype=object)
-    differences[:] = [()] * len(merged)
-    for i in np.flatnonzero(changed):
-        differences[i] = tuple(c for c, d in zip(compared, differs[i]) if d)
-    merged.insert(len(identity), "status", status)
-    merged.insert(len(identity) + 1, "differences", differences)
-    return merged
+    """One kind's comparison frame, from two snapshot frames."""
+    return compare_rows(kind, (list(source.columns), source.values.tolist()),
+                        (list(target.columns), target.values.tolist()), compared).frame()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Mapping
+from typing import Callable, Mapping, Sequence
 
 from workbench.errors import WorkbenchError
 
@@ -85,25 +85,23 @@ def object_label(kind: str, values: tuple) -> str:
     return ".".join(parts)
 
 
-def ignore_mask(kind: str, frame, patterns) -> "object":
-    """Rows of a snapshot frame that an --ignore pattern names. A pattern is `GLOB` (any kind) or
+def ignore_filter(kind: str, columns: list[str], patterns) -> "Callable[[Sequence], bool] | None":
+    """A predicate over a kind's rows (in `columns` order) that is true for the objects an --ignore
+    pattern names; None when no pattern applies to the kind. A pattern is `GLOB` (any kind) or
     `KIND:GLOB`, matched against object_label, e.g. `functions:gis.st_*` or `*.tmp_*`."""
     import fnmatch
+    import re
 
-    import numpy as np
-
-    mask = np.zeros(len(frame), dtype=bool)
     globs = []
     for pattern in patterns:
         scope, _, glob = pattern.partition(":") if ":" in pattern and pattern.split(":", 1)[0] in KINDS else ("", "", pattern)
         if not scope or scope == kind:
             globs.append(glob)
-    if not globs or not len(frame):
-        return mask
-    labels = [object_label(kind, values) for values in frame[list(KINDS[kind].identity)].to_numpy().tolist()]
-    for glob in globs:
-        mask |= np.fromiter((fnmatch.fnmatchcase(label, glob) for label in labels), dtype=bool, count=len(labels))
-    return mask
+    if not globs:
+        return None
+    matches = re.compile("|".join(f"(?:{fnmatch.translate(glob)})" for glob in globs)).match
+    positions = [columns.index(c) for c in KINDS[kind].identity]
+    return lambda row: matches(object_label(kind, tuple(row[i] for i in positions))) is not None
 
 
 def resolve(names: list[str] | tuple[str, ...] | None) -> list[str]:

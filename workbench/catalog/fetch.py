@@ -7,19 +7,21 @@ hash its side in its own thread while the other side still waits on its server.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import pickle
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterable
 
 from workbench import connect as connect_mod
 from workbench.errors import WorkbenchError
+from workbench.gcpause import paused
 from workbench.kinds import KINDS, resolve
+from workbench.ordering import by_identity
 
 MINIMUM_SERVER_VERSION = 140000
 
@@ -62,11 +64,12 @@ def fetch(dsn: str, kinds: Iterable[str] | None = None, progress: Callable[[str]
             # name outside pg_catalog, so definitions mean the same whatever the applying session's path
             conn.execute("SELECT set_config('search_path', '', true)")
             cursor = conn.cursor()
-            for kind in wanted:
-                if progress:
-                    progress(kind)
-                cursor.execute(KINDS[kind].sql)
-                tables[kind] = ([d.name for d in cursor.description], cursor.fetchall())
+            with paused():
+                for kind in wanted:
+                    if progress:
+                        progress(kind)
+                    cursor.execute(KINDS[kind].sql)
+                    tables[kind] = ([d.name for d in cursor.description], cursor.fetchall())
         except psycopg.errors.InsufficientPrivilege as error:
             raise WorkbenchError(f"permission denied reading the catalog of {masked}: "
                                  f"{connect_mod.describe(error, dsn)}") from None
@@ -78,19 +81,31 @@ def fetch(dsn: str, kinds: Iterable[str] | None = None, progress: Callable[[str]
 
 def fingerprint(tables: dict[str, Table]) -> str:
     """sha256 of the content (oid columns left out), rows in identity order: equal for the same
-    schema whatever order the server returned, and the same from live rows as from a saved file."""
+    schema whatever order the server returned, and the same from live rows as from a saved file.
+    The pickle stream goes straight into the digest (the same bytes as pickling into a buffer)."""
     digest = hashlib.sha256()
-    for kind in sorted(tables):
-        columns, rows = tables[kind]
-        kept = [i for i, c in enumerate(columns) if not c.endswith("oid")]
-        key = [columns.index(c) for c in KINDS[kind].identity]
-        ordered = sorted(rows, key=lambda row: [row[i] for i in key])
-        buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=4)
-        pickler.fast = True               # no memo: the bytes depend on the values only, not on object identity
-        pickler.dump([kind, [columns[i] for i in kept], [[row[i] for i in kept] for row in ordered]])
-        digest.update(buffer.getvalue())
+    with paused():
+        for kind in sorted(tables):
+            columns, rows = tables[kind]
+            kept = [i for i, c in enumerate(columns) if not c.endswith("oid")]
+            key = [columns.index(c) for c in KINDS[kind].identity]
+            ordered = by_identity(rows, key)
+            if len(kept) == len(columns):
+                values = [list(row) for row in ordered]
+            else:
+                take = itemgetter(*kept) if len(kept) > 1 else (lambda row, i=kept[0]: (row[i],))
+                values = [list(take(row)) for row in ordered]
+            pickler = pickle.Pickler(_Digest(digest), protocol=4)
+            pickler.fast = True           # no memo: the bytes depend on the values only, not on object identity
+            pickler.dump([kind, [columns[i] for i in kept], values])
     return digest.hexdigest()
+
+
+class _Digest:
+    """A file for pickle.Pickler whose writes feed a hash."""
+
+    def __init__(self, digest: "hashlib._Hash"):
+        self.write = digest.update
 
 
 def is_snapshot_file(spec: str) -> bool:

@@ -55,15 +55,13 @@ class Context:
     early_constraints: dict[Identity, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.source_rows = defaultdict(dict, {kind: _rows(f, kind) for kind, f in self.drift.source.frames.items()})
-        self.target_rows = defaultdict(dict, {kind: _rows(f, kind) for kind, f in self.drift.target.frames.items()})
+        self.source_rows = defaultdict(dict, {kind: _rows(self.drift.source.table(kind), kind) for kind in self.drift.source.frames})
+        self.target_rows = defaultdict(dict, {kind: _rows(self.drift.target.table(kind), kind) for kind in self.drift.target.frames})
         self.statuses: dict[str, dict[Identity, str]] = {}
         self.differences: dict[str, dict[Identity, tuple]] = {}
-        for kind, frame in self.drift.frames.items():
-            identity = list(KINDS[kind].identity)
-            keys = list(frame[identity].itertuples(index=False, name=None))
-            self.statuses[kind] = dict(zip(keys, frame["status"]))
-            self.differences[kind] = dict(zip(keys, frame["differences"]))
+        for kind, compared in self.drift.comparisons.items():
+            self.statuses[kind] = dict(zip(compared.keys, compared.statuses))
+            self.differences[kind] = dict(zip(compared.keys, compared.differences))
         self.target_version = self.drift.target.server_version_num
         self._ids: set[str] = set()
 
@@ -196,9 +194,9 @@ def object_names(kind: str, identity: Identity) -> set[str]:
     return set()
 
 
-def _rows(frame, kind: str) -> dict[Identity, dict]:
-    """identity -> row dict. Values are the frame's own objects (object dtype: already Python
-    str/int/bool/None), so zip over plain lists instead of DataFrame.to_dict's per-cell boxing."""
-    columns = list(frame.columns)
+def _rows(table: tuple[list[str], list], kind: str) -> dict[Identity, dict]:
+    """identity -> row dict, from a snapshot's (columns, rows): its values as the server or the
+    file gave them (Python str/int/bool/None), without building a DataFrame."""
+    columns, rows = table
     positions = [columns.index(c) for c in KINDS[kind].identity]
-    return {tuple(values[i] for i in positions): dict(zip(columns, values)) for values in frame.values.tolist()}
+    return {tuple(values[i] for i in positions): dict(zip(columns, values)) for values in rows}

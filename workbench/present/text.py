@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from workbench.compare import STATUSES
@@ -36,15 +37,14 @@ def identity_label(kind: str, identity: Mapping[str, object]) -> str:
 
 
 def summary_table(drift: "Drift") -> str:
-    summary = drift.summary
-    width = max(len(k) for k in summary.index) if len(summary) else 5
+    counts = drift.counts                          # kind -> status -> n, without pandas
+    width = max(len(k) for k in counts) if counts else 5
     header = f"{'kind':<{width}}  " + "  ".join(f"{_HEADINGS[s]:>14}" for s in STATUSES)
     lines = [header, "-" * len(header)]
-    for kind, row in summary.iterrows():
-        lines.append(f"{kind:<{width}}  " + "  ".join(f"{int(row[s]):>14}" for s in STATUSES))
-    totals = summary.sum()
+    for kind, row in counts.items():
+        lines.append(f"{kind:<{width}}  " + "  ".join(f"{row[s]:>14}" for s in STATUSES))
     lines.append("-" * len(header))
-    lines.append(f"{'total':<{width}}  " + "  ".join(f"{int(totals[s]):>14}" for s in STATUSES))
+    lines.append(f"{'total':<{width}}  " + "  ".join(f"{sum(row[s] for row in counts.values()):>14}" for s in STATUSES))
     return "\n".join(lines)
 
 
@@ -86,27 +86,28 @@ def _lines(text: str) -> list[str]:
                                                 r"SELECT|AND|OR|RETURNS|LANGUAGE|AS)\b)", text) if part.strip()]
 
 
-def ordered_rows(drift: "Drift", kind: str, statuses: Iterable[str]) -> "pd.DataFrame":
-    """The rows of one kind with a status in `statuses`: changed first, then to create, then extra."""
-    frame = drift[kind]
-    rows = frame[frame["status"].isin(list(statuses))]
-    if rows.empty:
-        return rows
-    order = rows["status"].map(STATUS_ORDER)
-    return rows.iloc[order.argsort(kind="stable")]
-
-
 def object_entries(drift: "Drift", kind: str, statuses: Iterable[str] = ("changed", "only_in_source", "only_in_target"),
                    ) -> Iterator[dict[str, Any]]:
-    """Objects of a kind in listing order, each with its label, status, and for a changed object
-    the (field, source value, target value) of every field that differs."""
-    rows = ordered_rows(drift, kind, statuses)
-    identity = list(KINDS[kind].identity)
-    for record in rows.to_dict("records"):
-        fields = [(f, record.get(f"source_{f}"), record.get(f"target_{f}")) for f in record["differences"]]
-        yield {"kind": kind, "identity": {c: record[c] for c in identity}, "status": record["status"],
-               "differences": list(record["differences"]), "fields": fields,
-               "label": object_name(kind, {c: record[c] for c in identity})}
+    """Objects of a kind in listing order (changed first, then to create, then extra, each in
+    identity order), each with its label, status, and for a changed object the (field, source
+    value, target value) of every field that differs. Read from the comparison's rows: no frame is
+    built, and the side values are looked up only when a changed object is listed."""
+    compared = drift.comparisons[kind]
+    identity = KINDS[kind].identity
+    wanted = set(statuses)
+    indices = sorted((i for i, status in enumerate(compared.statuses) if status in wanted),
+                     key=lambda i: STATUS_ORDER[compared.statuses[i]])
+    position = {name: j for j, name in enumerate(compared.shown)}
+    for i in indices:
+        status, differences = compared.statuses[i], compared.differences[i]
+        ident = dict(zip(identity, compared.key_at(i)))
+        fields = []
+        if status == "changed":
+            source, target = compared.source[i], compared.target[i]
+            fields = [(f, source[position[f]] if source else None, target[position[f]] if target else None)
+                      for f in differences]
+        yield {"kind": kind, "identity": ident, "status": status, "differences": list(differences),
+               "fields": fields, "label": object_name(kind, ident)}
 
 
 def entry_lines(entry: Mapping[str, Any], with_kind: bool = False, with_values: bool = True) -> list[str]:
@@ -119,18 +120,22 @@ def entry_lines(entry: Mapping[str, Any], with_kind: bool = False, with_values: 
     return lines
 
 
-def listing(title: str, entries: Sequence[Mapping[str, Any]], limit: int | None = None, with_kind: bool = False,
+def listing(title: str, entries: Sequence[Mapping[str, Any]], total: int | None = None, with_kind: bool = False,
             with_values: bool = True) -> list[str]:
-    """A titled list of objects (at most `limit`, then how many more)."""
-    if not entries:
+    """A titled list of objects: `entries` (the first ones, when `total` says there are more)."""
+    total = len(entries) if total is None else total
+    if not total:
         return []
     lines = ["", title]
-    shown = entries if limit is None else entries[:limit]
-    for entry in shown:
+    for entry in entries:
         lines += entry_lines(entry, with_kind, with_values)
-    if len(shown) < len(entries):
-        lines.append(f"  ... and {len(entries) - len(shown)} more")
+    if len(entries) < total:
+        lines.append(f"  ... and {total - len(entries)} more")
     return lines
+
+
+def _first(entries: Iterator[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
+    return list(entries) if limit is None else list(islice(entries, limit))
 
 
 def drift_report(drift: "Drift", limit_per_kind: int | None = None) -> str:
@@ -142,9 +147,9 @@ def drift_report(drift: "Drift", limit_per_kind: int | None = None) -> str:
         lines.append("No drift: the target matches the source for every compared kind.")
         return "\n".join(lines)
     lines.append(LEGEND)
-    for kind in drift.frames:
-        entries = list(object_entries(drift, kind))
-        lines += listing(f"{kind} ({len(entries)})", entries, limit_per_kind)
+    for kind, counts in drift.counts.items():
+        total = counts["changed"] + counts["only_in_source"] + counts["only_in_target"]
+        lines += listing(f"{kind} ({total})", _first(object_entries(drift, kind), limit_per_kind), total)
     return "\n".join(lines)
 
 
@@ -231,7 +236,7 @@ def apply_summary(log: Mapping[str, Any]) -> str:
 
 # --- verify -------------------------------------------------------------------------------------
 def _objects(drift: "Drift", statuses: Sequence[str]) -> list[dict[str, Any]]:
-    return [entry for kind in drift.frames for entry in object_entries(drift, kind, statuses)]
+    return [entry for kind in drift.comparisons for entry in object_entries(drift, kind, statuses)]
 
 
 def verify_report(result: "VerifyResult", limit: int | None = None) -> str:
@@ -251,9 +256,9 @@ def verify_report(result: "VerifyResult", limit: int | None = None) -> str:
     residual = _objects(drift, ("changed", "only_in_source"))
     extra = _objects(drift, ("only_in_target",))
     lines += listing(f"residual drift: missing (+) or different (~) in the target ({len(residual)})",
-                     residual, limit, with_kind=True)
+                     residual[:limit] if limit is not None else residual, len(residual), with_kind=True)
     lines += listing(f"only in the target (kept, not counted against parity) ({len(extra)})",
-                     extra, limit, with_kind=True, with_values=False)
+                     extra[:limit] if limit is not None else extra, len(extra), with_kind=True, with_values=False)
     lines.append("")
     if result.checks_note:
         lines.append(f"post-apply checks: not run ({result.checks_note})")
