@@ -40,6 +40,22 @@ def test_render_html_embeds_plotly_once_and_hides_code(tmp_path):
         assert cdn not in html.replace(report.plotly_js(), "")
 
 
+def test_the_datatables_bundle_is_kept_once(tmp_path):
+    """Each interactive table's output carries the bundle (it works alone in JupyterLab); the
+    rendered report keeps its first copy only, before the first table."""
+    from workbench.present import html as wbhtml
+
+    def with_table(name: str):
+        nb = executed_notebook()
+        markup = wbhtml.interactive_tables_init() + wbhtml.interactive_table(pd.DataFrame({"a": [name]}), f"t-{name}")
+        nb.cells[1].outputs.append(new_output("display_data", data={"text/html": markup, "text/plain": ""}))
+        return nb
+
+    html = report.render_html([with_table("one"), with_table("two")], tmp_path / "report.html", "t").read_text()
+    assert html.count(wbhtml.BUNDLE_MARK) == 1 and html.count(wbhtml.BUNDLE_END) == 1
+    assert html.index(wbhtml.BUNDLE_END) < html.index('id="t-one"') < html.index('id="t-two"')
+
+
 def test_figure_bundle_has_lab_json_and_html_without_plotly_js():
     fig = charts.before_after({"tables": 3}, {"tables": 2})
     bundle = notebook.figure_bundle(fig)

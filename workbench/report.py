@@ -94,10 +94,6 @@ class Report:
     run: "Run | None" = None            # the pipeline's run: plan folder, apply, verify
 
     @property
-    def outcome(self) -> "Run | None":
-        return self.run
-
-    @property
     def exit_code(self) -> int:
         return self.run.exit_code if self.run is not None else 0
 
@@ -220,7 +216,9 @@ def render_html(notebooks: Sequence, output: Path, title: str) -> Path:
     body, _ = exporter.from_notebook_node(combine(notebooks, title))
     if body.count(PLOTLY_PLACEHOLDER) != 1:
         raise WorkbenchError("the report template lost its plotly.js placeholder")
-    body = body.replace(PLOTLY_PLACEHOLDER, plotly_js())
+    from workbench.present.html import once
+
+    body = once(body).replace(PLOTLY_PLACEHOLDER, plotly_js())
     output.write_text(body, encoding="utf-8")
     return output
 

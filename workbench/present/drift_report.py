@@ -134,15 +134,10 @@ def show_table(frame: pd.DataFrame, index: bool = True) -> None:
 
 
 def show_interactive(frame: pd.DataFrame, name: str, caption: str | None = None) -> None:
-    """A searchable, sortable, paged table (the DataTables bundle comes first, once per notebook)."""
-    global _INIT_SHOWN
-    if not _INIT_SHOWN:
-        show_html(wbhtml.interactive_tables_init() + f"<style>{wbhtml.CSS}</style>")
-        _INIT_SHOWN = True
-    show_html(wbhtml.interactive_table(frame, f"wb-{name}-{uuid.uuid4().hex[:6]}", caption=caption))
-
-
-_INIT_SHOWN = False
+    """A searchable, sortable, paged table, the DataTables bundle before it (each output works on
+    its own in JupyterLab; workbench.report keeps the bundle's first copy only)."""
+    show_html(wbhtml.interactive_tables_init() + f"<style>{wbhtml.CSS}</style>"
+              + wbhtml.interactive_table(frame, f"wb-{name}-{uuid.uuid4().hex[:6]}", caption=caption))
 
 
 # --- sections -----------------------------------------------------------------------------------

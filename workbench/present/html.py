@@ -136,6 +136,20 @@ _INFLATE = ("async function wbInflate(b64) { const bytes = Uint8Array.from(atob(
             "return await new Response(stream).text(); }")
 
 
+BUNDLE_MARK, BUNDLE_END = "<!-- workbench: datatables bundle -->", "<!-- workbench: end of the bundle -->"
+
+
+def once(markup: str) -> str:
+    """A page with the DataTables bundle kept once (its first copy): every table's output carries
+    it so that each works alone in JupyterLab, a rendered report needs it once."""
+    first = markup.find(BUNDLE_MARK)
+    if first < 0:
+        return markup
+    head_end = markup.index(BUNDLE_END, first) + len(BUNDLE_END)
+    rest = re.sub(re.escape(BUNDLE_MARK) + r".*?" + re.escape(BUNDLE_END), "", markup[head_end:], flags=re.S)
+    return markup[:head_end] + rest
+
+
 def interactive_tables_init() -> str:
     """The DataTables bundle (itables' offline bundle, JS and CSS, inlined gzipped: no CDN) that
     every interactive table uses; shown once per page, before the first table. It defines the
@@ -145,13 +159,13 @@ def interactive_tables_init() -> str:
     module, ready = _itables_names()
     bundle = Path(dt_bundle)
     js, css = _packed(bundle.read_text(encoding="utf-8")), _packed(bundle.with_suffix(".css").read_text(encoding="utf-8"))
-    return (f"<script>{_INFLATE}\n"
+    return (f"{BUNDLE_MARK}<script>{_INFLATE}\n"
             f"if (!window.{module}) {{ window.{module} = (async () => {{"
             f"const style = document.createElement('style'); style.textContent = await wbInflate('{css}');"
             f"document.head.appendChild(style);"
             f"const url = URL.createObjectURL(new Blob([await wbInflate('{js}')], {{type: 'application/javascript'}}));"
             f"const module = await import(url); URL.revokeObjectURL(url); return module; }})();"
-            f"window.{module}.then(() => window.dispatchEvent(new Event('{ready}'))); }}</script>")
+            f"window.{module}.then(() => window.dispatchEvent(new Event('{ready}'))); }}</script>{BUNDLE_END}")
 
 
 def _itables_names() -> tuple[str, str]:

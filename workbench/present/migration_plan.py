@@ -428,9 +428,8 @@ def all_hazards_frame(view: PlanView) -> pd.DataFrame:
                          "statement": rows["sql"].map(_one_line)}).reset_index(drop=True)
 
 
-def hazards_html(view: PlanView) -> str:
-    """What each hazard means, then (shown by show_stages) every hazardous statement in one
-    searchable, paged table."""
+def hazard_legend_html() -> str:
+    """What each hazard means (show_stages puts every hazardous statement in one table under it)."""
     legend = pd.DataFrame({"hazard": list(HAZARDS), "meaning": list(HAZARDS.values())})
     return table_html(legend, index=False)
 
@@ -523,7 +522,7 @@ def show_stages(view: PlanView) -> None:
     hazardous = all_hazards_frame(view)
     show_html(heading("Statements with a hazard", 3) + (f"<p>{len(hazardous)} statements carry a hazard: type in "
               "the search box to filter by stage, object or hazard.</p>" if len(hazardous)
-              else "<p>No statement carries a hazard.</p>") + hazards_html(view))
+              else "<p>No statement carries a hazard.</p>") + hazard_legend_html())
     if len(hazardous):
         show_interactive(hazardous, "hazards")
 

@@ -18,8 +18,6 @@ from workbench.kinds import KINDS
 from workbench.present.labels import STATUS_MARK, STATUS_ORDER, field_word, object_name, parity_text, percent
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from workbench.compare import Drift
     from workbench.planner.model import Plan
     from workbench.verify import VerifyResult
@@ -77,13 +75,18 @@ def field_lines(field: str, source: object, target: object, indent: str = "     
 
 
 def _lines(text: str) -> list[str]:
-    """Long one-line values (a deparsed definition) split at clause words, so a diff points at the part."""
+    """A long one-line value (a deparsed definition) laid out on lines, so that a diff points at the
+    part that differs: by the parser (pglast.prettify) when it is a statement, else wrapped."""
     if "\n" in text:
         return text.splitlines()
-    import re
+    try:
+        from pglast import prettify
 
-    return [part.strip() for part in re.split(r"\s(?=(?:FROM|WHERE|JOIN|LEFT JOIN|GROUP BY|ORDER BY|HAVING|UNION|"
-                                                r"SELECT|AND|OR|RETURNS|LANGUAGE|AS)\b)", text) if part.strip()]
+        return prettify(text).splitlines()
+    except Exception:                  # a fragment (CHECK (...)), not a statement: wrap it
+        import textwrap
+
+        return textwrap.wrap(text, 100, break_long_words=False, break_on_hyphens=False) or [text]
 
 
 def object_entries(drift: "Drift", kind: str, statuses: Iterable[str] = ("changed", "only_in_source", "only_in_target"),
