@@ -2,6 +2,7 @@
 system PostgreSQL 15 (127.0.0.1:5432) for cross-version tests when it is reachable."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -17,6 +18,35 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("DRIFT_SHARED", REPO.parent / "shared"))
 CONFORMANCE = SHARED / "conformance" / "migra"
 PG15_DSN = os.environ.get("DRIFT_PG15_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+CONFORMANCE_CASES = (sorted(json.loads((CONFORMANCE / "cases.json").read_text()))
+                     if (CONFORMANCE / "cases.json").exists() else [])
+NO_CORPUS = "(no migra corpus)"
+# the migra conformance corpus is the peer's, in ../shared (not in a user's clone): tests over it
+# are parametrized with conformance_cases() and marked `conformance`; without the corpus they are
+# left out and the run says so in one line of its summary (pytest_terminal_summary below)
+conformance = pytest.mark.conformance
+
+
+def conformance_cases() -> list[str]:
+    return CONFORMANCE_CASES or [NO_CORPUS]
+
+
+def pytest_collection_modifyitems(config, items):
+    if CONFORMANCE_CASES:
+        return
+    left_out = [item for item in items if item.get_closest_marker("conformance")]
+    if left_out:
+        items[:] = [item for item in items if not item.get_closest_marker("conformance")]
+        config.hook.pytest_deselected(items=left_out)
+        config._drift_conformance_left_out = sorted({item.originalname for item in left_out})
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    left_out = getattr(config, "_drift_conformance_left_out", [])
+    if left_out:
+        terminalreporter.write_line(f"migra conformance corpus not found at {CONFORMANCE} (the peer corpus in "
+                                    f"../shared; DRIFT_SHARED points elsewhere): not run: {', '.join(left_out)}",
+                                    yellow=True)
 
 
 @pytest.fixture(scope="session")
@@ -137,6 +167,26 @@ def seedscale_dir(tmp_path_factory) -> Path:
 def seedscale_pair(pg, seedscale_dir) -> dict:
     """legacy and current of seedscale scale 1 loaded once per session; do not modify them."""
     return load_seedscale(pg, seedscale_dir, "seedscale")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by playwright (no browser download), or one clear skip line."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does it as root)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright package is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 def workbench_cli(*args: str, env: dict | None = None, input: str | None = None,

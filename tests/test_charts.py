@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import pytest
 
 from report_helpers import after_snapshot, expected, seedscale_drift
-from workbench import charts
+from workbench.present import charts
 from workbench.compare import compare
 from workbench.errors import WorkbenchError
 from workbench.kinds import KINDS
@@ -72,18 +72,27 @@ def test_before_after_of_seedscale_equals_snapshot_and_expected_counts(seedscale
 
 
 # --- drift per kind -----------------------------------------------------------------------------
-def test_drift_by_kind_stacks_the_summary(seedscale_pair):
+def zeros(values) -> list[int]:
+    """A trace's bar heights, with the bars left out for zero (None on a log axis) as 0."""
+    return [0 if v is None else v for v in values]
+
+
+def test_drift_by_kind_shows_every_count_on_a_log_axis(seedscale_pair):
     drift = seedscale_drift(seedscale_pair)
     fig = charts.drift_by_kind(drift)
-    assert fig.layout.barmode == "stack"
+    assert fig.layout.barmode == "group" and fig.layout.yaxis.type == "log"    # 966 columns beside 1 view
     assert [t.meta["status"] for t in fig.data] == list(charts.DRIFT_STATUSES)
     summary = drift.summary
     differing = [k for k in summary.index if summary.loc[k, list(charts.DRIFT_STATUSES)].sum() > 0]
     for trace in fig.data:
         assert list(trace.x) == differing                     # identical-only kinds are left out
-        assert list(trace.y) == [int(summary.loc[k, trace.meta["status"]]) for k in differing]
+        counts = [int(summary.loc[k, trace.meta["status"]]) for k in differing]
+        assert zeros(trace.y) == counts
+        assert list(trace.text) == [str(n) if n else "" for n in counts]      # every bar labelled
     assert dict(zip(fig.data[0].x, fig.data[0].y))["columns"] == 966
+    assert dict(zip(fig.data[0].x, fig.data[0].text))["views"] == "1"      # the small ones too
     assert "extensions" not in fig.data[0].x
+    assert not charts.needs_log([3, 5, 40]) and charts.needs_log([1, 966]) and not charts.needs_log([0, 0])
 
 
 def test_drift_by_kind_without_drift_says_so(seedscale_pair):
@@ -136,7 +145,9 @@ STATEMENTS = [
 def test_stage_statements_counts_statements_and_hazards():
     stages = ["stage00_prerequisites", "stage02_tables", "stage03_columns", "stage08_constraints"]
     fig = charts.stage_statements(pd.DataFrame(STATEMENTS), stages)
-    series = {t.meta["series"]: dict(zip(t.x, t.y)) for t in fig.data}
+    series = {t.meta["series"]: dict(zip(t.x, zeros(t.y))) for t in fig.data}
+    labels = {t.meta["series"]: dict(zip(t.x, t.text)) for t in fig.data}
+    assert labels["table_rewrite"]["stage03_columns"] == "1" and labels["statements"]["stage03_columns"] == "2"
     assert series["statements"] == {"stage00_prerequisites": 0, "stage02_tables": 1, "stage03_columns": 2,
                                     "stage08_constraints": 1}
     assert series["access_exclusive_lock"]["stage03_columns"] == 2

@@ -179,3 +179,89 @@ def test_ignore_patterns(make_db, tmp_path):
     assert plan.returncode == 0 and json.loads((tmp_path / "plan.json").read_text())["options"]["ignore"] == ["*.tmp_*"]
     assert workbench_cli("apply", str(tmp_path), b).returncode == 0
     assert workbench_cli("diff", a, b, "--ignore", "*.tmp_*").returncode == 0
+
+
+# --- the CLI shows what changed ---------------------------------------------------------------------
+VIEW_SOURCE = ("CREATE TABLE orders (id int, channel text DEFAULT 'app', total numeric);"
+               "CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 100;")
+VIEW_TARGET = ("CREATE TABLE orders (id int, channel text DEFAULT 'web', total numeric);"
+               "CREATE VIEW big_orders AS SELECT id, total FROM orders WHERE total > 50;")
+
+
+@pytest.fixture(scope="module")
+def changed_pair(pg):
+    from conftest import run_sql
+
+    names = []
+    for sql in (VIEW_SOURCE, VIEW_TARGET):
+        name = pg.create_database()
+        run_sql(pg.dsn(name), sql + "CREATE TABLE a_new (x int); CREATE TABLE b_new (y int, z int);")
+        names.append(name)
+    run_sql(pg.dsn(names[1]), "DROP TABLE a_new, b_new")
+    yield pg.dsn(names[0]), pg.dsn(names[1])
+    for name in names:
+        pg.drop_database(name)
+
+
+def test_a_changed_default_and_view_print_both_values(changed_pair):
+    result = workbench_cli("diff", *changed_pair)
+    assert result.returncode == 1, result.stderr
+    out = result.stdout
+    assert ("  ~ public.orders.channel  [default_value]\n"
+            "      - default 'web'::text\n"
+            "      + default 'app'::text\n") in out
+    view = out[out.index("  ~ public.big_orders  [definition]"):]
+    assert "      --- definition (target)\n      +++ definition (source)\n" in view
+    assert ("      -  WHERE (total > (50)::numeric);\n"
+            "      +  WHERE (total > (100)::numeric);\n") in view                 # a unified diff of the body
+    assert "- the target's value, + the source's" in out                # the legend says which is which
+
+
+def test_diff_limit_lists_changed_objects_first(changed_pair):
+    result = workbench_cli("diff", *changed_pair, "--limit", "1")
+    listed = result.stdout.split("\ncolumns (", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert listed[1] == "  ~ public.orders.channel  [default_value]"      # before the 3 columns to create
+    assert listed[-1] == "  ... and 3 more"
+    tables = result.stdout.split("\ntables (", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert tables[1:] == ["  + public.a_new", "  ... and 1 more"]
+
+
+def test_snapshot_to_stdout(changed_pair, tmp_path):
+    result = workbench_cli("snapshot", changed_pair[0], "-o", "-")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["format"] == "drift-workbench/snapshot"
+    assert result.stderr.startswith("wrote the snapshot to stdout: postgresql://")
+    assert not (tmp_path / "-").exists()
+    saved = tmp_path / "a.json"
+    saved.write_text(result.stdout)
+    assert workbench_cli("diff", str(saved), changed_pair[0]).returncode == 0   # a snapshot like any other
+
+
+def test_plan_prints_its_sql(changed_pair, tmp_path):
+    printed = workbench_cli("plan", *changed_pair, "--print")
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.startswith("-- schema_migration.sql: every stage in order")
+    assert "ALTER TABLE public.orders ALTER COLUMN channel SET DEFAULT 'app'::text;" in printed.stdout
+    assert "stage02_tables" in printed.stderr and "total" in printed.stderr      # the summary on stderr
+    both = workbench_cli("plan", *changed_pair, "--print", "--out", str(tmp_path / "p"))
+    assert both.returncode == 0 and (tmp_path / "p" / "schema_migration.sql").read_text() == both.stdout
+    neither = workbench_cli("plan", *changed_pair)
+    assert_one_line_error(neither, r"plan needs --out DIR .* or --print")
+
+
+def test_version_and_help_for_the_sides():
+    from workbench import __version__
+
+    version = workbench_cli("--version")
+    assert version.returncode == 0 and version.stdout.strip() == f"workbench {__version__}"
+    for command in ("diff", "plan", "verify", "report", "explore"):
+        text = " ".join(workbench_cli(command, "--help").stdout.split())
+        assert "SOURCE the desired schema (legacy, the source of truth)" in text, command
+        assert "migra takes them the other way round" in text and "TARGET the database to change" in text
+
+
+@pytest.mark.parametrize("command", ["diff", "plan", "verify", "report"])
+def test_every_comparing_command_takes_every_scope_option(command):
+    text = workbench_cli(command, "--help").stdout
+    for option in ("--schema", "--exclude-schema", "--kind", "--skip-kind", "--ignore"):
+        assert option in text, (command, option)

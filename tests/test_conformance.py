@@ -13,11 +13,10 @@ import pandas as pd
 import psycopg
 import pytest
 
-from conftest import CONFORMANCE, load_file
+from conftest import CONFORMANCE, conformance, conformance_cases, load_file
 from workbench.compare import compare
 from workbench.snapshot import capture
 
-CASES = sorted(json.loads((CONFORMANCE / "cases.json").read_text())) if (CONFORMANCE / "cases.json").exists() else []
 ICU_CASES = {"collations"}
 
 
@@ -123,7 +122,8 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("case", CASES)
+@conformance
+@pytest.mark.parametrize("case", conformance_cases())
 def test_conformance_pair(case, case_server):
     a = capture(load_case(case_server, case, "a"))
     b = capture(load_case(case_server, case, "b"))

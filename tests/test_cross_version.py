@@ -5,12 +5,11 @@ import json
 
 import pytest
 
-from conftest import CONFORMANCE, load_file
+from conftest import CONFORMANCE, conformance, conformance_cases, load_file
 from test_conformance import ensure_role
 from workbench.compare import compare
 from workbench.snapshot import capture
 
-CASES = sorted(json.loads((CONFORMANCE / "cases.json").read_text())) if (CONFORMANCE / "cases.json").exists() else []
 
 
 def load_both(pg, pg15, path) -> tuple[str, str]:
@@ -35,7 +34,8 @@ def test_seedscale_legacy_across_versions(pg, pg15, seedscale_dir):
     assert_no_drift(*load_both(pg, pg15, seedscale_dir / "legacy.sql"))
 
 
-@pytest.mark.parametrize("case", CASES)
+@conformance
+@pytest.mark.parametrize("case", conformance_cases())
 def test_conformance_b_across_versions(pg, pg15, case):
     if case == "collations":
         pytest.skip("collations/b.sql needs ICU collations; the embedded PostgreSQL 18 is built without ICU")

@@ -47,11 +47,11 @@ def test_demo_summary_fits_one_screen(demo):
         row = next(line for line in lines if line.split()[:1] == [kind])
         numbers = [int(n) for n in row.split()[1:]]
         assert numbers[:3] == [counts["legacy"][kind], counts["current_before"][kind], counts["current_after"][kind]]
-    resolved = "  resolved: applied without error, identical to the source after apply"
-    first = lines.index("trap unique_constraint_over_existing_index: constraints public.wishlist_items.unique_wishlist_item")
-    assert lines[first + 1] == resolved
-    second = lines.index("trap constraint_over_retyped_column: constraints public.profiles.profiles_role_not_banned")
-    assert lines[second + 1:second + 3] == ["  over role: text \u2192 public.user_role_simple", resolved]
+    resolved = "    resolved: applied without error, identical to the source after apply"
+    first = lines.index("2 traps, 2 objects (every one in the report and in plan.json):")
+    assert lines[first + 1:first + 5] == [
+        "  unique_constraint_over_existing_index: 1 (constraints public.wishlist_items.unique_wishlist_item)", resolved,
+        "  constraint_over_retyped_column: 1 (constraints public.profiles.profiles_role_not_banned)", resolved]
     assert re.search(r"^verified: 100% parity \(", stdout, re.M)
     assert re.search(r"^took \d+\.\d s$", stdout, re.M)
     # progress on stderr, one line per step

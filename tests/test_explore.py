@@ -1,4 +1,5 @@
-"""explore.py: the explorer's filters and diffs, without a browser."""
+"""present/explorer.py: the explorer's filters, panes, dependencies and widgets, without a browser
+(tests/test_explore_app.py drives it in Chromium through Voila)."""
 from __future__ import annotations
 
 import re
@@ -6,7 +7,7 @@ import re
 import pytest
 
 from report_helpers import seedscale_drift
-from workbench import explore
+from workbench.present import explorer as explore
 from workbench.compare import STATUSES
 from workbench.errors import WorkbenchError
 
@@ -80,35 +81,82 @@ def test_object_lines(drift):
     assert any("2021-01-01" in line for line in explore.object_lines(view, "views", "target"))
 
 
-def test_definition_diff_is_side_by_side(drift):
+def marks(markup: str, side: str) -> list[str]:
+    """The marked words of one pane (source, target) of an object's detail."""
+    pane = re.search(rf"wb-pane-{side}'>.*?<pre>(.*?)</pre>", markup, re.S).group(1)
+    return re.findall(r"<mark class='wb-mark'>(.*?)</mark>", pane)
+
+
+def test_detail_marks_the_words_that_differ_on_both_sides(drift):
     diff = explore.definition_diff(drift, "views", {"schema": "public", "name": "store_logs_recent"})
-    assert "source (legacy)" in diff and "target (current)" in diff
+    assert "source (legacy)" in diff and "target (current)" in diff and "planned statements" in diff
     assert "2020-01-01" in plain(diff) and "2021-01-01" in plain(diff)
-    assert 'class="diff_chg"' in diff                         # the differing line is marked
+    assert marks(diff, "source") == ["2020"] and marks(diff, "target") == ["2021"]   # only the differing word
     assert "changed" in diff and "definition" in diff
     created = explore.definition_diff(drift, "functions", ("public", "calculate_final_price",
                                                            drift["functions"].query(
                                                                "name == 'calculate_final_price'")["arguments"].iloc[0]))
     assert "CREATE OR REPLACE FUNCTION public.calculate_final_price" in plain(created)
-    assert "only_in_source" in created
+    assert "to create" in created and "(not in the target)" in created
     check = explore.definition_diff(drift, "constraints", "public.promotions.promotions_base_price_check")
     assert "&gt;" in check and "(base_price >" not in check                  # SQL text is escaped
 
 
-def test_explorer_widgets_follow_the_filters(drift):
-    ui = explore.Explorer(drift)
+@pytest.fixture(scope="module")
+def context(drift):
+    from workbench.dependencies import Dependencies
+    from workbench.planner import plan
+    from workbench.present.drift_report import statements_by_object
+
+    return explore.Context(statements_by_object(plan(drift)), Dependencies.of(drift.source),
+                           Dependencies.of(drift.target))
+
+
+def test_detail_shows_the_planned_sql_and_the_dependencies(drift, context):
+    detail = explore.detail_html(drift, "columns", "public.profiles.role", context)
+    # type and default differ in the type name only: that is what is marked, on both sides
+    assert marks(detail, "source") == ["public.user_role_simple", "public.user_role_simple"]
+    assert marks(detail, "target") == ["text", "text"]
+    plan_pane = re.search(r"wb-pane-plan'>.*?<pre>(.*?)</pre>", detail, re.S).group(1)
+    assert "ALTER TABLE public.profiles ALTER COLUMN role TYPE public.user_role_simple" in plan_pane
+    # from pg_depend: the table it belongs to, and the constraint over it (the retyped-column trap)
+    uses = re.search(r"wb-depends-on'>.*?<ul>(.*?)</ul>", detail, re.S).group(1)
+    used_by = re.search(r"wb-depended-on-by'>.*?<ul>(.*?)</ul>", detail, re.S).group(1)
+    assert "tables public.profiles" in uses
+    assert "constraints public.profiles.profiles_role_not_banned <i>(source only)</i>" in used_by
+    view = explore.detail_html(drift, "views", "public.store_logs_recent", context)
+    assert "columns public.store_logs.created_at" in re.search(r"wb-depends-on'>.*?</ul>", view, re.S).group(0)
+
+
+def test_pages_of_objects(drift):
+    found = explore.filter_objects(drift, "columns", ["only_in_source"])
+    rows, page, pages = explore.page_of(found, 0, 15)
+    assert len(rows) == 15 and page == 0 and pages == -(-966 // 15)
+    rows, page, _ = explore.page_of(found, 999, 15)
+    assert page == pages - 1 and len(rows) == 966 - 15 * (pages - 1)           # clamped to the last page
+
+
+def test_explorer_widgets_follow_the_toggles(drift, context):
+    ui = explore.Explorer(drift, context)
     assert ui.kind.value == "schemas"                          # the first kind with drift (gis)
     ui.kind.value = "columns"
-    ui.statuses.value = ("changed",)
-    assert list(ui.choice.options) == ["public.orders.channel", "public.profiles.role", "public.stores.name"]
-    assert "3 matching objects" in ui.table.value
-    ui.choice.value = "public.profiles.role"
-    assert "user_role_simple" in ui.diff.value and "profiles.role" in ui.diff.value
+    for status, button in ui.status_buttons.items():
+        button.value = status == "changed"
+    shown = [line.children[0].tooltip for line in ui.rows.children[1:]]
+    assert shown == ["public.orders.channel", "public.profiles.role", "public.stores.name"]
+    assert "<b>3</b> matching columns" in ui.count.value
+    ui.rows.children[2].children[0].click()                    # a row is a button: select it
+    assert ui.selected == "public.profiles.role" and "user_role_simple" in ui.detail.value
+    assert "wb-selected" in ui.rows.children[2]._dom_classes
     ui.text.value = "stores"
-    assert list(ui.choice.options) == ["public.stores.name"]
-    assert "not_null" in ui.diff.value
+    assert [line.children[0].tooltip for line in ui.rows.children[1:]] == ["public.stores.name"]
+    assert "not null" in ui.detail.value
     ui.text.value = "nothing matches this"
-    assert ui.choice.options == () and "no object selected" in ui.diff.value
+    assert len(ui.rows.children) == 1 and "No object matches" in ui.detail.value
     ui.text.value = ""
-    ui.statuses.value = ("only_in_source",)
-    assert "966 matching objects" in ui.table.value and "and 766 more" in ui.table.value
+    ui.status_buttons["changed"].value = False
+    ui.status_buttons["only_in_source"].value = True
+    assert "<b>966</b> matching" in ui.count.value and "page 1 of 65" in ui.pages.value
+    assert len(ui.rows.children) == 1 + 15
+    ui.next.click()
+    assert "page 2 of 65" in ui.pages.value and ui.previous.disabled is False

@@ -1,6 +1,7 @@
 """The notebooks as front doors: papermill runs them with injected parameters, on DSNs and on
 snapshot files, and they produce no error cell. migration_plan.ipynb writes the files `workbench
-plan` writes. The package ships the notebooks (workbench/notebooks/) that notebooks/ shows users."""
+plan` writes. The notebooks are in one place, the package (workbench/notebooks/, shipped in the
+wheel); notebooks/ at the top of the repository is a link to it."""
 from __future__ import annotations
 
 import json
@@ -56,7 +57,7 @@ def papermill_cli(notebook: str, output, *args: str) -> subprocess.CompletedProc
 
 
 @pytest.mark.parametrize("name, parameters", [("drift_report.ipynb", report.PARAMETERS),
-                                              ("explore.ipynb", report.PARAMETERS),
+                                              ("explore.ipynb", ("source", "target", "schemas", "plan_dir")),
                                               ("migration_plan.ipynb", report.PLAN_PARAMETERS)])
 def test_notebooks_are_thin_and_clean(name, parameters):
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
@@ -98,41 +99,34 @@ def test_explore_on_dsns_with_the_papermill_command(seedscale_pair, tmp_path):
     assert len(widgets) == 1                                     # the explorer is displayed
 
 
-def test_drift_report_on_snapshot_files_with_plan_and_apply_log(seedscale_pair, pg, seedscale_dir, tmp_path):
-    """Snapshot files instead of DSNs (and a schema filter, a plan, an apply log and the target
-    after a migration): the papermill command again."""
+def test_drift_report_on_snapshot_files_with_a_plan_and_the_target_after(seedscale_pair, pg, seedscale_dir, tmp_path):
+    """Snapshot files instead of DSNs (and a schema filter, a plan folder and the target after a
+    migration): the papermill command again."""
+    from workbench.pipeline import write_plan
+    from workbench.planner import plan
+    from report_helpers import seedscale_drift
+
     source = capture(seedscale_pair["legacy"]).save(tmp_path / "legacy.snapshot.json")
     target = capture(seedscale_pair["current"]).save(tmp_path / "current.snapshot.json")
     after = capture(after_dsn(pg, seedscale_dir)).save(tmp_path / "after.snapshot.json")
-    plan = tmp_path / "plan"
-    plan.mkdir()
-    (plan / "plan.json").write_text(json.dumps({
-        "stages": [{"name": "stage02_tables"}, {"name": "stage03_columns"}, {"name": "stage08_constraints"}],
-        "statements": [{"stage": "stage02_tables", "hazards": []},
-                       {"stage": "stage03_columns", "hazards": ["table_rewrite", "access_exclusive_lock"]}],
-        "traps": [{"name": "user_role_simple", "resolution": "type change planned in stage03"}]}))
-    log = tmp_path / "apply_log.json"
-    log.write_text(json.dumps([
-        {"stage": "stage02_tables", "status": "ok", "ms": 12.5, "sql": "CREATE TABLE t ()"},
-        {"stage": "stage03_columns", "status": "failed", "ms": 3, "sqlstate": "42883",
-         "sql": "ALTER TABLE profiles ADD CONSTRAINT c CHECK (role <> 'banned'::user_role_simple)",
-         "message": "operator does not exist: text <> user_role_simple"}]))
+    drift = seedscale_drift(seedscale_pair)
+    folder = write_plan(plan(drift), tmp_path / "plan", drift)
     out = tmp_path / "drift_report.ipynb"
     papermill_cli("drift_report.ipynb", out, "-p", "source", str(source), "-p", "target", str(target),
-                  "-y", "schemas: [public]", "-p", "plan_dir", str(plan), "-p", "apply_log", str(log),
-                  "-p", "target_after", str(after))
+                  "-y", "schemas: [public]", "-p", "plan_dir", str(folder), "-p", "target_after", str(after))
     nb = nbformat.read(out, as_version=4)
     assert_no_error(nb)
     charts = [fig["layout"]["meta"]["chart"] for fig in figures(nb)]
-    assert charts == ["before_after", "drift_by_kind", "top_tables_by_columns_added", "stage_statements",
-                      "apply_timeline", "residual_drift"]
+    assert charts == ["before_after", "drift_by_kind", "top_tables_by_columns_added", "residual_drift"]
     text = html_of(nb)
     assert "Schemas: public." in text
     assert "<b>After apply: 100% parity (" in text                 # after.sql is the migrated current
     drift_kinds = figures(nb)[1]["data"][0]["x"]
     assert "functions" in drift_kinds and "schemas" not in drift_kinds       # schema gis is left out
-    assert "operator does not exist: text &lt;&gt; user_role_simple" in text     # the failed statement
-    assert "42883" in text and "user_role_simple" in text
+    # the changed column's planned statements, from the plan folder, in its third pane
+    role = text[text.index("data-object='public.profiles.role'"):]
+    role = role[:role.index("</details>")]
+    assert "ALTER TABLE public.profiles ALTER COLUMN role TYPE public.user_role_simple" in role
 
 
 def test_unknown_parameter_fails_loudly(tmp_path):
@@ -214,7 +208,7 @@ def test_migration_plan_with_a_snapshot_file_as_source(seedscale_pair, cli_plan,
     assert_no_error(nb)
     assert plan_files(out_dir) == plan_files(cli_plan)
     assert without_created_at(out_dir) == without_created_at(cli_plan)
-    assert "<h1>From a snapshot</h1>" in html_of(nb)
+    assert "<h1 id='wb-migration-plan'>From a snapshot</h1>" in html_of(nb)
 
 
 def test_migration_plan_without_source_fails_in_one_line(tmp_path):
@@ -224,15 +218,11 @@ def test_migration_plan_without_source_fails_in_one_line(tmp_path):
 
 
 # --- where the notebooks come from --------------------------------------------------------------
-def test_the_package_ships_the_notebooks_users_see():
-    """notebooks/ (what users open) and workbench/notebooks/ (what `workbench report` runs, in a
-    checkout and when installed) hold the same files."""
-    user = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
-    assert user == sorted(p.name for p in PACKAGE_NOTEBOOKS.glob("*.ipynb"))
-    assert set(report.REPORT_NOTEBOOKS) | {"explore.ipynb"} == set(user)
-    for name in user:
-        assert (NOTEBOOKS / name).read_bytes() == (PACKAGE_NOTEBOOKS / name).read_bytes(), (
-            f"notebooks/{name} and workbench/notebooks/{name} differ: copy the one you changed over the other")
+def test_the_notebooks_are_in_one_place():
+    """notebooks/ (what users open, `make lab`) is a link to workbench/notebooks/ (what `workbench
+    report` runs, in a checkout and when installed): one copy."""
+    assert NOTEBOOKS.is_symlink() and NOTEBOOKS.resolve() == PACKAGE_NOTEBOOKS.resolve()
+    assert set(report.REPORT_NOTEBOOKS) | {"explore.ipynb"} == {p.name for p in PACKAGE_NOTEBOOKS.glob("*.ipynb")}
     assert [report.notebook_path(n) for n in report.REPORT_NOTEBOOKS] == [PACKAGE_NOTEBOOKS / n
                                                                          for n in report.REPORT_NOTEBOOKS]
     with pytest.raises(WorkbenchError, match="notebook .*nope.ipynb is missing"):
@@ -272,6 +262,6 @@ def test_make_lab_has_jupyterlab_and_a_kernel_that_imports_workbench():
                              "print(KernelManager(kernel_name='python3').format_kernel_cmd()[0])"],
                             capture_output=True, text=True, timeout=120, cwd="/")
     assert kernel.returncode == 0, kernel.stderr
-    probe = subprocess.run([kernel.stdout.strip(), "-c", "import workbench.plan_notebook, workbench.report; print('ok')"],
+    probe = subprocess.run([kernel.stdout.strip(), "-c", "import workbench.present.migration_plan, workbench.report; print('ok')"],
                            capture_output=True, text=True, cwd="/", timeout=120)
     assert probe.stdout.strip() == "ok", probe.stderr

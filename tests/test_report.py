@@ -1,4 +1,5 @@
-"""report.py and notebook.py without a kernel: HTML rendering, secrets, parameters, the CLI's errors."""
+"""report.py and the report sections (workbench.present) without a kernel: HTML rendering,
+secrets, parameters, the readers beside their writers, the CLI's errors."""
 from __future__ import annotations
 
 import io
@@ -12,8 +13,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 import workbench.report as report          # the module (workbench.report is also a function)
 from conftest import workbench_cli
-from workbench import charts, notebook
 from workbench.errors import WorkbenchError
+from workbench.present import charts
+from workbench.present import drift_report as notebook
 
 
 def executed_notebook(code: str = "secret_code_line()") -> nbformat.NotebookNode:
@@ -28,13 +30,30 @@ def executed_notebook(code: str = "secret_code_line()") -> nbformat.NotebookNode
 def test_render_html_embeds_plotly_once_and_hides_code(tmp_path):
     out = report.render_html([executed_notebook(), executed_notebook()], tmp_path / "report.html", "A <title>")
     html = out.read_text()
-    assert html.count("plotly.js v") == 1 and html.count('class="plotly-graph-div"') == 2
-    assert html.index("plotly.js v") < html.index('class="plotly-graph-div"')       # defined before use
+    marker = "* plotly.js (basic - minified) v"                                       # the vendored bundle
+    assert html.count(marker) == 1 and html.count('class="plotly-graph-div"') == 2
+    assert html.index(marker) < html.index('class="plotly-graph-div"')               # defined before use
     assert "secret_code_line" not in html and "A heading" in html
     assert "<title>A &lt;title&gt;</title>" in html
     assert not re.search(r"<script[^>]+src=", html)
     for cdn in ("require.js", "mathjax", "mermaid.esm", "@jupyter-widgets/html-manager"):
         assert cdn not in html.replace(report.plotly_js(), "")
+
+
+def test_the_datatables_bundle_is_kept_once(tmp_path):
+    """Each interactive table's output carries the bundle (it works alone in JupyterLab); the
+    rendered report keeps its first copy only, before the first table."""
+    from workbench.present import html as wbhtml
+
+    def with_table(name: str):
+        nb = executed_notebook()
+        markup = wbhtml.interactive_tables_init() + wbhtml.interactive_table(pd.DataFrame({"a": [name]}), f"t-{name}")
+        nb.cells[1].outputs.append(new_output("display_data", data={"text/html": markup, "text/plain": ""}))
+        return nb
+
+    html = report.render_html([with_table("one"), with_table("two")], tmp_path / "report.html", "t").read_text()
+    assert html.count(wbhtml.BUNDLE_MARK) == 1 and html.count(wbhtml.BUNDLE_END) == 1
+    assert html.index(wbhtml.BUNDLE_END) < html.index('id="t-one"') < html.index('id="t-two"')
 
 
 def test_figure_bundle_has_lab_json_and_html_without_plotly_js():
@@ -72,12 +91,20 @@ def test_terminal_progress_only_on_a_terminal():
         def isatty(self):
             return True
 
-    assert report.terminal_progress(io.StringIO()) is None
+    from workbench.present.progress import end, on_terminal
+
+    assert on_terminal(io.StringIO()) is None
     stream = Tty()
-    show = report.terminal_progress(stream)
+    show = on_terminal(stream)
     show("reading source")
     show("comparing")
     assert re.fullmatch(r"\[\s*\d+\.\ds\] reading source\n\[\s*\d+\.\ds\] comparing\n", stream.getvalue())
+    inline = Tty()
+    kinds = on_terminal(inline, transient=True, prefix="reading ")
+    kinds("tables")
+    kinds("columns")
+    end()                                              # every transient line cleared before an error line
+    assert inline.getvalue() == "\r\033[K  reading tables ...\r\033[K  reading columns ...\r\033[K"
 
 
 def test_notebook_parameters_are_checked():
@@ -91,28 +118,28 @@ def test_notebook_parameters_are_checked():
         notebook.schema_list([1])
 
 
-def test_plan_and_apply_log_files(tmp_path):
-    with pytest.raises(WorkbenchError, match="plan file .*plan.json does not exist"):
-        notebook.load_plan(tmp_path)
-    (tmp_path / "plan.json").write_text('{"stages": [{"name": "stage00"}, {"name": "stage01"}], '
-                                        '"statements": [{"stage": "stage01", "hazards": ["data_loss"]}], '
-                                        '"traps": [{"name": "t"}]}')
-    statements, stages, traps = notebook.load_plan(tmp_path)
-    assert statements.to_dict("records") == [{"stage": "stage01", "hazards": ["data_loss"]}]
-    assert stages == ["stage00", "stage01"] and traps == [{"name": "t"}]
-    (tmp_path / "plan.json").write_text('{"statements": [{"sql": "x"}]}')
-    with pytest.raises(WorkbenchError, match="have no stage"):
-        notebook.load_plan(tmp_path)
-    log = tmp_path / "apply_log.json"
-    log.write_text('{"statements": [{"stage": "s", "status": "error", "ms": 1, "sql": "ALTER x", '
-                   '"sqlstate": "42P07", "message": "relation exists"}, {"stage": "s", "status": "ok", "ms": 2}]}')
-    entries = notebook.load_apply_log(log)
-    failures = notebook.failures_frame(entries)
-    assert failures.to_dict("records") == [{"stage": "s", "statement": "ALTER x", "sqlstate": "42P07",
-                                            "message": "relation exists"}]
-    log.write_text('"not a log"')
-    with pytest.raises(WorkbenchError, match="not a list of statement entries"):
-        notebook.load_apply_log(log)
+def test_one_reader_per_format_beside_its_writer(tmp_path):
+    """plan.json, apply logs and verify.json are read by the module that writes them; a wrong or
+    missing file is named in one line."""
+    from workbench import jsonfile
+    from workbench.apply import read_log
+    from workbench.planner import read_plan
+    from workbench.present import migration_plan
+    from workbench.verify import VERIFY_FORMAT, read_result
+
+    with pytest.raises(WorkbenchError, match="plan.json"):
+        read_plan(tmp_path)
+    assert read_log(tmp_path / "apply_log.json") is None                     # none yet: apply starts afresh
+    with pytest.raises(WorkbenchError, match=r"apply log .*apply_log.json does not exist"):
+        migration_plan.read_apply_log(tmp_path / "apply_log.json")
+    (tmp_path / "apply_log.json").write_text('"not a log"')
+    with pytest.raises(WorkbenchError, match="is not a drift-workbench apply log"):
+        migration_plan.read_apply_log(tmp_path / "apply_log.json")
+    jsonfile.write(tmp_path / "verify.json", {"format": VERIFY_FORMAT, "ok": True, "residual": [{"kind": "x"}]}, "residual")
+    assert read_result(tmp_path / "verify.json")["residual"] == [{"kind": "x"}]
+    jsonfile.write(tmp_path / "other.json", {"format": "something else"})
+    with pytest.raises(WorkbenchError, match=r"other.json: not a verify result"):
+        read_result(tmp_path / "other.json")
 
 
 def test_table_html_escapes_and_flattens_a_named_index():
@@ -151,20 +178,8 @@ def test_report_errors_are_one_line(tmp_path):
     assert result.returncode == 2 and "--out" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_traps_frame_names_the_object_and_the_resolution():
-    traps = [{"trap": "unique_constraint_over_existing_index", "kind": "constraints",
-              "identity": {"schema": "public", "table": "wishlist_items", "name": "unique_wishlist_item"},
-              "problem": "relation already exists", "resolution": "ADD CONSTRAINT ... USING INDEX"}]
-    frame = notebook.traps_frame(traps)
-    assert frame.to_dict("records") == [{"trap": "unique_constraint_over_existing_index",
-                                         "object": "constraints public.wishlist_items.unique_wishlist_item",
-                                         "problem": "relation already exists",
-                                         "resolution": "ADD CONSTRAINT ... USING INDEX"}]
-    assert notebook.traps_frame([]).columns.tolist() == ["trap", "object", "problem", "resolution"]
-
-
-# --- plan_notebook: what migration_plan.ipynb shows ---------------------------------------------
-from workbench import plan_notebook  # noqa: E402
+# --- migration_plan: what migration_plan.ipynb shows ---------------------------------------------
+from workbench.present import migration_plan as plan_notebook  # noqa: E402
 from workbench.planner import PlanOptions, plan, write_plan_dir  # noqa: E402
 
 
@@ -174,7 +189,7 @@ def seedscale_plan_dir(seedscale_pair, tmp_path_factory):
     from report_helpers import seedscale_drift
 
     drift = seedscale_drift(seedscale_pair)
-    return write_plan_dir(plan(drift, PlanOptions()), tmp_path_factory.mktemp("plan") / "plan", drift), drift
+    return write_plan_dir(plan(drift, PlanOptions()), tmp_path_factory.mktemp("plan") / "plan"), drift
 
 
 def trap_ids(view, name: str) -> list[str]:
@@ -206,7 +221,7 @@ def test_prepare_checks_its_parameters(seedscale_plan_dir, tmp_path):
         plan_notebook.prepare("a.json", "", out_dir=str(tmp_path))
     with pytest.raises(WorkbenchError, match="parameter allow_drops must be True or False, not 'maybe'"):
         plan_notebook.prepare(plan_dir=str(folder), allow_drops="maybe")
-    with pytest.raises(WorkbenchError, match="is not an apply log"):
+    with pytest.raises(WorkbenchError, match="is not a drift-workbench apply log"):
         (tmp_path / "log.json").write_text("[]")
         plan_notebook.prepare(plan_dir=str(folder), apply_log=str(tmp_path / "log.json"))
     view = plan_notebook.prepare(plan_dir=str(folder))               # a plan folder alone is enough
@@ -309,9 +324,12 @@ def html_escape(text: str) -> str:
 
 
 def test_parity_is_never_rounded_up_to_100():
-    assert notebook.parity_text(4155, 4155) == "100% parity (4,155 of 4,155 source objects identical in the target)"
-    assert notebook.parity_text(9999, 10000).startswith("99.9% parity (9,999 of 10,000")
-    assert notebook.parity_text(0, 0).startswith("100% parity")
+    from workbench.present.labels import parity_text, percent
+
+    assert parity_text(4155, 4155) == "100% parity (4,155 of 4,155 source objects identical in the target)"
+    assert parity_text(9999, 10000).startswith("99.99% parity (9,999 of 10,000")
+    assert percent(99999, 100000) == "99.99%" and percent(1, 3) == "33.33%" and percent(1, 2) == "50%"
+    assert parity_text(0, 0).startswith("100% parity")
     verify = {"parity": {"tables": {"source_objects": 3, "identical": 3}, "columns": {"source_objects": 5, "identical": 4}}}
     assert plan_notebook.overall_parity(verify) == (87.5, 7, 8)
     assert plan_notebook.parity_text(verify) == "87.5% parity (7 of 8 source objects identical in the target)"

@@ -133,7 +133,7 @@ def test_the_report_shows_the_failed_statement_and_its_error(failed):
     # under the report's title, before the drift's details: what the apply did
     assert text.index("Apply failed in stage08_constraints statement") < text.index("Objects per kind and status")
     assert "Parity after apply: 100% for every kind" not in failed["html"]
-    assert re.search(r"NOT verified: 9\d\.\d% parity \(", text)
+    assert re.search(r"NOT verified: 9\d(\.\d\d?)?% parity \(", text)
 
 
 def test_the_failed_stage_was_rolled_back_in_the_target(failed):
@@ -183,10 +183,11 @@ def test_a_terminal_shows_a_progress_line_per_step(rehearsed):
     lines = rehearsed["result"].stderr.splitlines()
     assert all(re.match(r"\[\s*\d+\.\ds\] ", line) for line in lines), lines
     steps = [line.split("] ", 1)[1] for line in lines]
-    assert steps[:3] == ["reading source", "reading target", "comparing"]
-    assert steps[3] == f"using the plan in {rehearsed['folder']}"
-    assert "rehearsing the plan" in steps and "rehearsing stage08_constraints (9/11, 158 statements)" in steps
-    assert steps[-3:] == ["running drift_report.ipynb", "running migration_plan.ipynb", "rendering report.html"]
+    assert steps[:3] == ["reading source and target", "comparing", f"using the plan in {rehearsed['folder']}"]
+    # the drift report needs nothing of the rehearsal: it runs meanwhile, in its own kernel
+    assert steps[3:5] == ["running drift_report.ipynb", "rehearsing the plan"]
+    assert "rehearsing stage08_constraints (9/11, 158 statements)" in steps
+    assert steps[-2:] == ["running migration_plan.ipynb", "rendering report.html"]
     assert SECRET not in rehearsed["result"].stderr
 
 

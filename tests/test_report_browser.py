@@ -22,13 +22,10 @@ import pytest
 from conftest import REPO, workbench_cli
 from planner_helpers import copy_database
 from report_helpers import expected
-from workbench.charts import STAT_KINDS
+from workbench.present.charts import STAT_KINDS
 from workbench.compare import compare
 from workbench.snapshot import Snapshot
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SECRET = "Pw-s3cret-never-shown"
 SCREENSHOT = REPO / "docs" / "report.png"
 PLOTLY = "application/vnd.plotly.v1+json"
@@ -96,9 +93,12 @@ def test_the_report_names_both_traps_and_shows_them_resolved(rendered):
     for name in ("public.wishlist_items.unique_wishlist_item", "public.profiles.profiles_role_not_banned",
                  "role: text \u2192 public.user_role_simple", "UNIQUE USING INDEX unique_wishlist_item"):
         assert name in traps, name
-    assert ("trap constraint_over_retyped_column: constraints public.profiles.profiles_role_not_banned\n"
-            "  over role: text \u2192 public.user_role_simple\n"
-            "  resolved: applied without error, identical to the source after apply\n") in rendered["result"].stdout
+    # the terminal groups them: one line per trap, a few of its objects, its outcomes
+    assert ("2 traps, 2 objects (every one in the report and in plan.json):\n"
+            "  unique_constraint_over_existing_index: 1 (constraints public.wishlist_items.unique_wishlist_item)\n"
+            "    resolved: applied without error, identical to the source after apply\n"
+            "  constraint_over_retyped_column: 1 (constraints public.profiles.profiles_role_not_banned)\n"
+            "    resolved: applied without error, identical to the source after apply\n") in rendered["result"].stdout
 
 
 def test_the_report_shows_100_percent_parity(rendered):
@@ -143,7 +143,7 @@ def test_html_is_self_contained_with_code_hidden(rendered):
     markup = re.sub(r"<script[^>]*>.*?</script>", "", html, flags=re.S)
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", markup)
     assert not re.search(r"""url\(['"]?(https?:)?//""", markup)
-    assert html.count("plotly.js v") == 1                                  # plotly.js inlined once
+    assert html.count("* plotly.js (basic - minified) v") == 1            # plotly.js inlined once
     visible = re.sub(r"<style[^>]*>.*?</style>", "", markup, flags=re.S)
     for code in ("wb.load(", "from workbench import", "apply_log = ", 'class="highlight'):  # code cells hidden
         assert code not in visible
@@ -152,28 +152,16 @@ def test_html_is_self_contained_with_code_hidden(rendered):
 
 # --- the browser --------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does it as root)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("the playwright package is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def page(browser, rendered):
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+def page(chromium, rendered):
+    page = chromium.new_page(viewport={"width": 1280, "height": 1000})
     events = {"console": [], "errors": [], "requests": []}
     page.on("console", lambda message: events["console"].append((message.type, message.text)))
     page.on("pageerror", lambda error: events["errors"].append(str(error)))
     page.on("request", lambda request: events["requests"].append(request.url))
     page.goto((rendered["out"] / "report.html").as_uri(), wait_until="load")
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0")
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0 && "
+                           "Array.from(document.querySelectorAll('table.wb-interactive'))"
+                           ".every(t => t.classList.contains('dataTable'))")
     page.events = events
     yield page
     page.close()
@@ -183,7 +171,8 @@ def test_no_console_errors_and_no_request_leaves_the_file(page):
     errors = [text for kind, text in page.events["console"] if kind in ("error", "warning")]
     assert errors == [] and page.events["errors"] == []
     assert page.events["requests"], "the page itself was requested"
-    leaving = [url for url in page.events["requests"] if not url.startswith(("file://", "data:"))]
+    # blob: is the DataTables bundle, inflated from the page itself
+    leaving = [url for url in page.events["requests"] if not url.startswith(("file://", "data:", "blob:"))]
     assert leaving == []
 
 
@@ -243,6 +232,72 @@ def test_stage_sql_opens_on_a_click(page, rendered):
     text = (rendered["out"] / "plan" / "stage08_constraints.sql").read_text()
     assert sql.inner_text().strip() == text.strip()
     stage.locator("summary").click()                       # closed again: the screenshot shows it closed
+
+
+def test_the_object_table_filters_by_name_and_pages(page, rendered):
+    """Every differing object in one searchable, paged table (DataTables): typing a name filters it."""
+    differences = json.loads((rendered["out"] / "schema_differences.json").read_text())
+    table = page.locator("table.wb-interactive[id^='wb-objects']")
+    wrapper = page.locator("div.dt-container", has=table)
+    assert table.locator("tbody tr").count() == 15                            # one page of rows in the DOM
+    info = wrapper.locator(".dt-info").inner_text()
+    assert f"of {len(differences['objects']):,} entries" in info
+    wrapper.locator("input[type='search']").fill("wishlist_items.unique_wishlist")
+    page.wait_for_timeout(300)
+    rows = [r.inner_text() for r in table.locator("tbody tr").all()]
+    assert rows and all("unique_wishlist" in r for r in rows)
+    wrapper.locator("input[type='search']").fill("")
+    page.wait_for_timeout(300)
+    first = table.locator("tbody tr").first.inner_text()
+    wrapper.locator(".dt-paging button[data-dt-idx='next'], .dt-paging .dt-paging-button.next").first.click()
+    page.wait_for_timeout(300)
+    assert table.locator("tbody tr").first.inner_text() != first and "16 to 30" in wrapper.locator(".dt-info").inner_text()
+
+
+def test_small_categories_are_labelled_on_every_chart(page):
+    """Views, types and changed objects are a handful beside a thousand columns: each bar carries
+    its number and the axis is logarithmic, so none is invisible."""
+    drift = page.evaluate("""(() => {
+        const g = Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.meta.chart === 'drift_by_kind');
+        return {axis: g.layout.yaxis.type, traces: g.data.map(t => ({status: t.meta.status, x: Array.from(t.x),
+                text: Array.from(t.text)})), drawn: Array.from(g.querySelectorAll('.bartext')).map(t => t.textContent)};
+    })()""")
+    assert drift["axis"] == "log"
+    by_status = {t["status"]: dict(zip(t["x"], t["text"])) for t in drift["traces"]}
+    assert by_status["only_in_source"]["views"] == "1" and by_status["only_in_source"]["types"] == "1"
+    assert by_status["changed"]["views"] == "1" and by_status["changed"]["columns"] == "3"
+    assert sorted(drift["drawn"]) == sorted(v for t in drift["traces"] for v in t["text"] if v)
+    hazards = page.evaluate("""(() => {
+        const g = Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.meta.chart === 'stage_statements');
+        return {labels: g.querySelectorAll('.bartext').length,
+                bars: g.data.reduce((n, t) => n + Array.from(t.y).filter(v => v !== null).length, 0)};
+    })()""")
+    assert hazards["labels"] == hazards["bars"] > 0
+
+
+def test_a_changed_view_shows_its_three_panes_with_the_differing_words_marked(page):
+    item = page.locator("details.wb-changed[data-object='public.store_logs_recent']")
+    panes = item.locator(".wb-pane")
+    assert not panes.first.is_visible()
+    item.locator("summary").click()
+    assert panes.count() == 3 and panes.first.is_visible()
+    source, target, planned = (panes.nth(i) for i in range(3))
+    assert source.locator("mark.wb-mark").all_inner_texts() == ["2020"]
+    assert target.locator("mark.wb-mark").all_inner_texts() == ["2021"]
+    assert "CREATE OR REPLACE VIEW public.store_logs_recent" in planned.inner_text()
+    assert "2020-01-01" in planned.inner_text()
+    # the three panes share the width: none is cut off
+    boxes = [panes.nth(i).bounding_box() for i in range(3)]
+    assert boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"] and boxes[2]["x"] + boxes[2]["width"] <= 1280
+    item.locator("summary").click()
+
+
+def test_the_table_of_contents_links_every_section(page):
+    links = page.locator("nav.wb-toc a")
+    targets = [link.get_attribute("href") for link in links.all()]
+    assert len(targets) >= 8 and "#wb-objects-that-differ" in targets and "#wb-migration-plan" in targets
+    for target in targets:
+        assert page.locator(target).count() == 1, target
 
 
 def test_screenshot(page, tmp_path):

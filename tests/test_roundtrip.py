@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from conftest import CONFORMANCE, generate_seedscale, load_file, load_seedscale
+from conftest import CONFORMANCE, conformance, conformance_cases, generate_seedscale, load_file, load_seedscale
 from planner_helpers import copy_database
-from test_conformance import CASES, ICU_CASES, ensure_role, options as case_options
+from test_conformance import ICU_CASES, ensure_role, options as case_options
 from workbench.apply import apply
 from workbench.compare import CompareOptions, compare
 from workbench.planner import PlanOptions, plan, write_plan_dir
@@ -27,7 +27,8 @@ def plan_and_apply(source_dsn: str, target_dsn: str, out, compare_options: Compa
     return result
 
 
-@pytest.mark.parametrize("case", CASES)
+@conformance
+@pytest.mark.parametrize("case", conformance_cases())
 def test_conformance_round_trip(case, pg, request, tmp_path):
     """b.sql is the source, a.sql (+ additions.sql) the target; after the plan is applied with
     drops allowed, the two compare equal."""

@@ -28,7 +28,7 @@ def test_cli_json_summary_equals_expected(seedscale_pair, seedscale_dir):
 def test_changed_objects_are_the_scenarios(seedscale_pair, seedscale_dir):
     """Every `changed` object of expected.json is changed here, and nothing else is."""
     from workbench.compare import compare
-    from workbench.render import identity_label
+    from workbench.present.labels import object_name as identity_label
 
     expected = json.loads((seedscale_dir / "expected.json").read_text())
     drift = compare(capture(seedscale_pair["legacy"]), capture(seedscale_pair["current"]))

@@ -65,9 +65,11 @@ def plan(drift, options=None, **kwargs):
 
 
 def write_plan_dir(plan_, out_dir, drift=None):
-    from workbench.planner import write_plan_dir as write
+    """The files of `workbench plan --out DIR` (stage files, plan.json, and with the drift the
+    comparison files): workbench.pipeline.write_plan."""
+    from workbench.pipeline import write_plan
 
-    return write(plan_, out_dir, drift)
+    return write_plan(plan_, out_dir, drift)
 
 
 def apply_plan(plan_dir, target_dsn, **kwargs):

@@ -91,13 +91,37 @@ def split_statements(text: str, where: str) -> list[tuple[str, object]]:
     """(statement text, parse tree) for each statement of a SQL text, split by the parser: dollar
     quotes, nested quotes and semicolons inside bodies are the parser's business, not ours."""
     from pglast import parse_sql, split
-    from pglast.parser import ParseError
+    from pglast.parser import ParseError, parse_sql_json
 
     try:
-        pieces = split(text)
-        return [(piece, parse_sql(piece)[0].stmt) for piece in pieces]
+        found = []
+        for piece in split(text):
+            # the statement's node type from libpg_query's JSON; a Python tree (10x dearer) only
+            # for the few types whose attributes apply reads
+            name = _statement_type(parse_sql_json(piece))
+            found.append((piece, parse_sql(piece)[0].stmt if name in _READ_NODES else _node_of_type(name)))
+        return found
     except ParseError as error:
         raise WorkbenchError(f"{where} does not parse: {error}") from None
+
+
+# statement types whose attributes apply reads (CONCURRENTLY, SET name, BEGIN/COMMIT kind)
+def _statement_type(tree_json: str) -> str:
+    """The node type of the first statement in libpg_query's JSON: the first key of its "stmt"
+    object (`{"version":...,"stmts":[{"stmt":{"IndexStmt":{...`), read without decoding the tree."""
+    start = tree_json.index('"stmt":{"') + len('"stmt":{"')
+    return tree_json[start:tree_json.index('"', start)]
+
+
+_READ_NODES = {"IndexStmt", "DropStmt", "ReindexStmt", "VariableSetStmt", "TransactionStmt"}
+_NODE_TYPES: dict[str, type] = {}
+
+
+def _node_of_type(name: str) -> object:
+    """A stand-in node of another statement type: only its type name is ever read."""
+    if name not in _NODE_TYPES:
+        _NODE_TYPES[name] = type(name, (), {"__slots__": ()})
+    return _NODE_TYPES[name]()
 
 
 def needs_autocommit(node: object) -> bool:
@@ -191,12 +215,10 @@ def read_log(path: str | Path) -> dict | None:
 
 
 def _write_log(log: dict, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(json.dumps(log, indent=1, default=str) + "\n")
-        os.replace(tmp, path)
-    except OSError as error:
-        raise WorkbenchError(f"cannot write {path}: {error.strerror}") from None
+    from workbench import jsonfile
+
+    # one statement per line through json's C encoder: written after every stage, so it must be cheap
+    jsonfile.write(path, log, "statements")
 
 
 def _now() -> str:
@@ -583,39 +605,3 @@ def _lost_message(lost: _ConnectionLost, log: dict, masked: str, rehearse: bool,
                    "the stage's earlier statements stay applied")
     return (f"connection to {masked} lost during {where}: {lost.reason.removeprefix('connection lost: ')}; "
             f"{outcome}; log {log_path}; {'rehearse again' if rehearse else 'run apply again to continue'}")
-
-
-# --- rendering --------------------------------------------------------------------------------
-def format_summary(log: dict) -> str:
-    """One screen: per stage status, statements and ms; then the failing statements."""
-    mode = "rehearsal" if log["mode"] == "rehearse" else "apply"
-    lines = [f"{mode} of {log['plan']['dir']} on {log['target']['dsn']}: {log['status']}"
-             + (" (rolled back: the target is unchanged)" if log["mode"] == "rehearse" else ""), ""]
-    by_stage: dict[str, list[dict]] = {}
-    for entry in log["statements"]:
-        by_stage.setdefault(entry["stage"], []).append(entry)
-    lines.append(f"{'stage':<24}{'status':<17}{'statements':>12}{'ms':>10}")
-    for stage in log["stages"]:
-        entries = by_stage.get(stage["name"], [])
-        ran = sum(1 for e in entries if e["status"] in ("ok", "rolled_back", "failed"))
-        shown = f"{ran}/{len(entries)}" if stage["status"] not in ("already_applied",) else f"{len(entries)}"
-        status = stage["status"] + (" (edited)" if stage.get("edited") else "")
-        lines.append(f"{stage['name']:<24}{status:<17}{shown:>12}{stage['ms']:>10.0f}")
-    failures = [e for e in log["statements"] if e["status"] == "failed"]
-    failures += [s for s in log["stages"] if s["status"] == "failed" and s.get("message")
-                 and not any(e["stage"] == s["name"] for e in failures)]
-    for failure in failures:
-        lines.append("")
-        if "index" in failure:
-            lines.append(f"failed: {failure['stage']} statement {failure['index']} ({_label(failure)}): "
-                         f"SQLSTATE {failure['sqlstate'] or '-'}: {failure['message']}")
-            lines.append("  " + " ".join(failure["sql"].split())[:200])
-            if failure.get("hint"):
-                lines.append(f"  hint: {failure['hint']}")
-        else:
-            lines.append(f"failed: {failure['name']}: SQLSTATE {failure['sqlstate'] or '-'}: {failure['message']}")
-    skipped = sum(1 for e in log["statements"] if e["status"] == "skipped")
-    if skipped:
-        lines.append("")
-        lines.append(f"{skipped} statement(s) skipped (see the log's messages)")
-    return "\n".join(lines)

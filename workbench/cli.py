@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from typing import Callable, Sequence
+from typing import Sequence
 
 EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
 
@@ -23,21 +23,28 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_ERROR)
 
 
-def _progress() -> Callable[[str], None] | None:
-    """Per-kind progress on a terminal; nothing when stderr is piped or captured."""
-    if not sys.stderr.isatty():
-        return None
+def _progress(prefix: str = "reading "):
+    """Per-kind progress on a terminal (one line, rewritten); nothing when stderr is piped."""
+    from workbench.present.progress import on_terminal
 
-    def show(step: str) -> None:
-        sys.stderr.write(f"\r\033[K  reading {step} ...")
-        sys.stderr.flush()
-
-    return show
+    return on_terminal(transient=True, prefix=prefix)
 
 
-def _end_progress() -> None:
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\033[K")
+def _end_progress(progress=None) -> None:
+    from workbench.present.progress import end
+
+    end(progress)
+
+
+SOURCE_HELP = ("the desired schema (legacy, the source of truth): a DSN (URL, libpq keywords or service name), a "
+               "snapshot file or a .sql file. Note the order: migra takes them the other way round "
+               "(migra CURRENT DESIRED); workbench reads SOURCE TARGET and plans what turns TARGET into SOURCE")
+TARGET_HELP = "the database to change (current), as SOURCE: DSN, snapshot file or .sql file"
+
+
+def _sides(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", metavar="SOURCE", help=SOURCE_HELP)
+    parser.add_argument("target", metavar="TARGET", help=TARGET_HELP)
 
 
 def _scope_arguments(parser: argparse.ArgumentParser) -> None:
@@ -83,11 +90,10 @@ def _plan_options(args: argparse.Namespace):
 
 def _comparison_arguments(parser: argparse.ArgumentParser) -> None:
     """SOURCE TARGET, the output format and the scope: what diff and verify share."""
-    parser.add_argument("source")
-    parser.add_argument("target")
+    _sides(parser)
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--limit", type=int, default=None, metavar="N",
-                        help="table format: list at most N objects per list")
+                        help="table format: list at most N objects per kind (changed objects first)")
     _scope_arguments(parser)
     _shadow_argument(parser)
 
@@ -96,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="workbench", description="Drift Workbench: see, plan, apply and prove PostgreSQL schema drift. "
                      "SOURCE is the desired schema (legacy), TARGET the database to change (current); "
                      "each is a DSN, a snapshot file, a .sql file or folder of them, or a store entry DIR@latest.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     snap = sub.add_parser("snapshot", help="capture a database's schema into a snapshot file or a store")
@@ -118,8 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     history.set_defaults(run=_cmd_history)
 
     check = sub.add_parser("check", help="CI gate: exit 0 when TARGET is in parity with SOURCE, 1 on drift, 2 on error")
-    check.add_argument("source")
-    check.add_argument("target")
+    _sides(check)
     check.add_argument("--format", choices=("text", "github", "junit"), default="text",
                        help="text (a CI log summary), github (workflow annotations) or junit (XML)")
     check.add_argument("--junit", default=None, metavar="FILE", help="also write a JUnit XML report to FILE")
@@ -133,9 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     diff.set_defaults(run=_cmd_diff)
 
     plan = sub.add_parser("plan", help="write the staged migration that turns TARGET into SOURCE")
-    plan.add_argument("source")
-    plan.add_argument("target")
-    plan.add_argument("--out", required=True, metavar="DIR", help="directory for the stage files and plan.json")
+    _sides(plan)
+    plan.add_argument("--out", metavar="DIR", help="directory for the stage files and plan.json")
+    plan.add_argument("--print", action="store_true", dest="print_sql",
+                      help="print the migration SQL (schema_migration.sql) to stdout, the summary to stderr")
     _planning_arguments(plan)
     _scope_arguments(plan)
     _shadow_argument(plan)
@@ -168,17 +175,15 @@ def build_parser() -> argparse.ArgumentParser:
     verify.set_defaults(run=_cmd_verify)
 
     report = sub.add_parser("report", help="render the drift of SOURCE and TARGET as one self-contained HTML report")
-    report.add_argument("source")
-    report.add_argument("target")
+    _sides(report)
     report.add_argument("--out", required=True, metavar="DIR", help="report folder, e.g. reports/NAME")
     report.add_argument("--title", default="", metavar="T", help="report title")
-    report.add_argument("--schema", action="append", default=[], metavar="S",
-                        help="compare only this schema (repeatable)")
     report.add_argument("--after", default="", metavar="TARGET_AFTER",
                         help="the target after a migration (DSN or snapshot): adds after counts and parity")
     report.add_argument("--plan", default="", metavar="DIR",
                         help="plan folder (default OUT/plan, planned anew); a DIR that already holds a plan.json "
                              "is used as it is (reviewed, perhaps edited)")
+    _scope_arguments(report)
     mode = report.add_mutually_exclusive_group()
     mode.add_argument("--apply", action="store_true", help="apply the plan to TARGET, verify, then report "
                       "(exit 0 applied with 100%% parity, 1 a stage failed or parity < 100%%, 2 error)")
@@ -187,7 +192,22 @@ def build_parser() -> argparse.ArgumentParser:
                         "go on with the next ones")
     _planning_arguments(report)
     report.set_defaults(run=_cmd_report)
+
+    explore = sub.add_parser("explore", help="the explorer as a local web app (Voila): kinds, statuses, both sides "
+                             "marked, planned SQL, dependencies; prints the URL")
+    _sides(explore)
+    explore.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    explore.add_argument("--schema", action="append", default=[], metavar="S", help="compare only this schema (repeatable)")
+    explore.add_argument("--plan", default="", metavar="DIR", help="show the statements of this plan folder "
+                         "(default: planned in memory)")
+    explore.set_defaults(run=_cmd_explore)
     return parser
+
+
+def _version() -> str:
+    from workbench import __version__
+
+    return __version__
 
 
 def _options(args: argparse.Namespace):
@@ -216,12 +236,14 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
         from workbench.store import Store
 
         store = Store(args.store, create=True)          # a bad store fails before the capture
-    snapshot = open_side(args.dsn, schemas=args.schema, exclude_schemas=args.exclude_schema, progress=_progress(),
+    progress = _progress()
+    snapshot = open_side(args.dsn, schemas=args.schema, exclude_schemas=args.exclude_schema, progress=progress,
                          shadow=args.shadow)
-    _end_progress()
+    _end_progress(progress)
     counts = ", ".join(f"{kind} {n}" for kind, n in snapshot.counts.items() if n)
-    if args.output == "-":
+    if args.output == "-":                   # the snapshot on stdout, what was written on stderr
         sys.stdout.write(json.dumps(snapshot.to_dict(), default=str) + "\n")
+        sys.stderr.write(f"wrote the snapshot to stdout: {snapshot.dsn}, PostgreSQL {snapshot.server_version}, {counts}\n")
     elif args.output:
         path = snapshot.save(args.output)
         print(f"wrote {path}: {snapshot.dsn}, PostgreSQL {snapshot.server_version}, {counts}")
@@ -266,7 +288,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
     preload_parser()
     from workbench.compare import compare
-    from workbench.render import drift_report
+    from workbench.present.text import drift_report
     from workbench.sides import open_pair
 
     options = _options(args)
@@ -274,7 +296,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     progress = _progress()
     source, target = open_pair(args.source, args.target, kinds, progress=progress, fingerprints=True,
                                shadow=args.shadow)
-    _end_progress()
+    _end_progress(progress)
     drift = compare(source, target, options)
     if args.format == "json":       # dumps (not dump) and no indent: json's C encoder, 20x faster
         sys.stdout.write(json.dumps(drift.to_json(), default=str) + "\n")
@@ -285,21 +307,33 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     from workbench.compare import compare
-    from workbench.planner import plan, write_plan_dir
-    from workbench.render import plan_summary
+    from workbench.errors import WorkbenchError
+    from workbench.planner import plan
+    from workbench.present.text import plan_summary
     from workbench.sides import open_pair
 
+    if not args.out and not args.print_sql:
+        raise WorkbenchError("plan needs --out DIR (the stage files) or --print (the SQL on stdout), or both")
     options = _options(args)
     kinds = options.selected_kinds()
     progress = _progress()
     drift = compare(*open_pair(args.source, args.target, kinds, progress=progress, fingerprints=True,
                                shadow=args.shadow), options)
-    _end_progress()
+    _end_progress(progress)
     result = plan(drift, _plan_options(args))
-    out = write_plan_dir(result, args.out, drift)
-    print(plan_summary(result))
-    print(f"wrote {out}/ (stage00..stage10 .sql, plan.json, schema_migration.sql, "
-          f"schema_differences.json, schema_comparison_report.txt)")
+    summary = sys.stderr if args.print_sql else sys.stdout
+    if args.out:
+        from workbench.pipeline import write_plan
+
+        out = write_plan(result, args.out, drift)
+    if args.print_sql:
+        from workbench.planner.files import migration_text
+
+        sys.stdout.write(migration_text(result))
+    summary.write(plan_summary(result) + "\n")
+    if args.out:
+        summary.write(f"wrote {out}/ (stage00..stage10 .sql, plan.json, schema_migration.sql, "
+                      f"schema_differences.json, schema_comparison_report.txt)\n")
     return EXIT_OK
 
 
@@ -310,48 +344,55 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_apply(args: argparse.Namespace) -> int:
-    from workbench.apply import apply, format_summary
+    from workbench.apply import apply
+    from workbench.present.text import apply_summary
 
-    def show(step: str) -> None:
-        sys.stderr.write(f"\r\033[K  {'rehearsing' if args.rehearse else 'applying'} {step} ...")
-        sys.stderr.flush()
-
+    progress = _progress("rehearsing " if args.rehearse else "applying ")
     result = apply(args.plan_dir, args.target, rehearse=args.rehearse, keep_going=args.keep_going,
                    force=args.force, lock_timeout_ms=args.lock_timeout,
-                   statement_timeout_ms=args.statement_timeout, progress=show if sys.stderr.isatty() else None)
-    _end_progress()
-    print(format_summary(result.log))
+                   statement_timeout_ms=args.statement_timeout, progress=progress)
+    _end_progress(progress)
+    print(apply_summary(result.log))
     print(f"\nlog: {result.path}")
     return result.exit_code
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from workbench.verify import format_report, verify
+    from workbench.present.text import verify_report
+    from workbench.verify import verify
 
     result = verify(args.source, args.target, _options(args), shadow=args.shadow)
     if args.format == "json":
         json.dump(result.to_json(), sys.stdout, indent=1, default=str)
         sys.stdout.write("\n")
     else:
-        print(format_report(result, args.limit))
+        print(verify_report(result, args.limit))
     return result.exit_code
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from workbench.errors import WorkbenchError
-    from workbench.report import build, summary, terminal_progress
+    from workbench.present.progress import on_terminal
+    from workbench.present.text import report_summary
+    from workbench.report import build
 
     options = _plan_options(args)
     mode = "apply" if args.apply else "rehearse" if args.rehearse else None
     if args.keep_going and not mode:
         raise WorkbenchError("--keep-going is for --apply or --rehearse")
-    result = build(args.source, args.target, args.out, title=args.title, schemas=args.schema,
+    result = build(args.source, args.target, args.out, title=args.title, options=_options(args),
                    target_after=args.after, plan_dir=args.plan, mode=mode, plan_options=options,
-                   keep_going=args.keep_going, progress=terminal_progress())
-    print(summary(result))
-    if result.outcome.error:                  # shown in the report too; the command still fails
-        sys.stderr.write(f"error: {result.outcome.error}\n")
+                   keep_going=args.keep_going, progress=on_terminal())
+    print(report_summary(result))
+    if result.run.error:                      # shown in the report too; the command still fails
+        sys.stderr.write(f"error: {result.run.error}\n")
     return result.exit_code
+
+
+def _cmd_explore(args: argparse.Namespace) -> int:
+    from workbench.explore_app import serve
+
+    return serve(args.source, args.target, schemas=args.schema, plan_dir=args.plan, port=args.port)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from operator import itemgetter, ne
 from itertools import compress, repeat
+from operator import itemgetter, ne
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
 
 from workbench.errors import WorkbenchError
@@ -213,6 +214,20 @@ class Drift:
             "summary": {kind: dict(counts) for kind, counts in self.counts.items()},
             "objects": self.objects(),
         }
+
+
+def write_differences(drift: Drift, path: str | Path) -> Path:
+    """schema_differences.json: Drift.to_json() through the one JSON writer (one object per line)."""
+    from workbench import jsonfile
+
+    return jsonfile.write(path, drift.to_json(), "objects")
+
+
+def read_differences(path: str | Path) -> dict:
+    """A schema_differences.json written by write_differences (its format checked)."""
+    from workbench import jsonfile
+
+    return jsonfile.read(path, "comparison file", DIFF_FORMAT)
 
 
 def compare(source: Snapshot, target: Snapshot, options: CompareOptions | None = None, **kwargs) -> Drift:

@@ -58,6 +58,7 @@ def run_demo(scale: int = 1, out: str | Path = "reports/demo") -> int:
     import tempfile
 
     import workbench.report as report_mod
+    from workbench.present.text import report_summary
 
     started = time.perf_counter()
     step = lambda text: print(f"[{time.perf_counter() - started:5.1f}s] {text}", file=sys.stderr, flush=True)  # noqa: E731
@@ -72,9 +73,9 @@ def run_demo(scale: int = 1, out: str | Path = "reports/demo") -> int:
         step("done")
     print(f"Drift Workbench demo: legacy (source) -> current (target), seedscale scale {scale}, "
           f"PostgreSQL {result.drift.target.server_version}\n")
-    print(report_mod.summary(result, drift_table=False).rsplit("\nwrote ", 1)[0])
+    print(report_summary(result, drift_table=False).rsplit("\nwrote ", 1)[0])
     print(f"report: {result.html.resolve()}")
     print(f"took {time.perf_counter() - started:.1f} s")
-    if result.outcome.error:
-        print(f"error: {result.outcome.error}", file=sys.stderr)
+    if result.run.error:
+        print(f"error: {result.run.error}", file=sys.stderr)
     return result.exit_code

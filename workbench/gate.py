@@ -62,7 +62,7 @@ class CheckResult:
 
     def text(self, limit: int | None = 20) -> str:
         """A few lines for a CI log: the verdict, counts per kind, the first objects."""
-        from workbench.render import identity_label
+        from workbench.present.labels import object_name as identity_label
 
         lines = [self.headline()]
         grouped = self.per_kind()
@@ -86,7 +86,7 @@ class CheckResult:
 
     def github(self, limit: int | None = 20) -> str:
         """GitHub Actions workflow commands: one ::error per drifted kind, and the verdict."""
-        from workbench.render import identity_label
+        from workbench.present.labels import object_name as identity_label
 
         where = f"file={_property(self.annotate_file)}," if self.annotate_file else ""
         lines = []
@@ -108,7 +108,7 @@ class CheckResult:
         """JUnit XML: a test suite `schema drift`, one test case per compared kind."""
         import xml.etree.ElementTree as ElementTree
 
-        from workbench.render import identity_label
+        from workbench.present.labels import object_name as identity_label
 
         grouped = self.per_kind()
         suites = ElementTree.Element("testsuites", name="workbench check")

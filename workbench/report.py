@@ -1,18 +1,20 @@
-"""`workbench report`: run the report notebooks with papermill and render one self-contained HTML.
+"""`workbench report`: run the pipeline, execute the report notebooks with papermill, render one
+self-contained HTML, and check that no file holds a password. Three jobs here (execute, render,
+the secret check); the steps before are workbench.pipeline's, the words workbench.present's.
 
     reports/NAME/
       report.html                     every report notebook, code hidden, plotly.js embedded once
       drift_report.ipynb              the executed notebooks (rerun them in JupyterLab)
       migration_plan.ipynb
       source.snapshot.json, target.snapshot.json[, target_after.snapshot.json]
-      schema_differences.json         Drift.to_json()
-      schema_comparison_report.txt    render.drift_report()
+      schema_differences.json         compare.write_differences (Drift.to_json())
+      schema_comparison_report.txt    present.text.drift_report()
       plan/                           the plan (`workbench plan` files), unless --plan DIR
         apply_log.json | rehearsal_log.json   with --apply | --rehearse
       verify.json                     VerifyResult.to_json() after --apply
 
-The pipeline: snapshot both sides, compare, plan, optionally apply (or rehearse) and verify, run
-the notebooks, render. An apply that fails (a stage rolled back) or stops with an error (refused,
+The pipeline (workbench.pipeline): snapshot both sides, compare, plan, optionally apply (or
+rehearse) and verify; then the notebooks run, reading what it wrote, and are rendered. An apply that fails (a stage rolled back) or stops with an error (refused,
 connection lost) is part of the report, not a crash: the report shows the failed statement, its
 SQLSTATE and message, and `Report.exit_code` says 1 (a stage failed, parity < 100%) or 2 (error).
 
@@ -21,28 +23,32 @@ would otherwise be injected into the executed notebook's parameters cell. Snapsh
 DSNs only, and a last check refuses any output file that contains a password.
 
 Kernels: papermill runs the notebooks in a kernel of *this* Python (sys.executable with
-ipykernel), whatever kernelspecs the machine has, so a fresh `pip install -e .` is enough.
+ipykernel), whatever kernelspecs the machine has, so a fresh `pip install -e .` is enough. The
+kernels start (and import pandas, plotly and workbench.present) while the pipeline snapshots and
+plans, and the two notebooks run concurrently, one kernel each.
 No network: nbconvert's lab template loads require.js, MathJax, Mermaid and widget managers
 from CDNs; the template below drops those blocks and inlines plotly.js once in the head.
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from workbench.errors import WorkbenchError
 
-# The notebooks ship inside the package (workbench/notebooks/, package data), so that an installed
-# workbench finds them as an editable checkout does; notebooks/ at the top of the repository holds
-# the user-facing copies (identical: a test says so).
+if TYPE_CHECKING:
+    from workbench.compare import Drift
+    from workbench.pipeline import Run
+
+# The notebooks are in one place, the package (workbench/notebooks/, package data), so that an
+# installed workbench finds them as an editable checkout does; notebooks/ at the top of the
+# repository is a link to that folder (`make lab` opens it).
 NOTEBOOKS_DIR = Path(__file__).resolve().parent / "notebooks"
 REPORT_NOTEBOOKS = ("drift_report.ipynb", "migration_plan.ipynb")
-PARAMETERS = ("source", "target", "schemas", "plan_dir", "apply_log", "target_after", "title")
+PARAMETERS = ("source", "target", "schemas", "plan_dir", "target_after", "title")
 PLAN_PARAMETERS = ("source", "target", "out_dir", "schemas", "allow_drops", "concurrently", "not_valid",
                    "with_privileges", "plan_dir", "apply_log", "apply_error", "verify_result", "with_overview",
                    "title")
@@ -84,12 +90,12 @@ class Report:
     html: Path
     notebooks: list[Path]
     files: list[Path] = field(default_factory=list)
-    drift: object = None          # the Drift shown (workbench.compare.Drift)
-    outcome: "Outcome | None" = None   # plan folder, apply, verify (see build)
+    drift: "Drift | None" = None        # the Drift shown
+    run: "Run | None" = None            # the pipeline's run: plan folder, apply, verify
 
     @property
     def exit_code(self) -> int:
-        return self.outcome.exit_code if self.outcome is not None else 0
+        return self.run.exit_code if self.run is not None else 0
 
 
 def notebook_path(name: str) -> Path:
@@ -102,16 +108,16 @@ def notebook_path(name: str) -> Path:
 
 
 # --- running notebooks --------------------------------------------------------------------------
-def _kernel_manager_class():
+def _kernel_manager_class(asynchronous: bool = True):
     """A kernel manager whose kernel is this Python with ipykernel, named python3 (so that the
     executed notebook keeps its usual kernelspec for reruns in JupyterLab). The kernel's own log
     (a warning that a local TCP kernel is unencrypted, on every start; now and then "ERROR |
     KeyboardInterrupt caught in kernel" when papermill shuts it down) is kept to critical
     messages: cell output and errors are in the executed notebook."""
-    from jupyter_client import AsyncKernelManager
+    from jupyter_client import AsyncKernelManager, KernelManager
     from jupyter_client.kernelspec import KernelSpec
 
-    class ThisPythonKernelManager(AsyncKernelManager):
+    class ThisPythonKernelManager(AsyncKernelManager if asynchronous else KernelManager):  # type: ignore[misc]
         @property
         def kernel_spec(self):
             if self._kernel_spec is None:
@@ -136,7 +142,7 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
                              f"(it has: {', '.join(declared)})")
 
 
-def execute(notebook: Path, output: Path, parameters: dict, cwd: Path | None = None):
+def execute(notebook: Path, output: Path, parameters: dict, cwd: Path | None = None, km=None):
     """Run a notebook with papermill (parameters injected) into `output`; return the executed
     notebook. A failing cell raises a one-line WorkbenchError; the notebook with its error is kept."""
     import papermill
@@ -147,7 +153,7 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path | None = N
         return papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name="python3",
             cwd=str(cwd) if cwd else None, progress_bar=False, log_output=False,
-            execution_timeout=CELL_TIMEOUT_S, kernel_manager_class=_kernel_manager_class())
+            execution_timeout=CELL_TIMEOUT_S, kernel_manager_class=_kernel_manager_class(), km=km)
     except PapermillExecutionError as error:
         message = " ".join(str(error.evalue).split())
         raise WorkbenchError(f"{notebook.name} failed in cell {error.exec_count}: {error.ename}: {message} "
@@ -155,10 +161,32 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path | None = N
 
 
 # --- rendering ----------------------------------------------------------------------------------
-def plotly_js() -> str:
-    from plotly.offline import get_plotlyjs
+BASIC_PLOTLY = Path(__file__).resolve().parent / "present" / "vendor" / "plotly-basic.min.js"
+BASIC_TRACES = ("bar", "pie", "scatter")       # what the basic bundle draws (the report only draws bars)
 
-    return f'<script type="text/javascript">{get_plotlyjs()}</script>'
+
+def basic_plotly_version() -> str | None:
+    """The version in the vendored basic bundle's header (`plotly.js (basic - minified) vX.Y.Z`)."""
+    import re
+
+    try:
+        head = BASIC_PLOTLY.read_text(encoding="utf-8")[:300]
+    except FileNotFoundError:
+        return None
+    found = re.search(r"plotly\.js \(basic - minified\) v(\d+\.\d+\.\d+)", head)
+    return found.group(1) if found else None
+
+
+def plotly_js() -> str:
+    """plotly.js as one inline script: the vendored basic bundle (1.2 MB) when it is the version
+    plotly.py was made for, else plotly.py's full bundle (4.8 MB)."""
+    from plotly.offline import get_plotlyjs, get_plotlyjs_version
+
+    if basic_plotly_version() == get_plotlyjs_version():
+        source = BASIC_PLOTLY.read_text(encoding="utf-8")
+    else:
+        source = get_plotlyjs()
+    return f'<script type="text/javascript">{source}</script>'
 
 
 def combine(notebooks: Sequence, title: str):
@@ -188,7 +216,9 @@ def render_html(notebooks: Sequence, output: Path, title: str) -> Path:
     body, _ = exporter.from_notebook_node(combine(notebooks, title))
     if body.count(PLOTLY_PLACEHOLDER) != 1:
         raise WorkbenchError("the report template lost its plotly.js placeholder")
-    body = body.replace(PLOTLY_PLACEHOLDER, plotly_js())
+    from workbench.present.html import once
+
+    body = once(body).replace(PLOTLY_PLACEHOLDER, plotly_js())
     output.write_text(body, encoding="utf-8")
     return output
 
@@ -225,187 +255,170 @@ def check_no_secrets(files: Iterable[Path], secrets: Sequence[str]) -> None:
             raise WorkbenchError(f"{path.name} would contain a password; it was deleted (please report this bug)")
 
 
-# --- the command --------------------------------------------------------------------------------
-@dataclass
-class Outcome:
-    """What happened between planning and reporting (for the exit code and the terminal summary)."""
-
-    plan_dir: Path
-    planned: bool                       # this report wrote the plan (False: an existing plan folder)
-    mode: str | None = None             # None, "apply" or "rehearse"
-    apply: object = None                # workbench.apply.ApplyResult, when apply returned
-    log_path: Path | None = None        # the apply or rehearsal log this run wrote
-    error: str = ""                     # apply or verify stopped with an error (shown in the report)
-    verify: object = None               # workbench.verify.VerifyResult after an apply
-
-    @property
-    def exit_code(self) -> int:
-        """0 written (and applied with 100% parity), 1 a stage failed or parity < 100%, 2 an error."""
-        if self.error:
-            return 2
-        if self.apply is not None and self.apply.exit_code != 0:
-            return 1
-        if self.verify is not None and not self.verify.ok:
-            return 1
-        return 0
+# --- kernels, started while the pipeline works ----------------------------------------------------
+WARM_UP = ("import pandas, plotly.graph_objects, plotly.io, workbench.compare, workbench.snapshot, "
+           "workbench.present.drift_report, workbench.present.migration_plan, workbench.present.charts")
 
 
-def _log_stamp(path: Path):
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+class Kernels:
+    """Kernels of this Python started in the background (each then imports what the notebooks use),
+    so that starting them costs nothing while the pipeline snapshots, compares and plans."""
 
+    def __init__(self, count: int, cwd: Path) -> None:
+        import threading
 
-def _existing_plan(plan_dir: str, plan_options) -> bool:
-    """Whether --plan DIR already holds a plan to use as it is (planning options are then an error)."""
-    from workbench.planner import PlanOptions
+        self.managers: list = []
+        self.errors: list[BaseException] = []
+        self.cwd = cwd
+        self.threads = [threading.Thread(target=self._start, daemon=True) for _ in range(count)]
+        for thread in self.threads:
+            thread.start()
 
-    if not plan_dir or not (Path(plan_dir) / "plan.json").exists():
-        return False
-    if plan_options is not None and plan_options != PlanOptions():
-        raise WorkbenchError(f"{plan_dir} already holds a plan (plan.json), used as it is: planning options "
-                             f"are for a new plan (drop them, or give another --plan folder)")
-    return True
-
-
-def _plan_step(drift, out: Path, plan_dir: str, plan_options, step) -> tuple[Path, bool, list[Path]]:
-    """Plan into the report's own plan/ folder (made anew every time), or into --plan DIR; a --plan
-    folder that already holds a plan (reviewed, maybe edited) is used as it is."""
-    from workbench.planner import STAGE_NAMES, PlanOptions, plan, write_plan_dir
-
-    folder = Path(plan_dir) if plan_dir else out / "plan"
-    if _existing_plan(plan_dir, plan_options):
-        step(f"using the plan in {folder}")
-        return folder, False, []
-    step(f"planning into {folder}")
-    write_plan_dir(plan(drift, plan_options or PlanOptions()), folder, drift)
-    names = [f"{name}.sql" for name in STAGE_NAMES] + ["plan.json", "schema_migration.sql",
-                                                       "schema_differences.json", "schema_comparison_report.txt"]
-    return folder, True, [folder / name for name in names]
-
-
-def _apply_step(outcome: Outcome, target: str, out: Path, source_file: Path, options, keep_going: bool,
-                step) -> list[Path]:
-    """Apply or rehearse the plan, then verify an apply; errors are kept for the report, not raised."""
-    from workbench.apply import APPLY_LOG, REHEARSAL_LOG, apply
-    from workbench.verify import verify
-
-    rehearse = outcome.mode == "rehearse"
-    log_path = outcome.plan_dir / (REHEARSAL_LOG if rehearse else APPLY_LOG)
-    before = _log_stamp(log_path)
-    verb = "rehearsing" if rehearse else "applying"
-    step(f"{verb} the plan")
-    try:
-        outcome.apply = apply(outcome.plan_dir, target, rehearse=rehearse, keep_going=keep_going,
-                              progress=lambda text: step(f"{verb} {text}" if text.startswith("stage") else text))
-    except WorkbenchError as error:
-        outcome.error = f"{'rehearsal' if rehearse else 'apply'}: {error}"
-    stamp = _log_stamp(log_path)
-    if stamp is not None and stamp != before:
-        outcome.log_path = log_path                    # written by this run (also on a lost connection)
-    written = [log_path] if outcome.log_path else []
-    if outcome.mode == "apply" and outcome.apply is not None:
-        step("verifying")
+    def _start(self) -> None:
         try:
-            outcome.verify = verify(str(source_file), target, options)
-        except WorkbenchError as error:
-            outcome.error = f"verify: {error}"
-            return written
-        written.append(outcome.verify.drift.target.save(out / "target_after.snapshot.json"))
-        (out / "verify.json").write_text(json.dumps(outcome.verify.to_json(), indent=1, default=str) + "\n")
-        written.append(out / "verify.json")
-    return written
+            manager = _kernel_manager_class(asynchronous=False)(kernel_name="python3")
+            manager.start_kernel(cwd=str(self.cwd))
+            self.managers.append(manager)
+            client = manager.client()
+            client.start_channels()
+            try:
+                client.wait_for_ready(timeout=120)
+                client.execute_interactive(WARM_UP, store_history=False, timeout=120)
+            finally:
+                client.stop_channels()
+        except BaseException as error:          # a kernel that cannot start: papermill starts its own
+            self.errors.append(error)
+
+    def take(self) -> list:
+        for thread in self.threads:
+            thread.join()
+        return list(self.managers)
+
+    def shutdown(self) -> None:
+        for thread in self.threads:
+            thread.join()
+        for manager in self.managers:
+            try:
+                manager.shutdown_kernel(now=True)
+            except Exception:
+                pass
+        self.managers = []
+
+
+class Runner:
+    """Notebooks run in threads, each in its own pre-started kernel (or a fresh one when none could
+    start): submit() returns at once, results() waits and raises the first failure."""
+
+    def __init__(self, kernels: Kernels, cwd: Path, jobs: int) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.kernels, self.cwd = kernels, cwd
+        self.pool = ThreadPoolExecutor(max_workers=jobs)
+        self.futures: list = []
+
+    def submit(self, notebook: Path, output: Path, parameters: dict) -> None:
+        index = len(self.futures)
+        self.futures.append(self.pool.submit(self._one, index, notebook, output, parameters))
+
+    def _one(self, index: int, notebook: Path, output: Path, parameters: dict):
+        managers = self.kernels.take()
+        manager = managers[index] if index < len(managers) else None
+        # a pre-started kernel already runs in cwd; papermill's own cwd would chdir this process
+        return execute(notebook, output, parameters, cwd=None if manager is not None else self.cwd, km=manager)
+
+    def results(self) -> list:
+        errors = [future.exception() for future in self.futures]
+        self.pool.shutdown()
+        for error in errors:
+            if error is not None:
+                raise error
+        return [future.result() for future in self.futures]
+
+
+def _preload():
+    """Import papermill and nbconvert (about 2 s) in a thread while the pipeline waits on the servers."""
+    import threading
+
+    def load() -> None:
+        import nbconvert  # noqa: F401  (the import is the point: warm the module cache)
+        import papermill  # noqa: F401
+
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    return thread
+
+
+# --- the command --------------------------------------------------------------------------------
+def notebook_parameters(run: "Run", title: str, schemas: Sequence[str]) -> tuple[dict, dict]:
+    """What each report notebook is given: the files the pipeline wrote (never a DSN)."""
+    files = {role: path.name for role, path in run.snapshots.items()}
+    drift = {"source": files["source"], "target": files["target"], "schemas": list(schemas),
+             "plan_dir": str(run.plan_dir.resolve()), "target_after": files.get("target_after", ""), "title": title}
+    plan = {"source": files["source"], "target": files["target"], "schemas": list(schemas),
+            "plan_dir": str(run.plan_dir.resolve()),
+            "apply_log": str(run.log_path.resolve()) if run.log_path else "",
+            "apply_error": run.error, "verify_result": run.verify_path.name if run.verify_path else "",
+            "with_overview": False, "title": ""}
+    return drift, plan
 
 
 def build(source: str, target: str, out: str | Path, title: str = "", schemas: Sequence[str] = (),
           target_after: str = "", plan_dir: str = "", mode: str | None = None, plan_options=None,
-          keep_going: bool = False, progress: Callable[[str], None] | None = None) -> Report:
-    """Snapshot both sides, write the comparison files, plan (into plan_dir, default OUT/plan),
-    optionally apply or rehearse the plan (mode "apply" / "rehearse") and verify an apply, then run
-    the report notebooks and render report.html into `out`. A failing or refused apply does not
-    raise: it is shown in the report and in `Report.outcome` (its exit code)."""
-    from workbench.compare import CompareOptions, compare
-    from workbench.render import drift_report
-    from workbench.snapshot import Snapshot, is_snapshot_file, open_side
+          keep_going: bool = False, progress: Callable[[str], None] | None = None,
+          options=None) -> Report:
+    """workbench.pipeline.run (snapshot, compare, plan, apply or rehearse, verify), then the report
+    notebooks on what it wrote, rendered into OUT/report.html. A failing or refused apply does not
+    raise: it is shown in the report and in `Report.run` (its exit code)."""
+    from workbench import pipeline
+    from workbench.compare import CompareOptions
 
-    if mode not in (None, "apply", "rehearse"):
-        raise WorkbenchError(f"unknown report mode {mode!r} (apply, rehearse or none)")
-    if mode and target_after:
-        raise WorkbenchError("--after is for a target migrated elsewhere; with --apply or --rehearse the report "
-                             "reads the target itself")
-    if mode and is_snapshot_file(target):
-        raise WorkbenchError(f"--{mode} needs a live target database, not the snapshot file {target}")
-    _existing_plan(plan_dir, plan_options)              # options that cannot apply fail before any work
-    step = progress or (lambda _text: None)
-    out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise WorkbenchError(f"cannot create {out}: {error.strerror}") from None
+    options = options or CompareOptions(schemas=tuple(schemas))
+    schemas = options.schemas
     notebooks = [notebook_path(name) for name in REPORT_NOTEBOOKS]
-    written: list[Path] = []
-
-    sides = {"source": source, "target": target}
-    if target_after:
-        sides["target_after"] = target_after
-    files = {}
-    for stale in ("target_after.snapshot.json", "verify.json"):        # a previous report's, not this one's
-        (out / stale).unlink(missing_ok=True)
-    for role, spec in sides.items():
-        step(f"reading {role.replace('_', ' ')}")
-        files[role] = f"{role}.snapshot.json"
-        written.append(open_side(spec).save(out / files[role]))
-
-    step("comparing")
-    options = CompareOptions(schemas=tuple(schemas))
-    drift = compare(Snapshot.load(out / files["source"]), Snapshot.load(out / files["target"]), options)
-    (out / "schema_differences.json").write_text(json.dumps(drift.to_json(), indent=1, default=str) + "\n")
-    (out / "schema_comparison_report.txt").write_text(drift_report(drift) + "\n")
-    written += [out / "schema_differences.json", out / "schema_comparison_report.txt"]
-
-    folder, planned, plan_files = _plan_step(drift, out, plan_dir, plan_options, step)
-    written += plan_files
-    outcome = Outcome(folder, planned, mode)
+    out = Path(out)
+    step = progress or (lambda _text: None)
+    pipeline.check_request(target, target_after, mode, plan_dir, plan_options)   # before any kernel starts
+    kernels = Kernels(len(notebooks), pipeline.make_folder(out).resolve())
+    preload = _preload()
+    runner = Runner(kernels, out, len(notebooks))
+    try:
+        run = pipeline.prepare(source, target, out, options, target_after=target_after, plan_dir=plan_dir,
+                               mode=mode, plan_options=plan_options, progress=progress)
+        preload.join()
+        drift_parameters, _ = notebook_parameters(run, title, schemas)
+        if mode != "apply":          # the drift report needs nothing of a rehearsal: it runs meanwhile
+            step(f"running {notebooks[0].name}")
+            runner.submit(notebooks[0], out / notebooks[0].name, drift_parameters)
+        if mode:
+            pipeline.apply_and_verify(run, target, run.drift.options, keep_going, step)
+        drift_parameters, plan_parameters = notebook_parameters(run, title, schemas)
+        if mode == "apply":           # after verify: its target_after
+            step(f"running {notebooks[0].name}")
+            runner.submit(notebooks[0], out / notebooks[0].name, drift_parameters)
+        step(f"running {notebooks[1].name}")
+        runner.submit(notebooks[1], out / notebooks[1].name, plan_parameters)
+        results = runner.results()
+    finally:
+        kernels.shutdown()
+    executed = [out / notebook.name for notebook in notebooks]
+    (progress or (lambda _text: None))("rendering report.html")
+    html_title = title or f"Schema drift: {run.drift.source.database} \u2192 {run.drift.target.database}"
     if mode:
-        written += _apply_step(outcome, target, out, out / files["source"], options, keep_going, step)
-        if outcome.verify is not None:
-            files["target_after"] = "target_after.snapshot.json"
-
-    drift_parameters = {"source": files["source"], "target": files["target"], "schemas": list(schemas),
-                        "plan_dir": "", "apply_log": "", "target_after": files.get("target_after", ""),
-                        "title": title}
-    plan_parameters = {"source": files["source"], "target": files["target"], "schemas": list(schemas),
-                       "plan_dir": str(folder.resolve()),
-                       "apply_log": str(outcome.log_path.resolve()) if outcome.log_path else "",
-                       "apply_error": outcome.error, "verify_result": "verify.json" if outcome.verify else "",
-                       "with_overview": False, "title": ""}
-    executed, results = [], []
-    for notebook, parameters in zip(notebooks, (drift_parameters, plan_parameters)):
-        step(f"running {notebook.name}")
-        results.append(execute(notebook, out / notebook.name, parameters, cwd=out))
-        executed.append(out / notebook.name)
-    written += executed
-
-    step("rendering report.html")
-    html_title = title or f"Schema drift: {drift.source.database} \u2192 {drift.target.database}"
-    if mode:
-        results[0] = with_outcome(results[0], outcome_view(out, outcome))
+        results[0] = with_outcome(results[0], outcome_view(run))
     html = render_html(results, out / "report.html", html_title)
-    written.append(html)
+    written = run.wait().written + executed + [html]
     check_no_secrets(written, secrets_of([source, target, target_after]))
-    return Report(out, html, executed, written, drift, outcome)
+    return Report(out, html, executed, written, run.drift, run)
 
 
-def outcome_view(out: Path, outcome: Outcome):
+def outcome_view(run: "Run"):
     """The plan folder, this run's apply log, its error and verify result, as the migration_plan
-    notebook reads them (workbench.plan_notebook.PlanView)."""
-    from workbench import plan_notebook
+    notebook reads them (workbench.present.migration_plan.PlanView)."""
+    from workbench.present import migration_plan
 
-    return plan_notebook.prepare(
-        plan_dir=str(outcome.plan_dir), apply_log=str(outcome.log_path) if outcome.log_path else "",
-        apply_error=outcome.error, verify_result=str(out / "verify.json") if outcome.verify else "")
+    return migration_plan.prepare(
+        plan_dir=str(run.plan_dir), apply_log=str(run.log_path) if run.log_path else "",
+        apply_error=run.error, verify_result=str(run.verify_path) if run.verify_path else "")
 
 
 def with_outcome(notebook, view):
@@ -415,9 +428,9 @@ def with_outcome(notebook, view):
 
     from nbformat.v4 import new_code_cell, new_output
 
-    from workbench import plan_notebook
+    from workbench.present import migration_plan
 
-    markup = plan_notebook.outcome_html(view, with_verify=False)
+    markup = migration_plan.outcome_html(view, with_verify=False)
     result = copy.deepcopy(notebook)
     header = next((i for i, cell in enumerate(result.cells) if cell.cell_type == "code"
                    and any("<h1>" in out.get("data", {}).get("text/html", "") for out in cell.get("outputs", []))), 0)
@@ -426,48 +439,3 @@ def with_outcome(notebook, view):
                                                      "text/plain": "[the apply's outcome]"})]
     result.cells.insert(header + 1, cell)
     return result
-
-
-def summary(report: Report, drift_table: bool = True) -> str:
-    """The terminal's account of a report: drift per kind, counts before (and after), the traps and
-    their outcome, the apply, the parity, and where report.html is."""
-    from workbench import plan_notebook
-    from workbench.notebook import ReportInputs, counts_frame
-    from workbench.render import summary_table
-
-    outcome = report.outcome
-    lines = [summary_table(report.drift), ""] if drift_table else []
-    after = outcome.verify.drift.target if outcome is not None and outcome.verify is not None else None
-    counts = counts_frame(ReportInputs(report.drift, "", after=after))
-    lines += [counts.to_string(), ""]
-    if outcome is not None:
-        view = outcome_view(report.directory, outcome)
-        view.drift = report.drift
-        where = "written to" if outcome.planned else "read from"
-        lines.append(f"plan: {len(view.plan.statements)} statements, {where} {outcome.plan_dir}/")
-        for trap, row in zip(view.plan.traps, plan_notebook.traps_frame(view).to_dict("records")):
-            lines.append(f"trap {row['trap']}: {trap['kind']} {plan_notebook.identity_label(trap['kind'], trap['identity'])}")
-            lines += [f"  over {change}" for change in plan_notebook.retyped_columns(view, trap)]
-            lines.append(f"  {row['outcome']}")
-        verdict = plan_notebook.apply_verdict(view)
-        if verdict:
-            lines.append(verdict)
-        if view.verify is not None:
-            lines.append(("verified: " if view.verify.get("ok") else "NOT verified: ")
-                         + plan_notebook.parity_text(view.verify))
-    lines.append(f"wrote {report.html}")
-    return "\n".join(lines)
-
-
-def terminal_progress(stream=None) -> Callable[[str], None] | None:
-    """One line per step with the elapsed time, on a terminal only (quiet when piped)."""
-    stream = stream or sys.stderr
-    if not stream.isatty():
-        return None
-    started = time.perf_counter()
-
-    def show(text: str) -> None:
-        stream.write(f"[{time.perf_counter() - started:5.1f}s] {text}\n")
-        stream.flush()
-
-    return show

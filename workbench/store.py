@@ -362,7 +362,7 @@ def history(store: str | Path | Store, since: str | None = None, until: str | No
 
 def format_history(result: History, limit: int | None = 20) -> str:
     """The timeline for a terminal: one line per capture, under each change what changed."""
-    from workbench.render import identity_label
+    from workbench.present.labels import object_name as identity_label
 
     marks = {"appeared": "+", "disappeared": "-", "changed": "~"}
     lines = [f"store {result.store}: {len(result.entries)} captures, {len(result.steps)} changes of schema"]

@@ -18,6 +18,7 @@ import pandas as pd
 from workbench import connect as connect_mod
 from workbench.compare import CompareOptions, Drift, compare
 from workbench.errors import WorkbenchError
+from workbench.planner.model import Plan, Statement
 from workbench.snapshot import Snapshot
 
 if TYPE_CHECKING:
@@ -162,46 +163,83 @@ def run_checks(target: str, source: Snapshot, options: CompareOptions | None = N
     return pd.DataFrame(rows, columns=CHECK_COLUMNS)
 
 
-# --- rendering --------------------------------------------------------------------------------
-def format_report(result: VerifyResult, limit: int | None = None) -> str:
-    """Parity per kind, residual drift, target-only objects, checks, verdict: one text."""
-    from workbench.render import object_listing, side_line
+# --- the file ---------------------------------------------------------------------------------
+VERIFY_FILE = "verify.json"
 
-    drift = result.drift
-    lines = [side_line("source", drift.source.facts()), side_line("target", drift.target.facts()), ""]
-    parity = result.parity
-    width = max([len(k) for k in parity.index] + [5])
-    lines.append(f"{'kind':<{width}}  {'source':>8}  {'identical':>9}  {'missing':>7}  {'changed':>7}  "
-                 f"{'extra in target':>15}  {'parity':>7}")
-    for kind, row in parity.iterrows():
-        lines.append(f"{kind:<{width}}  {int(row['source_objects']):>8}  {int(row['identical']):>9}  "
-                     f"{int(row['missing']):>7}  {int(row['changed']):>7}  {int(row['extra_in_target']):>15}  "
-                     f"{row['parity_pct']:>6.1f}%")
-    total, identical = int(parity["source_objects"].sum()), int(parity["identical"].sum())
-    share = 100.0 * identical / total if total else 100.0
-    lines += ["", f"parity: {share:.1f}% ({identical} of {total} source objects identical in the target)"]
 
-    lines += object_listing(f"residual drift: missing (+) or different (~) in the target ({len(result.residual)})",
-                            result.residual, limit, with_kind=True)
-    lines += object_listing(f"only in the target (kept, not counted against parity) ({len(result.extra_in_target)})",
-                            result.extra_in_target, limit, with_kind=True)
-    lines.append("")
-    if result.checks_note:
-        lines.append(f"post-apply checks: not run ({result.checks_note})")
-    elif result.checks.empty:
-        lines.append("post-apply checks: no invalid index, NOT VALID constraint, failing view or disabled trigger")
-    else:
-        lines.append(f"post-apply checks ({len(result.failed_checks)} failed)")
-        for row in result.checks.to_dict(orient="records"):
-            lines.append(f"  {'FAIL' if row['failed'] else 'info'}  {row['check']}  {row['object']}: {row['detail']}")
-    lines.append("")
-    if result.ok:
-        lines.append("verified: every source object is identical in the target and no check failed")
-    else:
-        problems = []
-        if result.residual:
-            problems.append(f"{len(result.residual)} source objects missing or different")
-        if not result.failed_checks.empty:
-            problems.append(f"{len(result.failed_checks)} checks failed")
-        lines.append("NOT verified: " + ", ".join(problems))
-    return "\n".join(lines)
+def write_result(result: VerifyResult, path: str | Path) -> Path:
+    """verify.json: VerifyResult.to_json(), through the one JSON writer."""
+    from workbench import jsonfile
+
+    return jsonfile.write(path, result.to_json(), "residual")
+
+
+def read_result(path: str | Path) -> dict:
+    """A verify.json written by write_result (its format checked; a wrong file is named)."""
+    from workbench import jsonfile
+
+    return jsonfile.read(path, "verify result", VERIFY_FORMAT)
+
+
+# --- trap outcomes --------------------------------------------------------------------------------
+def trap_statements(plan: Plan, trap: dict) -> list[Statement]:
+    """The planned statements that resolve a trap: the object's own, and for a constraint over a
+    retyped column the type changes of its table's columns (stage 03)."""
+    identity = trap.get("identity") or {}
+    found = [s for s in plan.statements if s.kind == trap.get("kind") and s.identity == identity]
+    if trap.get("trap") == "constraint_over_retyped_column":
+        types = [s for s in plan.statements if s.kind == "columns" and s.action == "alter"
+                 and s.identity.get("schema") == identity.get("schema")
+                 and s.identity.get("table") == identity.get("table") and _changes_type(s.sql)]
+        found = types + found
+    return found
+
+
+def _changes_type(sql: str) -> bool:
+    """Whether an ALTER TABLE statement changes a column's type (AT_AlterColumnType), by its parse tree."""
+    from pglast import parse_sql
+    from pglast.enums import AlterTableType
+
+    for raw in parse_sql(sql):
+        commands = getattr(raw.stmt, "cmds", None) or ()
+        if any(getattr(c, "subtype", None) == AlterTableType.AT_AlterColumnType for c in commands):
+            return True
+    return False
+
+
+def trap_outcome(trap: dict, statements: list[Statement], apply_log: dict | None = None, apply_error: str = "",
+                 verify_result: dict | None = None) -> str:
+    """Whether a trap is resolved: planned; applied (or rehearsed) without error; identical in the
+    target after apply (verify_result: VerifyResult.to_json()); or what failed."""
+    ids = {s.id for s in statements}
+    if apply_log is None:
+        if apply_error:
+            return "not applied: the apply did not run (see Apply)"
+        return "planned (not applied)"
+    rehearsal = apply_log.get("mode") == "rehearse"
+    entries = [e for e in apply_log.get("statements", []) if e.get("id") in ids]
+    failed = [e for e in entries if e.get("status") == "failed"]
+    if failed:
+        e = failed[0]
+        return (f"NOT resolved: {e['stage']} statement {e.get('index')} failed: "
+                f"SQLSTATE {e.get('sqlstate') or '-'}: {e.get('message')}")
+    done = ("ok",) if not rehearsal else ("ok", "rolled_back")
+    if len(entries) < len(ids) or not all(e.get("status") in done + ("already_applied",) for e in entries):
+        statuses = sorted({str(e.get("status")) for e in entries} | ({"missing"} if len(entries) < len(ids) else set()))
+        return f"NOT resolved: its statements were not all applied ({', '.join(statuses)})"
+    if rehearsal:
+        return "resolved in the rehearsal: every statement ran without error (rolled back)"
+    if verify_result is None:
+        return "resolved: applied without error"
+    residual = [r for r in verify_result.get("residual", [])
+                if r.get("kind") == trap.get("kind") and r.get("identity") == trap.get("identity")]
+    if residual:
+        return f"NOT resolved: applied, but verify finds {trap.get('kind')} still {residual[0].get('status')}"
+    return "resolved: applied without error, identical to the source after apply"
+
+
+def trap_outcomes(plan: Plan, apply_log: dict | None = None, apply_error: str = "",
+                  verify_result: dict | None = None) -> list[str]:
+    """The outcome of every trap of a plan, in the plan's order."""
+    return [trap_outcome(trap, trap_statements(plan, trap), apply_log, apply_error, verify_result)
+            for trap in plan.traps]

@@ -6,11 +6,11 @@ at the end of one went unnoticed). Every statement is parsed with pglast before 
 """
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.jsonfile import one_item_per_line as json_one_item_per_line
 from workbench.planner.model import STAGES, Plan, Statement, sha256_text
 
 # Session settings at the top of a stage (inside its transaction): fail fast on a lock rather than
@@ -59,18 +59,23 @@ def render_stage(name: str, description: str, statements: list[Statement]) -> st
     return "\n".join(header + ["", "\n\n".join(body), ""])
 
 
-def json_one_item_per_line(data: dict, list_key: str) -> str:
-    """JSON that reads and diffs well and is written by json's C encoder: the small header indented,
-    the long list (statements, objects) one compact item per line."""
-    head = {key: value for key, value in data.items() if key != list_key}
-    items = ",\n  ".join(json.dumps(item, default=str, ensure_ascii=False) for item in data[list_key])
-    text = json.dumps(head, indent=1, default=str, ensure_ascii=False)
-    return f"{text[:-2]},\n {json.dumps(list_key)}: [\n  {items}\n ]\n}}\n" if head else json.dumps(data) + "\n"
+def stage_texts(plan: Plan) -> dict[str, str]:
+    """Every stage file's text, by stage name (empty stages included)."""
+    by_stage = plan.by_stage()
+    return {name: render_stage(name, description, by_stage[name]) for name, description in STAGES}
+
+
+def migration_text(plan: Plan, texts: dict[str, str] | None = None) -> str:
+    """schema_migration.sql: every stage in order (what `workbench plan --print` prints)."""
+    texts = texts or stage_texts(plan)
+    return "\n".join(["-- schema_migration.sql: every stage in order, for reference (apply runs the stage files)", ""]
+                     + [texts[name] for name, _ in STAGES])
 
 
 def write_plan_dir(plan: Plan, out_dir: str | Path, drift=None) -> Path:
     """Write every stage file (empty ones too), plan.json, schema_migration.sql and, when a Drift is
-    given, schema_differences.json and schema_comparison_report.txt."""
+    given, schema_differences.json (the text rendering beside it, schema_comparison_report.txt, is
+    workbench.pipeline.write_plan's: the core renders no text)."""
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -80,19 +85,13 @@ def write_plan_dir(plan: Plan, out_dir: str | Path, drift=None) -> Path:
         check_parses(statement.sql, f"{statement.action} {statement.kind} {statement.identity}")
         if statement.rehearsal_sql:
             check_parses(statement.rehearsal_sql, f"rehearsal form of {statement.id}")
-    by_stage = plan.by_stage()
-    texts = {name: render_stage(name, description, by_stage[name]) for name, description in STAGES}
+    texts = stage_texts(plan)
     hashes = {name: sha256_text(text) for name, text in texts.items()}
     files = {f"{name}.sql": text for name, text in texts.items()}
-    files["schema_migration.sql"] = "\n".join(
-        ["-- schema_migration.sql: every stage in order, for reference (apply runs the stage files)", ""]
-        + [texts[name] for name, _ in STAGES])
+    files["schema_migration.sql"] = migration_text(plan, texts)
     files["plan.json"] = json_one_item_per_line(plan.to_dict(hashes), "statements")
     if drift is not None:
-        from workbench.render import drift_report
-
-        files["schema_differences.json"] = json_one_item_per_line(drift.to_json(), "objects")
-        files["schema_comparison_report.txt"] = drift_report(drift) + "\n"
+        files["schema_differences.json"] = json_one_item_per_line(drift.to_json(), "objects")   # compare.write_differences's format
     for name, text in files.items():
         tmp = out / f".{name}.tmp"
         tmp.write_text(text)

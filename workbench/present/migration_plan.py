@@ -2,7 +2,7 @@
 
 The notebook is a front door of its own: run by papermill with `source`, `target` and `out_dir`, it
 compares, plans and writes exactly the files `workbench plan SOURCE TARGET --out DIR` writes (the
-same functions: compare, planner.plan, planner.write_plan_dir). Given `plan_dir` instead, it shows
+same functions: compare, planner.plan, pipeline.write_plan). Given `plan_dir` instead, it shows
 an existing plan folder as it is on disk (a reviewer may have edited a stage file: what apply runs
 is what is shown). With an apply log (workbench.apply's apply_log.json or rehearsal_log.json), an
 apply error (a refused apply, a lost connection) and a verify result (VerifyResult.to_json()), it
@@ -13,19 +13,24 @@ Every decision is here, tested without a kernel; the notebook only calls these f
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from workbench.compare import CompareOptions, Drift, compare
 from workbench.errors import WorkbenchError
-from workbench.notebook import read_json, schema_list, show, show_html, show_table, table_html
-from workbench.planner import STAGE_NAMES, Plan, PlanOptions, plan, read_plan, write_plan_dir
+from workbench.planner import STAGE_NAMES, Plan, PlanOptions, plan, read_plan
 from workbench.planner.files import render_stage
 from workbench.planner.model import HAZARDS, STAGES, sha256_text
-from workbench.render import identity_label
+from workbench.present.drift_report import schema_list, show, show_html, show_table, table_html
+from workbench.present.html import box as _box
+from workbench.present.html import heading
+from workbench.present.labels import object_name as identity_label
+from workbench.present.labels import parity_text as _parity_sentence
+from workbench.verify import trap_outcome as _trap_outcome
+from workbench.verify import trap_statements as _trap_statements
 
 PLAN_OPTIONS = ("allow_drops", "concurrently", "not_valid", "with_privileges")
 RAN = ("ok", "failed", "rolled_back")
@@ -46,7 +51,7 @@ class PlanView:
     apply_error: str = ""                  # an apply that stopped with an error: its message
     verify: dict | None = None             # VerifyResult.to_json()
 
-    @property
+    @cached_property
     def statements(self) -> pd.DataFrame:
         rows = [{"id": s.id, "stage": s.stage, "kind": s.kind, "object": identity_label(s.kind, s.identity),
                  "action": s.action, "hazards": list(s.hazards), "transactional": s.transactional, "sql": s.sql}
@@ -78,23 +83,20 @@ def _flag(name: str, value) -> bool:
 
 
 def read_apply_log(path: str | Path) -> dict:
-    """An apply_log.json or rehearsal_log.json written by workbench.apply."""
-    from workbench.apply import LOG_FORMAT
+    """An apply_log.json or rehearsal_log.json (workbench.apply's reader, beside its writer)."""
+    from workbench.apply import read_log
 
-    data = read_json(Path(path), "apply log")
-    if not isinstance(data, dict) or data.get("format") != LOG_FORMAT:
-        raise WorkbenchError(f"{path} is not an apply log written by workbench apply")
-    return data
+    log = read_log(path)
+    if log is None:
+        raise WorkbenchError(f"apply log {path} does not exist")
+    return log
 
 
 def read_verify(path: str | Path) -> dict:
-    """verify.json: VerifyResult.to_json() as `workbench report` writes it after an apply."""
-    from workbench.verify import VERIFY_FORMAT
+    """verify.json (workbench.verify's reader, beside its writer)."""
+    from workbench.verify import read_result
 
-    data = read_json(Path(path), "verify result")
-    if not isinstance(data, dict) or data.get("format") != VERIFY_FORMAT:
-        raise WorkbenchError(f"{path} is not a verify result (VerifyResult.to_json())")
-    return data
+    return read_result(path)
 
 
 def stage_texts_of(plan_dir: Path) -> dict[str, str]:
@@ -109,9 +111,12 @@ def stage_texts_of(plan_dir: Path) -> dict[str, str]:
 
 def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str = "", schemas=(),
             allow_drops=False, concurrently=False, not_valid=False, with_privileges=False,
-            apply_log: str = "", apply_error: str = "", verify_result: str = "", title: str = "") -> PlanView:
+            apply_log: str = "", apply_error: str = "", verify_result: str = "", title: str = "",
+            overview: bool = True) -> PlanView:
     """Plan source -> target (writing the plan files into out_dir when given), or read plan_dir;
-    then read the optional apply log and verify result."""
+    then read the optional apply log and verify result. Showing a plan folder without the overview
+    (as the report does), the sides are compared for their columns only: that is what the traps'
+    account needs (the retyped columns), the rest is the drift report's."""
     source, target = _text("source", source), _text("target", target)
     out_dir, plan_dir = _text("out_dir", out_dir), _text("plan_dir", plan_dir)
     options = PlanOptions(**{name: _flag(name, value) for name, value in zip(
@@ -123,7 +128,7 @@ def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str
         if not (source and target):
             raise WorkbenchError(f"parameter {'target' if source else 'source'} is empty: "
                                  f"give a DSN or a snapshot file")
-        drift = compare_sides(source, target, schemas)
+        drift = compare_sides(source, target, schemas, None if overview or not plan_dir else ("columns",))
     elif not plan_dir:
         raise WorkbenchError("parameters source and target are empty: give a DSN or a snapshot file for each "
                              "(or plan_dir, a plan folder to show)")
@@ -137,7 +142,9 @@ def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str
     else:
         the_plan = plan(drift, options)
         if out_dir:
-            folder = write_plan_dir(the_plan, out_dir, drift)
+            from workbench.pipeline import write_plan
+
+            folder = write_plan(the_plan, out_dir, drift)
             view = PlanView(the_plan, stage_texts_of(folder), "", drift, folder, True)
         else:
             by_stage = the_plan.by_stage()
@@ -154,11 +161,11 @@ def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str
     return view
 
 
-def compare_sides(source: str, target: str, schemas=()) -> Drift:
-    """The comparison `workbench plan SOURCE TARGET [--schema S]` plans from."""
+def compare_sides(source: str, target: str, schemas=(), kinds: tuple[str, ...] | None = None) -> Drift:
+    """The comparison `workbench plan SOURCE TARGET [--schema S]` plans from (of some kinds only)."""
     from workbench.snapshot import open_side
 
-    options = CompareOptions(schemas=schema_list(schemas))
+    options = CompareOptions(schemas=schema_list(schemas), kinds=kinds)
     kinds = options.selected_kinds()
     return compare(open_side(source, kinds), open_side(target, kinds), options)
 
@@ -173,11 +180,9 @@ def overall_parity(verify: dict) -> tuple[float, int, int]:
 
 
 def parity_text(verify: dict) -> str:
-    """'100% parity (...)' only when every source object is identical; never rounded up to 100%."""
-    from workbench.notebook import parity_text as text
-
+    """The parity sentence (present.labels.parity_text) over every kind of a verify result."""
     _, identical, total = overall_parity(verify)
-    return text(identical, total)
+    return _parity_sentence(identical, total)
 
 
 def stage_frame(view: PlanView) -> pd.DataFrame:
@@ -244,44 +249,13 @@ def retyped_columns(view: PlanView, trap: dict) -> list[str]:
 
 
 def trap_statements(view: PlanView, trap: dict) -> list:
-    """The planned statements that resolve a trap: the object's own, and for a constraint over a
-    retyped column the type changes of its table's columns (stage 03)."""
-    identity = trap.get("identity") or {}
-    found = [s for s in view.plan.statements if s.kind == trap.get("kind") and s.identity == identity]
-    if trap.get("trap") == "constraint_over_retyped_column":
-        types = [s for s in view.plan.statements if s.kind == "columns" and s.action == "alter"
-                 and s.identity.get("schema") == identity.get("schema")
-                 and s.identity.get("table") == identity.get("table") and re.search(r"\bTYPE\b", s.sql)]
-        found = types + found
-    return found
+    """The planned statements that resolve a trap (workbench.verify.trap_statements)."""
+    return _trap_statements(view.plan, trap)
 
 
 def trap_outcome(view: PlanView, trap: dict, statements: list) -> str:
-    """Whether the trap is resolved: planned; applied (or rehearsed) without error; identical in
-    the target after apply; or what failed."""
-    ids = {s.id for s in statements}
-    if view.apply_log is None:
-        if view.apply_error:
-            return "not applied: the apply did not run (see Apply)"
-        return "planned (not applied)"
-    entries = [e for e in view.apply_log.get("statements", []) if e.get("id") in ids]
-    failed = [e for e in entries if e.get("status") == "failed"]
-    if failed:
-        e = failed[0]
-        return f"NOT resolved: {e['stage']} statement {e.get('index')} failed: SQLSTATE {e.get('sqlstate') or '-'}: {e.get('message')}"
-    done = ("ok",) if not view.rehearsal else ("ok", "rolled_back")
-    if len(entries) < len(ids) or not all(e.get("status") in done + ("already_applied",) for e in entries):
-        statuses = sorted({e.get("status") for e in entries} | ({"missing"} if len(entries) < len(ids) else set()))
-        return f"NOT resolved: its statements were not all applied ({', '.join(statuses)})"
-    if view.rehearsal:
-        return "resolved in the rehearsal: every statement ran without error (rolled back)"
-    if view.verify is None:
-        return "resolved: applied without error"
-    residual = [r for r in view.verify.get("residual", [])
-                if r.get("kind") == trap.get("kind") and r.get("identity") == trap.get("identity")]
-    if residual:
-        return f"NOT resolved: applied, but verify finds {trap.get('kind')} still {residual[0].get('status')}"
-    return "resolved: applied without error, identical to the source after apply"
+    """Whether the trap is resolved (computed by workbench.verify.trap_outcome)."""
+    return _trap_outcome(trap, statements, view.apply_log, view.apply_error, view.verify)
 
 
 def traps_html(view: PlanView) -> str:
@@ -345,10 +319,15 @@ def _entry_label(entry: dict) -> str:
 
 def apply_verdict(view: PlanView) -> str:
     """One sentence: what the apply (or rehearsal) did."""
-    log, error = view.apply_log, view.apply_error
+    return apply_verdict_of(view.apply_log, view.apply_error)
+
+
+def apply_verdict_of(log: dict | None, error: str = "") -> str:
+    """One sentence from an apply log (or rehearsal log) and the error that stopped it, if any."""
     if log is None:
         return f"The apply did not run: {error}" if error else ""
-    what = "Rehearsal" if view.rehearsal else "Apply"
+    rehearsal = log.get("mode") == "rehearse"
+    what = "Rehearsal" if rehearsal else "Apply"
     stages = log.get("stages", [])
     statements = log.get("statements", [])
     ran = sum(1 for e in statements if e.get("status") in RAN)
@@ -358,7 +337,7 @@ def apply_verdict(view: PlanView) -> str:
         where = f"{first['stage']}" + (f" statement {first['statement']}" if first["statement"] else "")
         text = (f"{what} failed in {where}: SQLSTATE {first['sqlstate'] or '-'}: {first['message']}. "
                 f"{ran} of {len(statements)} statements ran; ")
-        if view.rehearsal:
+        if rehearsal:
             text += "the rehearsal was rolled back, the target is unchanged."
         else:
             applied = [s["name"] for s in stages if s.get("status") in ("applied", "already_applied")
@@ -372,7 +351,7 @@ def apply_verdict(view: PlanView) -> str:
         text = (f"{what}: all {planned} planned statements"
                 + (f" (and {settings} session setting{'s' if settings != 1 else ''} of the stage files)" if settings else "")
                 + f" of {len(busy)} stages ran without error in {float(log.get('ms') or 0) / 1000:.1f} s")
-        text += " and were rolled back (the target is unchanged)." if view.rehearsal else "."
+        text += " and were rolled back (the target is unchanged)." if rehearsal else "."
     else:
         text = f"{what} ended with status {log.get('status')}."
     if error or log.get("error"):
@@ -399,13 +378,6 @@ def apply_stage_frame(log: dict) -> pd.DataFrame:
 
 
 # --- html ---------------------------------------------------------------------------------------
-def _box(text: str, kind: str) -> str:
-    colors = {"ok": ("#e8f5e9", "#2e7d32"), "bad": ("#ffebee", "#c62828"), "info": ("#f0f3f6", "#57606a")}
-    background, border = colors[kind]
-    return (f"<p class='wb-verdict wb-{kind}' style='background:{background};border-left:4px solid {border};"
-            f"padding:6px 10px'>{text}</p>")
-
-
 def header_html(view: PlanView) -> str:
     """Title, the two sides, where the plan is, and the verdicts (plan, apply, verify)."""
     plan_ = view.plan
@@ -421,7 +393,7 @@ def header_html(view: PlanView) -> str:
     hazardous = sum(1 for s in plan_.statements if s.hazards)
     verdict = (f"{len(plan_.statements)} statements in {busy} of {len(STAGE_NAMES)} stages, {hazardous} with a "
                f"hazard; {len(plan_.traps)} known traps resolved by the plan; {len(plan_.skipped)} items skipped.")
-    parts = [f"<h1>{html.escape(view.title)}</h1>",
+    parts = [f"<h1 id='wb-migration-plan'>{html.escape(view.title)}</h1>",
              f"<p>Plan made {html.escape(plan_.created_at)}, {where}. Options: {html.escape(options)}.</p>",
              table_html(pd.DataFrame(rows), index=False), _box(f"<b>{html.escape(verdict)}</b>", "info")]
     if view.edited:
@@ -447,20 +419,19 @@ def outcome_html(view: PlanView, with_verify: bool = True) -> str:
     return "".join(parts)
 
 
-def hazards_html(view: PlanView) -> str:
-    """Per stage with hazardous statements, a collapsible list of them; and what each hazard means."""
-    parts = []
-    for name in STAGE_NAMES:
-        frame = hazards_frame(view, name)
-        if frame.empty:
-            continue
-        counts = ", ".join(f"{h} {n}" for h, n in _hazard_counts(view.plan.by_stage()[name]).items())
-        parts.append(f"<details class='wb-kind'><summary><b>{name}</b>: {len(frame)} statements with a hazard "
-                     f"({html.escape(counts)})</summary>{table_html(frame, index=False)}</details>")
-    if not parts:
-        return "<p>No statement carries a hazard.</p>"
+def all_hazards_frame(view: PlanView) -> pd.DataFrame:
+    """Every statement that carries a hazard, in plan order: stage, object, action, hazards, SQL."""
+    frame = view.statements
+    rows = frame[frame["hazards"].map(len) > 0]
+    return pd.DataFrame({"stage": rows["stage"], "object": rows["kind"] + " " + rows["object"],
+                         "action": rows["action"], "hazards": rows["hazards"].map(", ".join),
+                         "statement": rows["sql"].map(_one_line)}).reset_index(drop=True)
+
+
+def hazard_legend_html() -> str:
+    """What each hazard means (show_stages puts every hazardous statement in one table under it)."""
     legend = pd.DataFrame({"hazard": list(HAZARDS), "meaning": list(HAZARDS.values())})
-    return "".join(parts) + table_html(legend, index=False)
+    return table_html(legend, index=False)
 
 
 def stage_sql_html(view: PlanView) -> str:
@@ -500,7 +471,10 @@ def verify_html(verify: dict) -> str:
     if not parity.empty:
         parity = parity[parity["source_objects"] > 0] if "source_objects" in parity else parity
         if "parity_pct" in parity:
-            parity["parity_pct"] = parity["parity_pct"].round(1)
+            from workbench.present.labels import percent
+
+            parity["parity_pct"] = [percent(int(i), int(n)) for i, n in zip(parity["identical"], parity["source_objects"])]
+            parity = parity.rename(columns={"parity_pct": "parity"})
         parts.append(table_html(parity))
     residual = verify.get("residual") or []
     if residual:
@@ -524,35 +498,42 @@ def verify_html(verify: dict) -> str:
 def show_overview(view: PlanView, shown: bool = True) -> None:
     """The compared sides' counts and the drift summary (not when `shown` is False: the report has
     them in drift_report; nothing to show without a comparison)."""
-    from workbench import charts
-    from workbench.notebook import summary_frame
+    from workbench.present import charts
+    from workbench.present.drift_report import summary_frame
 
     if not shown:
         return
     if view.drift is None:
         show_html("<p>No comparison: the plan folder is shown on its own.</p>")
         return
-    show_html("<h2>Before: the two sides</h2>")
+    show_html(heading("Before: the two sides"))
     show(charts.before_after(view.drift.source.counts, view.drift.target.counts))
     show_table(summary_frame(view.drift))
 
 
 def show_stages(view: PlanView) -> None:
-    from workbench import charts
+    from workbench.present import charts
 
-    show_html("<h2>Stages: sizes and hazards</h2>")
+    from workbench.present.drift_report import show_interactive
+
+    show_html(heading("Stages: sizes and hazards"))
     show(charts.stage_statements(view.statements[["stage", "hazards"]], STAGE_NAMES))
     show_table(stage_frame(view), index=False)
-    show_html("<h3>Statements with a hazard, per stage</h3>" + hazards_html(view))
+    hazardous = all_hazards_frame(view)
+    show_html(heading("Statements with a hazard", 3) + (f"<p>{len(hazardous)} statements carry a hazard: type in "
+              "the search box to filter by stage, object or hazard.</p>" if len(hazardous)
+              else "<p>No statement carries a hazard.</p>") + hazard_legend_html())
+    if len(hazardous):
+        show_interactive(hazardous, "hazards")
 
 
 def show_traps_and_skipped(view: PlanView) -> None:
-    show_html("<h2>Known traps</h2>")
+    show_html(heading("Known traps"))
     if view.plan.traps:
         show_html(traps_html(view))
     else:
         show_html("<p>The plan meets none of the known traps.</p>")
-    show_html("<h2>Skipped</h2>")
+    show_html(heading("Skipped"))
     skipped = skipped_frame(view)
     if skipped.empty:
         show_html("<p>Nothing was left out of the plan.</p>")
@@ -562,14 +543,14 @@ def show_traps_and_skipped(view: PlanView) -> None:
 
 
 def show_stage_sql(view: PlanView) -> None:
-    show_html("<h2>Stage SQL</h2><p>Click a stage to open its file. Each runs with "
+    show_html(heading("Stage SQL") + "<p>Click a stage to open its file. Each runs with "
               "<code>psql -v ON_ERROR_STOP=1 -f</code>, or all of them with <code>workbench apply</code>.</p>"
               + stage_sql_html(view))
 
 
 def show_apply(view: PlanView) -> None:
     """Apply timeline and failures (only with an apply log or an apply error)."""
-    from workbench import charts
+    from workbench.present import charts
 
     if view.apply_log is None and not view.apply_error:
         return
@@ -587,4 +568,4 @@ def show_apply(view: PlanView) -> None:
 def show_verify(view: PlanView) -> None:
     if view.verify is None:
         return
-    show_html("<h2>Verify: parity after apply</h2>" + verify_html(view.verify))
+    show_html(heading("Verify: parity after apply") + verify_html(view.verify))

@@ -51,6 +51,29 @@ def _ints(values: Iterable) -> list[int]:
     return [int(v) for v in values]
 
 
+LOG_RATIO = 20          # when the largest bar is this many times the smallest (non-zero), the axis is log
+
+
+def needs_log(values: Iterable) -> bool:
+    """Whether counts differ by orders of magnitude (columns by the thousand, views by the dozen):
+    then a linear axis would leave the small bars invisible."""
+    positive = [v for v in values if v > 0]
+    return bool(positive) and max(positive) >= LOG_RATIO * min(positive)
+
+
+def _value_axis(fig: go.Figure, values: Iterable, title: str, **where) -> None:
+    """A log axis (with readable ticks) when counts differ by orders of magnitude, else linear;
+    some room above the tallest bar for its label."""
+    values = [int(v) for v in values]
+    top = max(values + [1])
+    if needs_log(values):
+        import math
+
+        fig.update_yaxes(type="log", title=title, range=[-0.1, math.log10(top) + 0.35], dtick=1, **where)
+    else:
+        fig.update_yaxes(type="linear", title=title, range=[0, top * 1.18 + 0.5], **where)
+
+
 # --- before/after statistics --------------------------------------------------------------------
 def before_after_counts(source_counts: Mapping[str, int], target_counts: Mapping[str, int],
                         after_counts: Mapping[str, int] | None = None,
@@ -103,14 +126,19 @@ def drift_counts(drift: Drift | pd.DataFrame, statuses: Sequence[str] = DRIFT_ST
 
 
 def drift_by_kind(drift: Drift | pd.DataFrame, statuses: Sequence[str] = DRIFT_STATUSES) -> go.Figure:
-    """Stacked bars: per kind, how many objects are to create, changed and extra in the target."""
+    """Grouped bars per kind: how many objects are to create, changed and extra in the target, each
+    bar labelled with its number; a log axis when the kinds differ by orders of magnitude (columns
+    by the thousand, views by the dozen), so that small categories stay visible."""
     table = drift_counts(drift, statuses)
     fig = _figure("drift_by_kind", "Drift per kind")
     for status in statuses:
-        fig.add_bar(name=STATUS_LABELS[status], x=list(table.index), y=_ints(table[status]),
+        values = _ints(table[status])
+        fig.add_bar(name=STATUS_LABELS[status], x=list(table.index), y=[v if v else None for v in values],
                     marker_color=STATUS_COLORS[status], meta={"status": status},
+                    text=[str(v) if v else "" for v in values], textposition="outside", cliponaxis=False,
                     hovertemplate="%{x}: %{y}<extra>" + STATUS_LABELS[status] + "</extra>")
-    fig.update_layout(barmode="stack", yaxis_title="objects")
+    fig.update_layout(barmode="group", bargap=0.25, uniformtext={"minsize": 9, "mode": "show"})
+    _value_axis(fig, table.to_numpy().ravel(), "objects (log scale)" if needs_log(table.to_numpy().ravel()) else "objects")
     if table.empty:
         _note(fig, "No drift: every compared object is identical.")
     return fig
@@ -193,12 +221,16 @@ def stage_statements(statements: pd.DataFrame | list[dict], stages: Sequence[str
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.04, "xanchor": "right", "x": 1.0})
     stages_shown = list(table.index)
     fig.add_bar(name="statements", x=stages_shown, y=_ints(table["statements"]), marker_color="#1565c0",
-                text=_ints(table["statements"]), textposition="outside", meta={"series": "statements"},
-                showlegend=False, row=1, col=1)
+                text=_ints(table["statements"]), textposition="outside", cliponaxis=False,
+                meta={"series": "statements"}, showlegend=False, row=1, col=1)
     for hazard in hazards:
-        fig.add_bar(name=hazard, x=stages_shown, y=_ints(table[hazard]), meta={"series": hazard},
+        values = _ints(table[hazard])
+        fig.add_bar(name=hazard, x=stages_shown, y=[v if v else None for v in values], meta={"series": hazard},
+                    text=[str(v) if v else "" for v in values], textposition="outside", cliponaxis=False,
                     hovertemplate="%{x}: %{y} statements<extra>" + hazard + "</extra>", row=2, col=1)
     fig.update_xaxes(tickangle=-30, row=2, col=1)
+    _value_axis(fig, table["statements"], "statements", row=1, col=1)
+    _value_axis(fig, table[hazards].to_numpy().ravel() if hazards else [0], "with a hazard", row=2, col=1)
     if not hazards:
         fig.add_annotation(text="no statement carries a hazard", showarrow=False, xref="x2 domain",
                            yref="y2 domain", x=0.5, y=0.5)

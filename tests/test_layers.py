@@ -1,0 +1,121 @@
+"""The layers the design draws: the core imports nothing of presentation, and every file format has
+one reader, beside its writer."""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+from conftest import REPO
+
+PACKAGE = REPO / "workbench"
+# the core: snapshot -> compare -> plan -> apply -> verify, and what they stand on
+CORE = ["workbench.errors", "workbench.connect", "workbench.kinds", "workbench.catalog.fetch", "workbench.snapshot",
+        "workbench.normalize", "workbench.compare", "workbench.planner", "workbench.apply", "workbench.verify",
+        "workbench.jsonfile", "workbench.dependencies", "workbench.sandbox"]
+PRESENTATION = ("workbench.present", "workbench.report", "workbench.cli", "workbench.pipeline", "workbench.demo",
+                "workbench.explore_app")
+DISPLAY_LIBRARIES = ("plotly", "ipywidgets", "itables", "IPython", "nbconvert", "papermill", "voila")
+
+
+def module_name(path) -> str:
+    relative = path.relative_to(REPO).with_suffix("")
+    parts = list(relative.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def core_files():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = module_name(path)
+        if any(name == core or name.startswith(core + ".") for core in CORE) and "scenarios" not in name:
+            yield name, path
+
+
+def imported_names(path) -> set[str]:
+    """Every module an import statement names, at the top or inside a function (lazy imports too)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_the_core_imports_nothing_of_presentation():
+    offenders = {}
+    for name, path in core_files():
+        bad = sorted(m for m in imported_names(path)
+                     if any(m == p or m.startswith(p + ".") for p in PRESENTATION + DISPLAY_LIBRARIES))
+        if bad:
+            offenders[name] = bad
+    assert offenders == {}
+    assert len(list(core_files())) >= 20                  # the walk found the core (planner/*, catalog/*, ...)
+
+
+def test_importing_the_core_loads_no_presentation():
+    """And at run time: importing the core modules, one after the other, pulls in no display
+    library and nothing of presentation (the first module that would is named)."""
+    code = ("import importlib, sys\n"
+            f"for module in {CORE!r}:\n"
+            "    importlib.import_module(module)\n"
+            f"    bad = sorted(m for m in sys.modules if m.split('.')[0] in {DISPLAY_LIBRARIES!r} "
+            f"or m.startswith(('workbench.present', 'workbench.report', 'workbench.cli', 'workbench.pipeline')))\n"
+            "    if bad:\n"
+            "        print(module, ' '.join(bad))\n"
+            "        break\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
+# Where JSON is decoded, and why. A file format is read in one place, beside its writer; the other
+# json.loads calls decode strings (a catalog column, the parser's JSON), never a file.
+JSON_DECODERS = {
+    "workbench.snapshot": "snapshot files: Snapshot.load beside Snapshot.save",
+    "workbench.planner.model": "plan.json: read_plan (written by planner.files.write_plan_dir)",
+    "workbench.apply": "apply_log.json / rehearsal_log.json: read_log beside the log writer",
+    "workbench.jsonfile": "the one JSON reader of verify.json (verify.read_result) and schema_differences.json "
+                          "(compare.read_differences), beside their writers",
+    "workbench.demo": "the scenario's expected.json, written beside it by write_scenario",
+    "workbench.store": "a snapshot store's entries and snapshots, beside their writer (Store.add)",
+    "workbench.sqlfiles": "pglast's parse tree as JSON",
+    "workbench.catalog.fetch": "a catalog column (the server's settings as JSON text)",
+    "workbench.normalize": "pglast's parse tree as JSON",
+    "workbench.planner.relations": "pglast's parse tree as JSON",
+    "workbench.planner.context": "catalog columns holding JSON lists",
+    "workbench.dependencies": "catalog columns holding JSON lists (pg_depend)",
+    "workbench.present.drift_report": "plotly's figure JSON (figure_bundle)",
+}
+
+
+def json_decoders() -> dict[str, int]:
+    found: dict[str, int] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "scenarios" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("load", "loads")
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "json"):
+                found[module_name(path)] = found.get(module_name(path), 0) + 1
+    return found
+
+
+def test_one_reader_per_file_format():
+    assert set(json_decoders()) == set(JSON_DECODERS)
+    # and the readers a notebook uses are those: no second reader of an apply log or a verify result
+    from workbench.present import migration_plan
+
+    source = (PACKAGE / "present" / "migration_plan.py").read_text()
+    assert "from workbench.apply import read_log" in source and "from workbench.verify import read_result" in source
+    assert migration_plan.read_apply_log.__module__ == "workbench.present.migration_plan"
+
+
+def test_the_readme_maps_each_format_to_its_module():
+    readme = (REPO / "README.md").read_text()
+    for needle in ("compare.write_differences", "verify.write_result", "planner.write_plan_dir",
+                   "Snapshot.save", "apply.read_log", "present.text.drift_report"):
+        assert needle in readme, needle

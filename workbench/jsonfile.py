@@ -1,0 +1,56 @@
+"""The one way JSON files are written and read: plan.json, schema_differences.json, verify.json.
+
+Written by json's C encoder, atomically (a temporary file renamed over the target), with the long
+list (statements, objects) one compact item per line so that the files read and diff well. Read
+back with a check of their `format` field, so that a wrong file is named in a one-line error.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import WorkbenchError
+
+
+def one_item_per_line(data: dict[str, Any], list_key: str) -> str:
+    """The small header indented, the long list under `list_key` one compact item per line."""
+    head = {key: value for key, value in data.items() if key != list_key}
+    items = ",\n  ".join(json.dumps(item, default=str, ensure_ascii=False) for item in data[list_key])
+    text = json.dumps(head, indent=1, default=str, ensure_ascii=False)
+    return f"{text[:-2]},\n {json.dumps(list_key)}: [\n  {items}\n ]\n}}\n" if head else json.dumps(data) + "\n"
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write a file atomically: readers never see half of it."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as error:
+        raise WorkbenchError(f"cannot write {path}: {error.strerror}") from None
+    return path
+
+
+def write(path: str | Path, data: dict[str, Any], list_key: str | None = None) -> Path:
+    text = one_item_per_line(data, list_key) if list_key and list_key in data else \
+        json.dumps(data, indent=1, default=str, ensure_ascii=False) + "\n"
+    return write_text(path, text)
+
+
+def read(path: str | Path, what: str, format_name: str | None = None) -> dict[str, Any]:
+    """A JSON object written by `write` (and, given format_name, of that format), or a one-line
+    WorkbenchError that names the file."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise WorkbenchError(f"{what} {path} does not exist") from None
+    except (OSError, ValueError) as error:
+        raise WorkbenchError(f"{path}: cannot read {what}: {error}") from None
+    if not isinstance(data, dict) or (format_name is not None and data.get("format") != format_name):
+        raise WorkbenchError(f"{path}: not a {what} (format {format_name})" if format_name
+                             else f"{path}: not a {what} (a JSON object)")
+    return data

@@ -1,0 +1,267 @@
+"""The steps strung together: snapshot -> compare -> plan -> apply/rehearse -> verify, each artifact
+written once, by the module that owns its format.
+
+    source.snapshot.json, target.snapshot.json      Snapshot.save          (snapshot.py)
+    schema_differences.json                         compare.write_differences (one JSON writer)
+    schema_comparison_report.txt                    present.text.drift_report
+    plan/ stage files, plan.json, schema_migration.sql   planner.write_plan_dir
+    plan/apply_log.json | rehearsal_log.json        apply.apply
+    verify.json, target_after.snapshot.json         verify.write_result, Snapshot.save
+
+`workbench report`, `workbench demo`, `workbench plan` and the migration_plan notebook call these
+functions; the notebooks then read what was written (snapshot files, plan folder, logs), they
+never capture or plan again. A failing or refused apply is kept in the Run (its error, its exit
+code), not raised: the report shows it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from workbench.errors import WorkbenchError
+
+if TYPE_CHECKING:
+    from workbench.apply import ApplyResult
+    from workbench.compare import CompareOptions, Drift
+    from workbench.planner import Plan, PlanOptions
+    from workbench.snapshot import Snapshot
+    from workbench.verify import VerifyResult
+
+Progress = Callable[[str], None]
+MODES = (None, "apply", "rehearse")
+SNAPSHOT_FILES = {"source": "source.snapshot.json", "target": "target.snapshot.json",
+                  "target_after": "target_after.snapshot.json"}
+DIFFERENCES_FILE = "schema_differences.json"
+COMPARISON_TEXT_FILE = "schema_comparison_report.txt"
+
+
+def _quiet(_text: str) -> None:
+    return None
+
+
+@dataclass
+class Run:
+    """What the pipeline did: the files it wrote, the drift, the plan folder, the apply and verify."""
+
+    out: Path
+    drift: "Drift"
+    plan_dir: Path
+    planned: bool                             # this run wrote the plan (False: an existing plan folder)
+    snapshots: dict[str, Path] = field(default_factory=dict)   # role -> snapshot file
+    mode: str | None = None                   # None, "apply" or "rehearse"
+    apply: "ApplyResult | None" = None        # when apply returned
+    log_path: Path | None = None              # the apply or rehearsal log this run wrote
+    error: str = ""                           # apply or verify stopped with an error (shown in the report)
+    verify: "VerifyResult | None" = None      # after an apply
+    written: list[Path] = field(default_factory=list)
+    background: list = field(default_factory=list)     # writers still running (threads)
+    errors: list[BaseException] = field(default_factory=list)
+
+    def wait(self) -> "Run":
+        """Join the background writers; the first error they met is raised here."""
+        for thread in self.background:
+            thread.join()
+        self.background = []
+        if self.errors:
+            raise self.errors[0]
+        return self
+
+    def in_background(self, job: Callable[[], list[Path]]) -> None:
+        """Run a writer while the pipeline goes on (it waits on servers and kernels meanwhile)."""
+        import threading
+
+        def work() -> None:
+            try:
+                self.written.extend(job())
+            except BaseException as error:       # raised by wait()
+                self.errors.append(error)
+
+        thread = threading.Thread(target=work, daemon=True)
+        thread.start()
+        self.background.append(thread)
+
+    @property
+    def verify_path(self) -> Path | None:
+        from workbench.verify import VERIFY_FILE
+
+        return self.out / VERIFY_FILE if self.verify is not None else None
+
+    @property
+    def exit_code(self) -> int:
+        """0 written (and applied with 100% parity), 1 a stage failed or parity < 100%, 2 an error."""
+        if self.error:
+            return 2
+        if self.apply is not None and self.apply.exit_code != 0:
+            return 1
+        if self.verify is not None and not self.verify.ok:
+            return 1
+        return 0
+
+
+# --- the steps ----------------------------------------------------------------------------------
+def write_comparison(drift: "Drift", folder: str | Path) -> list[Path]:
+    """schema_differences.json and schema_comparison_report.txt of a drift, into folder."""
+    from workbench import jsonfile
+    from workbench.compare import write_differences
+    from workbench.present.text import drift_report
+
+    folder = Path(folder)
+    return [write_differences(drift, folder / DIFFERENCES_FILE),
+            jsonfile.write_text(folder / COMPARISON_TEXT_FILE, drift_report(drift) + "\n")]
+
+
+def write_plan(plan: "Plan", folder: str | Path, drift: "Drift | None" = None) -> Path:
+    """The files of `workbench plan --out DIR`: the plan's (planner.write_plan_dir) and, given the
+    drift it was made from, the comparison files beside them."""
+    from workbench.planner import write_plan_dir
+
+    out = write_plan_dir(plan, folder)
+    if drift is not None:
+        write_comparison(drift, out)
+    return out
+
+
+def existing_plan(plan_dir: str | Path | None, plan_options: "PlanOptions | None") -> bool:
+    """Whether plan_dir already holds a plan to use as it is (planning options are then an error)."""
+    from workbench.planner import PlanOptions
+
+    if not plan_dir or not (Path(plan_dir) / "plan.json").exists():
+        return False
+    if plan_options is not None and plan_options != PlanOptions():
+        raise WorkbenchError(f"{plan_dir} already holds a plan (plan.json), used as it is: planning options "
+                             f"are for a new plan (drop them, or give another --plan folder)")
+    return True
+
+
+def check_request(target: str, target_after: str, mode: str | None, plan_dir: str | Path | None,
+                  plan_options: "PlanOptions | None") -> bool:
+    """What cannot work fails before any work (and before any folder is made); returns whether
+    plan_dir holds a plan to use as it is."""
+    from workbench.sides import classify
+
+    if mode not in MODES:
+        raise WorkbenchError(f"unknown report mode {mode!r} (apply, rehearse or none)")
+    if mode and target_after:
+        raise WorkbenchError("--after is for a target migrated elsewhere; with --apply or --rehearse the report "
+                             "reads the target itself")
+    if mode and not classify(target).is_live:
+        what = {"sql": "the SQL files", "store": "the store entry"}.get(classify(target).kind, "the snapshot file")
+        raise WorkbenchError(f"--{mode} needs a live target database, not {what} {target}")
+    return existing_plan(plan_dir, plan_options)
+
+
+def make_folder(out: str | Path) -> Path:
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WorkbenchError(f"cannot create {out}: {error.strerror}") from None
+    return out
+
+
+def plan_files(folder: Path) -> list[Path]:
+    from workbench.planner import STAGE_NAMES
+
+    return [folder / f"{name}.sql" for name in STAGE_NAMES] + [folder / "plan.json", folder / "schema_migration.sql"]
+
+
+def capture_sides(sides: dict[str, str], out: Path, kinds: Sequence[str] | None, step: Progress,
+                  ) -> tuple[dict[str, "Snapshot"], dict[str, Path]]:
+    """Each side (DSN, snapshot file) saved as OUT/<role>.snapshot.json; live sides read concurrently."""
+    from workbench.snapshot import open_pair, open_side
+
+    roles = list(sides)
+    step("reading " + " and ".join(role.replace("_", " ") for role in roles[:2]))
+    pair = open_pair(sides[roles[0]], sides[roles[1]], kinds, fingerprints=True)
+    snapshots = dict(zip(roles[:2], pair))
+    for role in roles[2:]:
+        step(f"reading {role.replace('_', ' ')}")
+        snapshots[role] = open_side(sides[role], kinds)
+    return snapshots, {role: snapshot.save(out / SNAPSHOT_FILES[role]) for role, snapshot in snapshots.items()}
+
+
+def _log_stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+def apply_and_verify(run: Run, target: str, options: "CompareOptions", keep_going: bool, step: Progress) -> None:
+    """Apply or rehearse the plan, then verify an apply; errors are kept in the run, not raised."""
+    from workbench.apply import APPLY_LOG, REHEARSAL_LOG, apply
+    from workbench.verify import VERIFY_FILE, verify, write_result
+
+    rehearse = run.mode == "rehearse"
+    log_path = run.plan_dir / (REHEARSAL_LOG if rehearse else APPLY_LOG)
+    before = _log_stamp(log_path)
+    verb = "rehearsing" if rehearse else "applying"
+    step(f"{verb} the plan")
+    try:
+        run.apply = apply(run.plan_dir, target, rehearse=rehearse, keep_going=keep_going,
+                          progress=lambda text: step(f"{verb} {text}" if text.startswith("stage") else text))
+    except WorkbenchError as error:
+        run.error = f"{'rehearsal' if rehearse else 'apply'}: {error}"
+    stamp = _log_stamp(log_path)
+    if stamp is not None and stamp != before:
+        run.log_path = log_path                       # written by this run (also on a lost connection)
+        run.written.append(log_path)
+    if run.mode == "apply" and run.apply is not None:
+        step("verifying")
+        try:
+            run.verify = verify(str(run.snapshots["source"]), target, options)
+        except WorkbenchError as error:
+            run.error = f"verify: {error}"
+            return
+        run.snapshots["target_after"] = run.verify.drift.target.save(run.out / SNAPSHOT_FILES["target_after"])
+        run.written += [run.snapshots["target_after"], write_result(run.verify, run.out / VERIFY_FILE)]
+
+
+def run(source: str, target: str, out: str | Path, options: "CompareOptions | None" = None,
+        target_after: str = "", plan_dir: str = "", mode: str | None = None,
+        plan_options: "PlanOptions | None" = None, keep_going: bool = False,
+        progress: Progress | None = None) -> Run:
+    """Snapshot both sides into `out`, compare, write the comparison files, plan (into plan_dir,
+    default OUT/plan; a plan_dir holding a plan.json is used as it is), then apply or rehearse it
+    (mode) and verify an apply."""
+    result = prepare(source, target, out, options, target_after, plan_dir, mode, plan_options, progress)
+    if mode:
+        apply_and_verify(result, target, result.drift.options, keep_going, progress or _quiet)
+    return result.wait()
+
+
+def prepare(source: str, target: str, out: str | Path, options: "CompareOptions | None" = None,
+            target_after: str = "", plan_dir: str = "", mode: str | None = None,
+            plan_options: "PlanOptions | None" = None, progress: Progress | None = None) -> Run:
+    """The steps before any apply: snapshots, comparison files, the plan folder (a Run with `mode`
+    set and nothing applied yet; apply_and_verify does the rest). The comparison files are still
+    being written when it returns: Run.wait() before reading them."""
+    from workbench.compare import CompareOptions, compare
+    from workbench.planner import PlanOptions, plan
+
+    use_existing = check_request(target, target_after, mode, plan_dir, plan_options)
+    options = options or CompareOptions()
+    step = progress or _quiet
+    out = make_folder(out)
+    for stale in (SNAPSHOT_FILES["target_after"], "verify.json"):      # a previous report's, not this one's
+        (out / stale).unlink(missing_ok=True)
+
+    sides = {"source": source, "target": target, **({"target_after": target_after} if target_after else {})}
+    captured, snapshots = capture_sides(sides, out, options.selected_kinds(), step)
+    step("comparing")
+    drift = compare(captured["source"], captured["target"], options)     # what the saved files hold
+    written = list(snapshots.values())
+
+    folder = Path(plan_dir) if plan_dir else out / "plan"
+    if use_existing:
+        step(f"using the plan in {folder}")
+    else:
+        step(f"planning into {folder}")
+        write_plan(plan(drift, plan_options or PlanOptions()), folder)
+        written += plan_files(folder)
+    result = Run(out, drift, folder, not use_existing, dict(snapshots), mode, written=written)
+    # the comparison files are for people and tools, not for the steps after: written meanwhile
+    result.in_background(lambda: write_comparison(drift, out))
+    return result

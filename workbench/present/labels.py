@@ -1,0 +1,47 @@
+"""The words every rendering shares: one object label, one parity text, the status words."""
+from __future__ import annotations
+
+import math
+from typing import Mapping
+
+from workbench.kinds import KINDS, object_label
+
+STATUS_WORDS = {"only_in_source": "to create", "changed": "changed", "only_in_target": "extra in target",
+                "identical": "identical"}
+STATUS_MARK = {"only_in_source": "+", "only_in_target": "-", "changed": "~", "identical": "="}
+# the order objects are listed in: changed first (they are what a reader misses most), then the
+# objects to create, then what only the target has
+STATUS_ORDER = {"changed": 0, "only_in_source": 1, "only_in_target": 2, "identical": 3}
+SIDE_LABELS = {"source": "source (legacy)", "target": "target (current)"}
+# compared fields under the names people use for them
+FIELD_WORDS = {"default_value": "default", "data_type": "type", "not_null": "not null"}
+
+
+def object_name(kind: str, identity: Mapping[str, object]) -> str:
+    """schema.table.name / schema.name(args) / 'SELECT on table s.t to r': one readable name for an
+    object, from its identity (a dict of the kind's identity columns)."""
+    values = [str(identity[c]) for c in KINDS[kind].identity]
+    if kind == "privileges":
+        return f"{values[3]} on {identity['object_kind']} {values[1]} to {values[2]}"
+    if kind == "comments":
+        return f"{values[0]} {values[1]}"
+    return object_label(kind, tuple(values))
+
+
+def field_word(field: str) -> str:
+    return FIELD_WORDS.get(field, field.replace("_", " "))
+
+
+def percent(identical: int, total: int) -> str:
+    """identical/total as a percentage that is never rounded up: '100%' only when every object is
+    identical, '99.99%' for 9,999 of 10,000 (truncated to two decimals, trailing zeros dropped)."""
+    if total <= 0 or identical >= total:
+        return "100%"
+    hundredths = math.floor(10000 * identical / total)
+    hundredths = min(hundredths, 9999)
+    return f"{hundredths / 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def parity_text(identical: int, total: int) -> str:
+    """'100% parity (n of n source objects identical in the target)': the one parity sentence."""
+    return f"{percent(identical, total)} parity ({identical:,} of {total:,} source objects identical in the target)"
