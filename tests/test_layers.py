@@ -12,7 +12,8 @@ PACKAGE = REPO / "workbench"
 # the core: snapshot -> compare -> plan -> apply -> verify, and what they stand on
 CORE = ["workbench.errors", "workbench.connect", "workbench.kinds", "workbench.catalog.fetch", "workbench.snapshot",
         "workbench.normalize", "workbench.compare", "workbench.planner", "workbench.apply", "workbench.verify",
-        "workbench.jsonfile", "workbench.dependencies", "workbench.sandbox"]
+        "workbench.jsonfile", "workbench.dependencies", "workbench.sandbox", "workbench.sides", "workbench.sqlfiles",
+        "workbench.store", "workbench.ignorefile"]
 PRESENTATION = ("workbench.present", "workbench.report", "workbench.cli", "workbench.pipeline", "workbench.demo",
                 "workbench.explore_app")
 DISPLAY_LIBRARIES = ("plotly", "ipywidgets", "itables", "IPython", "nbconvert", "papermill", "voila")

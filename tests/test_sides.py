@@ -274,3 +274,43 @@ def test_two_sql_sides_what_a_migration_changes(pg, tmp_path):
     with pytest.raises(WorkbenchError, match=rf'^{broken}:2: column "nope" does not exist$'):
         workbench.diff(str(new), str(broken), shadow=pg)
     assert databases(pg.dsn()) == before
+
+
+REPORT_SCHEMA = ("CREATE TABLE account (id bigint PRIMARY KEY, email text NOT NULL);\n"
+                 "CREATE VIEW account_emails AS SELECT id, email FROM account;\n")
+
+
+def test_report_of_a_sql_source_through_the_shadow(pg, make_db, tmp_path):
+    """`workbench report schema.sql TARGET --shadow DSN`: the report's source is the file."""
+    schema = tmp_path / "schema.sql"
+    schema.write_text(REPORT_SCHEMA)
+    target = make_db("CREATE TABLE account (id bigint PRIMARY KEY);")
+    out = tmp_path / "report"
+    before = databases(pg.dsn())
+    result = workbench_cli("report", str(schema), target, "--out", str(out), "--shadow", pg.dsn())
+    assert result.returncode == 0, result.stdout + result.stderr
+    source = json.loads((out / "source.snapshot.json").read_text())
+    assert source["dsn"] == str(schema) and source["database"] == "schema.sql"
+    planned = json.loads((out / "plan" / "plan.json").read_text())["statements"]
+    assert {(s["kind"], s["action"]) for s in planned} >= {("columns", "create"), ("views", "create")}
+    assert "schema.sql" in (out / "report.html").read_text()
+    assert databases(pg.dsn()) == before
+
+
+def test_drift_report_notebook_on_a_sql_file(pg, make_db, tmp_path):
+    """papermill drift_report.ipynb -p source schema.sql -p shadow DSN: the notebook loads the file."""
+    import nbformat
+    from test_notebooks import assert_no_error, figures, html_of, papermill_cli
+
+    schema = tmp_path / "schema.sql"
+    schema.write_text(REPORT_SCHEMA)
+    target = make_db("CREATE TABLE account (id bigint PRIMARY KEY);")
+    out = tmp_path / "drift_report.ipynb"
+    papermill_cli("drift_report.ipynb", out, "-p", "source", str(schema), "-p", "target", target,
+                  "-p", "shadow", pg.dsn())
+    nb = nbformat.read(out, as_version=4)
+    assert_no_error(nb)
+    assert "<h1>Schema drift: schema.sql \u2192 " in html_of(nb)
+    drift = next(f for f in figures(nb) if f["layout"]["meta"]["chart"] == "drift_by_kind")
+    created = next(t for t in drift["data"] if t["name"] == "to create (source only)")
+    assert dict(zip(created["x"], created["y"])) == {"columns": 1, "views": 1}

@@ -1,5 +1,5 @@
 """The snapshot store and its history: content-addressed captures, one step per schema change,
-corrupt entries named and skipped."""
+corrupt entries named and skipped; the timeline's figures and its report in Chromium."""
 from __future__ import annotations
 
 import gzip
@@ -218,3 +218,74 @@ def test_window_by_capture_dates(captured, tmp_path):
     assert [(s.before.label, s.after.label) for s in window.steps] == [
         ("baseline", "column added"), ("column added", "index dropped"), ("index dropped", "function changed")]
     assert [s.after.label for s in workbench.history(dated.path, since="2025-06-04T13:00").steps] == ["view added"]
+
+
+# --- the timeline: figures, notebook, report ------------------------------------------------------
+def test_timeline_figures_draw_the_history(captured):
+    from workbench.present import timeline
+
+    store, _, _ = captured
+    result = workbench.history(store)
+    counts = timeline.counts_over_time(result)
+    assert counts.layout.meta == {"chart": "counts_over_time"}
+    drawn = {trace.meta["kind"]: list(trace.y) for trace in counts.data}
+    assert drawn["columns"] == [2, 3, 3, 3, 3, 3] and drawn["views"] == [0, 0, 0, 0, 0, 1]
+    assert drawn["indexes"] == [2, 2, 1, 1, 1, 1] and "types" not in drawn          # kinds that never held one
+    assert all(list(trace.x) == [e.at for e in result.entries] for trace in counts.data)
+    events = timeline.change_events(result)
+    assert events.layout.meta == {"chart": "change_events"}
+    points = sorted((t.meta["change"], y, x) for t in events.data for x, y in zip(t.x, t.y))
+    at = [s.after.at for s in result.steps]
+    assert points == sorted([("appeared", "columns", at[0]), ("disappeared", "indexes", at[1]),
+                             ("changed", "functions", at[2]), ("appeared", "views", at[3])])
+    assert timeline.step_frame(result.steps[2]).values.tolist() == [
+        ["~ changed", "functions", "public.account_count()", "body"]]
+
+
+def test_timeline_report_in_chromium(captured, chromium, tmp_path):
+    """`workbench report STORE --out DIR`: the timeline notebook rendered into one HTML file that
+    shows the counts over time and the four change events, offline."""
+    store, _, _ = captured
+    out = tmp_path / "timeline"
+    result = workbench_cli("report", str(store), "--out", str(out), "--title", "History of the account schema")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == f"wrote {out / 'report.html'}" and result.stderr == ""
+    assert {p.name for p in out.iterdir()} == {"report.html", "timeline.ipynb", "history.json"}
+    assert json.loads((out / "history.json").read_text()) == json.loads(
+        workbench_cli("history", str(store), "--format", "json").stdout)
+
+    page = chromium.new_page(viewport={"width": 1280, "height": 1000})
+    problems, requests = [], []
+    page.on("console", lambda message: problems.append(message.text) if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto((out / "report.html").as_uri(), wait_until="load")
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2")
+    charts = page.evaluate("""Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => ({
+        chart: g.layout.meta.chart, svgs: g.querySelectorAll('.main-svg').length,
+        points: g.querySelectorAll('.scatterlayer .point').length,
+        traces: g.data.map(t => ({meta: t.meta, x: Array.from(t.x), y: Array.from(t.y)}))}))""")
+    assert [c["chart"] for c in charts] == ["counts_over_time", "change_events"]
+    counts, events = charts
+    columns = next(t for t in counts["traces"] if t["meta"]["kind"] == "columns")
+    assert columns["y"] == [2, 3, 3, 3, 3, 3] and counts["points"] == 6 * len(counts["traces"])
+    assert events["points"] == 4                                     # the four changes, drawn
+    assert sorted((t["meta"]["change"], y) for t in events["traces"] for y in t["y"]) == [
+        ("appeared", "columns"), ("appeared", "views"), ("changed", "functions"), ("disappeared", "indexes")]
+    text = page.inner_text("body")
+    assert "History of the account schema" in text and "6 captures" in text and "4 changes of schema" in text
+    for number, change in enumerate(["public.account.created_at", "public.account.account_email",
+                                     "public.account_count()", "public.account_emails"], 1):
+        assert f"Step {number}:" in text and change in text
+    assert problems == []
+    assert [url for url in requests if not url.startswith(("file://", "data:"))] == []
+    page.close()
+
+
+def test_report_of_a_store_refuses_comparison_options(captured, tmp_path):
+    store, _, _ = captured
+    refused = workbench_cli("report", str(store), "--out", str(tmp_path / "r"), "--apply")
+    assert refused.returncode == 2 and "--apply: for a report of SOURCE and TARGET" in refused.stderr
+    lonely = workbench_cli("report", str(tmp_path), "--out", str(tmp_path / "r"))
+    assert lonely.returncode == 2 and "report needs SOURCE and TARGET, or a snapshot store DIR alone" in lonely.stderr
+    assert not (tmp_path / "r").exists()

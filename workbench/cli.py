@@ -37,9 +37,11 @@ def _end_progress(progress=None) -> None:
 
 
 SOURCE_HELP = ("the desired schema (legacy, the source of truth): a DSN (URL, libpq keywords or service name), a "
-               "snapshot file or a .sql file. Note the order: migra takes them the other way round "
+               "snapshot file, a .sql file or folder of them (a migrations folder, a pg_dump -s output), or a "
+               "store entry (DIR@latest, DIR@first, DIR@LABEL, DIR@FINGERPRINT). Note the order: migra takes "
+               "them the other way round "
                "(migra CURRENT DESIRED); workbench reads SOURCE TARGET and plans what turns TARGET into SOURCE")
-TARGET_HELP = "the database to change (current), as SOURCE: DSN, snapshot file or .sql file"
+TARGET_HELP = "the database to change (current), as SOURCE: DSN, snapshot file, .sql file or folder, store entry"
 
 
 def _sides(parser: argparse.ArgumentParser) -> None:
@@ -174,8 +176,11 @@ def build_parser() -> argparse.ArgumentParser:
     _comparison_arguments(verify)
     verify.set_defaults(run=_cmd_verify)
 
-    report = sub.add_parser("report", help="render the drift of SOURCE and TARGET as one self-contained HTML report")
-    _sides(report)
+    report = sub.add_parser("report", help="render the drift of SOURCE and TARGET (or a store's timeline: "
+                            "report STORE --out DIR) as one self-contained HTML report")
+    report.add_argument("source", metavar="SOURCE", help=SOURCE_HELP + "; or a snapshot store DIR alone, "
+                        "for its timeline report")
+    report.add_argument("target", metavar="TARGET", nargs="?", default=None, help=TARGET_HELP)
     report.add_argument("--out", required=True, metavar="DIR", help="report folder, e.g. reports/NAME")
     report.add_argument("--title", default="", metavar="T", help="report title")
     report.add_argument("--after", default="", metavar="TARGET_AFTER",
@@ -190,7 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--rehearse", action="store_true", help="rehearse the plan on TARGET (rolled back), then report")
     report.add_argument("--keep-going", action="store_true", help="with --apply/--rehearse: after a failed stage, "
                         "go on with the next ones")
+    report.add_argument("--since", default="", metavar="TIME", help="a store's timeline: captures from then on")
+    report.add_argument("--until", default="", metavar="TIME", help="a store's timeline: captures up to then")
     _planning_arguments(report)
+    _shadow_argument(report)
     report.set_defaults(run=_cmd_report)
 
     explore = sub.add_parser("explore", help="the explorer as a local web app (Voila): kinds, statuses, both sides "
@@ -256,13 +264,15 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
-    from workbench.store import format_history, history
+    from workbench.store import history
 
     result = history(args.store, since=args.since, until=args.until)
     if args.format == "json":
         sys.stdout.write(json.dumps(result.to_json(), default=str) + "\n")
     else:
-        print(format_history(result, args.limit))
+        from workbench.present.text import history_text
+
+        print(history_text(result, args.limit))
     return EXIT_OK
 
 
@@ -376,17 +386,42 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from workbench.present.text import report_summary
     from workbench.report import build
 
+    if args.target is None:
+        return _report_timeline(args)
+    if args.since or args.until:
+        raise WorkbenchError("--since and --until are for a store's timeline (report STORE --out DIR)")
     options = _plan_options(args)
     mode = "apply" if args.apply else "rehearse" if args.rehearse else None
     if args.keep_going and not mode:
         raise WorkbenchError("--keep-going is for --apply or --rehearse")
     result = build(args.source, args.target, args.out, title=args.title, options=_options(args),
                    target_after=args.after, plan_dir=args.plan, mode=mode, plan_options=options,
-                   keep_going=args.keep_going, progress=on_terminal())
+                   keep_going=args.keep_going, progress=on_terminal(), shadow=args.shadow)
     print(report_summary(result))
     if result.run.error:                      # shown in the report too; the command still fails
         sys.stderr.write(f"error: {result.run.error}\n")
     return result.exit_code
+
+
+def _report_timeline(args: argparse.Namespace) -> int:
+    """`workbench report STORE --out DIR`: the store's timeline, no TARGET, nothing planned."""
+    from workbench.errors import WorkbenchError
+    from workbench.present.progress import on_terminal
+    from workbench.report import build_timeline
+    from workbench.store import is_store
+
+    if not is_store(args.source):
+        raise WorkbenchError(f"report needs SOURCE and TARGET, or a snapshot store DIR alone for its timeline "
+                             f"({args.source} is not a store: no store.json)")
+    comparison_only = {"--after": args.after, "--plan": args.plan, "--apply": args.apply, "--rehearse": args.rehearse,
+                       "--keep-going": args.keep_going, "--shadow": args.shadow}
+    given = [name for name, value in comparison_only.items() if value]
+    if given:
+        raise WorkbenchError(f"{', '.join(given)}: for a report of SOURCE and TARGET, not of a store's timeline")
+    result = build_timeline(args.source, args.out, since=args.since, until=args.until, title=args.title,
+                            progress=on_terminal())
+    print(f"wrote {result.html}")
+    return EXIT_OK
 
 
 def _cmd_explore(args: argparse.Namespace) -> int:

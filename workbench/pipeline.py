@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from workbench.apply import ApplyResult
     from workbench.compare import CompareOptions, Drift
     from workbench.planner import Plan, PlanOptions
+    from workbench.sides import Shadow
     from workbench.snapshot import Snapshot
     from workbench.verify import VerifyResult
 
@@ -167,17 +168,16 @@ def plan_files(folder: Path) -> list[Path]:
 
 
 def capture_sides(sides: dict[str, str], out: Path, kinds: Sequence[str] | None, step: Progress,
-                  ) -> tuple[dict[str, "Snapshot"], dict[str, Path]]:
-    """Each side (DSN, snapshot file) saved as OUT/<role>.snapshot.json; live sides read concurrently."""
-    from workbench.snapshot import open_pair, open_side
+                  shadow: "Shadow" = None) -> tuple[dict[str, "Snapshot"], dict[str, Path]]:
+    """Each side (DSN, snapshot file, SQL, store entry) saved as OUT/<role>.snapshot.json; live
+    sides (and the scratch databases of SQL sides, loaded on `shadow`) read concurrently."""
+    from workbench.sides import open_sides
 
     roles = list(sides)
-    step("reading " + " and ".join(role.replace("_", " ") for role in roles[:2]))
-    pair = open_pair(sides[roles[0]], sides[roles[1]], kinds, fingerprints=True)
-    snapshots = dict(zip(roles[:2], pair))
-    for role in roles[2:]:
-        step(f"reading {role.replace('_', ' ')}")
-        snapshots[role] = open_side(sides[role], kinds)
+    names = [role.replace("_", " ") for role in roles]
+    step("reading " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]))
+    opened = open_sides([sides[role] for role in roles], kinds, fingerprints=True, shadow=shadow)
+    snapshots = dict(zip(roles, opened))
     return snapshots, {role: snapshot.save(out / SNAPSHOT_FILES[role]) for role, snapshot in snapshots.items()}
 
 
@@ -222,11 +222,11 @@ def apply_and_verify(run: Run, target: str, options: "CompareOptions", keep_goin
 def run(source: str, target: str, out: str | Path, options: "CompareOptions | None" = None,
         target_after: str = "", plan_dir: str = "", mode: str | None = None,
         plan_options: "PlanOptions | None" = None, keep_going: bool = False,
-        progress: Progress | None = None) -> Run:
+        progress: Progress | None = None, shadow: "Shadow" = None) -> Run:
     """Snapshot both sides into `out`, compare, write the comparison files, plan (into plan_dir,
     default OUT/plan; a plan_dir holding a plan.json is used as it is), then apply or rehearse it
     (mode) and verify an apply."""
-    result = prepare(source, target, out, options, target_after, plan_dir, mode, plan_options, progress)
+    result = prepare(source, target, out, options, target_after, plan_dir, mode, plan_options, progress, shadow)
     if mode:
         apply_and_verify(result, target, result.drift.options, keep_going, progress or _quiet)
     return result.wait()
@@ -234,7 +234,8 @@ def run(source: str, target: str, out: str | Path, options: "CompareOptions | No
 
 def prepare(source: str, target: str, out: str | Path, options: "CompareOptions | None" = None,
             target_after: str = "", plan_dir: str = "", mode: str | None = None,
-            plan_options: "PlanOptions | None" = None, progress: Progress | None = None) -> Run:
+            plan_options: "PlanOptions | None" = None, progress: Progress | None = None,
+            shadow: "Shadow" = None) -> Run:
     """The steps before any apply: snapshots, comparison files, the plan folder (a Run with `mode`
     set and nothing applied yet; apply_and_verify does the rest). The comparison files are still
     being written when it returns: Run.wait() before reading them."""
@@ -249,7 +250,7 @@ def prepare(source: str, target: str, out: str | Path, options: "CompareOptions 
         (out / stale).unlink(missing_ok=True)
 
     sides = {"source": source, "target": target, **({"target_after": target_after} if target_after else {})}
-    captured, snapshots = capture_sides(sides, out, options.selected_kinds(), step)
+    captured, snapshots = capture_sides(sides, out, options.selected_kinds(), step, shadow)
     step("comparing")
     drift = compare(captured["source"], captured["target"], options)     # what the saved files hold
     written = list(snapshots.values())

@@ -48,10 +48,13 @@ if TYPE_CHECKING:
 # repository is a link to that folder (`make lab` opens it).
 NOTEBOOKS_DIR = Path(__file__).resolve().parent / "notebooks"
 REPORT_NOTEBOOKS = ("drift_report.ipynb", "migration_plan.ipynb")
-PARAMETERS = ("source", "target", "schemas", "plan_dir", "target_after", "title")
+PARAMETERS = ("source", "target", "schemas", "plan_dir", "target_after", "title", "shadow")
 PLAN_PARAMETERS = ("source", "target", "out_dir", "schemas", "allow_drops", "concurrently", "not_valid",
                    "with_privileges", "plan_dir", "apply_log", "apply_error", "verify_result", "with_overview",
                    "title")
+TIMELINE_NOTEBOOK = "timeline.ipynb"            # a store's timeline: `workbench report STORE`
+TIMELINE_PARAMETERS = ("store", "since", "until", "title")
+HISTORY_FILE = "history.json"
 PLOTLY_PLACEHOLDER = "<!-- workbench: plotly.js -->"
 CELL_TIMEOUT_S = 600
 
@@ -365,10 +368,11 @@ def notebook_parameters(run: "Run", title: str, schemas: Sequence[str]) -> tuple
 def build(source: str, target: str, out: str | Path, title: str = "", schemas: Sequence[str] = (),
           target_after: str = "", plan_dir: str = "", mode: str | None = None, plan_options=None,
           keep_going: bool = False, progress: Callable[[str], None] | None = None,
-          options=None) -> Report:
+          options=None, shadow=None) -> Report:
     """workbench.pipeline.run (snapshot, compare, plan, apply or rehearse, verify), then the report
     notebooks on what it wrote, rendered into OUT/report.html. A failing or refused apply does not
-    raise: it is shown in the report and in `Report.run` (its exit code)."""
+    raise: it is shown in the report and in `Report.run` (its exit code). SQL sides are loaded on
+    `shadow` (workbench.sides)."""
     from workbench import pipeline
     from workbench.compare import CompareOptions
 
@@ -383,7 +387,7 @@ def build(source: str, target: str, out: str | Path, title: str = "", schemas: S
     runner = Runner(kernels, out, len(notebooks))
     try:
         run = pipeline.prepare(source, target, out, options, target_after=target_after, plan_dir=plan_dir,
-                               mode=mode, plan_options=plan_options, progress=progress)
+                               mode=mode, plan_options=plan_options, progress=progress, shadow=shadow)
         preload.join()
         drift_parameters, _ = notebook_parameters(run, title, schemas)
         if mode != "apply":          # the drift report needs nothing of a rehearsal: it runs meanwhile
@@ -409,6 +413,30 @@ def build(source: str, target: str, out: str | Path, title: str = "", schemas: S
     written = run.wait().written + executed + [html]
     check_no_secrets(written, secrets_of([source, target, target_after]))
     return Report(out, html, executed, written, run.drift, run)
+
+
+def build_timeline(store: str | Path, out: str | Path, since: str = "", until: str = "", title: str = "",
+                   progress: Callable[[str], None] | None = None) -> Report:
+    """The timeline report of a snapshot store: OUT/history.json (store.History.to_json()), then
+    timeline.ipynb run on the store and rendered into OUT/report.html."""
+    from workbench import pipeline
+    from workbench.store import Store, history, write_history
+
+    step = progress or (lambda _text: None)
+    store_dir = Store(store).path.resolve()             # not a store: fails before any kernel starts
+    step(f"reading the history of {store_dir}")
+    timeline = history(store_dir, since=since or None, until=until or None)
+    out = pipeline.make_folder(out)
+    written = [write_history(timeline, out / HISTORY_FILE)]
+    step(f"running {TIMELINE_NOTEBOOK}")
+    executed = out / TIMELINE_NOTEBOOK
+    notebook = execute(notebook_path(TIMELINE_NOTEBOOK), executed,
+                       {"store": str(store_dir), "since": since, "until": until, "title": title}, cwd=out)
+    step("rendering report.html")
+    html = render_html([notebook], out / "report.html", title or f"Schema history: {store_dir.name}")
+    written += [executed, html]
+    check_no_secrets(written, secrets_of([]))
+    return Report(out, html, [executed], written)
 
 
 def outcome_view(run: "Run"):

@@ -53,7 +53,7 @@ CHANGE_STATUSES = {"only_in_target": "appeared", "only_in_source": "disappeared"
 CHANGES = tuple(CHANGE_STATUSES.values())
 
 
-def is_store(path: Path) -> bool:
+def is_store(path: str | Path) -> bool:
     return (Path(path) / STORE_FILE).is_file()
 
 
@@ -360,39 +360,8 @@ def history(store: str | Path | Store, since: str | None = None, until: str | No
     return History(store.path, entries, steps)
 
 
-def format_history(result: History, limit: int | None = 20) -> str:
-    """The timeline for a terminal: one line per capture, under each change what changed."""
-    from workbench.present.labels import object_name as identity_label
+def write_history(result: History, path: str | Path) -> Path:
+    """The history's JSON (History.to_json()) as a file: one step per line."""
+    from workbench import jsonfile
 
-    marks = {"appeared": "+", "disappeared": "-", "changed": "~"}
-    lines = [f"store {result.store}: {len(result.entries)} captures, {len(result.steps)} changes of schema"]
-    if not result.entries:
-        return lines[0]
-    steps = {step.after.seq: step for step in result.steps}
-    previous_fingerprint = None
-    for entry in result.entries:
-        head = f"{entry.at}  {entry.fingerprint[:12]}" + (f"  {entry.label}" if entry.label else "")
-        step = steps.get(entry.seq)
-        if step is None:
-            if previous_fingerprint is None:
-                counts = ", ".join(f"{k} {n}" for k, n in entry.counts.items() if n)
-                lines.append(f"{head}  {counts or 'empty schema'}")
-            else:
-                lines.append(f"{head}  unchanged")
-        else:
-            per_kind = []
-            for kind, statuses in step.summary.items():
-                text = " ".join(f"{marks[c]}{n}" for c, n in statuses.items() if n)
-                if text:
-                    per_kind.append(f"{kind} {text}")
-            lines.append(f"{head}  {', '.join(per_kind) or 'no compared field changed'}")
-            changes = step.changes
-            for obj in changes[:limit] if limit is not None else changes:
-                detail = f"  [{', '.join(obj['differences'])}]" if obj["differences"] else ""
-                name = identity_label(obj["kind"], obj["identity"])
-                lines.append(f"    {marks[obj['status']]} {obj['kind']} {name}{detail}")
-            if limit is not None and len(changes) > limit:
-                lines.append(f"    ... and {len(changes) - limit} more")
-        previous_fingerprint = entry.fingerprint
-    return "\n".join(lines)
-
+    return jsonfile.write(path, result.to_json(), "steps")

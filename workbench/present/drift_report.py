@@ -80,18 +80,18 @@ def statements_by_object(plan: "Plan") -> dict[tuple[str, tuple[Any, ...]], list
 
 
 def load(source: str, target: str, schemas: object = (), plan_dir: str = "", target_after: str = "",
-         title: str = "") -> ReportInputs:
-    """Open both sides (DSN or snapshot file), compare them, and read the optional plan folder and
-    after-apply target."""
+         title: str = "", shadow: str = "") -> ReportInputs:
+    """Open both sides (any side of workbench.sides: DSN, snapshot file, SQL files on `shadow`, a
+    store entry), compare them, and read the optional plan folder and after-apply target."""
     source, target = _side("source", source), _side("target", target)
     target_after = _side("target_after", target_after) if target_after else ""
     options = CompareOptions(schemas=schema_list(schemas))
     kinds = options.selected_kinds()
-    drift = compare(*open_pair(source, target, kinds), options)
+    drift = compare(*open_pair(source, target, kinds, shadow=shadow or None), options)
     inputs = ReportInputs(drift, title.strip() if isinstance(title, str) and title.strip()
                           else f"Schema drift: {drift.source.database} \u2192 {drift.target.database}")
     if target_after:
-        inputs.residual = compare(drift.source, open_side(target_after, kinds), options)
+        inputs.residual = compare(drift.source, open_side(target_after, kinds, shadow=shadow or None), options)
         inputs.after = inputs.residual.target
     if plan_dir:
         from workbench.planner import read_plan

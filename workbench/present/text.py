@@ -1,7 +1,7 @@
 """Text renderings for terminals, e-mails and `schema_comparison_report.txt`.
 
-Rendering is separate from computing: these functions only read a Drift, a Plan, an apply log or a
-VerifyResult. A changed object is shown as migra shows it in SQL, with both values of every field
+Rendering is separate from computing: these functions only read a Drift, a Plan, an apply log, a
+VerifyResult or a store's History. A changed object is shown as migra shows it in SQL, with both values of every field
 that differs (`- default 'web'::text` is the target's, `+ default 'app'::text` the source's, the
 value the migration brings), long definitions as a unified diff; changed objects come first in
 every list, so that `--limit` never hides them behind the objects to create.
@@ -20,6 +20,7 @@ from workbench.present.labels import STATUS_MARK, STATUS_ORDER, field_word, obje
 if TYPE_CHECKING:
     from workbench.compare import Drift
     from workbench.planner.model import Plan
+    from workbench.store import History, Step
     from workbench.verify import VerifyResult
 
 _HEADINGS = {"only_in_source": "in source only", "only_in_target": "in target only",
@@ -350,3 +351,40 @@ def report_summary(report: Any, drift_table: bool = True) -> str:
                          + parity_text(int(parity["identical"].sum()), int(parity["source_objects"].sum())))
     lines.append(f"wrote {report.html}")
     return "\n".join(lines)
+
+
+# --- a store's history (workbench.store.History) ----------------------------------------------
+CHANGE_MARKS = {"appeared": "+", "disappeared": "-", "changed": "~"}
+
+
+def history_text(result: "History", limit: int | None = 20) -> str:
+    """The timeline for a terminal (`workbench history`): one line per capture, under each change
+    what changed (at most `limit` objects per step)."""
+    lines = [f"store {result.store}: {len(result.entries)} captures, {len(result.steps)} changes of schema"]
+    steps = {step.after.seq: step for step in result.steps}
+    for index, entry in enumerate(result.entries):
+        head = f"{entry.at}  {entry.fingerprint[:12]}" + (f"  {entry.label}" if entry.label else "")
+        step = steps.get(entry.seq)
+        if step is None:
+            if index == 0:
+                counts = ", ".join(f"{kind} {n}" for kind, n in entry.counts.items() if n)
+                lines.append(f"{head}  {counts or 'empty schema'}")
+            else:
+                lines.append(f"{head}  unchanged")
+            continue
+        lines.append(f"{head}  {step_summary(step) or 'no compared field changed'}")
+        changes = step.changes
+        for obj in changes if limit is None else changes[:limit]:
+            detail = f"  [{', '.join(obj['differences'])}]" if obj["differences"] else ""
+            name = object_name(obj["kind"], obj["identity"])
+            lines.append(f"    {CHANGE_MARKS[obj['status']]} {obj['kind']} {name}{detail}")
+        if limit is not None and len(changes) > limit:
+            lines.append(f"    ... and {len(changes) - limit} more")
+    return "\n".join(lines)
+
+
+def step_summary(step: "Step") -> str:
+    """`columns +1, indexes -1`: what a step changed per kind."""
+    return ", ".join(f"{kind} " + " ".join(f"{CHANGE_MARKS[c]}{n}" for c, n in statuses.items() if n)
+                     for kind, statuses in step.summary.items() if any(statuses.values()))
+
