@@ -43,12 +43,12 @@ class CheckResult:
         return grouped
 
     def _counts(self, kind: str) -> str:
-        row = self.drift.summary.loc[kind]
-        return ", ".join(f"{int(row[s])} {_WORDS[s]}" for s in _WORDS if int(row[s]))
+        row = self.drift.counts[kind]
+        return ", ".join(f"{row[s]} {_WORDS[s]}" for s in _WORDS if row[s])
 
     def _scope(self) -> str:
-        compared = int(self.drift.summary.to_numpy().sum())
-        text = f"{compared} objects in {len(self.drift.frames)} kinds compared"
+        compared = sum(n for counts in self.drift.counts.values() for n in counts.values())
+        text = f"{compared} objects in {len(self.drift.counts)} kinds compared"
         if self.ignore_count:
             text += f", {self.ignore_count} ignore pattern{'s' if self.ignore_count != 1 else ''}"
         return text
@@ -112,12 +112,12 @@ class CheckResult:
 
         grouped = self.per_kind()
         suites = ElementTree.Element("testsuites", name="workbench check")
-        suite = ElementTree.SubElement(suites, "testsuite", name="schema drift", tests=str(len(self.drift.frames)),
+        suite = ElementTree.SubElement(suites, "testsuite", name="schema drift", tests=str(len(self.drift.counts)),
                                        failures=str(len(grouped)), errors="0", skipped="0")
         properties = ElementTree.SubElement(suite, "properties")
         for name, value in (("source", self.source_label), ("target", self.target_label)):
             ElementTree.SubElement(properties, "property", name=name, value=value)
-        for kind in self.drift.frames:
+        for kind in self.drift.counts:
             case = ElementTree.SubElement(suite, "testcase", classname="schema drift", name=kind)
             if kind in grouped:
                 failure = ElementTree.SubElement(case, "failure", type="drift", message=self._counts(kind))

@@ -282,9 +282,8 @@ class Step:
     @property
     def summary(self) -> dict[str, dict[str, int]]:
         """kind -> {appeared, disappeared, changed} counts, every compared kind, zeros included."""
-        table = self.drift.summary
-        return {kind: {CHANGE_STATUSES[status]: int(row[status]) for status in CHANGE_STATUSES}
-                for kind, row in table.to_dict(orient="index").items()}
+        return {kind: {CHANGE_STATUSES[status]: counts[status] for status in CHANGE_STATUSES}
+                for kind, counts in self.drift.counts.items()}
 
     def to_json(self) -> dict[str, Any]:
         return {"from": self.before.fingerprint, "to": self.after.fingerprint, "at": self.after.at,
