@@ -57,6 +57,9 @@ class Statement:
     # set by the planner: unique id, and the transactional form used by a rehearsal
     id: str = ""
     rehearsal_sql: str | None = None
+    # set when the plan is written: sha256 of the statement as its stage file holds it (apply runs
+    # only statements whose hash plan.json holds, or edits accepted with --accept-edits)
+    sha256: str = ""
 
     def __post_init__(self) -> None:
         if self.stage not in STAGE_NAMES:

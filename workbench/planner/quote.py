@@ -1,11 +1,15 @@
-"""The one place identifiers and literals become SQL text. Nothing else concatenates names.
+"""The one place identifiers, literals and comment text become SQL text. Nothing else concatenates names.
 
 Quoting follows PostgreSQL's quote_ident: a name stays bare only when it is lower case, plain and
 not a keyword that needs quoting; everything else is double-quoted with embedded quotes doubled.
+Comment lines (`-- ...` in stage files) render names through `comment`, which escapes every
+character that could end the comment or hide text from a reviewer: a newline or carriage return
+in a table's name must never turn the rest of the name into a statement that psql runs.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from pglast import keywords
 
@@ -24,8 +28,41 @@ def qualified(schema: str, name: str) -> str:
 
 
 def literal(text: str) -> str:
-    """A string constant (standard_conforming_strings is on in every supported version)."""
-    return "'" + str(text).replace("'", "''") + "'"
+    """A string constant. Text with a backslash is written as an E'' constant (backslashes doubled),
+    which reads the same whatever the server's standard_conforming_strings: with it off, a plain
+    '...\\' would end the constant early and let the rest of the text run as SQL."""
+    text = str(text).replace("'", "''")
+    if "\\" in text:
+        return "E'" + text.replace("\\", "\\\\") + "'"
+    return "'" + text + "'"
+
+
+# Characters escaped in comment text: C0 and C1 controls (newline and carriage return end a `--`
+# comment for PostgreSQL and psql), DEL, line/paragraph separators, and format characters (bidi
+# overrides, zero-width characters) that would make a reviewer read something else than is there.
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
+
+
+def _escape_char(char: str) -> str:
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    code = ord(char)
+    if code < 0x20 or 0x7F <= code <= 0x9F or unicodedata.category(char) in ("Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+        return f"\\x{code:02x}" if code <= 0xFF else (f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+    return char
+
+
+_SAFE = re.compile(r"[ -\[\]-~]*")     # printable ASCII without backslash: nothing to escape
+
+
+def comment(text: str) -> str:
+    """One `-- ` comment line whose text is shown with control characters escaped visibly
+    (`\\n`, `\\r`, `\\t`, `\\xNN`, `\\uNNNN`; a backslash doubled so the escapes are unambiguous).
+    The result never holds a line break, so nothing after `--` can leave the comment."""
+    text = str(text)
+    if not _SAFE.fullmatch(text):
+        text = "".join(_escape_char(char) for char in text)
+    return "-- " + text
 
 
 def role(name: str) -> str:
