@@ -346,7 +346,7 @@ def test_killed_backend_leaves_no_half_applied_stage(make_db, tmp_path):
     # the reviewer takes the slow statement out and reruns: stage02 is not run again
     stage_file = plan_dir / "stage03_columns.sql"
     stage_file.write_text(stage_file.read_text().replace("SELECT pg_sleep(60);", "SELECT pg_sleep(0);"))
-    rerun = apply(plan_dir, target)
+    rerun = apply(plan_dir, target, accept_edits=True)
     assert rerun.exit_code == 0
     assert stage_of(rerun.log, "stage02_tables")["status"] == "already_applied"
     assert stage_of(rerun.log, "stage03_columns")["edited"] is True
@@ -407,7 +407,9 @@ def test_edited_stage_file_runs_what_the_file_says(make_db, tmp_path):
     stage_file = plan_dir / "stage09_finishing.sql"
     stage_file.write_text(stage_file.read_text().replace("'planned'", "'reviewed'"))
 
-    result = apply(plan_dir, target)
+    with pytest.raises(WorkbenchError, match=r"stage09_finishing\.sql:\d+: changes the planned statement comment:t"):
+        apply(plan_dir, target)
+    result = apply(plan_dir, target, accept_edits=True)
     assert result.exit_code == 0
     assert table_comment(target, "public.t") == "reviewed"
     assert stage_of(result.log, "stage09_finishing")["edited"] is True

@@ -151,14 +151,14 @@ def test_bad_input_gives_one_line_error(pg, db, args, pattern):
 def test_corrupt_snapshot_file(db, tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": "drift-workbench/snapshot", "version": 1, "kinds": {')
-    assert_one_line_error(workbench_cli("diff", str(broken), db), r"is corrupt \(not JSON")
+    assert_one_line_error(workbench_cli("diff", str(broken), db), rf"^error: {broken}: not a snapshot: not JSON")
     good = tmp_path / "good.json"
     capture(db).save(good)
     data = json.loads(good.read_text())
     data["kinds"]["tables"]["rows"] = [["x"]]            # a row without its columns
     tampered = tmp_path / "tampered.json"
     tampered.write_text(json.dumps(data))
-    assert_one_line_error(workbench_cli("diff", str(tampered), db), r"is corrupt")
+    assert_one_line_error(workbench_cli("diff", str(tampered), db), rf"^error: {tampered}: kind tables row 1 is not a list of")
 
 
 def test_snapshot_output_unwritable(db):

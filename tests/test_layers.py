@@ -87,6 +87,8 @@ JSON_DECODERS = {
     "workbench.catalog.fetch": "a catalog column (the server's settings as JSON text)",
     "workbench.normalize": "pglast's parse tree as JSON",
     "workbench.planner.relations": "pglast's parse tree as JSON",
+    "workbench.fragments": "pglast's parse tree as JSON, and snapshot columns holding JSON lists",
+    "workbench.snapshotcheck": "snapshot columns holding JSON lists (their shape checked)",
     "workbench.planner.context": "catalog columns holding JSON lists",
     "workbench.dependencies": "catalog columns holding JSON lists (pg_depend)",
     "workbench.present.drift_report": "plotly's figure JSON (figure_bundle)",

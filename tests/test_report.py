@@ -133,7 +133,7 @@ def test_one_reader_per_format_beside_its_writer(tmp_path):
     with pytest.raises(WorkbenchError, match=r"apply log .*apply_log.json does not exist"):
         migration_plan.read_apply_log(tmp_path / "apply_log.json")
     (tmp_path / "apply_log.json").write_text('"not a log"')
-    with pytest.raises(WorkbenchError, match="is not a drift-workbench apply log"):
+    with pytest.raises(WorkbenchError, match="apply_log.json: not a drift-workbench apply log"):
         migration_plan.read_apply_log(tmp_path / "apply_log.json")
     jsonfile.write(tmp_path / "verify.json", {"format": VERIFY_FORMAT, "ok": True, "residual": [{"kind": "x"}]}, "residual")
     assert read_result(tmp_path / "verify.json")["residual"] == [{"kind": "x"}]
@@ -221,7 +221,7 @@ def test_prepare_checks_its_parameters(seedscale_plan_dir, tmp_path):
         plan_notebook.prepare("a.json", "", out_dir=str(tmp_path))
     with pytest.raises(WorkbenchError, match="parameter allow_drops must be True or False, not 'maybe'"):
         plan_notebook.prepare(plan_dir=str(folder), allow_drops="maybe")
-    with pytest.raises(WorkbenchError, match="is not a drift-workbench apply log"):
+    with pytest.raises(WorkbenchError, match="log.json: not a drift-workbench apply log"):
         (tmp_path / "log.json").write_text("[]")
         plan_notebook.prepare(plan_dir=str(folder), apply_log=str(tmp_path / "log.json"))
     view = plan_notebook.prepare(plan_dir=str(folder))               # a plan folder alone is enough

@@ -162,7 +162,7 @@ def rehearsed(seedscale_pair, copies, tmp_path_factory) -> dict:
     before = capture(target).fingerprint
     out = folder.parent / "report"
     result = on_a_terminal("report", with_password(seedscale_pair["legacy"]), with_password(target),
-                           "--out", str(out), "--plan", str(folder), "--rehearse")
+                           "--out", str(out), "--plan", str(folder), "--rehearse", "--accept-edits")
     return {"out": out, "folder": folder, "result": result, "target": target, "before": before,
             "html": (out / "report.html").read_text() if (out / "report.html").exists() else ""}
 
@@ -177,6 +177,15 @@ def test_a_rehearsal_finds_the_failure_and_changes_nothing(rehearsed):
     assert log["mode"] == "rehearse" and log["status"] == "failed"
     assert not (rehearsed["out"] / "plan").exists()                 # the given folder was used, not a new plan
     assert not (rehearsed["out"] / "verify.json").exists()
+
+
+def test_the_report_lists_the_accepted_edit(rehearsed):
+    """`--accept-edits`: the stage file ran as edited, and the log and the report say what differs."""
+    log = json.loads((rehearsed["folder"] / "rehearsal_log.json").read_text())
+    assert [(e["stage"], e["change"]) for e in log["accepted_edits"]] == [("stage08_constraints", "added")]
+    assert "wb_injected" in log["accepted_edits"][0]["sql"]
+    listed = rehearsed["html"].split("wb-accepted-edits", 1)[1].split("</ul>", 1)[0]
+    assert listed.count("<li>") == 1 and "stage08_constraints.sql:" in listed and "wb_injected" in listed
 
 
 def test_a_terminal_shows_a_progress_line_per_step(rehearsed):

@@ -1,8 +1,11 @@
 """Apply or rehearse a plan directory against a target, stage by stage, and log every statement.
 
-What runs is what the stage files say (a reviewer may have edited them): each file is split by the
-PostgreSQL parser (pglast), its BEGIN/COMMIT are dropped because apply owns the transactions, and
-its statements are matched to plan.json to log what they are about. One transaction per stage: a
+Only statements plan.json holds run: each stage file is split by the PostgreSQL parser (pglast)
+and compared, statement by statement, with plan.json (whose statements carry a sha256 each); a
+file that holds a statement the plan does not, lacks one or changed one is refused, naming the
+file, the line and the statement, unless the edits are accepted (`accept_edits`, `--accept-edits`):
+then what runs is what the files say, and the log lists every accepted edit. The files' BEGIN/COMMIT
+are dropped because apply owns the transactions. One transaction per stage: a
 failing statement rolls its stage back; the stages before it stay applied. A rehearsal runs the
 same in one transaction that is rolled back at the end, each stage in a savepoint.
 
@@ -27,6 +30,7 @@ import psycopg
 
 from workbench import connect as connect_mod
 from workbench.errors import WorkbenchError
+from workbench.planner import stagecheck
 from workbench.planner.model import STAGES, Plan, Statement, read_plan, sha256_text
 from workbench.sqltree import with_flags
 
@@ -66,6 +70,7 @@ class StageFile:
     transactional: bool
     steps: list[Step]
     overridden: list[str]           # the file's SET lock_timeout / statement_timeout: apply sets them
+    edits: list[stagecheck.Edit]    # how the file differs from plan.json (run only when accepted)
 
     @property
     def edited(self) -> bool:
@@ -87,22 +92,49 @@ class ApplyResult:
 
 
 # --- reading the plan directory ---------------------------------------------------------------
-def split_statements(text: str, where: str) -> list[tuple[str, object]]:
-    """(statement text, parse tree) for each statement of a SQL text, split by the parser: dollar
-    quotes, nested quotes and semicolons inside bodies are the parser's business, not ours."""
-    from pglast import parse_sql, split
+def split_statements(text: str, where: str) -> list[tuple[stagecheck.Piece, object]]:
+    """(statement with its line, parse tree) for each statement of a SQL text, split by the parser:
+    dollar quotes, nested quotes and semicolons inside bodies are the parser's business, not ours."""
+    from pglast import parse_sql
     from pglast.parser import ParseError, parse_sql_json
 
     try:
         found = []
-        for piece in split(text):
+        for piece in stagecheck.split(text):
             # the statement's node type from libpg_query's JSON; a Python tree (10x dearer) only
             # for the few types whose attributes apply reads
-            name = _statement_type(parse_sql_json(piece))
-            found.append((piece, parse_sql(piece)[0].stmt if name in _READ_NODES else _node_of_type(name)))
+            name = _statement_type(parse_sql_json(piece.sql))
+            found.append((piece, parse_sql(piece.sql)[0].stmt if name in _READ_NODES else _node_of_type(name)))
         return found
     except ParseError as error:
         raise WorkbenchError(f"{where} does not parse: {error}") from None
+
+
+def _planned_text(statement: Statement, plan_path: Path) -> str:
+    """A plan.json statement as its stage file must hold it; its recorded sha256 must match."""
+    from pglast.parser import ParseError
+
+    try:
+        text = stagecheck.canonical(statement.sql)
+    except (ParseError, ValueError) as error:
+        raise WorkbenchError(f"{plan_path}: statement {statement.id or statement.identity} is not one "
+                             f"SQL statement ({error})") from None
+    if not statement.sha256:
+        raise WorkbenchError(f"{plan_path}: statement {statement.id or statement.identity} has no sha256 "
+                             f"(written by an older drift-workbench?); make the plan again")
+    if stagecheck.statement_hash(text) != statement.sha256:
+        raise WorkbenchError(f"{plan_path}: statement {statement.id or statement.identity} does not match its "
+                             f"sha256 (plan.json was edited after planning); make the plan again")
+    return text
+
+
+def refuse_edits(stages: list["StageFile"]) -> None:
+    """The one-line refusal of stage files that differ from plan.json: the first edit named."""
+    edits = [edit for stage in stages for edit in stage.edits]
+    if edits:
+        more = f" ({len(edits)} differences in all)" if len(edits) > 1 else ""
+        raise WorkbenchError(f"{edits[0].describe()}{more}; review the stage files, then pass --accept-edits "
+                             f"to run them as they are, or make the plan again")
 
 
 # statement types whose attributes apply reads (CONCURRENTLY, SET name, BEGIN/COMMIT kind)
@@ -161,27 +193,28 @@ def _transaction_kind(node: object) -> str | None:
     return node.kind.name.removeprefix("TRANS_STMT_")
 
 
-def load_stages(plan_dir: Path, plan: Plan, raw: dict) -> list[StageFile]:
-    """Every stage file, split and matched to plan.json, before anything touches the database."""
+def load_stages(plan_dir: Path, plan: Plan, raw: dict, accept_edits: bool = False) -> list[StageFile]:
+    """Every stage file, split and matched to plan.json, before anything touches the database.
+    A file that differs from plan.json is refused (WorkbenchError) unless `accept_edits`."""
     by_stage = plan.by_stage()
     recorded = {entry.get("name"): entry for entry in raw.get("stages", [])}
     stages = []
     for name, _ in STAGES:
         path = plan_dir / f"{name}.sql"
-        try:
-            text = path.read_text()
-        except FileNotFoundError:
-            raise WorkbenchError(f"stage file {path} is missing (every stage file is part of a plan)") from None
-        except OSError as error:
-            raise WorkbenchError(f"cannot read stage file {path}: {error.strerror}") from None
+        text = stagecheck.read_stage_file(path)
         # the planned statements of this stage, keyed by their text as the parser splits it
+        planned = [(statement, _planned_text(statement, plan_dir / "plan.json")) for statement in by_stage[name]]
         pool: dict[str, list[Statement]] = {}
-        for statement in by_stage[name]:
-            for piece, _ in split_statements(statement.sql, f"plan.json statement {statement.id or statement.identity}"):
-                pool.setdefault(piece, []).append(statement)
+        for statement, planned_text in planned:
+            pool.setdefault(planned_text, []).append(statement)
+        found = split_statements(text, f"stage file {path}")
+        head, tail = stagecheck.frame(name, all(s.transactional for s in by_stage[name]), not by_stage[name])
+        edits = stagecheck.compare(path, [piece for piece, _ in found],
+                                   [(statement.id, planned_text) for statement, planned_text in planned], head, tail)
         steps: list[Step] = []
         overridden: list[str] = []
-        for piece, node in split_statements(text, f"stage file {path}"):
+        for line_piece, node in found:
+            piece = line_piece.sql
             kind = _transaction_kind(node)
             if kind in ("BEGIN", "START", "COMMIT"):
                 continue                      # apply runs the stage in its own transaction
@@ -196,7 +229,9 @@ def load_stages(plan_dir: Path, plan: Plan, raw: dict) -> list[StageFile]:
         planned_transactional = all(s.transactional for s in by_stage[name])
         stages.append(StageFile(name, path, sha256_text(text), recorded.get(name, {}).get("sha256"),
                                 planned_transactional and not any(needs_autocommit(s.node) for s in steps),
-                                steps, overridden))
+                                steps, overridden, edits))
+    if not accept_edits:
+        refuse_edits(stages)
     return stages
 
 
@@ -204,13 +239,22 @@ def read_log(path: str | Path) -> dict | None:
     """An apply log file, or None when there is none (a corrupt one is an error, never ignored)."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
+    except UnicodeDecodeError as error:
+        raise WorkbenchError(f"{path}: not UTF-8 text (byte {error.start}); move it away to start the apply afresh") from None
     except (OSError, ValueError) as error:
-        raise WorkbenchError(f"{path} is corrupt ({error}); move it away to start the apply afresh") from None
+        raise WorkbenchError(f"{path}: corrupt apply log ({error}); move it away to start the apply afresh") from None
     if not isinstance(data, dict) or data.get("format") != LOG_FORMAT:
-        raise WorkbenchError(f"{path} is not a drift-workbench apply log; move it away to start afresh")
+        raise WorkbenchError(f"{path}: not a drift-workbench apply log; move it away to start afresh")
+    for name, wanted in (("stages", list), ("statements", list), ("target", dict)):
+        if not isinstance(data.get(name, [] if wanted is list else {}), wanted):
+            raise WorkbenchError(f"{path}: corrupt apply log ({name} must be a {'list' if wanted is list else 'object'}); "
+                                 f"move it away to start afresh")
+    if not all(isinstance(entry, dict) for entry in data.get("stages", []) + data.get("statements", [])):
+        raise WorkbenchError(f"{path}: corrupt apply log (stages and statements must be objects); move it away "
+                             f"to start afresh")
     return data
 
 
@@ -376,17 +420,18 @@ class _Runner:
 
 def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep_going: bool = False,
           force: bool = False, lock_timeout_ms: int = 10_000, statement_timeout_ms: int = 600_000,
-          progress: Callable[[str], None] | None = None) -> ApplyResult:
+          progress: Callable[[str], None] | None = None, accept_edits: bool = False) -> ApplyResult:
     """Apply (or rehearse) the plan in `plan_dir` on `target_dsn`; see the module docstring.
 
     Returns the log and the exit code (0 every stage applied, 1 a stage failed). Raises a one-line
     WorkbenchError (exit 2) when the target changed since planning, on a lost connection (after
-    writing the log) and for unreadable plans.
+    writing the log), for unreadable plans and for stage files that differ from plan.json (unless
+    `accept_edits`: then they run as they are and the log's `accepted_edits` lists every edit).
     """
     plan_dir = Path(plan_dir)
     plan, raw = read_plan(plan_dir)
     plan_sha = hashlib.sha256((plan_dir / "plan.json").read_bytes()).hexdigest()
-    stages = load_stages(plan_dir, plan, raw)
+    stages = load_stages(plan_dir, plan, raw, accept_edits=accept_edits)
     log_path = plan_dir / (REHEARSAL_LOG if rehearse else APPLY_LOG)
     masked = connect_mod.mask(target_dsn)
     say = progress or (lambda _text: None)
@@ -426,6 +471,8 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
 
         log = _new_log(plan_dir, plan, plan_sha, target, rehearse, keep_going, force, lock_timeout_ms,
                        statement_timeout_ms, check, before, resume)
+        log["options"]["accept_edits"] = accept_edits
+        log["accepted_edits"] = [{"stage": stage.name, **edit.to_dict()} for stage in stages for edit in stage.edits]
         if foreign and not rehearse:           # the log of another database (staging, say): keep it
             kept = plan_dir / f"apply_log.{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}.json"
             os.replace(plan_dir / APPLY_LOG, kept)
@@ -501,7 +548,8 @@ def _entries(stages: list[StageFile], resume: dict | None, rehearse: bool) -> di
                        "transactional": stage.transactional, "status": "not_run",
                        "statements": len(stage.steps), "ms": 0.0, "sqlstate": None, "message": None,
                        # the file's own timeouts: apply sets lock_timeout and statement_timeout itself
-                       "overridden_settings": stage.overridden}
+                       "overridden_settings": stage.overridden,
+                       "edits": [edit.to_dict() for edit in stage.edits]}
         entries = []
         for step in stage.steps:
             planned = step.planned

@@ -165,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--keep-going", action="store_true", help="after a failed stage, go on with the next ones")
     apply.add_argument("--force", action="store_true",
                        help="apply even when the target's schema changed since the plan was made")
+    apply.add_argument("--accept-edits", action="store_true",
+                       help="run stage files that differ from plan.json as they are (the log lists every edit)")
     apply.add_argument("--lock-timeout", type=int, default=10_000, metavar="MS",
                        help="lock_timeout of every statement (default 10000)")
     apply.add_argument("--statement-timeout", type=int, default=600_000, metavar="MS",
@@ -195,6 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--rehearse", action="store_true", help="rehearse the plan on TARGET (rolled back), then report")
     report.add_argument("--keep-going", action="store_true", help="with --apply/--rehearse: after a failed stage, "
                         "go on with the next ones")
+    report.add_argument("--accept-edits", action="store_true", help="with --plan DIR and --apply/--rehearse: run "
+                        "stage files that differ from plan.json as they are (the log and report list the edits)")
     report.add_argument("--since", default="", metavar="TIME", help="a store's timeline: captures from then on")
     report.add_argument("--until", default="", metavar="TIME", help="a store's timeline: captures up to then")
     _planning_arguments(report)
@@ -360,7 +364,8 @@ def _cmd_apply(args: argparse.Namespace) -> int:
     progress = _progress("rehearsing " if args.rehearse else "applying ")
     result = apply(args.plan_dir, args.target, rehearse=args.rehearse, keep_going=args.keep_going,
                    force=args.force, lock_timeout_ms=args.lock_timeout,
-                   statement_timeout_ms=args.statement_timeout, progress=progress)
+                   statement_timeout_ms=args.statement_timeout, progress=progress,
+                   accept_edits=args.accept_edits)
     _end_progress(progress)
     print(apply_summary(result.log))
     print(f"\nlog: {result.path}")
@@ -394,9 +399,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
     mode = "apply" if args.apply else "rehearse" if args.rehearse else None
     if args.keep_going and not mode:
         raise WorkbenchError("--keep-going is for --apply or --rehearse")
+    if args.accept_edits and not mode:
+        raise WorkbenchError("--accept-edits is for --apply or --rehearse")
     result = build(args.source, args.target, args.out, title=args.title, options=_options(args),
                    target_after=args.after, plan_dir=args.plan, mode=mode, plan_options=options,
-                   keep_going=args.keep_going, progress=on_terminal(), shadow=args.shadow)
+                   keep_going=args.keep_going, progress=on_terminal(), shadow=args.shadow,
+                   accept_edits=args.accept_edits)
     print(report_summary(result))
     if result.run.error:                      # shown in the report too; the command still fails
         sys.stderr.write(f"error: {result.run.error}\n")
@@ -414,7 +422,7 @@ def _report_timeline(args: argparse.Namespace) -> int:
         raise WorkbenchError(f"report needs SOURCE and TARGET, or a snapshot store DIR alone for its timeline "
                              f"({args.source} is not a store: no store.json)")
     comparison_only = {"--after": args.after, "--plan": args.plan, "--apply": args.apply, "--rehearse": args.rehearse,
-                       "--keep-going": args.keep_going, "--shadow": args.shadow}
+                       "--keep-going": args.keep_going, "--shadow": args.shadow, "--accept-edits": args.accept_edits}
     given = [name for name, value in comparison_only.items() if value]
     if given:
         raise WorkbenchError(f"{', '.join(given)}: for a report of SOURCE and TARGET, not of a store's timeline")
@@ -436,11 +444,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return EXIT_ERROR
-    from workbench.errors import WorkbenchError
+    from workbench.errors import EXIT_BUG, PlannerBug, WorkbenchError, bug_line
 
     _show_warnings_as_lines()
     try:
         return args.run(args)
+    except PlannerBug as error:
+        if os.environ.get("WORKBENCH_DEBUG"):
+            raise
+        _end_progress()
+        sys.stderr.write(f"error: {bug_line(error)}\n")
+        return EXIT_BUG
     except WorkbenchError as error:
         _end_progress()
         sys.stderr.write(f"error: {error}\n")
@@ -454,9 +468,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug: still one line, the traceback only on request
         if os.environ.get("WORKBENCH_DEBUG"):
             raise
-        sys.stderr.write(f"error: internal error {type(error).__name__}: {' '.join(str(error).split())} "
-                         f"(set WORKBENCH_DEBUG=1 for a traceback)\n")
-        return EXIT_ERROR
+        _end_progress()
+        sys.stderr.write(f"error: {bug_line(error)}\n")
+        return EXIT_BUG
 
 
 def _show_warnings_as_lines() -> None:

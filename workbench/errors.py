@@ -1,8 +1,14 @@
-"""The one exception the CLI turns into `error: ...` and exit 2.
+"""The one exception the CLI turns into `error: ...` and exit 2, and how a bug is told apart.
 
 Everything the user can get wrong (a DSN, a file, an option, a permission) is raised as a
 WorkbenchError with a message that is one line, names what was wrong and never holds a password.
+A bug of drift-workbench itself (a PlannerBug, or any other exception that escapes) is not the
+user's fault and must not read like it: `error: internal error ...`, where to report it, exit 3.
 """
+
+EXIT_BUG = 3
+REPORT_BUGS = ("this is a bug of drift-workbench: please report it on the drift-workbench issue tracker "
+               "with the command and the traceback that WORKBENCH_DEBUG=1 prints")
 
 
 class WorkbenchError(Exception):
@@ -10,6 +16,17 @@ class WorkbenchError(Exception):
 
     def __str__(self) -> str:
         return " ".join(super().__str__().split())
+
+
+class PlannerBug(WorkbenchError):
+    """The planner made something it must never output (a statement that does not parse, a stage
+    file that holds more than the plan): a bug, exit 3, never a plan written."""
+
+
+def bug_line(error: BaseException) -> str:
+    """The one `error:` line for a bug: what happened and where to report it."""
+    what = str(error) if isinstance(error, WorkbenchError) else f"{type(error).__name__}: {' '.join(str(error).split())}"
+    return f"internal error {what} ({REPORT_BUGS})"
 
 
 class WorkbenchWarning(UserWarning):

@@ -189,8 +189,10 @@ def _log_stamp(path: Path) -> tuple[int, int, int] | None:
     return stat.st_mtime_ns, stat.st_size, stat.st_ino
 
 
-def apply_and_verify(run: Run, target: str, options: "CompareOptions", keep_going: bool, step: Progress) -> None:
-    """Apply or rehearse the plan, then verify an apply; errors are kept in the run, not raised."""
+def apply_and_verify(run: Run, target: str, options: "CompareOptions", keep_going: bool, step: Progress,
+                     accept_edits: bool = False) -> None:
+    """Apply or rehearse the plan, then verify an apply; errors are kept in the run, not raised.
+    Stage files that differ from plan.json are refused unless `accept_edits` (workbench.apply)."""
     from workbench.apply import APPLY_LOG, REHEARSAL_LOG, apply
     from workbench.verify import VERIFY_FILE, verify, write_result
 
@@ -200,7 +202,7 @@ def apply_and_verify(run: Run, target: str, options: "CompareOptions", keep_goin
     verb = "rehearsing" if rehearse else "applying"
     step(f"{verb} the plan")
     try:
-        run.apply = apply(run.plan_dir, target, rehearse=rehearse, keep_going=keep_going,
+        run.apply = apply(run.plan_dir, target, rehearse=rehearse, keep_going=keep_going, accept_edits=accept_edits,
                           progress=lambda text: step(f"{verb} {text}" if text.startswith("stage") else text))
     except WorkbenchError as error:
         run.error = f"{'rehearsal' if rehearse else 'apply'}: {error}"
@@ -222,13 +224,13 @@ def apply_and_verify(run: Run, target: str, options: "CompareOptions", keep_goin
 def run(source: str, target: str, out: str | Path, options: "CompareOptions | None" = None,
         target_after: str = "", plan_dir: str = "", mode: str | None = None,
         plan_options: "PlanOptions | None" = None, keep_going: bool = False,
-        progress: Progress | None = None, shadow: "Shadow" = None) -> Run:
+        progress: Progress | None = None, shadow: "Shadow" = None, accept_edits: bool = False) -> Run:
     """Snapshot both sides into `out`, compare, write the comparison files, plan (into plan_dir,
     default OUT/plan; a plan_dir holding a plan.json is used as it is), then apply or rehearse it
     (mode) and verify an apply."""
     result = prepare(source, target, out, options, target_after, plan_dir, mode, plan_options, progress, shadow)
     if mode:
-        apply_and_verify(result, target, result.drift.options, keep_going, progress or _quiet)
+        apply_and_verify(result, target, result.drift.options, keep_going, progress or _quiet, accept_edits)
     return result.wait()
 
 

@@ -368,7 +368,7 @@ def notebook_parameters(run: "Run", title: str, schemas: Sequence[str]) -> tuple
 def build(source: str, target: str, out: str | Path, title: str = "", schemas: Sequence[str] = (),
           target_after: str = "", plan_dir: str = "", mode: str | None = None, plan_options=None,
           keep_going: bool = False, progress: Callable[[str], None] | None = None,
-          options=None, shadow=None) -> Report:
+          options=None, shadow=None, accept_edits: bool = False) -> Report:
     """workbench.pipeline.run (snapshot, compare, plan, apply or rehearse, verify), then the report
     notebooks on what it wrote, rendered into OUT/report.html. A failing or refused apply does not
     raise: it is shown in the report and in `Report.run` (its exit code). SQL sides are loaded on
@@ -394,7 +394,7 @@ def build(source: str, target: str, out: str | Path, title: str = "", schemas: S
             step(f"running {notebooks[0].name}")
             runner.submit(notebooks[0], out / notebooks[0].name, drift_parameters)
         if mode:
-            pipeline.apply_and_verify(run, target, run.drift.options, keep_going, step)
+            pipeline.apply_and_verify(run, target, run.drift.options, keep_going, step, accept_edits)
         drift_parameters, plan_parameters = notebook_parameters(run, title, schemas)
         if mode == "apply":           # after verify: its target_after
             step(f"running {notebooks[0].name}")

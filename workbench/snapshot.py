@@ -90,6 +90,7 @@ class Snapshot:
     database: str
     captured_at: str
     settings: dict[str, str] = field(default_factory=dict)
+    origin: str = ""              # the file it was loaded from (errors about its content name it)
 
     def __getitem__(self, kind: str) -> pd.DataFrame:
         if kind not in self.frames:
@@ -163,7 +164,7 @@ class Snapshot:
                 rows = [row for row in rows if not ignored(row)]
             tables[kind] = (columns, rows)
         return Snapshot(Frames(tables), self.dsn, self.server_version, self.server_version_num, self.database,
-                        self.captured_at, dict(self.settings))
+                        self.captured_at, dict(self.settings), self.origin)
 
     # --- files -------------------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -172,7 +173,7 @@ class Snapshot:
             "dsn": self.dsn, "server_version": self.server_version,
             "server_version_num": self.server_version_num, "database": self.database,
             "captured_at": self.captured_at, "settings": self.settings,
-            "counts": self.counts, "fingerprint": self.fingerprint,
+            "counts": self.counts, "fingerprint": self.fingerprint, "captured_kinds": list(self.frames),
             "kinds": {kind: {"columns": columns, "rows": rows} for kind, (columns, rows) in self.tables.items()},
         }
 
@@ -190,59 +191,58 @@ class Snapshot:
 
     @classmethod
     def from_dict(cls, data: dict, origin: str = "snapshot") -> "Snapshot":
+        """A snapshot from its JSON form, checked as untrusted input (workbench.snapshotcheck):
+        format and version, every kind it was captured with, the columns and value types of each,
+        the server facts, and the fingerprint of its content. Errors are `ORIGIN: what is wrong`."""
+        from workbench import snapshotcheck
+
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise WorkbenchError(f"{origin} is not a drift-workbench snapshot")
+            raise WorkbenchError(f"{origin}: not a drift-workbench snapshot (its format is not {FORMAT})")
         if data.get("version") != FORMAT_VERSION:
-            raise WorkbenchError(f"{origin} has snapshot format version {data.get('version')}, "
+            raise WorkbenchError(f"{origin}: snapshot format version {data.get('version')}, "
                                  f"this workbench reads version {FORMAT_VERSION}")
-        try:
-            tables: dict[str, Table] = {}
-            for kind, body in data["kinds"].items():
-                if kind not in KINDS:
-                    raise WorkbenchError(f"{origin} holds unknown kind {kind}")
-                tables[kind] = _table(body["rows"], body["columns"])
-            snapshot = cls(Frames(tables), data["dsn"], data["server_version"], int(data["server_version_num"]),
-                           data["database"], data["captured_at"], dict(data.get("settings") or {}))
-        except (KeyError, TypeError, ValueError) as error:
-            raise WorkbenchError(f"{origin} is corrupt ({type(error).__name__}: {error})") from None
-        if data.get("fingerprint") and data["fingerprint"] != snapshot.fingerprint:
-            raise WorkbenchError(f"{origin} is corrupt: its content does not match its fingerprint")
+        kinds = data.get("kinds")
+        if not isinstance(kinds, dict):
+            raise WorkbenchError(f"{origin}: no kinds object")
+        snapshotcheck.check_kinds_present(origin, kinds, data.get("captured_kinds"))
+        tables: dict[str, Table] = {kind: snapshotcheck.check_kind(origin, kind, body) for kind, body in kinds.items()}
+        for name, wanted in (("dsn", str), ("server_version", str), ("server_version_num", int), ("database", str),
+                             ("captured_at", str)):
+            if type(data.get(name)) is not wanted:
+                raise WorkbenchError(f"{origin}: {name} must be {'an integer' if wanted is int else 'text'}")
+        settings = data.get("settings") or {}
+        if not isinstance(settings, dict) or not all(isinstance(v, str) for v in settings.values()):
+            raise WorkbenchError(f"{origin}: settings must be an object of text values")
+        snapshot = cls(Frames(tables), data["dsn"], data["server_version"], data["server_version_num"],
+                       data["database"], data["captured_at"], dict(settings), origin)
+        if not isinstance(data.get("fingerprint"), str) or not data["fingerprint"]:
+            raise WorkbenchError(f"{origin}: no fingerprint (a snapshot file carries the fingerprint of its content)")
+        if data["fingerprint"] != snapshot.fingerprint:
+            raise WorkbenchError(f"{origin}: its content does not match its fingerprint (edited after capture?)")
         return snapshot
 
     @classmethod
     def load(cls, path: str | Path) -> "Snapshot":
         path = Path(path)
         try:
-            text = path.read_text()
+            text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise WorkbenchError(f"snapshot file {path} does not exist") from None
+        except UnicodeDecodeError as error:
+            raise WorkbenchError(f"{path}: not a snapshot: not UTF-8 text (byte {error.start})") from None
         except OSError as error:
-            raise WorkbenchError(f"cannot read snapshot file {path}: {error.strerror}") from None
+            raise WorkbenchError(f"{path}: cannot read snapshot file: {error.strerror}") from None
         try:
             data = json.loads(text)
         except ValueError as error:
-            raise WorkbenchError(f"snapshot file {path} is corrupt (not JSON: {error})") from None
-        return cls.from_dict(data, origin=f"snapshot file {path}")
+            raise WorkbenchError(f"{path}: not a snapshot: not JSON ({error})") from None
+        return cls.from_dict(data, origin=str(path))
 
 
 def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(columns=columns, dtype=object)
-
-
-def _table(rows: object, columns: object) -> Table:
-    """A kind's rows as a file holds them, checked to be rows of these columns (what building a
-    DataFrame from them used to check)."""
-    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
-        raise ValueError("columns must be a list of names")
-    if not isinstance(rows, list):
-        raise TypeError("rows must be a list")
-    width = len(columns)
-    for row in rows:
-        if not isinstance(row, (list, tuple)) or len(row) != width:
-            raise ValueError(f"{width} columns passed, a row has {len(row) if isinstance(row, (list, tuple)) else 'no'} values")
-    return list(columns), rows
 
 
 def from_fetched(fetched: fetch_mod.Fetched, fingerprint: str | None = None) -> Snapshot:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable
 
+from workbench import fragments
 from workbench.compare import Drift
 from workbench.planner import access, code, keys, prerequisites, relations
 from workbench.planner.context import Context, PlanOptions, json_list, object_names
@@ -38,6 +39,7 @@ def plan(drift: Drift, options: PlanOptions | None = None, **kwargs) -> Plan:
     for kind, generate in GENERATORS.items():
         if kind in drift.frames or (kind == "views" and "materialized_views" in drift.frames):
             generate(ctx)
+    fragments.check_planned(ctx)           # SQL text from a snapshot or catalog: one node of its type, or no plan
     statements = order_statements(ctx.statements)
     side = lambda snap: {"dsn": snap.dsn, "server_version": snap.server_version,  # noqa: E731
                          "fingerprint": snap.fingerprint, "counts": snap.counts}

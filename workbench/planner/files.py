@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
+from workbench.errors import PlannerBug, WorkbenchError
 from workbench.jsonfile import one_item_per_line as json_one_item_per_line
 from workbench.planner.model import STAGES, Plan, Statement, sha256_text
 from workbench.planner import stagecheck
@@ -23,9 +23,9 @@ def check_parses(sql: str, where: str) -> str:
     try:
         return stagecheck.canonical(sql)    # the real parser (libpg_query), without building Python nodes
     except ParseError as error:
-        raise WorkbenchError(f"planner bug: {where} does not parse ({error}): {sql[:200]}") from None
+        raise PlannerBug(f"planner bug: {where} does not parse ({error}): {sql[:200]}") from None
     except ValueError as error:
-        raise WorkbenchError(f"planner bug: {where} holds {error}: {sql[:200]}") from None
+        raise PlannerBug(f"planner bug: {where} holds {error}: {sql[:200]}") from None
 
 
 def check_stage_text(name: str, text: str, statements: list[Statement], canonical: dict[int, str]) -> None:
@@ -36,7 +36,7 @@ def check_stage_text(name: str, text: str, statements: list[Statement], canonica
     edits = stagecheck.compare(f"{name}.sql", stagecheck.split(text),
                                [(s.id, canonical[id(s)]) for s in statements], head, tail)
     if edits:
-        raise WorkbenchError(f"planner bug: {edits[0].describe()}")
+        raise PlannerBug(f"planner bug: {edits[0].describe()}")
 
 
 def _statement_block(statement: Statement) -> str:
@@ -91,7 +91,6 @@ def write_plan_dir(plan: Plan, out_dir: str | Path, drift=None) -> Path:
     canonical: dict[int, str] = {}
     for statement in plan.statements:
         canonical[id(statement)] = check_parses(statement.sql, f"{statement.action} {statement.kind} {statement.identity}")
-        statement.sha256 = stagecheck.statement_hash(canonical[id(statement)])
         if statement.rehearsal_sql:
             check_parses(statement.rehearsal_sql, f"rehearsal form of {statement.id}")
     texts = stage_texts(plan)
@@ -101,11 +100,14 @@ def write_plan_dir(plan: Plan, out_dir: str | Path, drift=None) -> Path:
     hashes = {name: sha256_text(text) for name, text in texts.items()}
     files = {f"{name}.sql": text for name, text in texts.items()}
     files["schema_migration.sql"] = migration_text(plan, texts)
-    files["plan.json"] = json_one_item_per_line(plan.to_dict(hashes), "statements")
+    data = plan.to_dict(hashes)
+    for entry, statement in zip(data["statements"], plan.statements):   # what apply checks the files against
+        entry["sha256"] = stagecheck.statement_hash(canonical[id(statement)])
+    files["plan.json"] = json_one_item_per_line(data, "statements")
     if drift is not None:
         files["schema_differences.json"] = json_one_item_per_line(drift.to_json(), "objects")   # compare.write_differences's format
     for name, text in files.items():
         tmp = out / f".{name}.tmp"
-        tmp.write_text(text)
+        tmp.write_bytes(text.encode("utf-8"))       # as is: a carriage return in a quoted name stays one
         os.replace(tmp, out / name)
     return out

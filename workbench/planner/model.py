@@ -57,8 +57,8 @@ class Statement:
     # set by the planner: unique id, and the transactional form used by a rehearsal
     id: str = ""
     rehearsal_sql: str | None = None
-    # set when the plan is written: sha256 of the statement as its stage file holds it (apply runs
-    # only statements whose hash plan.json holds, or edits accepted with --accept-edits)
+    # in plan.json: sha256 of the statement as its stage file holds it (apply runs only statements
+    # whose hash plan.json holds, or edits accepted with --accept-edits); "" until the plan is written
     sha256: str = ""
 
     def __post_init__(self) -> None:
@@ -105,27 +105,59 @@ class Plan:
 
     @classmethod
     def from_dict(cls, data: dict, origin: str = "plan") -> "Plan":
+        """A plan from plan.json, its shape checked: errors are `ORIGIN: what is wrong`."""
         if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
-            raise WorkbenchError(f"{origin} is not a drift-workbench plan")
+            raise WorkbenchError(f"{origin}: not a drift-workbench plan (its format is not {PLAN_FORMAT})")
         if data.get("version") != PLAN_VERSION:
-            raise WorkbenchError(f"{origin} has plan format version {data.get('version')}, expected {PLAN_VERSION}")
+            raise WorkbenchError(f"{origin}: plan format version {data.get('version')}, expected {PLAN_VERSION}")
+        if not isinstance(data.get("statements"), list):
+            raise WorkbenchError(f"{origin}: no list of statements")
+        for number, entry in enumerate(data["statements"], 1):
+            _check_statement(entry, f"{origin}: statement {number}")
+        for name in ("source", "target", "options"):
+            if not isinstance(data.get(name), dict):
+                raise WorkbenchError(f"{origin}: {name} must be an object")
+        if not isinstance(data.get("target_fingerprint"), str):
+            raise WorkbenchError(f"{origin}: target_fingerprint must be text")
         try:
             statements = [Statement(**s) for s in data["statements"]]
             return cls(statements, data["source"], data["target"], data["target_fingerprint"], data["options"],
                        data.get("skipped", []), data.get("traps", []), data.get("created_at", ""))
         except (KeyError, TypeError, ValueError) as error:
-            raise WorkbenchError(f"{origin} is corrupt ({type(error).__name__}: {error})") from None
+            raise WorkbenchError(f"{origin}: corrupt ({type(error).__name__}: {error})") from None
+
+
+# the fields of a plan.json statement that apply and the report read, and their JSON types
+_STATEMENT_TYPES: dict[str, tuple[type, ...]] = {
+    "stage": (str,), "kind": (str,), "identity": (dict,), "action": (str,), "sql": (str,), "hazards": (list,),
+    "transactional": (bool,), "depends_on": (list,), "note": (str,), "id": (str,), "rehearsal_sql": (str, type(None)),
+    "sha256": (str,)}
+_TYPE_WORDS = {str: "text", dict: "an object", list: "a list", bool: "true or false"}
+
+
+def _check_statement(entry: object, where: str) -> None:
+    if not isinstance(entry, dict):
+        raise WorkbenchError(f"{where} is not an object")
+    for name, types in _STATEMENT_TYPES.items():
+        if name in entry and not isinstance(entry[name], types):
+            raise WorkbenchError(f"{where}: {name} must be {' or '.join(_TYPE_WORDS.get(t, 'null') for t in types)}")
+    if not all(isinstance(h, str) for h in entry.get("hazards", [])):
+        raise WorkbenchError(f"{where}: hazards must be a list of names")
 
 
 def read_plan(plan_dir: str | Path) -> tuple[Plan, dict]:
     """plan.json of a plan directory: the Plan and the raw dict (stage file hashes included)."""
     path = Path(plan_dir) / "plan.json"
     try:
-        data = json.loads(path.read_text())
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise WorkbenchError(f"{path} does not exist (make one with `workbench plan SOURCE TARGET --out DIR`)") from None
+    except UnicodeDecodeError as error:
+        raise WorkbenchError(f"{path}: not a plan: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise WorkbenchError(f"{path}: cannot read the plan: {error.strerror}") from None
     except ValueError as error:
-        raise WorkbenchError(f"{path} is corrupt (not JSON: {error})") from None
+        raise WorkbenchError(f"{path}: not a plan: not JSON ({error})") from None
     return Plan.from_dict(data, origin=str(path)), data
 
 

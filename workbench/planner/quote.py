@@ -55,14 +55,20 @@ def _escape_char(char: str) -> str:
 _SAFE = re.compile(r"[ -\[\]-~]*")     # printable ASCII without backslash: nothing to escape
 
 
-def comment(text: str) -> str:
-    """One `-- ` comment line whose text is shown with control characters escaped visibly
-    (`\\n`, `\\r`, `\\t`, `\\xNN`, `\\uNNNN`; a backslash doubled so the escapes are unambiguous).
-    The result never holds a line break, so nothing after `--` can leave the comment."""
+def visible(text: str) -> str:
+    """Text with control characters escaped visibly (`\\n`, `\\r`, `\\t`, `\\xNN`, `\\uNNNN`; a
+    backslash doubled so the escapes are unambiguous): for comment lines, and for names in error
+    messages and logs that a terminal would otherwise interpret."""
     text = str(text)
-    if not _SAFE.fullmatch(text):
-        text = "".join(_escape_char(char) for char in text)
-    return "-- " + text
+    if _SAFE.fullmatch(text):
+        return text
+    return "".join(_escape_char(char) for char in text)
+
+
+def comment(text: str) -> str:
+    """One `-- ` comment line, its text `visible`: it never holds a line break, so nothing after
+    `--` can leave the comment."""
+    return "-- " + visible(text)
 
 
 def role(name: str) -> str:

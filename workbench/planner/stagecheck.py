@@ -15,6 +15,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
+from workbench.planner.quote import visible
+
 # session settings at the top of a stage (inside its transaction): fail fast on a lock rather than
 # queue behind production traffic, and let functions reference objects created later
 LOCK_TIMEOUT = "SET LOCAL lock_timeout = '10s'"
@@ -34,7 +37,7 @@ class Edit:
     """A difference between a stage file and plan.json."""
 
     file: str
-    line: int | None            # where in the file (None for a statement the file lacks)
+    line: int | None            # where in the file (for a statement the file lacks: the next statement's line)
     change: str                 # added | removed | changed
     sql: str                    # the file's statement (the planned one for `removed`)
     planned_id: str | None = None
@@ -44,14 +47,27 @@ class Edit:
         """One line naming the file, the line and the statement."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         shown = " ".join(self.sql.split())
-        shown = shown if len(shown) <= 120 else shown[:117] + "..."
+        shown = visible(shown if len(shown) <= 120 else shown[:117] + "...")
         what = {"added": "holds a statement plan.json does not",
                 "removed": f"lacks the planned statement {self.planned_id}",
                 "changed": f"changes the planned statement {self.planned_id}"}[self.change]
-        return f"{where}: {what}: {shown!r}"
+        return f"{where}: {what}: '{shown}'"
 
     def to_dict(self) -> dict:
         return dict(vars(self))
+
+
+def read_stage_file(path: Path) -> str:
+    """A stage file's text exactly as written: bytes decoded as UTF-8, no newline translation (a
+    carriage return inside a quoted name is part of the name, not a line end)."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise WorkbenchError(f"stage file {path} is missing (every stage file is part of a plan)") from None
+    except UnicodeDecodeError as error:
+        raise WorkbenchError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise WorkbenchError(f"{path}: cannot read the stage file: {error.strerror}") from None
 
 
 def statement_hash(text: str) -> str:
@@ -96,7 +112,7 @@ def compare(file: str | Path, found: list[Piece], planned: list[tuple[str, str]]
     have = [piece.sql for piece in found]
     if want == have:
         return []
-    name = Path(file).name
+    name = str(file)
     edits: list[Edit] = []
     matcher = difflib.SequenceMatcher(a=want, b=have, autojunk=False)
     for op, a0, a1, b0, b1 in matcher.get_opcodes():
@@ -108,6 +124,7 @@ def compare(file: str | Path, found: list[Piece], planned: list[tuple[str, str]]
             edits.append(Edit(name, piece.line, "changed", piece.sql, planned_id or planned_sql, planned_sql))
         for piece in new[paired:]:
             edits.append(Edit(name, piece.line, "added", piece.sql))
+        at = found[b1].line if b1 < len(found) else None      # where the statement would have been
         for planned_id, planned_sql in old[paired:]:
-            edits.append(Edit(name, None, "removed", planned_sql, planned_id or planned_sql, planned_sql))
+            edits.append(Edit(name, at, "removed", planned_sql, planned_id or planned_sql, planned_sql))
     return edits

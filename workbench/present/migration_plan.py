@@ -100,13 +100,9 @@ def read_verify(path: str | Path) -> dict:
 
 
 def stage_texts_of(plan_dir: Path) -> dict[str, str]:
-    texts = {}
-    for name in STAGE_NAMES:
-        try:
-            texts[name] = (plan_dir / f"{name}.sql").read_text()
-        except FileNotFoundError:
-            raise WorkbenchError(f"stage file {plan_dir / (name + '.sql')} is missing") from None
-    return texts
+    from workbench.planner.stagecheck import read_stage_file
+
+    return {name: read_stage_file(plan_dir / f"{name}.sql") for name in STAGE_NAMES}
 
 
 def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str = "", schemas=(),
@@ -463,6 +459,19 @@ def failures_html(view: PlanView) -> str:
     return "".join(parts)
 
 
+def accepted_edits_html(log: dict | None) -> str:
+    """The edits of the stage files the apply (or rehearsal) ran with --accept-edits: every one,
+    with where it is and the statement; empty when the files were as planned."""
+    from workbench.present.text import edit_line
+
+    edits = (log or {}).get("accepted_edits") or []
+    if not edits:
+        return ""
+    items = "".join(f"<li><code class='wb-edit'>{html.escape(edit_line(edit))}</code></li>" for edit in edits)
+    return (_box(f"<b>{len(edits)} edit(s) of the stage files accepted (--accept-edits)</b>: what ran differs "
+                 f"from plan.json here:", "info") + f"<ul class='wb-accepted-edits'>{items}</ul>")
+
+
 def verify_html(verify: dict) -> str:
     """The parity per kind, what is still missing or different, and the post-apply checks."""
     parity = pd.DataFrame.from_dict(verify.get("parity") or {}, orient="index")
@@ -557,6 +566,9 @@ def show_apply(view: PlanView) -> None:
     show_html(f"<h2>{'Rehearsal' if view.rehearsal else 'Apply'}</h2>" + _box(html.escape(apply_verdict(view)),
               "bad" if (view.apply_error or failures(view.apply_log or {})) else "ok"))
     log = view.apply_log
+    edits = accepted_edits_html(log)
+    if edits:
+        show_html(edits)
     if log is not None and log.get("statements"):
         show(charts.apply_timeline(log["statements"]))
         show_table(apply_stage_frame(log), index=False)

@@ -203,6 +203,14 @@ def _entry_label(entry: Mapping[str, Any]) -> str:
     return " ".join(str(entry["sql"]).split())[:80]
 
 
+def edit_line(edit: Mapping[str, Any]) -> str:
+    """An accepted edit of a stage file (an apply log entry), as apply's refusal names it."""
+    from workbench.planner.stagecheck import Edit
+
+    return Edit(edit["file"], edit.get("line"), edit["change"], edit["sql"], edit.get("planned_id"),
+                edit.get("planned_sql")).describe()
+
+
 def apply_summary(log: Mapping[str, Any]) -> str:
     """One screen: per stage status, statements and ms; then the failing statements."""
     mode = "rehearsal" if log["mode"] == "rehearse" else "apply"
@@ -235,7 +243,13 @@ def apply_summary(log: Mapping[str, Any]) -> str:
     if skipped:
         lines.append("")
         lines.append(f"{skipped} statement(s) skipped (see the log's messages)")
+    edits = log.get("accepted_edits") or []
+    if edits:
+        lines.append("")
+        lines.append(f"{len(edits)} edit(s) of the stage files accepted (--accept-edits):")
+        lines.extend(f"  {edit_line(edit)}" for edit in edits)
     return "\n".join(lines)
+
 
 
 # --- verify -------------------------------------------------------------------------------------
