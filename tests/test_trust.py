@@ -287,7 +287,7 @@ def test_bad_files_are_named_in_one_line(planned_pair, tmp_path):
     stage = out / "stage02_tables.sql"
     text = stage.read_bytes()
     stage.write_bytes(text.replace(b"-- create", b"-- cr\xe9ate", 1))
-    assert refused("apply", str(out), target).startswith(f"error: {stage}: not UTF-8 text")
+    assert refused("apply", str(out), target).startswith(f"error: {stage}: not a stage file: not UTF-8 text")
     stage.write_bytes(text)
 
     log = out / "apply_log.json"

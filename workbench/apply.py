@@ -237,14 +237,15 @@ def load_stages(plan_dir: Path, plan: Plan, raw: dict, accept_edits: bool = Fals
 
 def read_log(path: str | Path) -> dict | None:
     """An apply log file, or None when there is none (a corrupt one is an error, never ignored)."""
+    from workbench import jsonfile
+
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         return None
-    except UnicodeDecodeError as error:
-        raise WorkbenchError(f"{path}: not UTF-8 text (byte {error.start}); move it away to start the apply afresh") from None
-    except (OSError, ValueError) as error:
+    text = jsonfile.read_text(path, "apply log")
+    try:
+        data = json.loads(text)
+    except ValueError as error:
         raise WorkbenchError(f"{path}: corrupt apply log ({error}); move it away to start the apply afresh") from None
     if not isinstance(data, dict) or data.get("format") != LOG_FORMAT:
         raise WorkbenchError(f"{path}: not a drift-workbench apply log; move it away to start afresh")

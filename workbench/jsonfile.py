@@ -40,15 +40,29 @@ def write(path: str | Path, data: dict[str, Any], list_key: str | None = None) -
     return write_text(path, text)
 
 
+def read_text(path: str | Path, what: str, missing: str | None = None) -> str:
+    """A file our tools wrote, exactly as written (UTF-8, no newline translation: a carriage return
+    inside a quoted name stays one), or a one-line WorkbenchError `PATH: what is wrong`.
+    `missing`: the message when the file does not exist (default `WHAT PATH does not exist`)."""
+    path = Path(path)
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise WorkbenchError(missing or f"{what} {path} does not exist") from None
+    except UnicodeDecodeError as error:
+        raise WorkbenchError(f"{path}: not a {what}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise WorkbenchError(f"{path}: cannot read the {what}: {error.strerror}") from None
+
+
 def read(path: str | Path, what: str, format_name: str | None = None) -> dict[str, Any]:
     """A JSON object written by `write` (and, given format_name, of that format), or a one-line
     WorkbenchError that names the file."""
     path = Path(path)
+    text = read_text(path, what)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise WorkbenchError(f"{what} {path} does not exist") from None
-    except (OSError, ValueError) as error:
+        data = json.loads(text)
+    except ValueError as error:
         raise WorkbenchError(f"{path}: cannot read {what}: {error}") from None
     if not isinstance(data, dict) or (format_name is not None and data.get("format") != format_name):
         raise WorkbenchError(f"{path}: not a {what} (format {format_name})" if format_name

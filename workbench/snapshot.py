@@ -223,15 +223,10 @@ class Snapshot:
 
     @classmethod
     def load(cls, path: str | Path) -> "Snapshot":
+        from workbench import jsonfile
+
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise WorkbenchError(f"snapshot file {path} does not exist") from None
-        except UnicodeDecodeError as error:
-            raise WorkbenchError(f"{path}: not a snapshot: not UTF-8 text (byte {error.start})") from None
-        except OSError as error:
-            raise WorkbenchError(f"{path}: cannot read snapshot file: {error.strerror}") from None
+        text = jsonfile.read_text(path, "snapshot", missing=f"snapshot file {path} does not exist")
         try:
             data = json.loads(text)
         except ValueError as error:

@@ -147,15 +147,12 @@ def _check_statement(entry: object, where: str) -> None:
 
 def read_plan(plan_dir: str | Path) -> tuple[Plan, dict]:
     """plan.json of a plan directory: the Plan and the raw dict (stage file hashes included)."""
+    from workbench import jsonfile
+
     path = Path(plan_dir) / "plan.json"
+    text = jsonfile.read_text(path, "plan", f"{path} does not exist (make one with `workbench plan SOURCE TARGET --out DIR`)")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise WorkbenchError(f"{path} does not exist (make one with `workbench plan SOURCE TARGET --out DIR`)") from None
-    except UnicodeDecodeError as error:
-        raise WorkbenchError(f"{path}: not a plan: not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise WorkbenchError(f"{path}: cannot read the plan: {error.strerror}") from None
+        data = json.loads(text)
     except ValueError as error:
         raise WorkbenchError(f"{path}: not a plan: not JSON ({error})") from None
     return Plan.from_dict(data, origin=str(path)), data

@@ -15,7 +15,6 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
 from workbench.planner.quote import visible
 
 # session settings at the top of a stage (inside its transaction): fail fast on a lock rather than
@@ -60,14 +59,9 @@ class Edit:
 def read_stage_file(path: Path) -> str:
     """A stage file's text exactly as written: bytes decoded as UTF-8, no newline translation (a
     carriage return inside a quoted name is part of the name, not a line end)."""
-    try:
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise WorkbenchError(f"stage file {path} is missing (every stage file is part of a plan)") from None
-    except UnicodeDecodeError as error:
-        raise WorkbenchError(f"{path}: not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise WorkbenchError(f"{path}: cannot read the stage file: {error.strerror}") from None
+    from workbench import jsonfile
+
+    return jsonfile.read_text(path, "stage file", f"stage file {path} is missing (every stage file is part of a plan)")
 
 
 def statement_hash(text: str) -> str:
