@@ -146,8 +146,8 @@ def test_drops_only_when_allowed_and_flagged(make_db, tmp_path):
     assert "this stage is empty" in (tmp_path / "add-only" / "stage10_drops.sql").read_text()
     result, _ = plan_dir_for(source, target, tmp_path / "drops", allow_drops=True)
     drops = [(s.stage, s.sql, s.hazards) for s in result.statements]
-    assert drops == [("stage10_drops", "ALTER TABLE public.keep DROP COLUMN IF EXISTS extra", ["access_exclusive_lock", "data_loss"]),
-                     ("stage10_drops", "DROP TABLE IF EXISTS public.gone", ["access_exclusive_lock", "data_loss"])]
+    assert drops == [("stage10_drops", "ALTER TABLE public.keep DROP COLUMN IF EXISTS extra", ("access_exclusive_lock", "data_loss")),
+                     ("stage10_drops", "DROP TABLE IF EXISTS public.gone", ("access_exclusive_lock", "data_loss"))]
 
 
 def test_concurrent_indexes_are_non_transactional(make_db, tmp_path):
