@@ -14,6 +14,8 @@ options.json (every key optional but `description`):
     dump          {"owners": true, "privileges": true}: what of the schema the oracle also compares
     roles         roles the case's SQL uses, made on the server when missing (roles are cluster-wide)
     empty_plan    true when the case expects no statement at all (the plan must then be empty)
+    skipped       what the plan must report as deliberately not planned: "KIND LABEL" strings,
+                  e.g. "types public.d" (compared with plan.skipped, all of it, when given)
     residual      normalised statements the oracle expects in the source's dump only, and
     kept          ... in the migrated target's only: what the plan deliberately leaves alone
                   (target-only objects without allow_drops, say), the reason in `description`
@@ -36,12 +38,13 @@ from psycopg import sql
 from oracle import DumpOptions, differences, schema_of
 from workbench.apply import apply
 from workbench.compare import CompareOptions, compare
+from workbench.kinds import object_label
 from workbench.pipeline import write_plan
 from workbench.planner import PlanOptions, plan
 from workbench.snapshot import capture
 
 CASES = Path(__file__).parent / "cases"
-CASE_KEYS = {"description", "plan", "compare", "dump", "roles", "empty_plan", "residual", "kept", "xfail"}
+CASE_KEYS = {"description", "plan", "compare", "dump", "roles", "empty_plan", "skipped", "residual", "kept", "xfail"}
 UPDATE = os.environ.get("DRIFT_UPDATE_CASES") == "1"
 
 
@@ -72,6 +75,11 @@ def render_sql(statements) -> str:
             lines.append(f"-- {stage}")
         lines.append(f"{statement.sql};")
     return "\n".join(lines) + "\n"
+
+
+def skipped_labels(result) -> list[str]:
+    """plan.skipped as "KIND LABEL" strings (the label as listings show it: kinds.object_label)."""
+    return [f"{entry['kind']} {object_label(entry['kind'], tuple(entry['identity'].values()))}" for entry in result.skipped]
 
 
 def ensure_roles(pg, roles) -> None:
@@ -119,6 +127,9 @@ def test_case(name, pg, case_db, tmp_path):
     else:
         assert result.statements, "the case plans nothing: it tests nothing (say empty_plan if meant)"
 
+    if "skipped" in options:
+        assert sorted(skipped_labels(result)) == sorted(options["skipped"])
+
     expected_sql, hazards_file = folder / "expected.sql", folder / "hazards.json"
     hazards = {s.sql: sorted(s.hazards) for s in result.statements}
     if UPDATE:
@@ -133,7 +144,7 @@ def test_case(name, pg, case_db, tmp_path):
 
     plan_dir = write_plan(result, tmp_path / "plan", drift)
     applied = apply(plan_dir, target)
-    assert applied.exit_code == 0, applied.failed
+    assert applied.exit_code == 0, "\n".join(f"{f['sql']}\n  -> {f.get('message')}" for f in applied.failed)
 
     dump_options = DumpOptions(**options.get("dump", {}))
     wanted, migrated = schema_of(source, dump_options), schema_of(target, dump_options)
