@@ -8,6 +8,7 @@ applied to every DSN that reaches a message, a file or a log, and connection err
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from workbench.errors import WorkbenchError
@@ -18,6 +19,50 @@ if TYPE_CHECKING:
 MASK = "***"
 APPLICATION_NAME = "drift-workbench"
 INTROSPECTION_TIMEOUT_MS = 60_000
+INTROSPECTION_LOCK_TIMEOUT_MS = 10_000
+TIMEOUT_ENV = {"statement_timeout": "WORKBENCH_STATEMENT_TIMEOUT_MS", "lock_timeout": "WORKBENCH_LOCK_TIMEOUT_MS"}
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """statement_timeout and lock_timeout of a catalog read, in ms: a snapshot never hangs behind
+    a lock (an ALTER TABLE holding ACCESS EXCLUSIVE, say) nor on a slow catalog. Defaults 60 s and
+    10 s, or WORKBENCH_STATEMENT_TIMEOUT_MS / WORKBENCH_LOCK_TIMEOUT_MS; apply's fingerprint
+    check reads with its own --statement-timeout and --lock-timeout."""
+
+    statement_ms: int = INTROSPECTION_TIMEOUT_MS
+    lock_ms: int = INTROSPECTION_LOCK_TIMEOUT_MS
+    # where a user sets them, for the message when one fires
+    knobs: tuple[str, str] = (TIMEOUT_ENV["statement_timeout"], TIMEOUT_ENV["lock_timeout"])
+
+    @classmethod
+    def from_environment(cls) -> "Timeouts":
+        import os
+
+        values = {}
+        for setting, field_name in (("statement_timeout", "statement_ms"), ("lock_timeout", "lock_ms")):
+            text = os.environ.get(TIMEOUT_ENV[setting], "").strip()
+            if text:
+                if not text.isdigit():
+                    raise WorkbenchError(f"{TIMEOUT_ENV[setting]}={text!r}: give milliseconds (0 for none)")
+                values[field_name] = int(text)
+        return cls(**values)
+
+    def options(self) -> str:
+        return f"-c statement_timeout={int(self.statement_ms)} -c lock_timeout={int(self.lock_ms)}"
+
+    def describe(self, error: BaseException, reading: str) -> str | None:
+        """'lock_timeout (2000 ms) fired reading the indexes of DSN: ...' for a timeout, else None."""
+        import psycopg
+
+        if isinstance(error, psycopg.errors.LockNotAvailable):
+            return (f"lock_timeout ({self.lock_ms} ms) fired reading {reading}: another session holds a lock "
+                    f"that read waits on (a long ALTER TABLE or LOCK TABLE?); try again when it is released, or "
+                    f"raise {self.knobs[1]}")
+        if isinstance(error, psycopg.errors.QueryCanceled) and "statement timeout" in str(error):
+            return (f"statement_timeout ({self.statement_ms} ms) fired reading {reading}; raise "
+                    f"{self.knobs[0]} for a catalog this large or this slow")
+        return None
 
 
 def normalize_dsn(dsn: str) -> str:
@@ -205,16 +250,22 @@ def check_dsn(dsn: str) -> dict[str, str]:
 
 
 def connect(dsn: str, *, read_only: bool = True, autocommit: bool = False,
-            statement_timeout_ms: int = INTROSPECTION_TIMEOUT_MS, connect_timeout: int = 10) -> "psycopg.Connection":
+            statement_timeout_ms: int | None = None, connect_timeout: int = 10,
+            timeouts: Timeouts | None = None) -> "psycopg.Connection":
     """Open a psycopg connection, or raise a one-line WorkbenchError naming the masked DSN.
 
-    read_only sessions (introspection) get `default_transaction_read_only` and a statement timeout
-    so that a snapshot can neither change a database nor hang on a lock forever.
+    Every session gets a statement_timeout and a lock_timeout (`timeouts`, default
+    Timeouts.from_environment(); statement_timeout_ms overrides the first), read_only sessions
+    (introspection) `default_transaction_read_only` too, so that a snapshot can neither change a
+    database nor hang on a lock.
     """
     import psycopg
 
     check_dsn(dsn)
-    options = f"-c statement_timeout={int(statement_timeout_ms)}"
+    timeouts = timeouts or Timeouts.from_environment()
+    if statement_timeout_ms is not None:
+        timeouts = Timeouts(int(statement_timeout_ms), timeouts.lock_ms, timeouts.knobs)
+    options = timeouts.options()
     if read_only:
         options += " -c default_transaction_read_only=on"
     try:
