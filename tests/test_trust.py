@@ -410,6 +410,10 @@ def test_hostile_names_labels_and_comments_round_trip_and_only_planned_statement
         assert all(s in ("BEGIN", "COMMIT") or s.startswith("SET LOCAL ") or any(s == canonical(p["sql"])
                    for p in plan["statements"]) for s in statements), stage
 
+    listed = workbench_cli("diff", source, target)           # names shown with control characters escaped
+    assert listed.returncode == 1 and "t0 nl\\nTRUNCATE x;--" in listed.stdout, listed.stdout[:2000]
+    assert not any(char in listed.stdout for char in "\r\x07\x1b\x85\u2028\u202e"), listed.stdout[:2000]
+
     log_file = pg.data_dir / "server.log"
     offset = log_file.stat().st_size
     applied = workbench_cli("apply", str(out), target)
@@ -428,3 +432,15 @@ def test_hostile_names_labels_and_comments_round_trip_and_only_planned_statement
         assert labels == HOSTILE
         names = {row[0] for row in conn.execute("SELECT relname FROM pg_class WHERE relkind = 'r'")}
         assert {f"t{i} {text}" for i, text in enumerate(HOSTILE)} <= names
+
+
+def test_the_snapshot_columns_are_what_the_catalog_queries_return(db):
+    """catalog/snapshot_columns.py (what a snapshot file must hold) follows the catalog queries: after
+    changing a query, regenerate it with `python -m workbench.snapshotcheck DSN`."""
+    from workbench.catalog import snapshot_columns
+    from workbench.snapshot import FORMAT_VERSION
+    from workbench.snapshotcheck import columns_of_server
+
+    assert snapshot_columns.VERSION == FORMAT_VERSION
+    assert columns_of_server(db) == snapshot_columns.KINDS
+    assert set(snapshot_columns.KINDS) == set(KINDS)

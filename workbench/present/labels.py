@@ -5,6 +5,7 @@ import math
 from typing import Mapping
 
 from workbench.kinds import KINDS, object_label
+from workbench.planner.quote import visible
 
 STATUS_WORDS = {"only_in_source": "to create", "changed": "changed", "only_in_target": "extra in target",
                 "identical": "identical"}
@@ -19,8 +20,9 @@ FIELD_WORDS = {"default_value": "default", "data_type": "type", "not_null": "not
 
 def object_name(kind: str, identity: Mapping[str, object]) -> str:
     """schema.table.name / schema.name(args) / 'SELECT on table s.t to r': one readable name for an
-    object, from its identity (a dict of the kind's identity columns)."""
-    values = [str(identity[c]) for c in KINDS[kind].identity]
+    object, from its identity (a dict of the kind's identity columns). Control characters are shown
+    escaped (planner.quote.visible): a name must not move a terminal's cursor or split a line."""
+    values = [visible(str(identity[c])) for c in KINDS[kind].identity]
     if kind == "privileges":
         return f"{values[3]} on {identity['object_kind']} {values[1]} to {values[2]}"
     if kind == "comments":
