@@ -29,16 +29,3 @@ def copy_database(server, template_dsn: str) -> str:
     if hasattr(server, "made"):
         server.made.append(name)
     return server.dsn(name)
-
-
-def schema_dump(dsn: str, *, owners: bool = False, privileges: bool = False) -> list[str]:
-    """The independent oracle: `pg_dump -s` of a database, normalised as pg-schema-diff's tests do
-    (sorted lines; SET, comment and blank lines dropped; owners and grants left out unless asked)."""
-    command = [str(sandbox.binaries_dir() / "pg_dump"), "-s", "-d", dsn]
-    command += [] if owners else ["--no-owner"]
-    command += [] if privileges else ["--no-privileges"]
-    result = subprocess.run(command, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr[-800:]
-    lines = [line for line in result.stdout.splitlines()
-             if line.strip() and not line.startswith(("--", "SET ", "SELECT pg_catalog.set_config", "\\"))]
-    return sorted(lines)

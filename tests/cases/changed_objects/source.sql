@@ -1,0 +1,1 @@
+CREATE TYPE mood AS ENUM ('a', 'c', 'b');CREATE TABLE t (id int PRIMARY KEY, n varchar(20), m mood DEFAULT 'a', q int);CREATE VIEW v AS SELECT id, n FROM t;CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql AS 'SELECT x + 1';CREATE INDEX t_q ON t (q) WHERE q > 0;

@@ -1,0 +1,1 @@
+CREATE TYPE mood AS ENUM ('a', 'b');CREATE TABLE t (id int PRIMARY KEY, n text NOT NULL, m mood DEFAULT 'a', q int);CREATE VIEW v AS SELECT id, n FROM t;CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql AS 'SELECT x';INSERT INTO t VALUES (1, 'x', 'b', 1);

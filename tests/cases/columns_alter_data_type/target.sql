@@ -1,0 +1,1 @@
+CREATE TABLE t (a int); INSERT INTO t VALUES (1);

@@ -1,0 +1,1 @@
+CREATE FUNCTION next_code() RETURNS text LANGUAGE sql AS $$ SELECT 'c' $$;CREATE TABLE t (id int, code text DEFAULT public.next_code());CREATE TABLE n (code text DEFAULT public.next_code(), plain text DEFAULT upper('x'))

@@ -1,0 +1,2 @@
+-- stage10_drops
+ALTER TABLE public.keep DROP COLUMN IF EXISTS extra;

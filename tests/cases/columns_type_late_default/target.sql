@@ -1,0 +1,1 @@
+CREATE TABLE t (c text DEFAULT 'a'); INSERT INTO t VALUES ('b')

@@ -1,0 +1,2 @@
+-- stage09_finishing
+COMMENT ON TABLE public.t IS 'new';

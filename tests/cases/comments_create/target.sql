@@ -1,0 +1,1 @@
+CREATE SCHEMA app; CREATE TABLE app.t (a int CONSTRAINT a_pos CHECK (a > 0)); CREATE INDEX t_a ON app.t (a); CREATE VIEW app.v AS SELECT a FROM app.t;CREATE FUNCTION app.f() RETURNS int LANGUAGE sql AS 'SELECT 1'; CREATE TYPE app.e AS ENUM ('x');

@@ -1,0 +1,1 @@
+CREATE TABLE p (id int, v int, PRIMARY KEY (id, v)); CREATE TABLE c (p int); CREATE UNIQUE INDEX p_id ON p (id); ALTER TABLE c ADD CONSTRAINT c_p_fkey FOREIGN KEY (p) REFERENCES p (id);

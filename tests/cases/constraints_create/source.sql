@@ -1,0 +1,1 @@
+CREATE EXTENSION btree_gist; CREATE TABLE p (id int PRIMARY KEY, code text UNIQUE, n int CHECK (n > 0), r int4range, EXCLUDE USING gist (r WITH &&));CREATE TABLE c (p int REFERENCES p ON DELETE CASCADE);

@@ -1,0 +1,3 @@
+-- stage08_constraints
+ALTER TABLE public.c ADD CONSTRAINT c_p_fkey FOREIGN KEY (p) REFERENCES public.p(id) NOT VALID;
+ALTER TABLE public.c VALIDATE CONSTRAINT c_p_fkey;

@@ -1,0 +1,1 @@
+CREATE TABLE t (id int, a int, s text);CREATE INDEX t_a ON t (a); CREATE UNIQUE INDEX t_id ON t (id); CREATE INDEX t_ls ON t (lower(s)); CREATE INDEX t_p ON t (a) WHERE a > 0;CREATE INDEX t_g ON t USING gin (to_tsvector('simple', s)); CREATE INDEX t_c ON t (id) INCLUDE (a);

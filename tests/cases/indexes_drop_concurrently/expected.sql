@@ -1,0 +1,2 @@
+-- stage10_drops
+DROP INDEX IF EXISTS public.t_a;

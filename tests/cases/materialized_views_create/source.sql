@@ -1,0 +1,1 @@
+CREATE TABLE t (id int PRIMARY KEY, a int, s text);CREATE MATERIALIZED VIEW mv AS SELECT id, a FROM t; CREATE INDEX mv_a ON mv (a);

@@ -1,0 +1,1 @@
+CREATE TABLE t (id int, a int, s text);CREATE POLICY p ON t USING (a > 0);

@@ -1,0 +1,1 @@
+CREATE SCHEMA app; CREATE TABLE app.t (a int, b int); CREATE SEQUENCE app.s; CREATE FUNCTION app.f() RETURNS int LANGUAGE sql AS 'SELECT 1';

@@ -1,0 +1,1 @@
+CREATE TABLE t (a int) WITH (fillfactor = 90, toast_tuple_target = 256);

@@ -1,0 +1,1 @@
+CREATE TABLE m (id int) PARTITION BY LIST (id); CREATE TABLE m1 (id int);

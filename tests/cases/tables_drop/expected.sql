@@ -1,0 +1,2 @@
+-- stage10_drops
+DROP TABLE IF EXISTS public.gone;

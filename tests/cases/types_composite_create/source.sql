@@ -1,0 +1,1 @@
+CREATE TYPE c AS (a int, b text);

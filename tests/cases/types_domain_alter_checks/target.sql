@@ -1,0 +1,1 @@
+CREATE DOMAIN d AS int CONSTRAINT d_check CHECK (VALUE > 0);

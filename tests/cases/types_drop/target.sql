@@ -1,0 +1,1 @@
+CREATE TYPE e AS ENUM ('x'); CREATE DOMAIN d AS int; CREATE TYPE c AS (a int);

@@ -1,0 +1,1 @@
+CREATE TYPE e AS ENUM ('x', 'y'); CREATE TABLE t (v e);
