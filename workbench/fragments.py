@@ -261,6 +261,7 @@ CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
     "materialized_views": {"definition": query, "options": reloptions},
     "functions": {"arguments": arguments},
     "triggers": {"enabled": one_of("enabled", "disabled", "replica", "always")},
+    "indexes": {"attached_to": relation},            # ALTER INDEX <parent> ATTACH PARTITION ...
     "constraints": {"definition": constraint},
     "policies": {"using_expression": policy_using, "with_check": policy_check,
                  "command": one_of("ALL", "SELECT", "INSERT", "UPDATE", "DELETE")},
