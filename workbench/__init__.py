@@ -59,9 +59,9 @@ def diff(source, target, options=None, shadow=None, **kwargs):
 
 def plan(drift, options=None, **kwargs):
     """The ordered statements that turn the drift's target into its source (workbench.planner)."""
-    from workbench.planner import plan as make_plan
+    from workbench.planner import PlanOptions, plan as make_plan
 
-    return make_plan(drift, options, **kwargs)
+    return make_plan(drift, options or PlanOptions(**kwargs))
 
 
 def write_plan_dir(plan_, out_dir, drift=None):
