@@ -41,6 +41,8 @@ class Kind:
 _ENTRIES = [
     Kind("schemas", ("name",), (), stage="stage00_prerequisites", drop_rank=140),
     Kind("extensions", ("name",), ("schema", "version"), stage="stage00_prerequisites", drop_rank=130),
+    Kind("collations", ("schema", "name"), ("provider", "locale", "lc_collate", "lc_ctype", "deterministic", "rules"),
+         stage="stage00_prerequisites", drop_rank=125),
     Kind("types", ("schema", "name"),
          ("type_kind", "enum_labels", "base_type", "default_value", "not_null", "checks", "attributes",
           "range_subtype", "collation"),
