@@ -5,7 +5,7 @@ object across two databases), the columns compared to decide `changed`, and whic
 columns hold SQL text whose spelling differs between PostgreSQL versions (compared through the
 pglast parse tree, see normalize.py). Every other column of a query is information kept in the
 snapshot for people and for the planner (oids, owners, validity), never a reason for drift.
-Adding a kind is one entry here and one .sql file.
+Adding a kind is one entry here, one .sql file and one builder module (workbench/planner/kinds/<kind>.py).
 """
 from __future__ import annotations
 

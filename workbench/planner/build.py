@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from workbench.compare import Drift
-from workbench.errors import WorkbenchError
+from workbench.errors import PlannerBug, WorkbenchError
 from workbench.kinds import KINDS
 from workbench.planner import recreations
 from workbench.planner.context import Context, PlanOptions, label
@@ -42,6 +42,9 @@ def _build_kind(ctx: Context, kind: str) -> None:
     """One kind through its builder: creates, alters, then (with --allow-drops) drops. A builder
     that fails is a planner bug, reported with the kind and the object it was building."""
     build = builder(kind)
+    gate = KINDS[kind].planned_with            # an option-gated kind (privileges) is planned only with it
+    if gate and not getattr(ctx.options, gate):
+        return
     identity: tuple = ()
     try:
         for identity in ctx.to_create(kind):
@@ -54,5 +57,5 @@ def _build_kind(ctx: Context, kind: str) -> None:
     except WorkbenchError:
         raise
     except Exception as error:                       # noqa: BLE001 (a bug: named, never a bare traceback)
-        raise WorkbenchError(f"planner bug: the {kind} builder failed on {label(identity)}: "
-                             f"{type(error).__name__}: {error}") from error
+        raise PlannerBug(f"planner bug: the {kind} builder failed on {label(identity)}: "
+                         f"{type(error).__name__}: {error}", kind=kind, label=label(identity)) from error

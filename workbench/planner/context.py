@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 
 from workbench.compare import Drift
 from workbench.kinds import KINDS
-from workbench.errors import WorkbenchError
+from workbench.errors import PlannerBug
 from workbench.planner.hazards import Action, Fact, UnknownOperation, hazards
 from workbench.planner.model import STAGE_INDEX, STAGE_NAMES, Stage, Statement
 
@@ -184,7 +184,7 @@ class Context:
         try:
             found = hazards(kind, action, clause, facts)
         except UnknownOperation as error:
-            raise WorkbenchError(f"planner bug: {error} ({statement_id})") from None
+            raise PlannerBug(f"planner bug: {error} ({statement_id})", kind=kind, label=label(identity)) from None
         statement = Statement(stage=_STAGE[stage], kind=kind, identity=dict(zip(names, identity)), action=_ACTION[action],
                               sql=sql, hazards=found, transactional=transactional, depends_on=tuple(depends_on),
                               note=note, id=statement_id, rehearsal_sql=rehearsal_sql)

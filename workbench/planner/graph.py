@@ -20,7 +20,7 @@ from workbench.planner.context import Context, label
 from workbench.planner.hazards import Action
 from workbench.planner.kinds import builder
 from workbench.planner.model import STAGE_INDEX, Stage, Statement
-from workbench.errors import WorkbenchError
+from workbench.errors import PlannerBug
 
 
 def object_edges(ctx: Context) -> dict[str, set[str]]:
@@ -53,9 +53,10 @@ def order_statements(statements: list[Statement], extra: dict[str, set[str]] | N
         needs = set(s.depends_on) | extra.get(s.id, set())
         for dependency in needs:
             if dependency not in by_id:
-                raise WorkbenchError(f"planner bug: {s.id} depends on unknown statement {dependency}")
+                raise PlannerBug(f"planner bug: {s.id} depends on unknown statement {dependency}", kind=s.kind)
             if STAGE_INDEX[by_id[dependency].stage] > STAGE_INDEX[s.stage]:
-                raise WorkbenchError(f"planner bug: {s.id} in {s.stage} depends on {dependency} in a later stage")
+                raise PlannerBug(f"planner bug: {s.id} in {s.stage} depends on {dependency} in a later stage",
+                                 kind=s.kind)
         graph[s.id] = needs
     sorter = TopologicalSorter(graph)
     try:
@@ -64,7 +65,7 @@ def order_statements(statements: list[Statement], extra: dict[str, set[str]] | N
         cycle = error.args[1]
         objects = " -> ".join(f"{by_id[i].action} {by_id[i].kind} {label(tuple(by_id[i].identity.values()))}"
                               for i in cycle)
-        raise WorkbenchError(f"planner bug: a dependency cycle between {objects}") from None
+        raise PlannerBug(f"planner bug: a dependency cycle between {objects}") from None
     # among the ready: the earliest stage, then (stage 10) the kind's drop rank, then the order written
     priority = {s.id: (STAGE_INDEX[s.stage], KINDS[s.kind].drop_rank if s.stage == Stage.DROPS and s.kind in KINDS else 0, i)
                 for i, s in enumerate(statements)}

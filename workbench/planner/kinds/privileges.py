@@ -1,4 +1,4 @@
-"""Privileges (stage 09, only with --with-privileges). A 'granted' row is a grant beyond the
+"""Privileges (stage 09, only with --with-privileges: Kind.planned_with). A 'granted' row is a grant beyond the
 defaults, a 'revoked' row a default taken away: creating the source's row means GRANT resp.
 REVOKE, and dropping the target's the opposite."""
 from __future__ import annotations
@@ -28,13 +28,10 @@ class Privileges(Builder):
     kind = "privileges"
 
     def create(self, ctx: Context, row: dict) -> None:
-        if ctx.options.with_privileges:
-            ctx.add(Stage.FINISHING, "privileges", _identity(row), "create",
-                    _grant_sql(row) if row["state"] == "granted" else _revoke_sql(row))
+        ctx.add(Stage.FINISHING, "privileges", _identity(row), "create",
+                _grant_sql(row) if row["state"] == "granted" else _revoke_sql(row))
 
     def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
-        if not ctx.options.with_privileges:
-            return
         identity = _identity(source)
         revoke = ctx.add(Stage.FINISHING, "privileges", identity, "alter", _revoke_sql(target), clause="revoke", step="revoke")
         if source["state"] == "granted":
@@ -42,7 +39,7 @@ class Privileges(Builder):
                     depends_on=[revoke])
 
     def drop(self, ctx: Context, row: dict) -> None:
-        if not ctx.options.with_privileges or ctx.goes_away(row["object_kind"], row["object"]):
+        if ctx.goes_away(row["object_kind"], row["object"]):
             return
         ctx.add(Stage.DROPS, "privileges", _identity(row), "drop", self.drop_sql(_identity(row), row),
                 note="restores a default privilege the target had revoked" if row["state"] == "revoked" else "")

@@ -21,9 +21,13 @@ class Types(Builder):
         ctx.add(STAGE, self.kind, (row["schema"], row["name"]), "create", create_type_sql(row))
 
     def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
-        """The types it is built from (domain base, composite attributes, range subtype)."""
+        """The types it is built from (domain base, composite attributes, range subtype), and a
+        domain's collation."""
         by_name = ctx.names_of("types")
-        return [("types", identity) for name in _used_types(row) for identity in by_name.get(name, ())]
+        found: list[Key] = [("types", identity) for name in _used_types(row) for identity in by_name.get(name, ())]
+        if row.get("collation"):
+            found += [("collations", identity) for identity in ctx.names_of("collations").get(row["collation"], ())]
+        return found
 
     def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["name"])
