@@ -27,6 +27,11 @@ def plan(drift: Drift, options: PlanOptions | None = None) -> Plan:
         if kind in drift.frames:
             _build_kind(ctx, kind)
     statements = order_statements(ctx.statements, object_edges(ctx))
+    # traps in plan order: where the first statement about their object runs
+    first: dict[tuple[str, str], int] = {}
+    for position, statement in enumerate(statements):
+        first.setdefault((statement.kind, str(statement.identity)), position)
+    traps = sorted(ctx.traps, key=lambda trap: first.get((trap["kind"], str(trap["identity"])), len(statements)))
     side = lambda snap: {"dsn": snap.dsn, "server_version": snap.server_version,  # noqa: E731
                          "fingerprint": snap.fingerprint, "counts": snap.counts}
     return Plan(statements=statements, source=side(drift.source), target=side(drift.target),
@@ -34,7 +39,7 @@ def plan(drift: Drift, options: PlanOptions | None = None) -> Plan:
                 options={**vars(ctx.options), "kinds": list(drift.frames), "schemas": list(drift.options.schemas),
                          "exclude_schemas": list(drift.options.exclude_schemas), "ignore": list(drift.options.ignore),
                          "ignore_extension_versions": drift.options.ignore_extension_versions},
-                skipped=ctx.skipped, traps=ctx.traps,
+                skipped=ctx.skipped, traps=traps,
                 created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
