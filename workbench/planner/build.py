@@ -56,6 +56,8 @@ def _build_kind(ctx: Context, kind: str) -> None:
             build.create(ctx, ctx.definition_row(kind, identity))
         for identity, source, target in ctx.objects(kind, "changed"):
             build.alter(ctx, source, target, ctx.differences[kind][identity])
+        identity = ()
+        build.finish(ctx)
         if ctx.options.allow_drops:
             for identity, _, target in ctx.objects(kind, "only_in_target"):
                 build.drop(ctx, target)

@@ -49,6 +49,10 @@ class Builder:
     def names(self, identity: Identity) -> set[str]:
         return set()
 
+    def finish(self, ctx: "Context") -> None:
+        """After every create and alter of the kind, before its drops: what needs all of them
+        (the partitions' indexes, attached to their parents' once both exist)."""
+
     def recreations(self, ctx: "Context") -> None:
         """Before any statement is built: mark the objects that a change of this kind forces to be
         dropped and created again (ctx.recreate)."""
