@@ -312,7 +312,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(drift.to_json(), default=str) + "\n")
     else:
         print(drift_report(drift, args.limit))
-    return EXIT_DRIFT if drift.has_drift else EXIT_OK
+    return EXIT_DRIFT if drift.has_drift or drift.has_unmodeled_drift else EXIT_OK
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:

@@ -16,6 +16,8 @@ from operator import itemgetter, ne
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
 
+from workbench.census import compare_census
+from workbench.census import differs as census_differs
 from workbench.errors import WorkbenchError
 from workbench.gcpause import paused
 from workbench.kinds import KINDS, Kind, select
@@ -172,8 +174,21 @@ class Drift:
 
     @property
     def has_drift(self) -> bool:
+        """Drift in a modelled kind: what the planner can act on (see has_unmodeled_drift)."""
         return any(counts["only_in_source"] or counts["only_in_target"] or counts["changed"]
                    for counts in self.counts.values())
+
+    @cached_property
+    def unmodeled(self) -> dict[str, dict]:
+        """Per kind no entry models (census.py): the count on each side and the names one side lacks,
+        within the compared schemas (the sides are the scoped snapshots); empty when a side carries
+        no census."""
+        return compare_census(self.source.census, self.target.census)
+
+    @property
+    def has_unmodeled_drift(self) -> bool:
+        """The sides differ in something no kind models: drift the tool cannot show in detail."""
+        return census_differs(self.unmodeled)
 
     @cached_property
     def parity(self) -> pd.DataFrame:
@@ -212,6 +227,7 @@ class Drift:
             "format": DIFF_FORMAT, "version": DIFF_VERSION,
             "source": side(self.source), "target": side(self.target),
             "summary": {kind: dict(counts) for kind, counts in self.counts.items()},
+            "unmodeled": self.unmodeled,
             "objects": self.objects(),
         }
 

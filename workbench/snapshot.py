@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
 
 from workbench.catalog import fetch as fetch_mod
+from workbench.census import Census
 from workbench.catalog.fetch import Table, is_snapshot_file  # noqa: F401 (re-exported)
 from workbench.errors import WorkbenchError
 from workbench.kinds import KINDS, SCHEMA_COLUMN, ignore_filter, resolve
@@ -90,6 +91,8 @@ class Snapshot:
     database: str
     captured_at: str
     settings: dict[str, str] = field(default_factory=dict)
+    # what no kind models, counted and named (census.py); None for a snapshot file older than it
+    census: Census | None = None
 
     def __getitem__(self, kind: str) -> pd.DataFrame:
         if kind not in self.frames:
@@ -147,6 +150,7 @@ class Snapshot:
         keep = resolve(list(kinds)) if kinds is not None else list(self.frames)
         if not schemas and not exclude_schemas and not ignore and set(keep) >= set(self.frames):
             return self                  # nothing to take out: keep the object (and its cached fingerprint)
+        census = self.census.filtered(schemas, exclude_schemas) if self.census is not None else None
         wanted, unwanted = set(schemas), set(exclude_schemas)
         tables: dict[str, Table] = {}
         for kind in keep:
@@ -163,7 +167,7 @@ class Snapshot:
                 rows = [row for row in rows if not ignored(row)]
             tables[kind] = (columns, rows)
         return Snapshot(Frames(tables), self.dsn, self.server_version, self.server_version_num, self.database,
-                        self.captured_at, dict(self.settings))
+                        self.captured_at, dict(self.settings), census)
 
     # --- files -------------------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -174,6 +178,7 @@ class Snapshot:
             "captured_at": self.captured_at, "settings": self.settings,
             "counts": self.counts, "fingerprint": self.fingerprint,
             "kinds": {kind: {"columns": columns, "rows": rows} for kind, (columns, rows) in self.tables.items()},
+            **({"census": self.census.to_dict()} if self.census is not None else {}),
         }
 
     def save(self, path: str | Path) -> Path:
@@ -201,9 +206,10 @@ class Snapshot:
                 if kind not in KINDS:
                     raise WorkbenchError(f"{origin} holds unknown kind {kind}")
                 tables[kind] = _table(body["rows"], body["columns"])
+            census = Census.from_dict(data["census"]) if data.get("census") is not None else None
             snapshot = cls(Frames(tables), data["dsn"], data["server_version"], int(data["server_version_num"]),
-                           data["database"], data["captured_at"], dict(data.get("settings") or {}))
-        except (KeyError, TypeError, ValueError) as error:
+                           data["database"], data["captured_at"], dict(data.get("settings") or {}), census)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
             raise WorkbenchError(f"{origin} is corrupt ({type(error).__name__}: {error})") from None
         if data.get("fingerprint") and data["fingerprint"] != snapshot.fingerprint:
             raise WorkbenchError(f"{origin} is corrupt: its content does not match its fingerprint")
@@ -248,7 +254,7 @@ def _table(rows: object, columns: object) -> Table:
 def from_fetched(fetched: fetch_mod.Fetched, fingerprint: str | None = None) -> Snapshot:
     """A Snapshot of rows read by catalog.fetch (with their fingerprint when already computed)."""
     snapshot = Snapshot(Frames(dict(fetched.tables)), fetched.dsn, fetched.server_version, fetched.server_version_num, fetched.database,
-                        fetched.captured_at, fetched.settings)
+                        fetched.captured_at, fetched.settings, fetched.census)
     if fingerprint is not None:
         snapshot.__dict__["fingerprint"] = fingerprint          # the cached_property's slot
     return snapshot

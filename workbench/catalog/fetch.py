@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from workbench import connect as connect_mod
+from workbench.census import Census, census_sql
 from workbench.errors import WorkbenchError
 from workbench.gcpause import paused
 from workbench.kinds import KINDS, resolve
@@ -39,6 +40,7 @@ class Fetched:
     database: str
     captured_at: str
     settings: dict
+    census: Census | None = None        # what no kind models (census.py), read in the same transaction
 
 
 def fetch(dsn: str, kinds: Iterable[str] | None = None, progress: Callable[[str], None] | None = None) -> Fetched:
@@ -70,13 +72,15 @@ def fetch(dsn: str, kinds: Iterable[str] | None = None, progress: Callable[[str]
                         progress(kind)
                     cursor.execute(KINDS[kind].sql)
                     tables[kind] = ([d.name for d in cursor.description], cursor.fetchall())
+                cursor.execute(census_sql())
+                census = Census.from_rows(cursor.fetchall())
         except psycopg.errors.InsufficientPrivilege as error:
             raise WorkbenchError(f"permission denied reading the catalog of {masked}: "
                                  f"{connect_mod.describe(error, dsn)}") from None
         except psycopg.Error as error:
             raise WorkbenchError(f"cannot read the catalog of {masked}: {connect_mod.describe(error, dsn)}") from None
     return Fetched(tables, masked, version.split()[0], version_num, database,
-                   datetime.now(timezone.utc).isoformat(timespec="seconds"), json.loads(settings))
+                   datetime.now(timezone.utc).isoformat(timespec="seconds"), json.loads(settings), census)
 
 
 def fingerprint(tables: dict[str, Table]) -> str:

@@ -19,7 +19,10 @@ FIELD_WORDS = {"default_value": "default", "data_type": "type", "not_null": "not
 
 def object_name(kind: str, identity: Mapping[str, object]) -> str:
     """schema.table.name / schema.name(args) / 'SELECT on table s.t to r': one readable name for an
-    object, from its identity (a dict of the kind's identity columns)."""
+    object, from its identity (a dict of the kind's identity columns; for a kind no entry models,
+    a census name, its identity's values as they are)."""
+    if kind not in KINDS:
+        return ".".join(str(v) for v in identity.values())
     values = [str(identity[c]) for c in KINDS[kind].identity]
     if kind == "privileges":
         return f"{values[3]} on {identity['object_kind']} {values[1]} to {values[2]}"
