@@ -1,12 +1,13 @@
 """The census: what no kind models is counted and named, never silent.
 
 A comparison can only be as good as the kinds it reads. `catalog/census.sql` lists every user
-object of every kind PostgreSQL has (relations by relkind, routines, types, collations, casts,
-conversions, operators and their classes and families, text search objects, FDWs, servers, user
-mappings, publications, subscriptions, event triggers, rules, extended statistics, languages,
-access methods, transforms, default privileges, security labels, ownership by a role other than
-the database owner), each under the name its registry entry has or will have. A capture keeps
-the count of every census kind and the names of the kinds the registry does not model; what is
+object of every kind PostgreSQL has beyond the ones the registry's own queries read (tables,
+views, routines, ... are counted by those): base and shell types, collations, casts, conversions,
+operators and their classes and families, text search objects, FDWs, servers, user mappings,
+publications, subscriptions, event triggers, rules, extended statistics, languages, access
+methods, transforms, default privileges, security labels, ownership by a role other than the
+database owner; each under the name its registry entry has or will have. A capture keeps the
+count of every census kind and the names of the kinds the registry does not model; what is
 "modelled" is decided by `kinds.KINDS` when the census is read (so a snapshot taken before a kind
 was added reports it as modelled once it is, and adding a kind to kinds.py takes it off the
 census's list with no other change).

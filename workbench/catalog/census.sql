@@ -1,6 +1,8 @@
--- census: every user object of every kind PostgreSQL has, one row each: (kind, catalog, schema, name).
--- A kind is named as its registry entry is (or will be) named in kinds.py: census.py keeps the names
--- of the kinds no entry models and only counts the others. User objects: outside the system schemas,
+-- census: every user object of the kinds PostgreSQL has beyond the registry's first fifteen (tables,
+-- columns, views, functions, ... are counted by their own queries), one row each: (kind, catalog,
+-- schema, name). A kind is named as its registry entry is (or will be) named in kinds.py: census.py
+-- keeps the names of the kinds no entry models when it reads them, so a branch here whose kind gets
+-- an entry costs a few rows and reports nothing. User objects: outside the system schemas,
 -- not members of an extension (pg_depend deptype 'e'), not made implicitly for another object
 -- (deptype 'i': identity sequences, array and multirange types, a view's _RETURN rule), and for the
 -- catalogs without a schema, not built in (oid >= 16384, FirstNormalObjectId).
@@ -13,25 +15,10 @@ WITH ext AS (
   WHERE nspname NOT IN ('pg_catalog', 'information_schema')
     AND nspname NOT LIKE 'pg\_toast%' AND nspname NOT LIKE 'pg\_temp%'
 ), objects AS (
-  SELECT CASE c.relkind WHEN 'r' THEN 'tables' WHEN 'p' THEN 'tables' WHEN 'f' THEN 'tables'
-                        WHEN 'v' THEN 'views' WHEN 'm' THEN 'materialized_views' WHEN 'S' THEN 'sequences'
-                        WHEN 'i' THEN 'indexes' WHEN 'I' THEN 'indexes' END AS kind,
-         'pg_class' AS catalog, n.nspname AS schema, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
-  FROM pg_class c JOIN user_ns n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'i', 'I')
-    AND (c.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_class'::regclass))
-    AND (c.oid NOT IN (SELECT objid FROM internal WHERE classid = 'pg_class'::regclass))
-  UNION ALL
-  SELECT 'functions', 'pg_proc', n.nspname,
-         quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')'
-  FROM pg_proc p JOIN user_ns n ON n.oid = p.pronamespace
-  WHERE p.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_proc'::regclass)
-  UNION ALL
-  SELECT CASE WHEN t.typtype IN ('e', 'd', 'r', 'c') THEN 'types' WHEN t.typtype = 'b' THEN 'base_types' ELSE 'shell_types' END,
-         'pg_type', n.nspname, quote_ident(n.nspname) || '.' || quote_ident(t.typname)
+  SELECT CASE WHEN t.typtype = 'b' THEN 'base_types' ELSE 'shell_types' END AS kind,
+         'pg_type' AS catalog, n.nspname AS schema, quote_ident(n.nspname) || '.' || quote_ident(t.typname) AS name
   FROM pg_type t JOIN user_ns n ON n.oid = t.typnamespace
-  WHERE (t.typtype IN ('e', 'd', 'r', 'b', 'p')
-         OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c'))
+  WHERE t.typtype IN ('b', 'p')
     AND NOT (t.typtype = 'b' AND t.typelem <> 0 AND EXISTS (SELECT 1 FROM pg_type e WHERE e.oid = t.typelem AND e.typarray = t.oid))
     AND t.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_type'::regclass)
     AND t.oid NOT IN (SELECT objid FROM internal WHERE classid = 'pg_type'::regclass)
@@ -85,31 +72,6 @@ WITH ext AS (
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN user_ns n ON n.oid = c.relnamespace
   WHERE r.rulename <> '_RETURN'
     AND r.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_rewrite'::regclass)
-  UNION ALL
-  SELECT 'triggers', 'pg_trigger', n.nspname,
-         quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(t.tgname)
-  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN user_ns n ON n.oid = c.relnamespace
-  WHERE NOT t.tgisinternal
-    AND c.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_class'::regclass)
-  UNION ALL
-  SELECT 'policies', 'pg_policy', n.nspname,
-         quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(p.polname)
-  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN user_ns n ON n.oid = c.relnamespace
-  WHERE c.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_class'::regclass)
-  UNION ALL
-  SELECT 'constraints', 'pg_constraint', n.nspname,
-         quote_ident(n.nspname) || '.' || quote_ident(coalesce(c.relname, t.typname)) || '.' || quote_ident(k.conname)
-  FROM pg_constraint k JOIN user_ns n ON n.oid = k.connamespace
-  LEFT JOIN pg_class c ON c.oid = k.conrelid LEFT JOIN pg_type t ON t.oid = k.contypid
-  WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND k.conrelid <> 0
-    AND k.conrelid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_class'::regclass)
-  UNION ALL
-  SELECT 'schemas', 'pg_namespace', n.nspname, quote_ident(n.nspname)
-  FROM user_ns n
-  WHERE n.nspname <> 'public' AND n.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_namespace'::regclass)
-  UNION ALL
-  SELECT 'extensions', 'pg_extension', NULL, quote_ident(e.extname)
-  FROM pg_extension e WHERE e.extname <> 'plpgsql'
   UNION ALL
   SELECT 'casts', 'pg_cast', NULL, '(' || format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL) || ')'
   FROM pg_cast c
