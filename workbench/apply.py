@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import psycopg
 
@@ -53,7 +53,7 @@ class Step:
 
     index: int                      # 1-based among the file's statements (BEGIN/COMMIT left out)
     sql: str
-    node: object                    # pglast parse tree of the statement
+    node: Any                       # pglast parse tree of the statement
     planned: Statement | None       # the plan.json statement it is, when the file still says it
 
 
@@ -74,20 +74,20 @@ class StageFile:
 
 @dataclass
 class ApplyResult:
-    log: dict
+    log: dict[str, Any]
     exit_code: int
     path: Path
 
     @property
-    def failed(self) -> list[dict]:
+    def failed(self) -> list[dict[str, Any]]:
         return [s for s in self.log["statements"] if s["status"] == "failed"]
 
-    def stage(self, name: str) -> dict:
+    def stage(self, name: str) -> dict[str, Any]:
         return next(s for s in self.log["stages"] if s["name"] == name)
 
 
 # --- reading the plan directory ---------------------------------------------------------------
-def split_statements(text: str, where: str) -> list[tuple[str, object]]:
+def split_statements(text: str, where: str) -> list[tuple[str, Any]]:
     """(statement text, parse tree) for each statement of a SQL text, split by the parser: dollar
     quotes, nested quotes and semicolons inside bodies are the parser's business, not ours."""
     from pglast import parse_sql, split
@@ -117,14 +117,14 @@ _READ_NODES = {"IndexStmt", "DropStmt", "ReindexStmt", "VariableSetStmt", "Trans
 _NODE_TYPES: dict[str, type] = {}
 
 
-def _node_of_type(name: str) -> object:
+def _node_of_type(name: str) -> Any:
     """A stand-in node of another statement type: only its type name is ever read."""
     if name not in _NODE_TYPES:
         _NODE_TYPES[name] = type(name, (), {"__slots__": ()})
     return _NODE_TYPES[name]()
 
 
-def needs_autocommit(node: object) -> bool:
+def needs_autocommit(node: Any) -> bool:
     """Statements PostgreSQL refuses to run inside a transaction block."""
     name = type(node).__name__
     if name in ("IndexStmt", "DropStmt"):
@@ -150,18 +150,18 @@ def rehearsal_form(step: Step) -> str | None:
     return None
 
 
-def _controlled_setting(node: object) -> str | None:
+def _controlled_setting(node: Any) -> str | None:
     name = getattr(node, "name", None) if type(node).__name__ == "VariableSetStmt" else None
     return name if name in CONTROLLED_SETTINGS else None
 
 
-def _transaction_kind(node: object) -> str | None:
+def _transaction_kind(node: Any) -> str | None:
     if type(node).__name__ != "TransactionStmt":
         return None
-    return node.kind.name.removeprefix("TRANS_STMT_")
+    return str(node.kind.name).removeprefix("TRANS_STMT_")
 
 
-def load_stages(plan_dir: Path, plan: Plan, raw: dict) -> list[StageFile]:
+def load_stages(plan_dir: Path, plan: Plan, raw: dict[str, Any]) -> list[StageFile]:
     """Every stage file, split and matched to plan.json, before anything touches the database."""
     by_stage = plan.by_stage()
     recorded = {entry.get("name"): entry for entry in raw.get("stages", [])}
@@ -200,7 +200,7 @@ def load_stages(plan_dir: Path, plan: Plan, raw: dict) -> list[StageFile]:
     return stages
 
 
-def read_log(path: str | Path) -> dict | None:
+def read_log(path: str | Path) -> dict[str, Any] | None:
     """An apply log file, or None when there is none (a corrupt one is an error, never ignored)."""
     path = Path(path)
     try:
@@ -214,7 +214,7 @@ def read_log(path: str | Path) -> dict | None:
     return data
 
 
-def _write_log(log: dict, path: Path) -> None:
+def _write_log(log: dict[str, Any], path: Path) -> None:
     from workbench import jsonfile
 
     # one statement per line through json's C encoder: written after every stage, so it must be cheap
@@ -225,7 +225,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def _label(entry: dict) -> str:
+def _label(entry: dict[str, Any]) -> str:
     if entry.get("kind"):
         identity = ".".join(str(v) for v in (entry.get("identity") or {}).values())
         return f"{entry.get('action', '')} {entry['kind']} {identity}".strip()
@@ -243,7 +243,7 @@ def _fingerprint(dsn: str, plan: Plan) -> str:
     return snapshot.filtered(ignore=options.get("ignore") or ()).fingerprint
 
 
-def _same_target(log: dict, target: dict) -> bool:
+def _same_target(log: dict[str, Any], target: dict[str, Any]) -> bool:
     theirs = log.get("target") or {}
     return all(theirs.get(key) == target.get(key) for key in ("host", "port", "database"))
 
@@ -254,7 +254,7 @@ class _StageRolledBack(Exception):
 
 
 class _ConnectionLost(Exception):
-    def __init__(self, entry: dict, reason: str):
+    def __init__(self, entry: dict[str, Any], reason: str):
         super().__init__(reason)
         self.entry = entry
         self.reason = reason
@@ -266,10 +266,10 @@ class _Runner:
         self.conn, self.dsn, self.rehearse = conn, dsn, rehearse
         self.lock_timeout_ms, self.statement_timeout_ms = int(lock_timeout_ms), int(statement_timeout_ms)
         self.on_progress = on_progress          # called after each committed autocommit statement
-        self.notices: list[dict] = []          # where server notices go (the running statement's list)
+        self.notices: list[dict[str, Any]] = []          # where server notices go (the running statement's list)
         conn.add_notice_handler(self._notice)
 
-    def _notice(self, diag) -> None:
+    def _notice(self, diag: "psycopg.errors.Diagnostic") -> None:
         self.notices.append({"severity": diag.severity, "sqlstate": diag.sqlstate,
                              "message": connect_mod.scrub(diag.message_primary or "", self.dsn)})
 
@@ -278,7 +278,7 @@ class _Runner:
         self.conn.execute(f"SET {scope}lock_timeout = {self.lock_timeout_ms}")
         self.conn.execute(f"SET {scope}statement_timeout = {self.statement_timeout_ms}")
 
-    def _execute(self, sql: str, entry: dict) -> bool:
+    def _execute(self, sql: str, entry: dict[str, Any]) -> bool:
         """Run one statement into its log entry; False when it failed (the connection still up)."""
         self.notices = entry["notices"]
         started = time.perf_counter()
@@ -300,7 +300,7 @@ class _Runner:
         entry["status"] = "ok"
         return True
 
-    def run_stage(self, stage: StageFile, entries: list[dict], stage_entry: dict) -> bool:
+    def run_stage(self, stage: StageFile, entries: list[dict[str, Any]], stage_entry: dict[str, Any]) -> bool:
         """Run a stage into its entries; True when every statement that was to run succeeded."""
         started = time.perf_counter()
         try:
@@ -314,7 +314,7 @@ class _Runner:
         finally:
             stage_entry["ms"] = round((time.perf_counter() - started) * 1000, 1)
 
-    def _in_transaction(self, stage: StageFile, entries: list[dict], stage_entry: dict) -> bool:
+    def _in_transaction(self, stage: StageFile, entries: list[dict[str, Any]], stage_entry: dict[str, Any]) -> bool:
         failed = False
         try:
             with self.conn.transaction():
@@ -341,7 +341,7 @@ class _Runner:
                     entry["status"] = "rolled_back"
         return not failed
 
-    def _autocommit(self, stage: StageFile, entries: list[dict]) -> bool:
+    def _autocommit(self, stage: StageFile, entries: list[dict[str, Any]]) -> bool:
         """A non-transactional stage (CREATE INDEX CONCURRENTLY): each statement commits alone."""
         self._set_timeouts(local=False)
         for step, entry in zip(stage.steps, entries):
@@ -394,10 +394,10 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
     conn = connect_mod.connect(target_dsn, read_only=False, autocommit=True,
                                statement_timeout_ms=statement_timeout_ms)
     try:
-        if not conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (LOCK_KEY,)).fetchone()[0]:
+        if not connect_mod.one(conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (LOCK_KEY,)))[0]:
             raise WorkbenchError(f"another drift-workbench apply is running on {masked}; wait for it to finish")
         target = {"dsn": masked, "host": conn.info.host, "port": conn.info.port, "database": conn.info.dbname,
-                  "server_version": conn.execute("SHOW server_version").fetchone()[0]}
+                  "server_version": connect_mod.one(conn.execute("SHOW server_version"))[0]}
 
         # --- is the target the one the plan was made for? -----------------------------------
         say("checking the target's schema fingerprint")
@@ -466,8 +466,9 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
         conn.close()
 
 
-def _new_log(plan_dir, plan, plan_sha, target, rehearse, keep_going, force, lock_timeout_ms,
-             statement_timeout_ms, check, before, resume) -> dict:
+def _new_log(plan_dir: Path, plan: Plan, plan_sha: str, target: dict[str, Any], rehearse: bool, keep_going: bool,
+             force: bool, lock_timeout_ms: int, statement_timeout_ms: int, check: str, before: str | None,
+             resume: dict[str, Any] | None) -> dict[str, Any]:
     return {
         "format": LOG_FORMAT, "version": LOG_VERSION, "mode": "rehearse" if rehearse else "apply",
         "status": "running", "exit_code": None, "error": None,
@@ -486,7 +487,7 @@ def _new_log(plan_dir, plan, plan_sha, target, rehearse, keep_going, force, lock
     }
 
 
-def _entries(stages: list[StageFile], resume: dict | None, rehearse: bool) -> dict[str, tuple[dict, list[dict]]]:
+def _entries(stages: list[StageFile], resume: dict[str, Any] | None, rehearse: bool) -> dict[str, tuple[dict[str, Any], list[dict[str, Any]]]]:
     """The log entries of every stage and statement, before anything runs: `pending`, or already
     settled (applied by the previous apply of this plan, or a statement a rehearsal cannot run)."""
     done_before = {s["name"]: s for s in (resume or {}).get("stages", [])}
@@ -495,7 +496,7 @@ def _entries(stages: list[StageFile], resume: dict | None, rehearse: bool) -> di
     for stage in stages:
         before = done_before.get(stage.name)
         unchanged = before is not None and before.get("sha256") == stage.sha256
-        stage_done = unchanged and before.get("status") in STAGE_DONE
+        stage_done = before is not None and unchanged and before.get("status") in STAGE_DONE
         stage_entry = {"name": stage.name, "file": stage.path.name, "sha256": stage.sha256,
                        "planned_sha256": stage.planned_sha256, "edited": stage.edited,
                        "transactional": stage.transactional, "status": "not_run",
@@ -528,8 +529,8 @@ def _entries(stages: list[StageFile], resume: dict | None, rehearse: bool) -> di
     return result
 
 
-def _run_stages(runner: _Runner, stages: list[StageFile], plan_entries: dict, keep_going: bool,
-                say: Callable[[str], None], log: dict, log_path: Path, rehearse: bool) -> None:
+def _run_stages(runner: _Runner, stages: list[StageFile], plan_entries: dict[str, Any], keep_going: bool,
+                say: Callable[[str], None], log: dict[str, Any], log_path: Path, rehearse: bool) -> None:
     stop = False
     for number, stage in enumerate(stages, 1):
         stage_entry, entries = plan_entries[stage.name]
@@ -560,13 +561,13 @@ def _run_stages(runner: _Runner, stages: list[StageFile], plan_entries: dict, ke
             _write_log(log, log_path)
 
 
-def _settle_stage(entries: list[dict]) -> None:
+def _settle_stage(entries: list[dict[str, Any]]) -> None:
     for entry in entries:
         if entry["status"] == "pending":
             entry["status"] = "not_run"
 
 
-def _settle(log: dict) -> None:
+def _settle(log: dict[str, Any]) -> None:
     """After a lost connection: what ran in the open transaction is gone, the rest did not run."""
     for entry in log["statements"]:
         if entry["status"] == "pending":
@@ -578,7 +579,7 @@ def _settle(log: dict) -> None:
                     entry["status"] = "rolled_back"
 
 
-def _finish(log: dict, dsn: str, plan: Plan, started: float, status: str, exit_code: int,
+def _finish(log: dict[str, Any], dsn: str, plan: Plan, started: float, status: str, exit_code: int,
             capture_after: bool = True) -> None:
     log["status"], log["exit_code"] = status, exit_code
     log["finished_at"] = _now()
@@ -591,7 +592,7 @@ def _finish(log: dict, dsn: str, plan: Plan, started: float, status: str, exit_c
             log["fingerprint_after_error"] = str(error)
 
 
-def _lost_message(lost: _ConnectionLost, log: dict, masked: str, rehearse: bool, log_path: Path) -> str:
+def _lost_message(lost: _ConnectionLost, log: dict[str, Any], masked: str, rehearse: bool, log_path: Path) -> str:
     entry = lost.entry
     stage = next(s for s in log["stages"] if s["name"] == entry.get("stage", entry.get("name")))
     where = (f"{stage['name']} statement {entry['index']} ({_label(entry)})" if "index" in entry

@@ -8,13 +8,14 @@ applied to every DSN that reaches a message, a file or a log, and connection err
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     import psycopg
+    import sqlalchemy
 
 MASK = "***"
 APPLICATION_NAME = "drift-workbench"
@@ -35,7 +36,8 @@ def _password_of(dsn: str) -> str | None:
     from psycopg.conninfo import conninfo_to_dict
 
     try:
-        return conninfo_to_dict(normalize_dsn(dsn)).get("password")
+        password = conninfo_to_dict(normalize_dsn(dsn)).get("password")
+        return None if password is None else str(password)
     except Exception:
         return None
 
@@ -86,6 +88,19 @@ def connect(dsn: str, *, read_only: bool = True, autocommit: bool = False,
     return conn
 
 
+def one(cursor: "psycopg.Cursor[Any]") -> Any:
+    """The row of a query that always returns one (SHOW, a catalog function call): never None."""
+    row = cursor.fetchone()
+    if row is None:
+        raise WorkbenchError("the server returned no row for a query that always returns one")
+    return row
+
+
+def column_names(cursor: "psycopg.Cursor[Any]") -> list[str]:
+    """The names of the columns of a cursor's last result."""
+    return [column.name for column in cursor.description or ()]
+
+
 def describe(error: BaseException, dsn: str = "") -> str:
     """A psycopg error as one line: libpq's reason (and detail), scrubbed of passwords."""
     text = str(error) or type(error).__name__
@@ -99,7 +114,7 @@ def describe(error: BaseException, dsn: str = "") -> str:
     return scrub(text, dsn) if dsn else " ".join(text.split())
 
 
-def engine(dsn: str):
+def engine(dsn: str) -> "sqlalchemy.engine.Engine":
     """A SQLAlchemy engine (psycopg 3 driver) for ad-hoc `pandas.read_sql` in notebooks."""
     import sqlalchemy
     from psycopg.conninfo import conninfo_to_dict

@@ -7,6 +7,8 @@ added to 102 tables, 89 functions, 39 triggers, 312 indexes, 155 constraints, an
 """
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import sys
 import time
@@ -20,7 +22,7 @@ from workbench import sandbox
 class DemoPair:
     legacy_dsn: str
     current_dsn: str
-    expected: dict
+    expected: dict[str, Any]
     scenario_dir: Path
 
 

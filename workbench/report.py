@@ -35,7 +35,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from workbench.errors import WorkbenchError
 
@@ -133,7 +133,7 @@ def _kernel_manager_class(asynchronous: bool = True):
     return ThisPythonKernelManager
 
 
-def check_parameters(notebook: Path, parameters: dict) -> None:
+def check_parameters(notebook: Path, parameters: dict[str, Any]) -> None:
     """Every parameter must be declared in the notebook's `parameters` cell: a typo fails loudly
     (papermill itself only warns)."""
     import papermill
@@ -145,7 +145,7 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
                              f"(it has: {', '.join(declared)})")
 
 
-def execute(notebook: Path, output: Path, parameters: dict, cwd: Path | None = None, km=None):
+def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path | None = None, km=None):
     """Run a notebook with papermill (parameters injected) into `output`; return the executed
     notebook. A failing cell raises a one-line WorkbenchError; the notebook with its error is kept."""
     import papermill
@@ -192,7 +192,7 @@ def plotly_js() -> str:
     return f'<script type="text/javascript">{source}</script>'
 
 
-def combine(notebooks: Sequence, title: str):
+def combine(notebooks: Sequence[Any], title: str):
     """One notebook holding the cells of all, in order (the first one's metadata, titled)."""
     import copy
 
@@ -207,7 +207,7 @@ def combine(notebooks: Sequence, title: str):
     return combined
 
 
-def render_html(notebooks: Sequence, output: Path, title: str) -> Path:
+def render_html(notebooks: Sequence[Any], output: Path, title: str) -> Path:
     """The executed notebooks as one HTML file: code hidden, plotly.js inline, no network."""
     import jinja2
     from nbconvert import HTMLExporter
@@ -270,7 +270,7 @@ class Kernels:
     def __init__(self, count: int, cwd: Path) -> None:
         import threading
 
-        self.managers: list = []
+        self.managers: list[Any] = []
         self.errors: list[BaseException] = []
         self.cwd = cwd
         self.threads = [threading.Thread(target=self._start, daemon=True) for _ in range(count)]
@@ -292,7 +292,7 @@ class Kernels:
         except BaseException as error:          # a kernel that cannot start: papermill starts its own
             self.errors.append(error)
 
-    def take(self) -> list:
+    def take(self) -> list[Any]:
         for thread in self.threads:
             thread.join()
         return list(self.managers)
@@ -317,19 +317,19 @@ class Runner:
 
         self.kernels, self.cwd = kernels, cwd
         self.pool = ThreadPoolExecutor(max_workers=jobs)
-        self.futures: list = []
+        self.futures: list[Any] = []
 
-    def submit(self, notebook: Path, output: Path, parameters: dict) -> None:
+    def submit(self, notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
         index = len(self.futures)
         self.futures.append(self.pool.submit(self._one, index, notebook, output, parameters))
 
-    def _one(self, index: int, notebook: Path, output: Path, parameters: dict):
+    def _one(self, index: int, notebook: Path, output: Path, parameters: dict[str, Any]):
         managers = self.kernels.take()
         manager = managers[index] if index < len(managers) else None
         # a pre-started kernel already runs in cwd; papermill's own cwd would chdir this process
         return execute(notebook, output, parameters, cwd=None if manager is not None else self.cwd, km=manager)
 
-    def results(self) -> list:
+    def results(self) -> list[Any]:
         errors = [future.exception() for future in self.futures]
         self.pool.shutdown()
         for error in errors:
@@ -352,7 +352,7 @@ def _preload():
 
 
 # --- the command --------------------------------------------------------------------------------
-def notebook_parameters(run: "Run", title: str, schemas: Sequence[str]) -> tuple[dict, dict]:
+def notebook_parameters(run: "Run", title: str, schemas: Sequence[str]) -> tuple[dict[str, Any], dict]:
     """What each report notebook is given: the files the pipeline wrote (never a DSN)."""
     files = {role: path.name for role, path in run.snapshots.items()}
     drift = {"source": files["source"], "target": files["target"], "schemas": list(schemas),

@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from workbench.catalog import fetch as fetch_mod
 from workbench.census import Census
@@ -36,7 +36,7 @@ FORMAT_VERSION = 1
 # The report's before/after statistics: which rows of which kind count (seedscale.py's rules):
 # name -> (kind, column, the values of that column that count; None: every row counts).
 _TABLE_LIKE = frozenset(("ordinary", "partitioned"))
-COUNT_RULES: dict[str, tuple[str, str | None, frozenset | None]] = {
+COUNT_RULES: dict[str, tuple[str, str | None, frozenset[Any] | None]] = {
     "tables": ("tables", "table_kind", _TABLE_LIKE),
     "views": ("views", None, None),
     "materialized_views": ("materialized_views", None, None),
@@ -137,7 +137,7 @@ class Snapshot:
         capture, and unchanged by a save/load round trip (catalog.fetch.fingerprint)."""
         return fetch_mod.fingerprint(self.tables)
 
-    def facts(self) -> dict:
+    def facts(self) -> dict[str, Any]:
         """What reports and JSON outputs say about this side."""
         return {"dsn": self.dsn, "server_version": self.server_version, "database": self.database,
                 "captured_at": self.captured_at, "fingerprint": self.fingerprint, "counts": self.counts}
@@ -170,7 +170,7 @@ class Snapshot:
                         self.captured_at, dict(self.settings), census)
 
     # --- files -------------------------------------------------------------------------------
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "format": FORMAT, "version": FORMAT_VERSION,
             "dsn": self.dsn, "server_version": self.server_version,
@@ -194,7 +194,7 @@ class Snapshot:
         return path
 
     @classmethod
-    def from_dict(cls, data: dict, origin: str = "snapshot") -> "Snapshot":
+    def from_dict(cls, data: dict[str, Any], origin: str = "snapshot") -> "Snapshot":
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise WorkbenchError(f"{origin} is not a drift-workbench snapshot")
         if data.get("version") != FORMAT_VERSION:
@@ -231,7 +231,7 @@ class Snapshot:
         return cls.from_dict(data, origin=f"snapshot file {path}")
 
 
-def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
+def _frame(rows: list[Any], columns: list[str]) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(columns=columns, dtype=object)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from operator import itemgetter
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from workbench import connect as connect_mod
 from workbench.census import Census, census_sql
@@ -26,7 +26,7 @@ from workbench.ordering import by_identity
 
 MINIMUM_SERVER_VERSION = 140000
 
-Table = tuple[list[str], list]          # column names, rows
+Table = tuple[list[str], list[Any]]     # column names, rows
 
 
 @dataclass
@@ -39,7 +39,7 @@ class Fetched:
     server_version_num: int
     database: str
     captured_at: str
-    settings: dict
+    settings: dict[str, Any]
     census: Census | None = None        # what no kind models (census.py), read in the same transaction
 
 
@@ -53,15 +53,15 @@ def fetch(dsn: str, kinds: Iterable[str] | None = None, progress: Callable[[str]
     with connect_mod.connect(dsn) as conn:
         try:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            version_num = int(conn.execute("SELECT current_setting('server_version_num')").fetchone()[0])
+            version_num = int(connect_mod.one(conn.execute("SELECT current_setting('server_version_num')"))[0])
             if version_num < MINIMUM_SERVER_VERSION:
                 raise WorkbenchError(f"{masked} runs PostgreSQL {version_num // 10000}; "
                                      f"drift-workbench needs 14 or newer")
-            version, database, settings = conn.execute(
+            version, database, settings = connect_mod.one(conn.execute(
                 "SELECT current_setting('server_version'), current_database(), "
                 "json_build_object('server_encoding', current_setting('server_encoding'),"
                 " 'lc_collate', (SELECT datcollate FROM pg_database WHERE datname = current_database()),"
-                " 'search_path', current_setting('search_path'))::text").fetchone()
+                " 'search_path', current_setting('search_path'))::text"))
             # an empty search_path makes format_type() and the pg_get_*def() functions qualify every
             # name outside pg_catalog, so definitions mean the same whatever the applying session's path
             conn.execute("SELECT set_config('search_path', '', true)")
@@ -71,7 +71,7 @@ def fetch(dsn: str, kinds: Iterable[str] | None = None, progress: Callable[[str]
                     if progress:
                         progress(kind)
                     cursor.execute(KINDS[kind].sql)
-                    tables[kind] = ([d.name for d in cursor.description], cursor.fetchall())
+                    tables[kind] = (connect_mod.column_names(cursor), cursor.fetchall())
                 cursor.execute(census_sql())
                 census = Census.from_rows(cursor.fetchall())
         except psycopg.errors.InsufficientPrivilege as error:
@@ -119,7 +119,7 @@ def is_snapshot_file(spec: str) -> bool:
 
 def fetch_in_background(specs: Iterable[str], kinds: Iterable[str] | None = None,
                         progress: Callable[[str], None] | None = None,
-                        fingerprints: bool = False) -> list[Future | None]:
+                        fingerprints: bool = False) -> list[Future[Any] | None]:
     """Start reading every DSN among specs, each in its own thread (two backends work on two
     cores); None for a snapshot file. A future gives (Fetched, fingerprint or None)."""
     kinds = list(kinds) if kinds is not None else None

@@ -12,6 +12,8 @@ Every decision is here, tested without a kernel; the notebook only calls these f
 """
 from __future__ import annotations
 
+from typing import Any
+
 import html
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -47,9 +49,9 @@ class PlanView:
     plan_dir: Path | None = None           # where the plan's files are (None: planned in memory only)
     written: bool = False                  # this run wrote the plan files into plan_dir (out_dir)
     edited: list[str] = field(default_factory=list)   # stage files changed since the plan was made
-    apply_log: dict | None = None          # workbench.apply log (apply or rehearsal)
+    apply_log: dict[str, Any] | None = None          # workbench.apply log (apply or rehearsal)
     apply_error: str = ""                  # an apply that stopped with an error: its message
-    verify: dict | None = None             # VerifyResult.to_json()
+    verify: dict[str, Any] | None = None             # VerifyResult.to_json()
 
     @cached_property
     def statements(self) -> pd.DataFrame:
@@ -82,7 +84,7 @@ def _flag(name: str, value) -> bool:
     raise WorkbenchError(f"parameter {name} must be True or False, not {value!r}")
 
 
-def read_apply_log(path: str | Path) -> dict:
+def read_apply_log(path: str | Path) -> dict[str, Any]:
     """An apply_log.json or rehearsal_log.json (workbench.apply's reader, beside its writer)."""
     from workbench.apply import read_log
 
@@ -92,7 +94,7 @@ def read_apply_log(path: str | Path) -> dict:
     return log
 
 
-def read_verify(path: str | Path) -> dict:
+def read_verify(path: str | Path) -> dict[str, Any]:
     """verify.json (workbench.verify's reader, beside its writer)."""
     from workbench.verify import read_result
 
@@ -171,7 +173,7 @@ def compare_sides(source: str, target: str, schemas=(), kinds: tuple[str, ...] |
 
 
 # --- numbers ------------------------------------------------------------------------------------
-def overall_parity(verify: dict) -> tuple[float, int, int]:
+def overall_parity(verify: dict[str, Any]) -> tuple[float, int, int]:
     """(percent, identical, source objects) over every kind of a verify result."""
     parity = verify.get("parity") or {}
     total = sum(int(row["source_objects"]) for row in parity.values())
@@ -179,7 +181,7 @@ def overall_parity(verify: dict) -> tuple[float, int, int]:
     return (100.0 * identical / total if total else 100.0), identical, total
 
 
-def parity_text(verify: dict) -> str:
+def parity_text(verify: dict[str, Any]) -> str:
     """The parity sentence (present.labels.parity_text) over every kind of a verify result."""
     _, identical, total = overall_parity(verify)
     return _parity_sentence(identical, total)
@@ -235,7 +237,7 @@ def skipped_frame(view: PlanView) -> pd.DataFrame:
 
 
 # --- traps --------------------------------------------------------------------------------------
-def retyped_columns(view: PlanView, trap: dict) -> list[str]:
+def retyped_columns(view: PlanView, trap: dict[str, Any]) -> list[str]:
     """'role: text -> user_role_simple' for the changed column types of the table of a
     constraint_over_retyped_column trap (nothing for other traps)."""
     if trap.get("trap") != "constraint_over_retyped_column" or view.drift is None or "columns" not in view.drift.frames:
@@ -248,12 +250,12 @@ def retyped_columns(view: PlanView, trap: dict) -> list[str]:
             for _, row in rows.iterrows() if "data_type" in row["differences"]]
 
 
-def trap_statements(view: PlanView, trap: dict) -> list:
+def trap_statements(view: PlanView, trap: dict[str, Any]) -> list[Any]:
     """The planned statements that resolve a trap (workbench.verify.trap_statements)."""
     return _trap_statements(view.plan, trap)
 
 
-def trap_outcome(view: PlanView, trap: dict, statements: list) -> str:
+def trap_outcome(view: PlanView, trap: dict[str, Any], statements: list[Any]) -> str:
     """Whether the trap is resolved (computed by workbench.verify.trap_outcome)."""
     return _trap_outcome(trap, statements, view.apply_log, view.apply_error, view.verify)
 
@@ -294,7 +296,7 @@ def traps_frame(view: PlanView) -> pd.DataFrame:
 
 
 # --- apply --------------------------------------------------------------------------------------
-def failures(log: dict) -> list[dict]:
+def failures(log: dict[str, Any]) -> list[dict[str, Any]]:
     """Failed statements (and stages that failed at COMMIT without a failed statement)."""
     found = [{"stage": e["stage"], "statement": e.get("index"), "object": _entry_label(e),
               "sqlstate": e.get("sqlstate") or "", "message": e.get("message") or "", "sql": e.get("sql") or "",
@@ -308,7 +310,7 @@ def failures(log: dict) -> list[dict]:
     return found
 
 
-def _entry_label(entry: dict) -> str:
+def _entry_label(entry: dict[str, Any]) -> str:
     if entry.get("kind") and entry.get("identity"):
         try:
             return f"{entry.get('action', '')} {entry['kind']} {identity_label(entry['kind'], entry['identity'])}".strip()
@@ -322,7 +324,7 @@ def apply_verdict(view: PlanView) -> str:
     return apply_verdict_of(view.apply_log, view.apply_error)
 
 
-def apply_verdict_of(log: dict | None, error: str = "") -> str:
+def apply_verdict_of(log: dict[str, Any] | None, error: str = "") -> str:
     """One sentence from an apply log (or rehearsal log) and the error that stopped it, if any."""
     if log is None:
         return f"The apply did not run: {error}" if error else ""
@@ -359,8 +361,8 @@ def apply_verdict_of(log: dict | None, error: str = "") -> str:
     return text
 
 
-def apply_stage_frame(log: dict) -> pd.DataFrame:
-    by_stage: dict[str, list[dict]] = {}
+def apply_stage_frame(log: dict[str, Any]) -> pd.DataFrame:
+    by_stage: dict[str, list[dict[str, Any]]] = {}
     for entry in log.get("statements", []):
         by_stage.setdefault(entry["stage"], []).append(entry)
     rows = []
@@ -463,7 +465,7 @@ def failures_html(view: PlanView) -> str:
     return "".join(parts)
 
 
-def verify_html(verify: dict) -> str:
+def verify_html(verify: dict[str, Any]) -> str:
     """The parity per kind, what is still missing or different, and the post-apply checks."""
     parity = pd.DataFrame.from_dict(verify.get("parity") or {}, orient="index")
     parity.index.name = "kind"

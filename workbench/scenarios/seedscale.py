@@ -108,6 +108,8 @@ How expected.json's diff is counted (source = legacy, target = current)
 """
 from __future__ import annotations
 
+from typing import Any
+
 import argparse
 import json
 import random
@@ -853,7 +855,7 @@ def count(db: Database) -> dict[str, int]:
 
 
 def expectation(scale: int, seed: int, legacy: Database, current: Database,
-                replicas: list[Replica]) -> dict:
+                replicas: list[Replica]) -> dict[str, Any]:
     diff = compare(legacy, current)
     small_kinds = ["schemas", "types", "sequences", "tables", "views"]
     first = replicas[0].new_columns
@@ -878,7 +880,7 @@ def expectation(scale: int, seed: int, legacy: Database, current: Database,
     }
 
 
-def changed_objects(diff: dict, replicas: list[Replica]) -> list[dict]:
+def changed_objects(diff: dict[str, Any], replicas: list[Replica]) -> list[dict[str, Any]]:
     """Every changed object of the diff with what differs, as the replica noted it."""
     notes = {}
     for replica in replicas:
@@ -911,7 +913,7 @@ TRAPS = {
 }
 
 
-def check_against_report(expected: dict, scale: int) -> None:
+def check_against_report(expected: dict[str, Any], scale: int) -> None:
     """Fail loudly when the generated scenario drifts from the report's numbers."""
     diff, counts = expected["diff"], expected["counts"]
     problems = []
@@ -960,7 +962,7 @@ def create_table_statements(db: Database) -> list[str]:
             for (schema, table), lines in columns.items()]
 
 
-def generate(scale: int, seed: int) -> tuple[Database, Database, dict]:
+def generate(scale: int, seed: int) -> tuple[Database, Database, dict[str, Any]]:
     legacy, current = Database(), Database()
     replicas = [Replica(number, seed, legacy, current) for number in range(scale)]
     for replica in replicas:
