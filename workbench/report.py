@@ -40,8 +40,13 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
-    from workbench.compare import Drift
+    import threading
+
+    from workbench.compare import CompareOptions, Drift
     from workbench.pipeline import Run
+    from workbench.planner import PlanOptions
+    from workbench.sides import Shadow
+    from workbench.present.migration_plan import PlanView
 
 # The notebooks are in one place, the package (workbench/notebooks/, package data), so that an
 # installed workbench finds them as an editable checkout does; notebooks/ at the top of the
@@ -111,7 +116,7 @@ def notebook_path(name: str) -> Path:
 
 
 # --- running notebooks --------------------------------------------------------------------------
-def _kernel_manager_class(asynchronous: bool = True):
+def _kernel_manager_class(asynchronous: bool = True) -> type[Any]:
     """A kernel manager whose kernel is this Python with ipykernel, named python3 (so that the
     executed notebook keeps its usual kernelspec for reruns in JupyterLab). The kernel's own log
     (a warning that a local TCP kernel is unencrypted, on every start; now and then "ERROR |
@@ -122,13 +127,13 @@ def _kernel_manager_class(asynchronous: bool = True):
 
     class ThisPythonKernelManager(AsyncKernelManager if asynchronous else KernelManager):  # type: ignore[misc]
         @property
-        def kernel_spec(self):
-            if self._kernel_spec is None:
+        def kernel_spec(self) -> Any:
+            if getattr(self, "_kernel_spec", None) is None:      # the base's attribute (untyped)
                 self._kernel_spec = KernelSpec(
                     argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
                           "--IPKernelApp.log_level=CRITICAL"],
                     display_name="Python 3 (ipykernel)", language="python", name="python3", resource_dir="")
-            return self._kernel_spec
+            return getattr(self, "_kernel_spec")
 
     return ThisPythonKernelManager
 
@@ -145,7 +150,8 @@ def check_parameters(notebook: Path, parameters: dict[str, Any]) -> None:
                              f"(it has: {', '.join(declared)})")
 
 
-def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path | None = None, km=None):
+def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path | None = None,
+            km: Any = None) -> Any:
     """Run a notebook with papermill (parameters injected) into `output`; return the executed
     notebook. A failing cell raises a one-line WorkbenchError; the notebook with its error is kept."""
     import papermill
@@ -192,7 +198,7 @@ def plotly_js() -> str:
     return f'<script type="text/javascript">{source}</script>'
 
 
-def combine(notebooks: Sequence[Any], title: str):
+def combine(notebooks: Sequence[Any], title: str) -> Any:
     """One notebook holding the cells of all, in order (the first one's metadata, titled)."""
     import copy
 
@@ -232,14 +238,15 @@ def secrets_of(specs: Iterable[str | None]) -> list[str]:
     from psycopg.conninfo import conninfo_to_dict
 
     from workbench.connect import normalize_dsn
-    from workbench.snapshot import is_snapshot_file
+    from workbench.catalog.fetch import is_snapshot_file
 
-    found = []
+    found: list[str] = []
     for spec in specs:
         if not spec or is_snapshot_file(spec):
             continue
         try:
-            password = conninfo_to_dict(normalize_dsn(spec)).get("password")
+            given = conninfo_to_dict(normalize_dsn(spec)).get("password")
+            password = None if given is None else str(given)
         except Exception:
             password = None
         if password:
@@ -323,7 +330,7 @@ class Runner:
         index = len(self.futures)
         self.futures.append(self.pool.submit(self._one, index, notebook, output, parameters))
 
-    def _one(self, index: int, notebook: Path, output: Path, parameters: dict[str, Any]):
+    def _one(self, index: int, notebook: Path, output: Path, parameters: dict[str, Any]) -> Any:
         managers = self.kernels.take()
         manager = managers[index] if index < len(managers) else None
         # a pre-started kernel already runs in cwd; papermill's own cwd would chdir this process
@@ -338,7 +345,7 @@ class Runner:
         return [future.result() for future in self.futures]
 
 
-def _preload():
+def _preload() -> "threading.Thread":
     """Import papermill and nbconvert (about 2 s) in a thread while the pipeline waits on the servers."""
     import threading
 
@@ -352,7 +359,7 @@ def _preload():
 
 
 # --- the command --------------------------------------------------------------------------------
-def notebook_parameters(run: "Run", title: str, schemas: Sequence[str]) -> tuple[dict[str, Any], dict]:
+def notebook_parameters(run: "Run", title: str, schemas: Sequence[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """What each report notebook is given: the files the pipeline wrote (never a DSN)."""
     files = {role: path.name for role, path in run.snapshots.items()}
     drift = {"source": files["source"], "target": files["target"], "schemas": list(schemas),
@@ -366,9 +373,10 @@ def notebook_parameters(run: "Run", title: str, schemas: Sequence[str]) -> tuple
 
 
 def build(source: str, target: str, out: str | Path, title: str = "", schemas: Sequence[str] = (),
-          target_after: str = "", plan_dir: str = "", mode: str | None = None, plan_options=None,
-          keep_going: bool = False, progress: Callable[[str], None] | None = None,
-          options=None, shadow=None) -> Report:
+          target_after: str = "", plan_dir: str = "", mode: str | None = None,
+          plan_options: "PlanOptions | None" = None, keep_going: bool = False,
+          progress: Callable[[str], None] | None = None, options: "CompareOptions | None" = None,
+          shadow: "Shadow | None" = None) -> Report:
     """workbench.pipeline.run (snapshot, compare, plan, apply or rehearse, verify), then the report
     notebooks on what it wrote, rendered into OUT/report.html. A failing or refused apply does not
     raise: it is shown in the report and in `Report.run` (its exit code). SQL sides are loaded on
@@ -439,7 +447,7 @@ def build_timeline(store: str | Path, out: str | Path, since: str = "", until: s
     return Report(out, html, [executed], written)
 
 
-def outcome_view(run: "Run"):
+def outcome_view(run: "Run") -> "PlanView":
     """The plan folder, this run's apply log, its error and verify result, as the migration_plan
     notebook reads them (workbench.present.migration_plan.PlanView)."""
     from workbench.present import migration_plan
@@ -449,7 +457,7 @@ def outcome_view(run: "Run"):
         apply_error=run.error, verify_result=str(run.verify_path) if run.verify_path else "")
 
 
-def with_outcome(notebook, view):
+def with_outcome(notebook: Any, view: "PlanView") -> Any:
     """A copy of the executed drift_report notebook with the apply's outcome under its title
     (the header cell), so that a reader of report.html sees first what the apply did."""
     import copy

@@ -61,7 +61,7 @@ def needs_log(values: Iterable[Any]) -> bool:
     return bool(positive) and max(positive) >= LOG_RATIO * min(positive)
 
 
-def _value_axis(fig: go.Figure, values: Iterable[Any], title: str, **where) -> None:
+def _value_axis(fig: go.Figure, values: Iterable[Any], title: str, **where: Any) -> None:
     """A log axis (with readable ticks) when counts differ by orders of magnitude, else linear;
     some room above the tallest bar for its label."""
     values = [int(v) for v in values]

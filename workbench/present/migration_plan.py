@@ -12,18 +12,17 @@ Every decision is here, tested without a kernel; the notebook only calls these f
 """
 from __future__ import annotations
 
-from typing import Any
-
 import html
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Iterable
 
 import pandas as pd
 
 from workbench.compare import CompareOptions, Drift, compare
 from workbench.errors import WorkbenchError
-from workbench.planner import STAGE_NAMES, Plan, PlanOptions, plan, read_plan
+from workbench.planner import STAGE_NAMES, Plan, PlanOptions, Statement, plan, read_plan
 from workbench.planner.files import render_stage
 from workbench.planner.model import HAZARDS, STAGES, sha256_text
 from workbench.present.drift_report import schema_list, show, show_html, show_table, table_html
@@ -63,11 +62,11 @@ class PlanView:
 
     @property
     def rehearsal(self) -> bool:
-        return bool(self.apply_log) and self.apply_log.get("mode") == "rehearse"
+        return self.apply_log is not None and self.apply_log.get("mode") == "rehearse"
 
 
 # --- parameters ---------------------------------------------------------------------------------
-def _text(name: str, value) -> str:
+def _text(name: str, value: object) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -75,7 +74,7 @@ def _text(name: str, value) -> str:
     return value.strip()
 
 
-def _flag(name: str, value) -> bool:
+def _flag(name: str, value: object) -> bool:
     """A boolean option as papermill passes it (`-p allow_drops True`, or a YAML/JSON true)."""
     if isinstance(value, bool):
         return value
@@ -111,8 +110,9 @@ def stage_texts_of(plan_dir: Path) -> dict[str, str]:
     return texts
 
 
-def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str = "", schemas=(),
-            allow_drops=False, concurrently=False, not_valid=False, with_privileges=False,
+def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str = "", schemas: object = (),
+            allow_drops: object = False, concurrently: object = False, not_valid: object = False,
+            with_privileges: object = False,
             apply_log: str = "", apply_error: str = "", verify_result: str = "", title: str = "",
             overview: bool = True) -> PlanView:
     """Plan source -> target (writing the plan files into out_dir when given), or read plan_dir;
@@ -142,6 +142,7 @@ def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str
         edited = [name for name in STAGE_NAMES if recorded.get(name) and recorded[name] != sha256_text(texts[name])]
         view = PlanView(the_plan, texts, "", drift, folder, False, edited)
     else:
+        assert drift is not None               # no plan_dir: source and target were given (checked above)
         the_plan = plan(drift, options)
         if out_dir:
             from workbench.pipeline import write_plan
@@ -163,13 +164,13 @@ def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str
     return view
 
 
-def compare_sides(source: str, target: str, schemas=(), kinds: tuple[str, ...] | None = None) -> Drift:
+def compare_sides(source: str, target: str, schemas: object = (), kinds: tuple[str, ...] | None = None) -> Drift:
     """The comparison `workbench plan SOURCE TARGET [--schema S]` plans from (of some kinds only)."""
     from workbench.snapshot import open_side
 
     options = CompareOptions(schemas=schema_list(schemas), kinds=kinds)
-    kinds = options.selected_kinds()
-    return compare(open_side(source, kinds), open_side(target, kinds), options)
+    selected = options.selected_kinds()
+    return compare(open_side(source, selected), open_side(target, selected), options)
 
 
 # --- numbers ------------------------------------------------------------------------------------
@@ -208,7 +209,7 @@ def stage_frame(view: PlanView) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _hazard_counts(statements) -> dict[str, int]:
+def _hazard_counts(statements: Iterable[Statement]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for statement in statements:
         for hazard in statement.hazards:
