@@ -5,7 +5,8 @@
 -- an entry costs a few rows and reports nothing. User objects: outside the system schemas,
 -- not members of an extension (pg_depend deptype 'e'), not made implicitly for another object
 -- (deptype 'i': identity sequences, array and multirange types, a view's _RETURN rule), and for the
--- catalogs without a schema, not built in (oid >= 16384, FirstNormalObjectId).
+-- catalogs without a schema, not built in (oid >= 16384, FirstNormalObjectId). Every catalog read
+-- here is readable by any role (a capture needs no superuser).
 WITH ext AS (
   SELECT classid, objid FROM pg_depend WHERE deptype = 'e'
 ), internal AS (
@@ -99,8 +100,8 @@ WITH ext AS (
   WHERE s.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_foreign_server'::regclass)
   UNION ALL
   SELECT 'user_mappings', 'pg_user_mapping', NULL,
-         CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(m.umuser)) END || ' SERVER ' || quote_ident(s.srvname)
-  FROM pg_user_mapping m JOIN pg_foreign_server s ON s.oid = m.umserver
+         CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE quote_ident(m.usename) END || ' SERVER ' || quote_ident(m.srvname)
+  FROM pg_user_mappings m                -- the view: pg_user_mapping itself is for superusers only
   UNION ALL
   SELECT 'publications', 'pg_publication', NULL, quote_ident(p.pubname)
   FROM pg_publication p
