@@ -71,9 +71,10 @@ def privileges(ctx: Context) -> None:
         sql = _grant_sql(row) if row["state"] == "granted" else _revoke_sql(row)
         ctx.add(FINISHING, "privileges", identity, "create", sql)
     for identity, source, target in ctx.objects("privileges", "changed"):
-        revoke = ctx.add(FINISHING, "privileges", identity, "alter", _revoke_sql(target), step="revoke")
+        revoke = ctx.add(FINISHING, "privileges", identity, "alter", _revoke_sql(target), clause="revoke", step="revoke")
         if source["state"] == "granted":
-            ctx.add(FINISHING, "privileges", identity, "alter", _grant_sql(source), step="grant", depends_on=[revoke])
+            ctx.add(FINISHING, "privileges", identity, "alter", _grant_sql(source), clause="grant", step="grant",
+                    depends_on=[revoke])
     if ctx.options.allow_drops:
         for identity, _, target in ctx.objects("privileges", "only_in_target"):
             if ctx.goes_away(target["object_kind"], target["object"]):

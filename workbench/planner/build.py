@@ -9,6 +9,7 @@ from workbench.census import skipped_entries
 from workbench.compare import Drift
 from workbench.planner import access, code, keys, prerequisites, relations
 from workbench.planner.context import Context, PlanOptions, json_list, object_names
+from workbench.planner.hazards import Fact
 from workbench.planner.model import Plan
 from workbench.planner.order import order_statements
 from workbench.planner.quote import ident, qualified
@@ -155,7 +156,6 @@ def _predrops(ctx: Context) -> None:
     for (kind, identity), stage in sorted(ctx.early_drops.items(), key=str):
         ctx.predrop_ids[(kind, identity)] = ctx.add(
             stage, kind, identity, "drop", f"DROP {_WORD[kind]} {qualified(*identity)}", step="name needed",
-            hazards=["data_loss"] if kind in ("tables", "sequences") else [],
             note="target-only; dropped early because a new object takes its name")
     for (kind, identity), stage in sorted(ctx.predropped.items(), key=lambda item: str(item)):
         if kind == "triggers" and ctx.target("triggers", identity):
@@ -166,4 +166,4 @@ def _predrops(ctx: Context) -> None:
             ctx.predrop_ids[(kind, identity)] = ctx.add(
                 stage, "constraints", identity, "drop",
                 f"ALTER TABLE {qualified(*identity[:2])} DROP CONSTRAINT IF EXISTS {ident(identity[2])}",
-                step="recreate", note="dropped ahead of a change it depends on; added again in stage 08")
+                facts=[Fact.REBUILT], step="recreate", note="dropped ahead of a change it depends on; added again in stage 08")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from workbench.planner.context import Context, json_list
+from workbench.planner.hazards import Fact
 from workbench.planner.quote import ident, qualified
 from workbench.sqltree import with_flags
 
@@ -42,13 +43,14 @@ def functions(ctx: Context) -> None:
         depends = []
         if ("functions", identity) in ctx.predropped:
             depends.append(ctx.add(FUNCTIONS, "functions", identity, "drop", _drop_function_sql(identity, ctx.target("functions", identity)),
-                                   step="recreate", note="its signature or result type changes"))
+                                   facts=[Fact.REBUILT], step="recreate", note="its signature or result type changes"))
         ctx.add(FUNCTIONS, "functions", identity, "create", row["definition"], depends_on=depends)
     for identity, source, target in ctx.objects("functions", "changed"):
         if ("functions", identity) in ctx.recreated or source.get("internal"):
             continue
         if source["function_kind"] == "aggregate":            # no CREATE OR REPLACE AGGREGATE before PG 16
-            drop = ctx.add(FUNCTIONS, "functions", identity, "drop", _drop_function_sql(identity, target), step="recreate")
+            drop = ctx.add(FUNCTIONS, "functions", identity, "drop", _drop_function_sql(identity, target),
+                           facts=[Fact.REBUILT], step="recreate")
             ctx.add(FUNCTIONS, "functions", identity, "create", source["definition"], depends_on=[drop])
             continue
         ctx.add(FUNCTIONS, "functions", identity, "replace", source["definition"])
@@ -56,7 +58,7 @@ def functions(ctx: Context) -> None:
         for identity, _, target in ctx.objects("functions", "only_in_target"):
             if target.get("internal"):
                 continue
-            ctx.add(DROPS, "functions", identity, "drop", _drop_function_sql(identity, target), hazards=["data_loss"])
+            ctx.add(DROPS, "functions", identity, "drop", _drop_function_sql(identity, target))
 
 
 def plan_function_recreations(ctx: Context) -> None:
@@ -200,7 +202,7 @@ def triggers(ctx: Context) -> None:
         depends = [ctx.predrop_ids[("triggers", identity)]] if ("triggers", identity) in ctx.predrop_ids else []
         step = ctx.add(TRIGGERS, "triggers", identity, "create", row["definition"], depends_on=depends)
         if row.get("enabled") and row["enabled"] != "enabled":
-            ctx.add(TRIGGERS, "triggers", identity, "alter", _enable_sql(identity, row["enabled"]), step="enable",
+            ctx.add(TRIGGERS, "triggers", identity, "alter", _enable_sql(identity, row["enabled"]), clause="enable", step="enable",
                     depends_on=[step])
     for identity, source, target in ctx.objects("triggers", "changed"):
         if ("triggers", identity) in ctx.recreated or source.get("inherited"):
@@ -214,7 +216,8 @@ def triggers(ctx: Context) -> None:
             else:
                 ctx.add(TRIGGERS, "triggers", identity, "replace", with_flags(source["definition"], replace=True))
         if "enabled" in differs or ("definition" in differs and source["enabled"] != "enabled"):
-            ctx.add(TRIGGERS, "triggers", identity, "alter", _enable_sql(identity, source["enabled"]), step="enable")
+            ctx.add(TRIGGERS, "triggers", identity, "alter", _enable_sql(identity, source["enabled"]),
+                    clause="enable", step="enable")
     if ctx.options.allow_drops:
         for identity, _, target in ctx.objects("triggers", "only_in_target"):
             if target.get("inherited") or ctx.status("tables", identity[:2]) == "only_in_target":

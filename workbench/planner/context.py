@@ -11,13 +11,17 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from workbench.compare import Drift
 from workbench.kinds import KINDS
-from workbench.planner.model import STAGE_NAMES, Statement
+from workbench.errors import WorkbenchError
+from workbench.planner.hazards import Action, Fact, UnknownOperation, hazards
+from workbench.planner.model import STAGE_NAMES, Stage, Statement
 
 Identity = tuple
+# kinds whose identity starts with (schema, table) of the table they are on, and tables themselves
+_ON_TABLES = {"tables", "columns", "indexes", "constraints", "triggers", "policies"}
 
 
 @dataclass(frozen=True)
@@ -116,11 +120,12 @@ class Context:
                 or self.target("tables", (schema, table)) is None)
 
     # --- building the plan ---------------------------------------------------------------------
-    def add(self, stage: str, kind: str, identity: Identity, action: str, sql: str, *,
-            hazards: list[str] | tuple = (), transactional: bool = True, depends_on: list[str] | tuple = (),
+    def add(self, stage: str, kind: str, identity: Identity, action: str, sql: str, *, clause: str = "",
+            facts: Iterable[Fact] = (), transactional: bool = True, depends_on: list[str] | tuple = (),
             note: str = "", rehearsal_sql: str | None = None, step: str = "") -> str:
-        """Add a statement; returns its id (kind:identity:action[:step], unique in the plan)."""
-        assert stage in STAGE_NAMES, stage
+        """Add a statement; returns its id (kind:identity:action[:step], unique in the plan). Its
+        hazards come from the hazard table (planner/hazards.py) for (kind, action, clause) and the
+        facts; whether the table exists before the migration is known here and added to them."""
         names = KINDS[kind].identity if kind in KINDS else tuple(f"part{i}" for i in range(len(identity)))
         base = f"{action}:{kind}:{label(identity)}" + (f":{step}" if step else "")
         statement_id, n = base, 1
@@ -128,9 +133,16 @@ class Context:
             n += 1
             statement_id = f"{base}#{n}"
         self._ids.add(statement_id)
-        self.statements.append(Statement(stage=stage, kind=kind, identity=dict(zip(names, identity)), action=action,
-                                         sql=sql, hazards=sorted(set(hazards)), transactional=transactional,
-                                         depends_on=list(depends_on), note=note, id=statement_id,
+        facts = set(facts)
+        if kind in _ON_TABLES and not self.table_is_new(identity[0], identity[1]):
+            facts.add(Fact.EXISTING_TABLE)
+        try:
+            found = hazards(kind, action, clause, facts)
+        except UnknownOperation as error:
+            raise WorkbenchError(f"planner bug: {error} ({statement_id})") from None
+        self.statements.append(Statement(stage=Stage(stage), kind=kind, identity=dict(zip(names, identity)),
+                                         action=Action(action), sql=sql, hazards=found, transactional=transactional,
+                                         depends_on=tuple(depends_on), note=note, id=statement_id,
                                          rehearsal_sql=rehearsal_sql))
         return statement_id
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from workbench.normalize import same_sql
 from workbench.planner.context import Context
+from workbench.planner.hazards import Fact
 from workbench.planner.quote import ident, qualified
 from workbench.sqltree import with_flags
 
@@ -37,13 +38,13 @@ def indexes(ctx: Context) -> None:
 
 def _create_index(ctx: Context, identity, row: dict, depends_on: list[str] = ()) -> None:
     sql = row["definition"]
-    hazards = ["may_fail_on_data"] if row.get("is_unique") else []
+    facts = [Fact.UNIQUE] if row.get("is_unique") else []
     existing_table = not ctx.table_is_new(identity[0], identity[1])
     if ctx.options.concurrently and existing_table and row.get("table_kind") != "partitioned":
         ctx.add(INDEXES, "indexes", identity, "create", with_flags(sql, concurrent=True), depends_on=depends_on, transactional=False,
-                rehearsal_sql=sql, hazards=hazards + ["non_transactional"])
+                rehearsal_sql=sql, facts=[*facts, Fact.CONCURRENTLY])
     else:
-        ctx.add(INDEXES, "indexes", identity, "create", sql, depends_on=depends_on, hazards=hazards)
+        ctx.add(INDEXES, "indexes", identity, "create", sql, depends_on=depends_on, facts=facts)
 
 
 # --- constraints -------------------------------------------------------------------------------
@@ -81,12 +82,13 @@ def constraints(ctx: Context) -> None:
         elif target is not None or ("constraints", identity) in ctx.predropped:
             drops[identity] = ctx.add(CONSTRAINTS, "constraints", identity, "drop",
                                       f"ALTER TABLE {qualified(*identity[:2])} DROP CONSTRAINT {ident(identity[2])}",
+                                      facts=_key_facts(ctx.target("constraints", identity), Fact.REBUILT),
                                       step="recreate", note="dropped to be added again with its new definition")
     for identity, row, target in created:
         if identity in validations:
             ctx.add(CONSTRAINTS, "constraints", identity, "alter",
                     f"ALTER TABLE {qualified(*identity[:2])} VALIDATE CONSTRAINT {ident(identity[2])}",
-                    hazards=["validates_rows", "may_fail_on_data"])
+                    clause="validate")
         else:
             _add_constraint(ctx, identity, row, [drops[identity]] if identity in drops else [])
     if ctx.options.allow_drops:
@@ -96,7 +98,7 @@ def constraints(ctx: Context) -> None:
         for identity, target in drops:
             ctx.add(DROPS, "constraints", identity, "drop",
                     f"ALTER TABLE {qualified(*identity[:2])} DROP CONSTRAINT IF EXISTS {ident(identity[2])}",
-                    hazards=["data_loss"] if target["constraint_type"] in ("p", "u") else [])
+                    facts=_key_facts(target))
 
 
 def _add_constraint(ctx: Context, identity, row: dict, depends: list[str]) -> None:
@@ -104,12 +106,10 @@ def _add_constraint(ctx: Context, identity, row: dict, depends: list[str]) -> No
     if identity in ctx.early_constraints:
         ctx.add(ctx.early_constraints[identity], "constraints", identity, "create",
                 f"ALTER TABLE {table} ADD CONSTRAINT {name} {row['definition']}", depends_on=depends,
-                note="added before the views: a new view relies on it")
+                facts=_key_facts(row), note="added before the views: a new view relies on it")
         return
     existing_table = not ctx.table_is_new(identity[0], identity[1])
-    hazards = ["access_exclusive_lock", "validates_rows", "may_fail_on_data"] if existing_table else []
-    if kind == "f":
-        hazards = [h for h in hazards if h != "access_exclusive_lock"]       # SHARE ROW EXCLUSIVE
+    facts = _key_facts(row)
     reusable = _reusable_index(ctx, identity, row)
     if reusable is not None:
         index_name = reusable["name"]
@@ -118,7 +118,7 @@ def _add_constraint(ctx: Context, identity, row: dict, depends: list[str]) -> No
         deferred = " INITIALLY DEFERRED" if row.get("initially_deferred") else ""
         ctx.add(CONSTRAINTS, "constraints", identity, "create",
                 f"ALTER TABLE {table} ADD CONSTRAINT {name} {word} USING INDEX {ident(index_name)}{deferrable}{deferred}",
-                depends_on=depends, hazards=["access_exclusive_lock"],
+                depends_on=depends, facts=[*facts, Fact.USING_INDEX],
                 note=f"the target already has the unique index {index_name}: the constraint adopts it")
         ctx.trap("unique_constraint_over_existing_index", "constraints", identity,
                  f"the target has a unique index named {index_name}; ADD CONSTRAINT {identity[2]} UNIQUE (...) "
@@ -131,12 +131,13 @@ def _add_constraint(ctx: Context, identity, row: dict, depends: list[str]) -> No
     if not_valid:
         step = ctx.add(CONSTRAINTS, "constraints", identity, "create",
                        f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition} NOT VALID", depends_on=depends,
+                       facts=[*facts, Fact.NOT_VALID],
                        note="added NOT VALID: existing rows are checked by VALIDATE below, without blocking writes")
         ctx.add(CONSTRAINTS, "constraints", identity, "alter", f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}",
-                step="validate", depends_on=[step], hazards=["validates_rows", "may_fail_on_data"])
+                clause="validate", step="validate", depends_on=[step])
     else:
         ctx.add(CONSTRAINTS, "constraints", identity, "create", f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}",
-                depends_on=depends, hazards=hazards)
+                depends_on=depends, facts=facts)
     side = "source" if ctx.source("constraints", identity) is row else "target"
     retyped = [column for column in ctx.constraint_columns(row, side) if (identity[0], identity[1], column) in ctx.retype]
     if retyped:
@@ -144,6 +145,12 @@ def _add_constraint(ctx: Context, identity, row: dict, depends: list[str]) -> No
                  f"{identity[2]} uses {', '.join(retyped)}, whose type differs between source and target; "
                  "adding it before the type change fails (operator does not exist)",
                  f"the type of {', '.join(retyped)} is changed in stage03_columns; the constraint follows in stage08")
+
+
+def _key_facts(row: dict | None, *more: Fact) -> list[Fact]:
+    """What a constraint's hazards depend on: whether it is a key, or a foreign key."""
+    kind = (row or {}).get("constraint_type")
+    return [*more, *([Fact.KEY] if kind in ("p", "u") else []), *([Fact.FOREIGN_KEY] if kind == "f" else [])]
 
 
 def plan_key_recreations(ctx: Context) -> None:

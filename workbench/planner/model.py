@@ -9,63 +9,83 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.planner.hazards import MEANING, Action, Hazard
 
 PLAN_FORMAT = "drift-workbench/plan"
 PLAN_VERSION = 1
 
-# (file stem, what it holds). The order of this list is the order of the migration.
-STAGES: list[tuple[str, str]] = [
-    ("stage00_prerequisites", "schemas, extensions, types (enums, domains, composites, ranges)"),
-    ("stage01_sequences", "new sequences (OWNED BY comes in stage 09)"),
-    ("stage02_tables", "new tables with their columns; no foreign keys"),
-    ("stage03_columns", "added columns, type changes (USING), nullability, defaults, identity, generated"),
-    ("stage04_functions", "functions and procedures (check_function_bodies off)"),
-    ("stage05_views", "views and materialized views, in dependency order"),
-    ("stage06_triggers", "triggers"),
-    ("stage07_indexes", "indexes"),
-    ("stage08_constraints", "PRIMARY KEY / UNIQUE (reusing matching indexes), CHECK, EXCLUDE, then FOREIGN KEY"),
-    ("stage09_finishing", "defaults calling new functions, sequence OWNED BY, RLS and policies, comments, grants"),
-    ("stage10_drops", "drops of target-only objects, dependents first (only with --allow-drops)"),
-]
+class Stage(StrEnum):
+    """The stages of a migration, in the order they run (each is one file, `<value>.sql`)."""
+    PREREQUISITES = "stage00_prerequisites"
+    SEQUENCES = "stage01_sequences"
+    TABLES = "stage02_tables"
+    COLUMNS = "stage03_columns"
+    FUNCTIONS = "stage04_functions"
+    VIEWS = "stage05_views"
+    TRIGGERS = "stage06_triggers"
+    INDEXES = "stage07_indexes"
+    CONSTRAINTS = "stage08_constraints"
+    FINISHING = "stage09_finishing"
+    DROPS = "stage10_drops"
+
+
+STAGE_INDEX: dict[str, int] = {stage: i for i, stage in enumerate(Stage)}      # position in the migration
+DESCRIPTIONS: dict[Stage, str] = {
+    Stage.PREREQUISITES: "schemas, extensions, types (enums, domains, composites, ranges)",
+    Stage.SEQUENCES: "new sequences (OWNED BY comes in stage 09)",
+    Stage.TABLES: "new tables with their columns; no foreign keys",
+    Stage.COLUMNS: "added columns, type changes (USING), nullability, defaults, identity, generated",
+    Stage.FUNCTIONS: "functions and procedures (check_function_bodies off)",
+    Stage.VIEWS: "views and materialized views, in dependency order",
+    Stage.TRIGGERS: "triggers",
+    Stage.INDEXES: "indexes",
+    Stage.CONSTRAINTS: "PRIMARY KEY / UNIQUE (reusing matching indexes), CHECK, EXCLUDE, then FOREIGN KEY",
+    Stage.FINISHING: "defaults calling new functions, sequence OWNED BY, RLS and policies, comments, grants",
+    Stage.DROPS: "drops of target-only objects, dependents first (only with --allow-drops)",
+}
+# (file stem, what it holds), in the order of the migration.
+STAGES: list[tuple[str, str]] = [(stage.value, DESCRIPTIONS[stage]) for stage in Stage]
 STAGE_NAMES = [name for name, _ in STAGES]
 
-HAZARDS = {
-    "table_rewrite": "rewrites the table (time and disk in proportion to its size)",
-    "access_exclusive_lock": "takes an ACCESS EXCLUSIVE lock: blocks reads and writes while it runs",
-    "data_loss": "drops or narrows data that cannot be recovered from the schema",
-    "validates_rows": "scans existing rows to validate them",
-    "non_transactional": "cannot run inside a transaction block",
-    "may_fail_on_data": "fails if existing rows violate it (NOT NULL, CHECK, UNIQUE, FOREIGN KEY)",
-}
-ACTIONS = ("create", "alter", "replace", "drop")
+HAZARDS = {hazard.value: meaning for hazard, meaning in MEANING.items()}
+ACTIONS = tuple(action.value for action in Action)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Statement:
-    stage: str
+    """One statement of a plan. Frozen: once the planner has added it, nothing changes it."""
+    stage: Stage
     kind: str
     identity: dict
-    action: str
+    action: Action
     sql: str
-    hazards: list[str] = field(default_factory=list)
+    hazards: tuple[Hazard, ...] = ()
     transactional: bool = True
-    depends_on: list[str] = field(default_factory=list)
+    depends_on: tuple[str, ...] = ()
     note: str = ""
     # set by the planner: unique id, and the transactional form used by a rehearsal
     id: str = ""
     rehearsal_sql: str | None = None
 
     def __post_init__(self) -> None:
-        if self.stage not in STAGE_NAMES:
-            raise ValueError(f"unknown stage {self.stage}")
-        if self.action not in ACTIONS:
-            raise ValueError(f"unknown action {self.action}")
-        unknown = set(self.hazards) - set(HAZARDS)
+        # values read from plan.json (strings and lists) become the enums and tuples
+        try:
+            object.__setattr__(self, "stage", Stage(self.stage))
+        except ValueError:
+            raise ValueError(f"unknown stage {self.stage}") from None
+        try:
+            object.__setattr__(self, "action", Action(self.action))
+        except ValueError:
+            raise ValueError(f"unknown action {self.action}") from None
+        unknown = {str(h) for h in self.hazards} - set(HAZARDS)
         if unknown:
             raise ValueError(f"unknown hazards {unknown}")
+        object.__setattr__(self, "hazards", tuple(Hazard(h) for h in self.hazards))
+        object.__setattr__(self, "depends_on", tuple(self.depends_on))
 
 
 @dataclass
@@ -96,7 +116,8 @@ class Plan:
                         "transactional": all(s.transactional for s in stages[name]),
                         "sha256": (stage_hashes or {}).get(name)}
                        for name, description in STAGES],
-            "statements": [dict(vars(s)) for s in self.statements],     # flat fields: no deep asdict
+            "statements": [{**vars(s), "hazards": list(s.hazards), "depends_on": list(s.depends_on)}
+                           for s in self.statements],                  # flat fields: no deep asdict
             "skipped": self.skipped, "traps": self.traps,
         }
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from workbench.planner.context import Context, json_list
+from workbench.planner.hazards import Fact
 from workbench.planner.quote import ident, literal, qualified
 
 STAGE = "stage00_prerequisites"
@@ -13,7 +14,7 @@ def schemas(ctx: Context) -> None:
         ctx.add(STAGE, "schemas", identity, "create", f"CREATE SCHEMA {ident(identity[0])}")
     if ctx.options.allow_drops:
         for identity, _, target in ctx.objects("schemas", "only_in_target"):
-            ctx.add(DROPS, "schemas", identity, "drop", f"DROP SCHEMA {ident(identity[0])}", hazards=["data_loss"])
+            ctx.add(DROPS, "schemas", identity, "drop", f"DROP SCHEMA {ident(identity[0])}")
 
 
 def extensions(ctx: Context) -> None:
@@ -26,13 +27,15 @@ def extensions(ctx: Context) -> None:
     for identity, source, target in ctx.objects("extensions", "changed"):
         if source["schema"] != target["schema"]:
             ctx.add(STAGE, "extensions", identity, "alter",
-                    f"ALTER EXTENSION {ident(identity[0])} SET SCHEMA {ident(source['schema'])}", step="schema")
+                    f"ALTER EXTENSION {ident(identity[0])} SET SCHEMA {ident(source['schema'])}", clause="schema",
+                    step="schema")
         if compare_versions and source["version"] != target["version"]:
             ctx.add(STAGE, "extensions", identity, "alter",
-                    f"ALTER EXTENSION {ident(identity[0])} UPDATE TO {literal(source['version'])}", step="version")
+                    f"ALTER EXTENSION {ident(identity[0])} UPDATE TO {literal(source['version'])}", clause="version",
+                    step="version")
     if ctx.options.allow_drops:
         for identity, _, target in ctx.objects("extensions", "only_in_target"):
-            ctx.add(DROPS, "extensions", identity, "drop", f"DROP EXTENSION {ident(identity[0])}", hazards=["data_loss"])
+            ctx.add(DROPS, "extensions", identity, "drop", f"DROP EXTENSION {ident(identity[0])}")
 
 
 def create_type_sql(row: dict) -> str:
@@ -101,7 +104,7 @@ def types(ctx: Context) -> None:
     if ctx.options.allow_drops:
         for identity, _, target in ctx.objects("types", "only_in_target"):
             word = "DOMAIN" if target["type_kind"] == "domain" else "TYPE"
-            ctx.add(DROPS, "types", identity, "drop", f"DROP {word} {qualified(*identity)}", hazards=["data_loss"])
+            ctx.add(DROPS, "types", identity, "drop", f"DROP {word} {qualified(*identity)}")
 
 
 def enum_needs_rebuild(source: dict, target: dict) -> bool:
@@ -122,7 +125,7 @@ def _alter_enum(ctx: Context, identity, source: dict, target: dict) -> None:
             else:
                 place = f" BEFORE {literal(wanted[1])}" if len(wanted) > 1 else ""
             ctx.add(STAGE, "types", identity, "alter", f"ALTER TYPE {name} ADD VALUE {literal(value)}{place}",
-                    step=f"add {value}")
+                    clause="add value", step=f"add {value}")
         return
     _rebuild_enum(ctx, identity, source, target)
 
@@ -134,15 +137,15 @@ def _rebuild_enum(ctx: Context, identity, source: dict, target: dict) -> None:
     schema, type_name = identity
     old_name = f"{type_name}__drift_old"
     ctx.add(STAGE, "types", identity, "alter",
-            f"ALTER TYPE {qualified(schema, type_name)} RENAME TO {ident(old_name)}", step="rename old",
-            hazards=["access_exclusive_lock"])
+            f"ALTER TYPE {qualified(schema, type_name)} RENAME TO {ident(old_name)}", clause="rename",
+            step="rename old")
     ctx.add(STAGE, "types", identity, "create", create_type_sql(source), step="rebuild")
     from workbench.planner.relations import columns_of_type, convert_column_type
 
     for column_identity in columns_of_type(ctx, schema, type_name, ctx.target_rows["columns"]):
         convert_column_type(ctx, column_identity, via_text=True)
     ctx.add("stage09_finishing", "types", identity, "drop", f"DROP TYPE {qualified(schema, old_name)}",
-            step="drop old")
+            facts=[Fact.REBUILT], step="drop old")
 
 
 def _alter_domain(ctx: Context, identity, source: dict, target: dict) -> None:
@@ -153,22 +156,22 @@ def _alter_domain(ctx: Context, identity, source: dict, target: dict) -> None:
     if source.get("default_value") != target.get("default_value"):
         sql = (f"ALTER DOMAIN {name} SET DEFAULT {source['default_value']}" if source.get("default_value") is not None
                else f"ALTER DOMAIN {name} DROP DEFAULT")
-        ctx.add(STAGE, "types", identity, "alter", sql, step="default")
+        ctx.add(STAGE, "types", identity, "alter", sql, clause="default", step="default")
     if bool(source.get("not_null")) != bool(target.get("not_null")):
         sql = f"ALTER DOMAIN {name} {'SET' if source.get('not_null') else 'DROP'} NOT NULL"
-        ctx.add(STAGE, "types", identity, "alter", sql, step="not null",
-                hazards=["validates_rows", "may_fail_on_data"] if source.get("not_null") else [])
+        ctx.add(STAGE, "types", identity, "alter", sql, clause="set not null" if source.get("not_null") else "drop not null",
+                step="not null")
     wanted = {n: d for n, d in json_list(source.get("checks"))}
     present = {n: d for n, d in json_list(target.get("checks"))}
     for constraint, definition in present.items():
         if wanted.get(constraint) != definition:
             ctx.add(STAGE, "types", identity, "alter", f"ALTER DOMAIN {name} DROP CONSTRAINT {ident(constraint)}",
-                    step=f"drop check {constraint}")
+                    clause="drop check", step=f"drop check {constraint}")
     for constraint, definition in wanted.items():
         if present.get(constraint) != definition:
             ctx.add(STAGE, "types", identity, "alter",
                     f"ALTER DOMAIN {name} ADD CONSTRAINT {ident(constraint)} {definition}",
-                    step=f"add check {constraint}", hazards=["validates_rows", "may_fail_on_data"])
+                    clause="add check", step=f"add check {constraint}")
 
 
 def _alter_composite(ctx: Context, identity, source: dict, target: dict) -> None:
@@ -178,13 +181,14 @@ def _alter_composite(ctx: Context, identity, source: dict, target: dict) -> None
     for attribute, _ in present:
         if attribute not in wanted_map:
             ctx.add(STAGE, "types", identity, "alter", f"ALTER TYPE {name} DROP ATTRIBUTE {ident(attribute)}",
-                    step=f"drop {attribute}", hazards=["data_loss"])
+                    clause="drop attribute", step=f"drop {attribute}")
     for attribute, data_type in wanted:
         if attribute not in present_map:
             ctx.add(STAGE, "types", identity, "alter", f"ALTER TYPE {name} ADD ATTRIBUTE {ident(attribute)} {data_type}",
-                    step=f"add {attribute}")
+                    clause="add attribute", step=f"add {attribute}")
         elif present_map[attribute] != data_type:
             ctx.add(STAGE, "types", identity, "alter",
-                    f"ALTER TYPE {name} ALTER ATTRIBUTE {ident(attribute)} TYPE {data_type}", step=f"type {attribute}")
+                    f"ALTER TYPE {name} ALTER ATTRIBUTE {ident(attribute)} TYPE {data_type}",
+                    clause="attribute type", step=f"type {attribute}")
     if [a for a, _ in wanted if a in present_map] != [a for a, _ in present if a in wanted_map]:
         ctx.skip("types", identity, "composite attributes are in another order: recreate the type by hand")

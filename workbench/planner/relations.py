@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from workbench.planner.context import Context, json_list
+from workbench.planner.hazards import Fact
 from workbench.planner.quote import ident, literal, qualified
 
 SEQUENCES, TABLES, COLUMNS = "stage01_sequences", "stage02_tables", "stage03_columns"
@@ -54,7 +55,8 @@ def sequences(ctx: Context) -> None:
         ctx.add(SEQUENCES, "sequences", identity, "create", sql)
         if source.get("owned_by"):
             ctx.add(FINISHING, "sequences", identity, "alter",
-                    f"ALTER SEQUENCE {qualified(*identity)} OWNED BY {source['owned_by']}", step="owned by")
+                    f"ALTER SEQUENCE {qualified(*identity)} OWNED BY {source['owned_by']}", clause="owned by",
+                    step="owned by")
     for identity, source, target in ctx.objects("sequences", "changed"):
         differs = set(ctx.differences["sequences"][identity])
         clauses = []
@@ -69,21 +71,23 @@ def sequences(ctx: Context) -> None:
         if "cycle" in differs:
             clauses.append("CYCLE" if source["cycle"] else "NO CYCLE")
         if clauses:
-            ctx.add(SEQUENCES, "sequences", identity, "alter", f"ALTER SEQUENCE {qualified(*identity)} {' '.join(clauses)}")
+            ctx.add(SEQUENCES, "sequences", identity, "alter", f"ALTER SEQUENCE {qualified(*identity)} {' '.join(clauses)}",
+                    clause="options")
         if "unlogged" in differs:
             ctx.add(SEQUENCES, "sequences", identity, "alter",
                     f"ALTER SEQUENCE {qualified(*identity)} SET {'UNLOGGED' if source.get('unlogged') else 'LOGGED'}",
-                    step="persistence")
+                    clause="persistence", step="persistence")
         if "owned_by" in differs:
             ctx.add(FINISHING, "sequences", identity, "alter",
-                    f"ALTER SEQUENCE {qualified(*identity)} OWNED BY {source['owned_by'] or 'NONE'}", step="owned by")
+                    f"ALTER SEQUENCE {qualified(*identity)} OWNED BY {source['owned_by'] or 'NONE'}", clause="owned by",
+                    step="owned by")
     if ctx.options.allow_drops:
         for identity, _, target in ctx.objects("sequences", "only_in_target"):
             if ("sequences", identity) in ctx.early_drops:
                 continue
             owner = (target.get("owned_by") or "")
             ctx.add(DROPS, "sequences", identity, "drop", f"DROP SEQUENCE IF EXISTS {qualified(*identity)}",
-                    hazards=["data_loss"], note=f"owned by {owner}" if owner else "")
+                    note=f"owned by {owner}" if owner else "")
 
 
 # --- tables ------------------------------------------------------------------------------------
@@ -141,7 +145,7 @@ def tables(ctx: Context) -> None:
         for column in late_defaults:
             ctx.add(FINISHING, "columns", (*identity, column["name"]), "alter",
                     f"ALTER TABLE {qualified(*identity)} ALTER COLUMN {ident(column['name'])} SET DEFAULT {column['default_value']}",
-                    note="default calls a function created in stage 04", step="default")
+                    note="default calls a function created in stage 04", clause="set default", step="default")
         _row_security(ctx, identity, row, None)
     for identity, source, target in ctx.objects("tables", "changed"):
         if ("tables", identity) in ctx.recreated:
@@ -153,8 +157,7 @@ def tables(ctx: Context) -> None:
                 continue
             if target.get("partition_of") and ctx.status("tables", _split_qualified(target["partition_of"])) == "only_in_target":
                 continue                       # dropped with its parent
-            ctx.add(DROPS, "tables", identity, "drop", f"DROP TABLE IF EXISTS {qualified(*identity)}",
-                    hazards=["data_loss", "access_exclusive_lock"])
+            ctx.add(DROPS, "tables", identity, "drop", f"DROP TABLE IF EXISTS {qualified(*identity)}")
 
 
 def _split_qualified(text: str) -> tuple[str, str]:
@@ -173,13 +176,12 @@ def _drop_for_rebuild(ctx: Context, identity, target: dict) -> str:
         if owner.startswith(qualified(*identity) + "."):
             depends.append(ctx.add(TABLES, "sequences", seq_identity, "alter",
                                    f"ALTER SEQUENCE {qualified(*seq_identity)} OWNED BY NONE",
-                                   step="release before table rebuild"))
+                                   clause="owned by", step="release before table rebuild"))
             if ctx.source("sequences", seq_identity) and ctx.source("sequences", seq_identity).get("owned_by"):
                 ctx.add(FINISHING, "sequences", seq_identity, "alter",
                         f"ALTER SEQUENCE {qualified(*seq_identity)} OWNED BY {ctx.source('sequences', seq_identity)['owned_by']}",
-                        step="owned by after rebuild")
-    return ctx.add(TABLES, "tables", identity, "drop", f"DROP TABLE {qualified(*identity)}", depends_on=depends,
-                   hazards=["data_loss", "access_exclusive_lock"], step="rebuild",
+                        clause="owned by", step="owned by after rebuild")
+    return ctx.add(TABLES, "tables", identity, "drop", f"DROP TABLE {qualified(*identity)}", depends_on=depends, step="rebuild",
                    note=f"{', '.join(ctx.differences['tables'].get(identity, ()))} cannot be altered in place")
 
 
@@ -189,35 +191,38 @@ def _alter_table(ctx: Context, identity, source: dict, target: dict) -> None:
     if "persistence" in differs:
         ctx.add(COLUMNS, "tables", identity, "alter",
                 f"ALTER TABLE {name} SET {'UNLOGGED' if source['persistence'] == 'unlogged' else 'LOGGED'}",
-                step="persistence", hazards=["table_rewrite", "access_exclusive_lock"])
+                clause="persistence", step="persistence")
     if "options" in differs:
         wanted = dict(o.split("=", 1) for o in (source.get("options") or "").split(",") if o)
         present = dict(o.split("=", 1) for o in (target.get("options") or "").split(",") if o)
         removed = [k for k in present if k not in wanted]
         if removed:
-            ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} RESET ({', '.join(removed)})", step="reset")
+            ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} RESET ({', '.join(removed)})",
+                    clause="options", step="reset")
         if wanted:
             ctx.add(COLUMNS, "tables", identity, "alter",
-                    f"ALTER TABLE {name} SET ({', '.join(f'{k}={v}' for k, v in wanted.items())})", step="options")
+                    f"ALTER TABLE {name} SET ({', '.join(f'{k}={v}' for k, v in wanted.items())})", clause="options",
+                    step="options")
     if differs & {"partition_of", "partition_bound"}:
         detach = None
         if target.get("partition_of"):
             detach = ctx.add(COLUMNS, "tables", identity, "alter",
-                             f"ALTER TABLE {target['partition_of']} DETACH PARTITION {name}", step="detach",
-                             hazards=["access_exclusive_lock"])
+                             f"ALTER TABLE {target['partition_of']} DETACH PARTITION {name}",
+                             clause="detach partition", step="detach")
         if source.get("partition_of"):
             ctx.add(COLUMNS, "tables", identity, "alter",
                     f"ALTER TABLE {source['partition_of']} ATTACH PARTITION {name} {source['partition_bound']}",
-                    step="attach", depends_on=[detach] if detach else [],
-                    hazards=["validates_rows", "may_fail_on_data"])
+                    clause="attach partition", step="attach", depends_on=[detach] if detach else [])
     if differs & {"inherits"}:
         wanted, present = json_list(source.get("inherits")), json_list(target.get("inherits"))
         for parent in present:
             if parent not in wanted:
-                ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} NO INHERIT {parent}", step=f"no inherit {parent}")
+                ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} NO INHERIT {parent}",
+                        clause="inheritance", step=f"no inherit {parent}")
         for parent in wanted:
             if parent not in present:
-                ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} INHERIT {parent}", step=f"inherit {parent}")
+                ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} INHERIT {parent}",
+                        clause="inheritance", step=f"inherit {parent}")
     _row_security(ctx, identity, source, target)
     if "foreign_server" in differs:
         ctx.skip("tables", identity, "foreign server changed: not planned")
@@ -229,7 +234,7 @@ def _row_security(ctx: Context, identity, source: dict, target: dict | None) -> 
         wanted, present = bool(source.get(flag)), bool(target.get(flag)) if target else False
         if wanted != present:
             ctx.add(FINISHING, "tables", identity, "alter", f"ALTER TABLE {name} {on if wanted else off} ROW LEVEL SECURITY",
-                    step=flag)
+                    clause="row security", step=flag)
 
 
 # --- columns -----------------------------------------------------------------------------------
@@ -279,20 +284,20 @@ def convert_column_type(ctx: Context, identity: tuple, *, via_text: bool = False
     if target.get("default_value") is not None:
         steps.append(ctx.add(COLUMNS, "columns", identity, "alter",
                              f"ALTER TABLE {table_name} ALTER COLUMN {column_name} DROP DEFAULT",
-                             step="drop default before type change", depends_on=steps[-1:] or previous))
+                             clause="drop default", step="drop default before type change", depends_on=steps[-1:] or previous))
     # between user-defined types (enum to enum, say) there is no cast: go through text
     via_text = via_text or _is_user_type(ctx, target["data_type"])
     using = f"{column_name}::text::{source['data_type']}" if via_text else f"{column_name}::{source['data_type']}"
     collate = f" COLLATE {source['collation']}" if source.get("collation") else ""
     steps.append(ctx.add(COLUMNS, "columns", identity, "alter",
                          f"ALTER TABLE {table_name} ALTER COLUMN {column_name} TYPE {source['data_type']}{collate} USING {using}",
-                         step="type", depends_on=steps[-1:] or previous, hazards=["table_rewrite", "access_exclusive_lock", "may_fail_on_data"],
+                         clause="type", step="type", depends_on=steps[-1:] or previous,
                          note=f"was {target['data_type']}"))
     if source.get("default_value") is not None and not source.get("identity"):
         stage = FINISHING if needs_new_function(ctx, source["default_value"]) else COLUMNS
         default = ctx.add(stage, "columns", identity, "alter",
                           f"ALTER TABLE {table_name} ALTER COLUMN {column_name} SET DEFAULT {source['default_value']}",
-                          step="default after type change", depends_on=steps[-1:] or previous)
+                          clause="set default", step="default after type change", depends_on=steps[-1:] or previous)
         if stage == COLUMNS:          # what follows in stage 03 may wait on it; a stage 09 step may not be waited on
             steps.append(default)
     return steps
@@ -307,18 +312,19 @@ def columns(ctx: Context) -> None:
         if row is None or not row.get("is_local", True):
             continue                                   # inherited: comes with the parent's column
         late = not row.get("identity") and not row.get("generated") and needs_new_function(ctx, row.get("default_value"))
-        hazards = []
+        facts = []
         if row.get("not_null") and row.get("default_value") is None and not row.get("identity") and not row.get("generated"):
-            hazards.append("may_fail_on_data")
+            facts.append(Fact.NOT_NULL_WITHOUT_DEFAULT)
         if row.get("generated") or row.get("identity"):
-            hazards += ["table_rewrite", "access_exclusive_lock"]
+            facts.append(Fact.FILLS_ROWS)
         step = ctx.add(COLUMNS, "columns", identity, "create",
                        f"ALTER TABLE {qualified(schema, table)} ADD COLUMN {column_definition(row, with_default=not late)}",
-                       hazards=hazards)
+                       facts=facts)
         if late:
             ctx.add(FINISHING, "columns", identity, "alter",
                     f"ALTER TABLE {qualified(schema, table)} ALTER COLUMN {ident(column)} SET DEFAULT {row['default_value']}",
-                    step="default", depends_on=[step], note="default calls a function created in stage 04")
+                    clause="set default", step="default", depends_on=[step],
+                    note="default calls a function created in stage 04")
     for identity, source, target in ctx.objects("columns", "changed"):
         if ctx.table_is_new(*identity[:2]):
             continue
@@ -330,7 +336,6 @@ def columns(ctx: Context) -> None:
             only = "ONLY " if _children_keep(ctx, identity) else ""
             ctx.add(DROPS, "columns", identity, "drop",
                     f"ALTER TABLE {only}{qualified(*identity[:2])} DROP COLUMN IF EXISTS {ident(identity[2])}",
-                    hazards=["data_loss", "access_exclusive_lock"],
                     note="ONLY: the inheriting tables keep their own column" if only else "")
 
 
@@ -350,52 +355,51 @@ def _alter_column(ctx: Context, identity, source: dict, target: dict, differs: s
     alter = f"ALTER TABLE {table_name} ALTER COLUMN {column_name}"
     steps: list[str] = []
 
-    def add(sql: str, step: str, stage: str = COLUMNS, **kwargs) -> None:
+    def add(sql: str, clause: str, step: str, stage: str = COLUMNS) -> None:
         # chain the steps in order; a step moved to a later stage (NOT NULL kept for a primary key
         # until stage 09/10) does not hold back the ones after it
-        statement = ctx.add(stage, "columns", identity, "alter", sql, step=step, depends_on=steps[-1:], **kwargs)
+        statement = ctx.add(stage, "columns", identity, "alter", sql, clause=clause, step=step,
+                            depends_on=steps[-1:])
         if stage == COLUMNS:
             steps.append(statement)
 
     if differs & {"generated", "generated_kind"}:
         if source.get("generated") is None:
-            add(f"{alter} DROP EXPRESSION", "drop expression")
+            add(f"{alter} DROP EXPRESSION", "drop expression", "drop expression")
         elif (target.get("generated") is not None and ctx.target_version >= 170000
               and source.get("generated_kind") == target.get("generated_kind") == "stored"):
-            add(f"{alter} SET EXPRESSION AS ({source['generated']})", "set expression",
-                hazards=["table_rewrite", "access_exclusive_lock"])
+            add(f"{alter} SET EXPRESSION AS ({source['generated']})", "set expression", "set expression")
         elif ctx.options.allow_drops:
-            add(f"ALTER TABLE {table_name} DROP COLUMN {column_name}", "drop to regenerate",
-                hazards=["data_loss", "access_exclusive_lock"])
-            add(f"ALTER TABLE {table_name} ADD COLUMN {column_definition(source)}", "add generated",
-                hazards=["table_rewrite", "access_exclusive_lock"])
+            add(f"ALTER TABLE {table_name} DROP COLUMN {column_name}", "drop column", "drop to regenerate")
+            add(f"ALTER TABLE {table_name} ADD COLUMN {column_definition(source)}", "add column", "add generated")
             return
         else:
             ctx.skip("columns", identity, "making a column generated replaces its data: plan with --allow-drops")
             return
     if "identity" in differs and target.get("identity") and not source.get("identity"):
-        add(f"{alter} DROP IDENTITY", "drop identity")
+        add(f"{alter} DROP IDENTITY", "drop identity", "drop identity")
     default_handled = False
     if differs & {"data_type", "collation"}:
         steps.extend(convert_column_type(ctx, identity, depends_on=steps[-1:]))
         default_handled = True
     if "not_null" in differs:
         if source.get("not_null"):
-            add(f"{alter} SET NOT NULL", "set not null", hazards=["validates_rows", "may_fail_on_data", "access_exclusive_lock"])
+            add(f"{alter} SET NOT NULL", "set not null", "set not null")
         else:
-            add(f"{alter} DROP NOT NULL", "drop not null", _primary_key_stage(ctx, identity) or COLUMNS)
+            add(f"{alter} DROP NOT NULL", "drop not null", "drop not null", _primary_key_stage(ctx, identity) or COLUMNS)
     if "default_value" in differs and not default_handled:
         if source.get("default_value") is None:
             if target.get("default_value") is not None:
-                add(f"{alter} DROP DEFAULT", "drop default")
+                add(f"{alter} DROP DEFAULT", "drop default", "drop default")
         elif not source.get("identity"):
             late = needs_new_function(ctx, source["default_value"])
-            add(f"{alter} SET DEFAULT {source['default_value']}", "default", FINISHING if late else COLUMNS)
+            add(f"{alter} SET DEFAULT {source['default_value']}", "set default", "default", FINISHING if late else COLUMNS)
     if "identity" in differs and source.get("identity"):
         if target.get("identity"):
-            add(f"{alter} SET GENERATED {source['identity'].upper()}", "identity kind")
+            add(f"{alter} SET GENERATED {source['identity'].upper()}", "identity", "identity kind")
         else:
-            add(f"{alter} ADD GENERATED {source['identity'].upper()} AS IDENTITY", "add identity")
+            add(f"{alter} ADD GENERATED {source['identity'].upper()} AS IDENTITY", "identity", "add identity")
             # a new identity sequence starts at 1: move it past the values the column already holds
             add(f"SELECT setval(pg_get_serial_sequence({literal(table_name)}, {literal(column)}), "
-                f"coalesce(max({column_name}), 0) + 1, false) FROM {table_name}", "identity past existing values")
+                f"coalesce(max({column_name}), 0) + 1, false) FROM {table_name}", "sequence position",
+                "identity past existing values")

@@ -1,0 +1,184 @@
+"""Hazards from one table: what an operation risks follows from the operation, never from a call site.
+
+A statement's hazards are looked up by (kind, action, clause), where the clause names the ALTER
+sub-command for alters ("set not null", "type", ...) and is empty for plain CREATE / DROP /
+REPLACE, then adjusted by facts about the object (the table exists before the migration, the
+index is unique, the constraint is a foreign key, ...). Every operation the planner emits has a
+row here (a missing row is a planner bug, raised when the statement is added), so two statements
+of the same kind and action cannot disagree about their hazards.
+
+Locks follow PostgreSQL's documentation of ALTER TABLE, DROP INDEX, DROP TRIGGER and CREATE INDEX:
+DROP INDEX, DROP TRIGGER and ALTER TABLE ... DROP CONSTRAINT take ACCESS EXCLUSIVE on the table;
+CREATE INDEX (without CONCURRENTLY) takes SHARE, which blocks writes for the whole build.
+Brief metadata-only ALTERs (ADD COLUMN without a volatile default, SET DEFAULT, ENABLE TRIGGER)
+are not flagged: their lock is held for a catalog update only, and stage files set lock_timeout.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Iterable, Mapping
+
+
+class Hazard(StrEnum):
+    TABLE_REWRITE = "table_rewrite"
+    ACCESS_EXCLUSIVE_LOCK = "access_exclusive_lock"
+    BLOCKS_WRITES = "blocks_writes"
+    DATA_LOSS = "data_loss"
+    VALIDATES_ROWS = "validates_rows"
+    NON_TRANSACTIONAL = "non_transactional"
+    MAY_FAIL_ON_DATA = "may_fail_on_data"
+
+
+MEANING: dict[Hazard, str] = {
+    Hazard.TABLE_REWRITE: "rewrites the table (time and disk in proportion to its size)",
+    Hazard.ACCESS_EXCLUSIVE_LOCK: "takes an ACCESS EXCLUSIVE lock: blocks reads and writes while it runs",
+    Hazard.BLOCKS_WRITES: "takes a SHARE lock for the build: blocks writes (not reads) to the table until it ends",
+    Hazard.DATA_LOSS: "drops or narrows data that cannot be recovered from the schema",
+    Hazard.VALIDATES_ROWS: "scans existing rows to validate them",
+    Hazard.NON_TRANSACTIONAL: "cannot run inside a transaction block",
+    Hazard.MAY_FAIL_ON_DATA: "fails if existing rows violate it (NOT NULL, CHECK, UNIQUE, FOREIGN KEY)",
+}
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    ALTER = "alter"
+    REPLACE = "replace"
+    DROP = "drop"
+
+
+class Fact(StrEnum):
+    """What is true of the object a statement is about, as far as its risk goes."""
+    EXISTING_TABLE = "existing_table"          # the table is there before the migration (not new, not rebuilt)
+    UNIQUE = "unique"                          # a unique index
+    CONCURRENTLY = "concurrently"              # built with CONCURRENTLY (outside a transaction)
+    FOREIGN_KEY = "foreign_key"                # SHARE ROW EXCLUSIVE, not ACCESS EXCLUSIVE
+    KEY = "key"                                # a PRIMARY KEY or UNIQUE constraint
+    USING_INDEX = "using_index"                # ADD CONSTRAINT ... USING INDEX: adopts a built index
+    NOT_VALID = "not_valid"                    # added NOT VALID: existing rows are not checked
+    NOT_NULL_WITHOUT_DEFAULT = "not_null_without_default"
+    FILLS_ROWS = "fills_rows"                  # a new generated or identity column computes every row
+    REBUILT = "rebuilt"                        # dropped to be created again by this plan: nothing is lost
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Hazards of one operation: always these, plus `when` a fact holds, less `unless` a fact holds."""
+    always: frozenset[Hazard] = frozenset()
+    when: Mapping[Fact, frozenset[Hazard]] = field(default_factory=dict)
+    unless: Mapping[Fact, frozenset[Hazard]] = field(default_factory=dict)
+
+    def hazards(self, facts: frozenset[Fact]) -> tuple[Hazard, ...]:
+        found = set(self.always)
+        for fact, added in self.when.items():
+            if fact in facts:
+                found |= added
+        for fact, removed in self.unless.items():
+            if fact in facts:
+                found -= removed
+        return tuple(sorted(found))
+
+
+def _rule(*always: Hazard, when: Mapping[Fact, Iterable[Hazard]] | None = None,
+          unless: Mapping[Fact, Iterable[Hazard]] | None = None) -> Rule:
+    return Rule(frozenset(always), {f: frozenset(h) for f, h in (when or {}).items()},
+                {f: frozenset(h) for f, h in (unless or {}).items()})
+
+
+H, A, F = Hazard, Action, Fact
+_NONE = _rule()
+_LOCK = (H.ACCESS_EXCLUSIVE_LOCK,)
+_VALIDATES = (H.VALIDATES_ROWS, H.MAY_FAIL_ON_DATA)
+
+# (kind, action, clause) -> Rule. Every operation the planner emits, hazard-free ones included.
+TABLE: dict[tuple[str, Action, str], Rule] = {
+    ("schemas", A.CREATE, ""): _NONE,
+    ("schemas", A.DROP, ""): _rule(H.DATA_LOSS),
+    ("extensions", A.CREATE, ""): _NONE,
+    ("extensions", A.ALTER, "schema"): _NONE,
+    ("extensions", A.ALTER, "version"): _NONE,
+    ("extensions", A.DROP, ""): _rule(H.DATA_LOSS),
+    ("types", A.CREATE, ""): _NONE,
+    ("types", A.ALTER, "add value"): _NONE,
+    ("types", A.ALTER, "rename"): _rule(*_LOCK),
+    ("types", A.ALTER, "default"): _NONE,
+    ("types", A.ALTER, "set not null"): _rule(*_VALIDATES),
+    ("types", A.ALTER, "drop not null"): _NONE,
+    ("types", A.ALTER, "drop check"): _NONE,
+    ("types", A.ALTER, "add check"): _rule(*_VALIDATES),
+    ("types", A.ALTER, "drop attribute"): _rule(H.DATA_LOSS),
+    ("types", A.ALTER, "add attribute"): _NONE,
+    ("types", A.ALTER, "attribute type"): _NONE,
+    ("types", A.DROP, ""): _rule(H.DATA_LOSS, unless={F.REBUILT: [H.DATA_LOSS]}),
+    ("sequences", A.CREATE, ""): _NONE,
+    ("sequences", A.ALTER, "options"): _NONE,
+    ("sequences", A.ALTER, "persistence"): _NONE,
+    ("sequences", A.ALTER, "owned by"): _NONE,
+    ("sequences", A.DROP, ""): _rule(H.DATA_LOSS),
+    ("tables", A.CREATE, ""): _NONE,
+    ("tables", A.ALTER, "persistence"): _rule(H.TABLE_REWRITE, *_LOCK),
+    ("tables", A.ALTER, "options"): _NONE,
+    ("tables", A.ALTER, "detach partition"): _rule(*_LOCK),
+    ("tables", A.ALTER, "attach partition"): _rule(*_VALIDATES),
+    ("tables", A.ALTER, "inheritance"): _NONE,
+    ("tables", A.ALTER, "row security"): _NONE,
+    ("tables", A.DROP, ""): _rule(H.DATA_LOSS, *_LOCK),
+    ("columns", A.CREATE, ""): _rule(when={F.NOT_NULL_WITHOUT_DEFAULT: [H.MAY_FAIL_ON_DATA],
+                                           F.FILLS_ROWS: [H.TABLE_REWRITE, *_LOCK]}),
+    ("columns", A.ALTER, "set default"): _NONE,
+    ("columns", A.ALTER, "drop default"): _NONE,
+    ("columns", A.ALTER, "drop expression"): _NONE,
+    ("columns", A.ALTER, "set expression"): _rule(H.TABLE_REWRITE, *_LOCK),
+    ("columns", A.ALTER, "drop column"): _rule(H.DATA_LOSS, *_LOCK),
+    ("columns", A.ALTER, "add column"): _rule(H.TABLE_REWRITE, *_LOCK),
+    ("columns", A.ALTER, "drop identity"): _NONE,
+    ("columns", A.ALTER, "identity"): _NONE,
+    ("columns", A.ALTER, "sequence position"): _NONE,
+    ("columns", A.ALTER, "type"): _rule(H.TABLE_REWRITE, *_LOCK, H.MAY_FAIL_ON_DATA),
+    ("columns", A.ALTER, "set not null"): _rule(*_VALIDATES, *_LOCK),
+    ("columns", A.ALTER, "drop not null"): _NONE,
+    ("columns", A.DROP, ""): _rule(H.DATA_LOSS, *_LOCK),
+    ("functions", A.CREATE, ""): _NONE,
+    ("functions", A.REPLACE, ""): _NONE,
+    ("functions", A.DROP, ""): _rule(H.DATA_LOSS, unless={F.REBUILT: [H.DATA_LOSS]}),
+    ("views", A.CREATE, ""): _NONE,
+    ("views", A.REPLACE, ""): _NONE,
+    ("views", A.DROP, ""): _NONE,
+    ("materialized_views", A.CREATE, ""): _NONE,
+    ("materialized_views", A.DROP, ""): _NONE,
+    ("triggers", A.CREATE, ""): _NONE,
+    ("triggers", A.REPLACE, ""): _NONE,
+    ("triggers", A.ALTER, "enable"): _NONE,
+    ("triggers", A.DROP, ""): _rule(*_LOCK),
+    ("indexes", A.CREATE, ""): _rule(when={F.UNIQUE: [H.MAY_FAIL_ON_DATA], F.EXISTING_TABLE: [H.BLOCKS_WRITES],
+                                           F.CONCURRENTLY: [H.NON_TRANSACTIONAL]},
+                                     unless={F.CONCURRENTLY: [H.BLOCKS_WRITES]}),
+    ("indexes", A.DROP, ""): _rule(*_LOCK),
+    ("constraints", A.CREATE, ""): _rule(when={F.EXISTING_TABLE: [*_LOCK, *_VALIDATES]},
+                                         unless={F.FOREIGN_KEY: _LOCK, F.USING_INDEX: _VALIDATES,
+                                                 F.NOT_VALID: [*_LOCK, *_VALIDATES]}),
+    ("constraints", A.ALTER, "validate"): _rule(*_VALIDATES),
+    ("constraints", A.DROP, ""): _rule(*_LOCK, when={F.KEY: [H.DATA_LOSS]}, unless={F.REBUILT: [H.DATA_LOSS]}),
+    ("policies", A.CREATE, ""): _NONE,
+    ("policies", A.DROP, ""): _NONE,
+    ("comments", A.CREATE, ""): _NONE,
+    ("comments", A.ALTER, ""): _NONE,
+    ("comments", A.DROP, ""): _NONE,
+    ("privileges", A.CREATE, ""): _NONE,
+    ("privileges", A.ALTER, "revoke"): _NONE,
+    ("privileges", A.ALTER, "grant"): _NONE,
+    ("privileges", A.DROP, ""): _NONE,
+}
+
+
+class UnknownOperation(LookupError):
+    """The planner emitted an operation the hazard table does not list (a planner bug)."""
+
+
+def hazards(kind: str, action: Action | str, clause: str = "", facts: Iterable[Fact] = ()) -> tuple[Hazard, ...]:
+    """The hazards of one operation on one object, sorted by name."""
+    rule = TABLE.get((kind, Action(action), clause))
+    if rule is None:
+        raise UnknownOperation(f"no hazard rule for {action} {kind}" + (f" ({clause})" if clause else ""))
+    return rule.hazards(frozenset(facts))
