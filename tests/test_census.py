@@ -9,6 +9,7 @@ import pytest
 from conftest import workbench_cli
 from workbench import kinds
 from workbench.census import LABELS
+from workbench.errors import WorkbenchError
 from workbench.compare import compare
 from workbench.planner import plan
 from workbench.snapshot import Snapshot, capture
@@ -107,6 +108,9 @@ def test_the_census_survives_a_snapshot_file_and_old_files_claim_nothing(make_db
     assert loaded.census == source.census and loaded.fingerprint == source.fingerprint
     data = json.loads((tmp_path / "s.json").read_text())
     del data["census"]
+    with pytest.raises(WorkbenchError, match="does not match its fingerprint"):   # the census is content
+        Snapshot.from_dict(data)
+    del data["fingerprint"]                      # a file from before censuses: its fingerprint had none
     old = Snapshot.from_dict(data)
     assert old.census is None
     assert compare(old, capture(make_db(CAST))).unmodeled == {}

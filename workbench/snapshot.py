@@ -135,7 +135,7 @@ class Snapshot:
     def fingerprint(self) -> str:
         """sha256 of the content (oids left out): equal for the same schema, whatever the order of
         capture, and unchanged by a save/load round trip (catalog.fetch.fingerprint)."""
-        return fetch_mod.fingerprint(self.tables)
+        return fetch_mod.fingerprint(self.tables, self.census)
 
     def facts(self) -> dict[str, Any]:
         """What reports and JSON outputs say about this side."""

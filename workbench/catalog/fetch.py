@@ -83,10 +83,12 @@ def fetch(dsn: str, kinds: Iterable[str] | None = None, progress: Callable[[str]
                    datetime.now(timezone.utc).isoformat(timespec="seconds"), json.loads(settings), census)
 
 
-def fingerprint(tables: dict[str, Table]) -> str:
+def fingerprint(tables: dict[str, Table], census: Census | None = None) -> str:
     """sha256 of the content (oid columns left out), rows in identity order: equal for the same
     schema whatever order the server returned, and the same from live rows as from a saved file.
-    The pickle stream goes straight into the digest (the same bytes as pickling into a buffer)."""
+    The pickle stream goes straight into the digest (the same bytes as pickling into a buffer).
+    The census (what no kind models) is part of the content: a publication added since a plan was
+    made makes the plan stale, and a store sees the change."""
     digest = hashlib.sha256()
     with paused():
         for kind in sorted(tables):
@@ -102,6 +104,10 @@ def fingerprint(tables: dict[str, Table]) -> str:
             pickler = pickle.Pickler(_Digest(digest), protocol=4)
             pickler.fast = True           # no memo: the bytes depend on the values only, not on object identity
             pickler.dump([kind, [columns[i] for i in kept], values])
+        if census is not None:
+            pickler = pickle.Pickler(_Digest(digest), protocol=4)
+            pickler.fast = True
+            pickler.dump(["census", census.to_dict()])
     return digest.hexdigest()
 
 
@@ -131,7 +137,7 @@ def fetch_in_background(specs: Iterable[str], kinds: Iterable[str] | None = None
 
     def read(spec: str) -> tuple[Fetched, str | None]:
         fetched = fetch(spec, kinds, progress)
-        return fetched, (fingerprint(fetched.tables) if fingerprints else None)
+        return fetched, (fingerprint(fetched.tables, fetched.census) if fingerprints else None)
 
     futures = [None if is_snapshot_file(spec) else pool.submit(read, spec) for spec in specs]
     pool.shutdown(wait=False)
