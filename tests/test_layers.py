@@ -3,6 +3,7 @@ one reader, beside its writer."""
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
 
@@ -120,3 +121,34 @@ def test_the_readme_maps_each_format_to_its_module():
     for needle in ("compare.write_differences", "verify.write_result", "planner.write_plan_dir",
                    "Snapshot.save", "apply.read_log", "present.text.drift_report"):
         assert needle in readme, needle
+
+
+# What the commands that answer on a terminal must not load: pandas and numpy alone cost about
+# 0.35 s of every run, sqlalchemy is for notebooks' ad-hoc queries (workbench.connect.engine()).
+HEAVY_LIBRARIES = ("pandas", "numpy", "sqlalchemy", *DISPLAY_LIBRARIES)
+
+
+def test_diff_plan_and_snapshot_commands_load_no_pandas(seedscale_pair, tmp_path):
+    """`workbench diff` (both formats), `plan` (files and --print) and `snapshot` on the seedscale
+    pair, in one interpreter: each command's work done, none of them imports pandas, numpy,
+    sqlalchemy or a display library (their import is a fixed cost the CLI does not pay)."""
+    legacy, current = seedscale_pair["legacy"], seedscale_pair["current"]
+    runs = [["diff", legacy, current, "--format", "json"], ["diff", legacy, current],
+            ["plan", legacy, current, "--out", str(tmp_path / "plan")], ["plan", legacy, current, "--print"],
+            ["snapshot", legacy, "-o", str(tmp_path / "legacy.json")], ["diff", str(tmp_path / "legacy.json"), current]]
+    code = ("import contextlib, io, json, sys\n"
+            "from workbench.cli import main\n"
+            "codes, loaded = [], []\n"
+            f"for argv in {runs!r}:\n"
+            "    with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            "        codes.append(main(argv))\n"
+            "    codes.append(len(out.getvalue()) > 1000)\n"
+            f"    loaded.append(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY_LIBRARIES!r})))\n"
+            "print(json.dumps({'codes': codes, 'loaded': loaded}))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=600)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    # drift found (1), plans written (0), output of substance: the work was done, not skipped
+    assert report["codes"] == [1, True, 1, True, 0, True, 0, True, 0, False, 1, True]
+    assert (tmp_path / "plan" / "plan.json").exists() and (tmp_path / "legacy.json").exists()
+    assert report["loaded"] == [[]] * len(runs)

@@ -28,6 +28,7 @@ from workbench.kinds import KINDS, SCHEMA_COLUMN, ignore_filter, resolve
 if TYPE_CHECKING:
     import pandas as pd
 
+    from workbench.connect import Timeouts
     from workbench.sides import Shadow
 
 FORMAT = "drift-workbench/snapshot"
@@ -261,9 +262,11 @@ def from_fetched(fetched: fetch_mod.Fetched, fingerprint: str | None = None) -> 
 
 
 def capture(dsn: str, kinds: Iterable[str] | None = None, schemas: Iterable[str] = (),
-            exclude_schemas: Iterable[str] = (), progress: Callable[[str], None] | None = None) -> Snapshot:
-    """Read every kind's catalog query from a live database into a Snapshot."""
-    snapshot = from_fetched(fetch_mod.fetch(dsn, kinds, progress))
+            exclude_schemas: Iterable[str] = (), progress: Callable[[str], None] | None = None,
+            timeouts: "Timeouts | None" = None) -> Snapshot:
+    """Read every kind's catalog query from a live database into a Snapshot (timeouts:
+    connect.Timeouts, default from the environment)."""
+    snapshot = from_fetched(fetch_mod.fetch(dsn, kinds, progress, timeouts))
     if list(schemas) or list(exclude_schemas):
         snapshot = snapshot.filtered(schemas, exclude_schemas)
     return snapshot

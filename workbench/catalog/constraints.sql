@@ -9,10 +9,7 @@ SELECT n.nspname AS schema,
        k.condeferred AS initially_deferred,
        k.convalidated AS validated,
        CASE WHEN k.contype IN ('p', 'u', 'x') THEN (SELECT ic.relname FROM pg_class ic WHERE ic.oid = k.conindid) END AS index_name,
-       CASE WHEN k.contype = 'f' THEN
-         (SELECT quote_ident(fn.nspname) || '.' || quote_ident(fc.relname)
-          FROM pg_class fc JOIN pg_namespace fn ON fn.oid = fc.relnamespace WHERE fc.oid = k.confrelid)
-       END AS references_table,
+       CASE WHEN k.contype = 'f' THEN quote_ident(fn.nspname) || '.' || quote_ident(fc.relname) END AS references_table,
        k.conkey::text AS column_numbers,       -- attnums; named through the columns frame (cheaper)
        NOT k.conislocal OR k.conparentid <> 0 AS inherited,
        CASE c.relkind WHEN 'r' THEN 'ordinary' WHEN 'p' THEN 'partitioned' WHEN 'f' THEN 'foreign' END AS table_kind,
@@ -20,6 +17,10 @@ SELECT n.nspname AS schema,
 FROM pg_constraint k
 JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
+-- the referenced table joined, not looked up per constraint: a subquery per foreign key joined
+-- pg_namespace by a scan of its own each time (foreign keys x schemas rows)
+LEFT JOIN pg_class fc ON fc.oid = k.confrelid AND k.contype = 'f'
+LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
 WHERE k.contype IN ('p', 'u', 'f', 'c', 'x')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'

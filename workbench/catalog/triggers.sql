@@ -8,8 +8,8 @@ SELECT n.nspname AS schema,
                  CASE WHEN t.tgtype & 16 <> 0 THEN 'UPDATE' END, CASE WHEN t.tgtype & 32 <> 0 THEN 'TRUNCATE' END) AS events,
        CASE WHEN t.tgtype & 1 <> 0 THEN 'ROW' ELSE 'STATEMENT' END AS level,
        t.tgfoid::regprocedure::text AS function,
-       (SELECT pn.nspname FROM pg_proc p JOIN pg_namespace pn ON pn.oid = p.pronamespace WHERE p.oid = t.tgfoid) AS function_schema,
-       (SELECT p.proname FROM pg_proc p WHERE p.oid = t.tgfoid) AS function_name,
+       pn.nspname AS function_schema,
+       p.proname AS function_name,
        pg_get_function_identity_arguments(t.tgfoid) AS function_arguments,
        CASE t.tgenabled WHEN 'O' THEN 'enabled' WHEN 'D' THEN 'disabled'
                         WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled,
@@ -19,6 +19,9 @@ SELECT n.nspname AS schema,
 FROM pg_trigger t
 JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
+-- the function joined, not looked up per trigger (a subquery per trigger scanned pg_namespace each time)
+LEFT JOIN pg_proc p ON p.oid = t.tgfoid
+LEFT JOIN pg_namespace pn ON pn.oid = p.pronamespace
 WHERE NOT t.tgisinternal
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
