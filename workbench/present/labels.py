@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from typing import Any, Mapping
 
 from workbench.kinds import KINDS, object_label
 
@@ -23,12 +23,18 @@ def object_name(kind: str, identity: Mapping[str, object]) -> str:
     a census name, its identity's values as they are)."""
     if kind not in KINDS:
         return ".".join(str(v) for v in identity.values())
-    values = [str(identity[c]) for c in KINDS[kind].identity]
+    return key_name(kind, tuple(identity[c] for c in KINDS[kind].identity))
+
+
+def key_name(kind: str, key: tuple[Any, ...]) -> str:
+    """object_name from the identity values in the kind's identity order (what a comparison holds:
+    no dict made per object when a listing names tens of thousands of them)."""
     if kind == "privileges":
-        return f"{values[3]} on {identity['object_kind']} {values[1]} to {values[2]}"
+        object_kind, name, grantee, privilege = key
+        return f"{privilege} on {object_kind} {name} to {grantee}"
     if kind == "comments":
-        return f"{values[0]} {values[1]}"
-    return object_label(kind, tuple(values))
+        return f"{key[0]} {key[1]}"
+    return object_label(kind, key)
 
 
 def field_word(field: str) -> str:
