@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from workbench.census import skipped_entries
 from workbench.compare import Drift
 from workbench.errors import PlannerBug, WorkbenchError
 from workbench.kinds import KINDS
@@ -39,7 +40,7 @@ def plan(drift: Drift, options: PlanOptions | None = None) -> Plan:
                 options={**vars(ctx.options), "kinds": list(drift.frames), "schemas": list(drift.options.schemas),
                          "exclude_schemas": list(drift.options.exclude_schemas), "ignore": list(drift.options.ignore),
                          "ignore_extension_versions": drift.options.ignore_extension_versions},
-                skipped=ctx.skipped, traps=traps,
+                skipped=ctx.skipped + skipped_entries(drift.unmodeled), traps=traps,
                 created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
