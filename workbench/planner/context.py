@@ -114,7 +114,7 @@ class Context:
         if not self.options.allow_drops:
             return False
         if not hasattr(self, "_dropped_names"):
-            self._dropped_names = {name for kind in KINDS for identity, _, _ in self.objects(kind, "only_in_target")
+            self._dropped_names = {name for kind in self.statuses for identity, _, _ in self.objects(kind, "only_in_target")
                                    for name in object_names(kind, identity)}
         return object_name in self._dropped_names or object_name.rsplit(".", 1)[0] in self._dropped_names
 

@@ -24,7 +24,8 @@ _RELATION_KINDS = ("tables", "views", "materialized_views", "sequences")
 
 def decide(ctx: Context) -> None:
     for kind in KINDS:
-        builder(kind).recreations(ctx)
+        if kind in ctx.statuses:                  # the kinds compared (and so built)
+            builder(kind).recreations(ctx)
     retyped_views(ctx)
     _name_collisions(ctx)
     _close_view_dependents(ctx)
