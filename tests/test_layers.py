@@ -11,7 +11,7 @@ from conftest import REPO
 
 PACKAGE = REPO / "workbench"
 # the core: snapshot -> compare -> plan -> apply -> verify, and what they stand on
-CORE = ["workbench.errors", "workbench.connect", "workbench.kinds", "workbench.catalog.fetch", "workbench.snapshot",
+CORE = ["workbench.errors", "workbench.connect", "workbench.kinds", "workbench.census", "workbench.catalog.fetch", "workbench.snapshot",
         "workbench.normalize", "workbench.compare", "workbench.planner", "workbench.apply", "workbench.verify",
         "workbench.jsonfile", "workbench.dependencies", "workbench.sandbox", "workbench.sides", "workbench.sqlfiles",
         "workbench.store", "workbench.ignorefile"]
@@ -87,7 +87,7 @@ JSON_DECODERS = {
     "workbench.sqlfiles": "pglast's parse tree as JSON",
     "workbench.catalog.fetch": "a catalog column (the server's settings as JSON text)",
     "workbench.normalize": "pglast's parse tree as JSON",
-    "workbench.planner.relations": "pglast's parse tree as JSON",
+    "workbench.planner.expressions": "pglast's parse tree as JSON",
     "workbench.fragments": "pglast's parse tree as JSON, and snapshot columns holding JSON lists",
     "workbench.snapshotcheck": "snapshot columns holding JSON lists (their shape checked)",
     "workbench.planner.context": "catalog columns holding JSON lists",

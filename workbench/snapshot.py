@@ -17,9 +17,10 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from workbench.catalog import fetch as fetch_mod
+from workbench.census import Census
 from workbench.catalog.fetch import Table, is_snapshot_file  # noqa: F401 (re-exported)
 from workbench.errors import WorkbenchError
 from workbench.kinds import KINDS, SCHEMA_COLUMN, ignore_filter, resolve
@@ -27,6 +28,7 @@ from workbench.kinds import KINDS, SCHEMA_COLUMN, ignore_filter, resolve
 if TYPE_CHECKING:
     import pandas as pd
 
+    from workbench.connect import Timeouts
     from workbench.sides import Shadow
 
 FORMAT = "drift-workbench/snapshot"
@@ -35,7 +37,7 @@ FORMAT_VERSION = 1
 # The report's before/after statistics: which rows of which kind count (seedscale.py's rules):
 # name -> (kind, column, the values of that column that count; None: every row counts).
 _TABLE_LIKE = frozenset(("ordinary", "partitioned"))
-COUNT_RULES: dict[str, tuple[str, str | None, frozenset | None]] = {
+COUNT_RULES: dict[str, tuple[str, str | None, frozenset[Any] | None]] = {
     "tables": ("tables", "table_kind", _TABLE_LIKE),
     "views": ("views", None, None),
     "materialized_views": ("materialized_views", None, None),
@@ -90,6 +92,8 @@ class Snapshot:
     database: str
     captured_at: str
     settings: dict[str, str] = field(default_factory=dict)
+    # what no kind models, counted and named (census.py); None for a snapshot file older than it
+    census: Census | None = None
     origin: str = ""              # the file it was loaded from (errors about its content name it)
 
     def __getitem__(self, kind: str) -> pd.DataFrame:
@@ -133,9 +137,9 @@ class Snapshot:
     def fingerprint(self) -> str:
         """sha256 of the content (oids left out): equal for the same schema, whatever the order of
         capture, and unchanged by a save/load round trip (catalog.fetch.fingerprint)."""
-        return fetch_mod.fingerprint(self.tables)
+        return fetch_mod.fingerprint(self.tables, self.census)
 
-    def facts(self) -> dict:
+    def facts(self) -> dict[str, Any]:
         """What reports and JSON outputs say about this side."""
         return {"dsn": self.dsn, "server_version": self.server_version, "database": self.database,
                 "captured_at": self.captured_at, "fingerprint": self.fingerprint, "counts": self.counts}
@@ -148,6 +152,7 @@ class Snapshot:
         keep = resolve(list(kinds)) if kinds is not None else list(self.frames)
         if not schemas and not exclude_schemas and not ignore and set(keep) >= set(self.frames):
             return self                  # nothing to take out: keep the object (and its cached fingerprint)
+        census = self.census.filtered(schemas, exclude_schemas) if self.census is not None else None
         wanted, unwanted = set(schemas), set(exclude_schemas)
         tables: dict[str, Table] = {}
         for kind in keep:
@@ -164,10 +169,10 @@ class Snapshot:
                 rows = [row for row in rows if not ignored(row)]
             tables[kind] = (columns, rows)
         return Snapshot(Frames(tables), self.dsn, self.server_version, self.server_version_num, self.database,
-                        self.captured_at, dict(self.settings), self.origin)
+                        self.captured_at, dict(self.settings), census, self.origin)
 
     # --- files -------------------------------------------------------------------------------
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "format": FORMAT, "version": FORMAT_VERSION,
             "dsn": self.dsn, "server_version": self.server_version,
@@ -175,6 +180,7 @@ class Snapshot:
             "captured_at": self.captured_at, "settings": self.settings,
             "counts": self.counts, "fingerprint": self.fingerprint, "captured_kinds": list(self.frames),
             "kinds": {kind: {"columns": columns, "rows": rows} for kind, (columns, rows) in self.tables.items()},
+            **({"census": self.census.to_dict()} if self.census is not None else {}),
         }
 
     def save(self, path: str | Path) -> Path:
@@ -190,7 +196,7 @@ class Snapshot:
         return path
 
     @classmethod
-    def from_dict(cls, data: dict, origin: str = "snapshot") -> "Snapshot":
+    def from_dict(cls, data: dict[str, Any], origin: str = "snapshot") -> "Snapshot":
         """A snapshot from its JSON form, checked as untrusted input (workbench.snapshotcheck):
         format and version, every kind it was captured with, the columns and value types of each,
         the server facts, and the fingerprint of its content. Errors are `ORIGIN: what is wrong`."""
@@ -213,8 +219,12 @@ class Snapshot:
         settings = data.get("settings") or {}
         if not isinstance(settings, dict) or not all(isinstance(v, str) for v in settings.values()):
             raise WorkbenchError(f"{origin}: settings must be an object of text values")
+        try:
+            census = Census.from_dict(data["census"]) if data.get("census") is not None else None
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+            raise WorkbenchError(f"{origin}: corrupt census ({type(error).__name__}: {error})") from None
         snapshot = cls(Frames(tables), data["dsn"], data["server_version"], data["server_version_num"],
-                       data["database"], data["captured_at"], dict(settings), origin)
+                       data["database"], data["captured_at"], dict(settings), census, origin)
         if not isinstance(data.get("fingerprint"), str) or not data["fingerprint"]:
             raise WorkbenchError(f"{origin}: no fingerprint (a snapshot file carries the fingerprint of its content)")
         if data["fingerprint"] != snapshot.fingerprint:
@@ -234,7 +244,7 @@ class Snapshot:
         return cls.from_dict(data, origin=str(path))
 
 
-def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
+def _frame(rows: list[Any], columns: list[str]) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(columns=columns, dtype=object)
@@ -243,7 +253,7 @@ def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
 def from_fetched(fetched: fetch_mod.Fetched, fingerprint: str | None = None) -> Snapshot:
     """A Snapshot of rows read by catalog.fetch (with their fingerprint when already computed)."""
     snapshot = Snapshot(Frames(dict(fetched.tables)), fetched.dsn, fetched.server_version, fetched.server_version_num, fetched.database,
-                        fetched.captured_at, fetched.settings)
+                        fetched.captured_at, fetched.settings, fetched.census)
     if fingerprint is not None:
         snapshot.__dict__["fingerprint"] = fingerprint          # the cached_property's slot
     return snapshot
@@ -251,7 +261,7 @@ def from_fetched(fetched: fetch_mod.Fetched, fingerprint: str | None = None) -> 
 
 def capture(dsn: str, kinds: Iterable[str] | None = None, schemas: Iterable[str] = (),
             exclude_schemas: Iterable[str] = (), progress: Callable[[str], None] | None = None,
-            timeouts=None) -> Snapshot:
+            timeouts: "Timeouts | None" = None) -> Snapshot:
     """Read every kind's catalog query from a live database into a Snapshot (timeouts:
     connect.Timeouts, default from the environment)."""
     snapshot = from_fetched(fetch_mod.fetch(dsn, kinds, progress, timeouts))
