@@ -262,6 +262,7 @@ CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
     "functions": {"arguments": arguments},
     "triggers": {"enabled": one_of("enabled", "disabled", "replica", "always")},
     "indexes": {"attached_to": relation},            # ALTER INDEX <parent> ATTACH PARTITION ...
+    "collations": {"provider": one_of("libc", "icu", "builtin", "default")},    # CREATE COLLATION (provider = ...)
     "constraints": {"definition": constraint},
     "policies": {"using_expression": policy_using, "with_check": policy_check,
                  "command": one_of("ALL", "SELECT", "INSERT", "UPDATE", "DELETE")},
