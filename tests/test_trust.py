@@ -173,7 +173,11 @@ def test_plan_json_statements_carry_a_hash_that_apply_checks(planned_pair):
 # --- snapshot files are untrusted input ----------------------------------------------------------
 def _refingerprint(data: dict) -> dict:
     """What a crafter does after an edit: the fingerprint made to match the content again."""
-    data["fingerprint"] = fingerprint({kind: (body["columns"], body["rows"]) for kind, body in data["kinds"].items()})
+    from workbench.census import Census
+
+    census = Census.from_dict(data["census"]) if data.get("census") is not None else None
+    data["fingerprint"] = fingerprint({kind: (body["columns"], body["rows"]) for kind, body in data["kinds"].items()},
+                                      census)
     return data
 
 
@@ -333,6 +337,7 @@ def _hostile_source_sql() -> list[sql.Composable]:
     q = lambda *names: sql.SQL(".").join([schema, *map(sql.Identifier, names)])  # noqa: E731
     statements = [sql.SQL("CREATE SCHEMA {}").format(schema),
                   sql.SQL("COMMENT ON SCHEMA {} IS {}").format(schema, sql.Literal("\n".join(HOSTILE))),
+                  sql.SQL("CREATE COLLATION {} (provider = libc, locale = 'C')").format(q("coll\n;--$$")),
                   sql.SQL("CREATE TYPE {} AS ENUM ({})").format(q("enum\n;"), sql.SQL(", ").join(map(sql.Literal, HOSTILE))),
                   sql.SQL("CREATE TYPE {} AS ({})").format(q("comp\r$$"), sql.SQL(", ").join(
                       sql.SQL("{} int").format(sql.Identifier(f"a{i}{text}")) for i, text in enumerate(HOSTILE))),
