@@ -219,7 +219,7 @@ def test_cli_apply_prints_the_failing_statement(make_db, tmp_path):
     assert re.search(r"stage09_finishing\s+not_run\s+0/1", out)
     assert "failed: stage08_constraints statement 2 (create constraints public.t.a_positive): SQLSTATE 23514" in out
     assert "ALTER TABLE public.t ADD CONSTRAINT a_positive CHECK (a > 0)" in out
-    assert f"log: {plan_dir / APPLY_LOG}" in out
+    assert f"log: {(plan_dir / APPLY_LOG).resolve()}" in out           # the target's own log (apply_logs/)
 
 
 # --- rehearsal --------------------------------------------------------------------------------
@@ -286,18 +286,45 @@ def test_fingerprint_is_taken_in_the_scope_of_the_plan(make_db, tmp_path):
     assert relation_exists(target, "app.other")
 
 
-def test_log_of_another_database_is_kept_and_not_taken_as_progress(make_db, tmp_path):
+def test_each_database_keeps_its_own_log(make_db, tmp_path):
     staging = make_db(BAD_ROWS)
     plan_dir = failing_plan(staging, tmp_path / "plan")
     production = make_db(BAD_ROWS)                           # the same schema: the same fingerprint
     run_sql(production, "DELETE FROM t WHERE a <= 0")
-    assert apply(plan_dir, staging).exit_code == 1
+    failed = apply(plan_dir, staging)
+    assert failed.exit_code == 1
 
     result = apply(plan_dir, production)
     assert result.exit_code == 0
     assert stage_of(result.log, "stage02_tables")["status"] == "applied"   # not staging's progress
-    kept = plan_dir / result.log["kept_earlier_log"]
-    assert json.loads(kept.read_text())["target"]["database"] in staging
+    assert result.path != failed.path and (plan_dir / APPLY_LOG).resolve() == result.path
+    logs = {json.loads(p.read_text())["target"]["database"]: json.loads(p.read_text())
+            for p in (plan_dir / "apply_logs").glob("*.json")}
+    assert {name: log["status"] for name, log in logs.items()} == {
+        staging.rsplit("/", 1)[1]: "failed", production.rsplit("/", 1)[1]: "applied"}
+    # staging, its bad row fixed, continues from its own log: stage02 stays applied
+    run_sql(staging, "DELETE FROM t WHERE a <= 0")
+    again = apply(plan_dir, staging)
+    assert again.exit_code == 0 and again.path == failed.path
+    assert again.log["fingerprint_check"] == "matches_previous_apply"
+    assert stage_of(again.log, "stage02_tables")["status"] == "already_applied"
+
+
+def test_one_plan_applied_to_two_databases_at_once(make_db, tmp_path):
+    first = make_db("CREATE TABLE t (a int)")
+    second = make_db("CREATE TABLE t (a int)")
+    plan_dir = make_plan(first, [statement("stage02_tables", "tables", "other", "CREATE TABLE public.other (id int)"),
+                                 statement("stage03_columns", "columns", "b", "ALTER TABLE public.t ADD COLUMN b int",
+                                           action="alter")], tmp_path / "plan")
+    processes = [subprocess.Popen([sys.executable, "-m", "workbench.cli", "apply", str(plan_dir), target],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+                 for target in (first, second)]
+    results = [p.communicate(timeout=300) + (p.returncode,) for p in processes]
+    assert [code for _, _, code in results] == [0, 0], results
+    logs = [json.loads(p.read_text()) for p in (plan_dir / "apply_logs").glob("*.json")]
+    assert sorted(log["target"]["database"] for log in logs) == sorted(d.rsplit("/", 1)[1] for d in (first, second))
+    assert all(log["status"] == "applied" for log in logs)
+    assert all(relation_exists(target, "public.other") for target in (first, second))
 
 
 # --- a lost connection ------------------------------------------------------------------------

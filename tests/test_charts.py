@@ -125,7 +125,7 @@ def test_top_tables_counts_ties_and_new_tables():
                             ("s", "new", "p", "int"), ("s", "new", "q", "int"), ("s", "new", "r", "int"),
                             ("s", "new", "t", "int")])
     target = tiny_snapshot([("s", "a"), ("s", "b")], [("s", "a", "id", "int"), ("s", "b", "id", "int")])
-    drift = compare(source, target)
+    drift = compare(source, target, kinds=("tables", "columns"))          # the kinds they hold
     assert charts.columns_added_by_table(drift).to_dict() == {"s.a": 2, "s.b": 2}   # tie: by name
     assert charts.columns_added_by_table(drift, existing_tables_only=False).to_dict() == {"s.new": 4, "s.a": 2, "s.b": 2}
     assert list(charts.columns_added_by_table(drift, top=1).index) == ["s.a"]

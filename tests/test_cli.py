@@ -133,7 +133,7 @@ def test_missing_permission(pg, db):
     (["diff", "postgresql://postgres@127.0.0.1:1/x", "{db}"], r"cannot connect to .*:1/x: .*refused"),
     (["diff", "postgresql://postgres@no-such-host.invalid/x", "{db}"], r"cannot connect to .*no-such-host"),
     (["diff", "{server}/no_such_database", "{db}"], r'database "no_such_database" does not exist'),
-    (["diff", "host=127.0.0.1 bogus_option=1", "{db}"], r"cannot connect to .*bogus_option"),
+    (["diff", "host=127.0.0.1 bogus_option=1", "{db}"], r"invalid DSN host=127.0.0.1 bogus_option=1: .*bogus_option"),
     (["diff", "no_such_service_name", "{db}"], r"cannot connect to no_such_service_name: .*service .*not found"),
     (["diff", "/nonexistent/snapshot.json", "{db}"], r"snapshot file /nonexistent/snapshot.json does not exist"),
     (["diff", "{db}", "{db}", "--kind", "tabels"], r"unknown kind tabels"),

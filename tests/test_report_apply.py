@@ -19,14 +19,12 @@ import pytest
 
 from conftest import workbench_cli
 from planner_helpers import copy_database
+from report_helpers import assert_no_password, assert_no_password_in_files, keywords_with_password, url_with_password
 from workbench.snapshot import capture
 
-SECRET = "Pw-s3cret-never-shown"
-
-
 def with_password(dsn: str) -> str:
-    assert "://postgres@" in dsn
-    return dsn.replace("://postgres@", f"://postgres:{SECRET}@", 1)
+    """A password full of what DSNs treat specially (the embedded server ignores it)."""
+    return url_with_password(dsn)
 
 
 def run(dsn: str, sql: str) -> None:
@@ -71,10 +69,7 @@ def on_a_terminal(*args: str) -> subprocess.CompletedProcess:
 
 
 def no_password_anywhere(*folders) -> None:
-    for folder in folders:
-        for path in folder.rglob("*"):
-            if path.is_file():
-                assert SECRET not in path.read_text(errors="replace"), path
+    assert assert_no_password_in_files(*folders) > 0
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +94,7 @@ def failed(seedscale_pair, copies, tmp_path_factory) -> dict:
     target = copies(seedscale_pair["current"])
     run(target, "INSERT INTO public.profiles (id, role) VALUES (1, 'banned')")
     out = tmp_path_factory.mktemp("failed") / "report"
-    result = workbench_cli("report", with_password(seedscale_pair["legacy"]), with_password(target),
+    result = workbench_cli("report", keywords_with_password(seedscale_pair["legacy"]), with_password(target),
                            "--out", str(out), "--apply")
     return {"out": out, "result": result, "target": target,
             "html": (out / "report.html").read_text() if (out / "report.html").exists() else ""}
@@ -144,6 +139,7 @@ def test_the_failed_stage_was_rolled_back_in_the_target(failed):
                                  "WHERE attrelid = 'public.profiles'::regclass AND attname = 'role'").fetchone()[0]
     assert constraints == 0 and role_type == "user_role_simple"     # stage 08 rolled back, stage 03 applied
     no_password_anywhere(failed["out"])
+    assert_no_password(failed["result"].stdout + failed["result"].stderr, "output")
 
 
 # --- a rehearsal of a reviewed plan folder with an edited stage file --------------------------------
@@ -188,7 +184,7 @@ def test_a_terminal_shows_a_progress_line_per_step(rehearsed):
     assert steps[3:5] == ["running drift_report.ipynb", "rehearsing the plan"]
     assert "rehearsing stage08_constraints (9/11, 158 statements)" in steps
     assert steps[-2:] == ["running migration_plan.ipynb", "rendering report.html"]
-    assert SECRET not in rehearsed["result"].stderr
+    assert_no_password(rehearsed["result"].stdout + rehearsed["result"].stderr, "output")
 
 
 def test_the_rehearsal_report_shows_the_edited_stage_and_the_failure(rehearsed):
@@ -225,7 +221,8 @@ def test_a_refused_apply_writes_the_report_then_exits_2(refused):
     assert result.returncode == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: apply: target postgresql://postgres:***@127.0.0.1:")
-    assert "changed since the plan was made" in lines[0] and SECRET not in result.stderr
+    assert "changed since the plan was made" in lines[0] 
+    assert_no_password(result.stdout + result.stderr, "output")
     assert result.stdout.strip().endswith(f"wrote {refused['out'] / 'report.html'}")
     assert not (refused["folder"] / "apply_log.json").exists()
     assert not (refused["out"] / "verify.json").exists()

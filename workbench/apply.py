@@ -6,11 +6,15 @@ its statements are matched to plan.json to log what they are about. One transact
 failing statement rolls its stage back; the stages before it stay applied. A rehearsal runs the
 same in one transaction that is rolled back at the end, each stage in a savepoint.
 
-`apply_log.json` (or `rehearsal_log.json`) is written into the plan directory after every stage,
-on failure and on a lost connection too. A rerun of apply reads the previous apply_log.json and
-skips the stages it applied, so a plan that stopped on bad data continues where it stopped once
-the data is fixed. Before anything runs, the target's schema fingerprint must be the one the plan
-was made for, or the one the previous apply of this plan left behind (`force` skips the check).
+The apply log is kept per target: `apply_logs/<database@host_port-id>.json` in the plan directory
+(one plan applied to staging and then production keeps both logs, and two applies of one plan to
+two databases at once never share a file); `apply_log.json` links to the latest one. A rehearsal
+writes `rehearsal_log.json`. A log is written after every stage, on failure, on a lost connection
+and on an interrupt too, with the target's fingerprint after each committed stage. A rerun on the
+same target reads that target's log and skips the stages it applied, so a plan that stopped (bad
+data, a lost connection, Ctrl-C, SIGKILL) continues where it stopped. Before anything runs, the
+target's schema fingerprint must be the one the plan was made for, the one the previous apply left
+behind, or the one recorded after its last committed stage (`force` skips the check).
 """
 from __future__ import annotations
 
@@ -32,7 +36,8 @@ from workbench.sqltree import with_flags
 
 LOG_FORMAT = "drift-workbench/apply-log"
 LOG_VERSION = 1
-APPLY_LOG = "apply_log.json"
+APPLY_LOG = "apply_log.json"              # a link to the latest target's log
+APPLY_LOGS_DIR = "apply_logs"             # one log per target
 REHEARSAL_LOG = "rehearsal_log.json"
 EXIT_APPLIED, EXIT_STAGE_FAILED, EXIT_ERROR = 0, 1, 2
 # statement statuses: ok, failed, rolled_back (ran, then its stage was rolled back), not_run,
@@ -43,6 +48,7 @@ STAGE_DONE = ("applied", "already_applied")
 # SET of them (the planner writes `SET LOCAL lock_timeout` for psql users) is not run but logged
 # under the stage's `overridden_settings`
 CONTROLLED_SETTINGS = ("lock_timeout", "statement_timeout")
+APPLY_TIMEOUT_KNOBS = ("--statement-timeout", "--lock-timeout")
 # one apply per database at a time (session-level advisory lock, released when the session ends)
 LOCK_KEY = "drift-workbench apply"
 
@@ -233,19 +239,71 @@ def _label(entry: dict) -> str:
 
 
 # --- the fingerprint check --------------------------------------------------------------------
-def _fingerprint(dsn: str, plan: Plan) -> str:
-    """The target's schema fingerprint, captured with the scope the plan was made with."""
+def _fingerprint(dsn: str, plan: Plan, timeouts: "connect_mod.Timeouts | None" = None) -> str:
+    """The target's schema fingerprint, captured with the scope the plan was made with (and
+    apply's --lock-timeout / --statement-timeout: the check waits behind a lock no longer than a
+    statement would)."""
     from workbench.snapshot import capture
 
     options = plan.options or {}
     snapshot = capture(dsn, kinds=options.get("kinds") or None, schemas=options.get("schemas") or (),
-                       exclude_schemas=options.get("exclude_schemas") or ())
+                       exclude_schemas=options.get("exclude_schemas") or (), timeouts=timeouts)
     return snapshot.filtered(ignore=options.get("ignore") or ()).fingerprint
 
 
 def _same_target(log: dict, target: dict) -> bool:
     theirs = log.get("target") or {}
-    return all(theirs.get(key) == target.get(key) for key in ("host", "port", "database"))
+    keys = ("host", "port", "database") + (("database_oid",) if theirs.get("database_oid") else ())
+    return all(theirs.get(key) == target.get(key) for key in keys)
+
+
+def target_log_path(plan_dir: str | Path, target: dict) -> Path:
+    """Where the apply log of one target lives: apply_logs/<database@host_port>-<id>.json, the id a
+    hash of the database's identity (host, port, name, oid: a database dropped and made again is
+    another target)."""
+    import re
+
+    identity = [str(target.get(key)) for key in ("host", "port", "database", "database_oid")]
+    readable = re.sub(r"[^A-Za-z0-9_.@-]+", "_", f"{target.get('database')}@{target.get('host')}_{target.get('port')}")
+    return Path(plan_dir) / APPLY_LOGS_DIR / f"{readable[:80]}-{sha256_text(' '.join(identity))[:10]}.json"
+
+
+def _link_latest(plan_dir: Path, log_path: Path) -> None:
+    """apply_log.json -> the log being written (a copy where links are not allowed)."""
+    link = plan_dir / APPLY_LOG
+    temporary = plan_dir / f".{APPLY_LOG}.{os.getpid()}"
+    try:
+        temporary.unlink(missing_ok=True)
+        temporary.symlink_to(log_path.relative_to(plan_dir))
+        os.replace(temporary, link)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        import shutil
+
+        shutil.copyfile(log_path, link)
+
+
+def _earlier_log(plan_dir: Path, log_path: Path, target: dict) -> dict | None:
+    """This target's log; an apply_log.json written before logs were kept per target is moved to
+    the log of the target it names (so that it is never taken as another database's progress)."""
+    legacy = plan_dir / APPLY_LOG
+    if legacy.is_file() and not legacy.is_symlink():
+        old = read_log(legacy)
+        home = log_path if _same_target(old, target) else target_log_path(plan_dir, old.get("target") or {})
+        home.parent.mkdir(parents=True, exist_ok=True)
+        if not home.exists():
+            os.replace(legacy, home)
+    return read_log(log_path)
+
+
+def _committed_fingerprint(log: dict | None) -> str | None:
+    """The target's fingerprint after the last stage a log records as committed (None when the
+    last committed stage has none recorded: then no resume without --force)."""
+    found = None
+    for stage in (log or {}).get("stages", []):
+        if stage.get("status") in STAGE_DONE and stage.get("statements"):
+            found = stage.get("fingerprint_after")
+    return found
 
 
 # --- running ----------------------------------------------------------------------------------
@@ -387,63 +445,74 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
     plan, raw = read_plan(plan_dir)
     plan_sha = hashlib.sha256((plan_dir / "plan.json").read_bytes()).hexdigest()
     stages = load_stages(plan_dir, plan, raw)
-    log_path = plan_dir / (REHEARSAL_LOG if rehearse else APPLY_LOG)
     masked = connect_mod.mask(target_dsn)
     say = progress or (lambda _text: None)
 
-    conn = connect_mod.connect(target_dsn, read_only=False, autocommit=True,
-                               statement_timeout_ms=statement_timeout_ms)
+    timeouts = connect_mod.Timeouts(int(statement_timeout_ms), int(lock_timeout_ms), APPLY_TIMEOUT_KNOBS)
+    conn = connect_mod.connect(target_dsn, read_only=False, autocommit=True, timeouts=timeouts)
     try:
         if not conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (LOCK_KEY,)).fetchone()[0]:
             raise WorkbenchError(f"another drift-workbench apply is running on {masked}; wait for it to finish")
+        version, oid = conn.execute("SELECT current_setting('server_version'), oid FROM pg_database "
+                                    "WHERE datname = current_database()").fetchone()
         target = {"dsn": masked, "host": conn.info.host, "port": conn.info.port, "database": conn.info.dbname,
-                  "server_version": conn.execute("SHOW server_version").fetchone()[0]}
+                  "database_oid": int(oid), "server_version": version}
+        own_log = target_log_path(plan_dir, target)
+        log_path = plan_dir / REHEARSAL_LOG if rehearse else own_log
 
         # --- is the target the one the plan was made for? -----------------------------------
         say("checking the target's schema fingerprint")
-        previous = read_log(plan_dir / APPLY_LOG)
+        previous = _earlier_log(plan_dir, own_log, target)
         foreign = previous is not None and (previous.get("plan", {}).get("sha256") != plan_sha
                                             or not _same_target(previous, target))
         if foreign:
-            previous = None                    # another plan, or another database: no progress of ours
-        before = _fingerprint(target_dsn, plan)
+            previous = None                    # another plan: no progress of ours
+        before = _fingerprint(target_dsn, plan, timeouts)
         resume = None
+        committed = _committed_fingerprint(previous)
         if previous is not None and previous.get("target_fingerprint_after") == before:
             check, resume = "matches_previous_apply", previous
         elif before == plan.target_fingerprint:
             check = "matches_plan"
+        elif previous is not None and committed == before:
+            check, resume = "matches_committed_stages", previous    # stopped (SIGKILL, Ctrl-C): go on
         elif force:
             check, resume = "forced", previous
         else:
-            after_previous = (previous or {}).get("target_fingerprint_after")
+            after_previous = (previous or {}).get("target_fingerprint_after") or committed
             also = f" nor {after_previous[:12]} left by the last apply of this plan" if after_previous else ""
             if previous is not None and not after_previous:
-                also = (" (the last apply of this plan ended without recording the target's fingerprint: "
-                        "if nothing else changed the target, --force continues where it stopped)")
+                also = (" (the last apply of this plan stopped where it recorded no fingerprint of the target, "
+                        "inside a non-transactional stage say: if nothing else changed the target, --force "
+                        "continues where it stopped)")
             raise WorkbenchError(
                 f"target {masked} changed since the plan was made: its schema fingerprint is {before[:12]}, "
                 f"not {plan.target_fingerprint[:12]} of the plan{also}; make a new plan, or pass --force")
 
         log = _new_log(plan_dir, plan, plan_sha, target, rehearse, keep_going, force, lock_timeout_ms,
                        statement_timeout_ms, check, before, resume)
-        if foreign and not rehearse:           # the log of another database (staging, say): keep it
-            kept = plan_dir / f"apply_log.{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}.json"
-            os.replace(plan_dir / APPLY_LOG, kept)
-            log["kept_earlier_log"] = kept.name
+        if foreign and not rehearse:           # this target's log of another plan: keep it
+            kept = own_log.with_name(f"{own_log.stem}.{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}.json")
+            os.replace(own_log, kept)
+            log["kept_earlier_log"] = str(kept.relative_to(plan_dir))
         runner = _Runner(conn, target_dsn, rehearse, lock_timeout_ms, statement_timeout_ms,
                          on_progress=lambda: _write_log(log, log_path))
         plan_entries = _entries(stages, resume, rehearse)
         for stage in stages:
             log["stages"].append(plan_entries[stage.name][0])
             log["statements"].extend(plan_entries[stage.name][1])
+        log_path.parent.mkdir(parents=True, exist_ok=True)
         _write_log(log, log_path)
+        if not rehearse:
+            _link_latest(plan_dir, log_path)
         started = time.perf_counter()
+        fingerprint = (lambda: _fingerprint(target_dsn, plan, timeouts)) if not rehearse else None
         try:
             if rehearse:
                 with conn.transaction(force_rollback=True):
                     _run_stages(runner, stages, plan_entries, keep_going, say, log, log_path, rehearse)
             else:
-                _run_stages(runner, stages, plan_entries, keep_going, say, log, log_path, rehearse)
+                _run_stages(runner, stages, plan_entries, keep_going, say, log, log_path, rehearse, fingerprint)
         except _ConnectionLost as lost:
             _settle(log)
             _finish(log, target_dsn, plan, started, "connection_lost", EXIT_ERROR)
@@ -524,12 +593,19 @@ def _entries(stages: list[StageFile], resume: dict | None, rehearse: bool) -> di
             entries.append(entry)
         if stage_done:
             stage_entry["status"] = "already_applied"
+            stage_entry["fingerprint_after"] = before.get("fingerprint_after")
         result[stage.name] = (stage_entry, entries)
     return result
 
 
 def _run_stages(runner: _Runner, stages: list[StageFile], plan_entries: dict, keep_going: bool,
-                say: Callable[[str], None], log: dict, log_path: Path, rehearse: bool) -> None:
+                say: Callable[[str], None], log: dict, log_path: Path, rehearse: bool,
+                fingerprint: Callable[[], str] | None = None) -> None:
+    """Run the stages in order. With `fingerprint`, the target's fingerprint is recorded after each
+    committed stage (before the log is written), so that an apply stopped by SIGKILL or Ctrl-C
+    resumes without --force: the rerun finds the target as the last committed stage left it. The
+    last stage with statements is left to the final fingerprint (_finish)."""
+    last = max((i for i, s in enumerate(stages) if s.steps), default=-1)
     stop = False
     for number, stage in enumerate(stages, 1):
         stage_entry, entries = plan_entries[stage.name]
@@ -551,6 +627,11 @@ def _run_stages(runner: _Runner, stages: list[StageFile], plan_entries: dict, ke
             raise
         _settle_stage(entries)
         stage_entry["status"] = ("rehearsed" if rehearse else "applied") if ok else "failed"
+        if ok and fingerprint is not None and stage.steps and number - 1 < last:
+            try:
+                stage_entry["fingerprint_after"] = fingerprint()
+            except WorkbenchError as error:      # recorded as unknown: a rerun then needs --force
+                stage_entry["fingerprint_after"], stage_entry["fingerprint_error"] = None, str(error)
         if not ok:
             first = next((e for e in entries if e["status"] == "failed"), None)
             if first is not None:
@@ -585,7 +666,11 @@ def _finish(log: dict, dsn: str, plan: Plan, started: float, status: str, exit_c
     log["ms"] = round((time.perf_counter() - started) * 1000, 1)
     if capture_after:
         try:
-            log["target_fingerprint_after"] = _fingerprint(dsn, plan)
+            log["target_fingerprint_after"] = _fingerprint(dsn, plan, connect_mod.Timeouts(
+                log["options"]["statement_timeout_ms"], log["options"]["lock_timeout_ms"], APPLY_TIMEOUT_KNOBS))
+            done = [s for s in log["stages"] if s["status"] in STAGE_DONE and s["statements"]]
+            if done and not done[-1].get("fingerprint_after"):
+                done[-1]["fingerprint_after"] = log["target_fingerprint_after"]
         except WorkbenchError as error:       # the server is gone: the log says so, a rerun needs --force
             log["target_fingerprint_after"] = None
             log["fingerprint_after_error"] = str(error)

@@ -174,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="prove parity after an apply: residual drift and post-apply checks "
                             "(exit 0 verified, 1 not, 2 error)")
     _comparison_arguments(verify)
+    verify.add_argument("--with-privileges", action="store_true",
+                        help="the plan was made with --with-privileges: privilege differences count in the verdict "
+                             "(without it they are reported as not planned)")
     verify.set_defaults(run=_cmd_verify)
 
     report = sub.add_parser("report", help="render the drift of SOURCE and TARGET (or a store's timeline: "
@@ -289,8 +292,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             Path(args.junit).write_text(result.junit())
         except OSError as error:
             raise WorkbenchError(f"cannot write {args.junit}: {error.strerror}") from None
-    print(result.render(args.format, args.limit))
-    return result.exit_code
+    return _finish(result.exit_code, result.render(args.format, args.limit) + "\n")
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
@@ -308,11 +310,10 @@ def _cmd_diff(args: argparse.Namespace) -> int:
                                shadow=args.shadow)
     _end_progress(progress)
     drift = compare(source, target, options)
+    code = EXIT_DRIFT if drift.has_drift else EXIT_OK
     if args.format == "json":       # dumps (not dump) and no indent: json's C encoder, 20x faster
-        sys.stdout.write(json.dumps(drift.to_json(), default=str) + "\n")
-    else:
-        print(drift_report(drift, args.limit))
-    return EXIT_DRIFT if drift.has_drift else EXIT_OK
+        return _finish(code, json.dumps(drift.to_json(), default=str) + "\n")
+    return _finish(code, drift_report(drift, args.limit) + "\n")
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
@@ -341,6 +342,11 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
         sys.stdout.write(migration_text(result))
     summary.write(plan_summary(result) + "\n")
+    statuses = ("only_in_source", "changed") + (("only_in_target",) if args.allow_drops else ())
+    for kind, count in drift.not_planned(_plan_options(args), statuses).items():
+        from workbench.kinds import not_planned_note
+
+        summary.write(f"{not_planned_note(kind, count)}: compared, but left as they are\n")
     if args.out:
         summary.write(f"wrote {out}/ (stage00..stage10 .sql, plan.json, schema_migration.sql, "
                       f"schema_differences.json, schema_comparison_report.txt)\n")
@@ -371,13 +377,11 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from workbench.present.text import verify_report
     from workbench.verify import verify
 
-    result = verify(args.source, args.target, _options(args), shadow=args.shadow)
+    result = verify(args.source, args.target, _options(args), shadow=args.shadow,
+                    plan_options={"with_privileges": args.with_privileges})
     if args.format == "json":
-        json.dump(result.to_json(), sys.stdout, indent=1, default=str)
-        sys.stdout.write("\n")
-    else:
-        print(verify_report(result, args.limit))
-    return result.exit_code
+        return _finish(result.exit_code, json.dumps(result.to_json(), indent=1, default=str) + "\n")
+    return _finish(result.exit_code, verify_report(result, args.limit) + "\n")
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -430,6 +434,28 @@ def _cmd_explore(args: argparse.Namespace) -> int:
     return serve(args.source, args.target, schemas=args.schema, plan_dir=args.plan, port=args.port)
 
 
+def _finish(code: int, text: str) -> int:
+    """Write a command's output and return its exit code. A reader that stops early
+    (`workbench diff A B | head -1`) closes the pipe: the code stays what the command found (1:
+    drift), never success, so that `set -o pipefail` scripts read the truth."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+    return code
+
+
+def _discard_stdout() -> None:
+    """stdout to /dev/null, so that the interpreter's last flush does not fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -449,8 +475,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _end_progress()
         sys.stderr.write("error: interrupted\n")
         return EXIT_ERROR
-    except BrokenPipeError:
-        return EXIT_OK
+    except BrokenPipeError:                 # output lost before the command knew its result
+        _discard_stdout()
+        sys.stderr.write("error: the output was closed before it was all written (broken pipe)\n")
+        return EXIT_ERROR
     except Exception as error:  # a bug: still one line, the traceback only on request
         if os.environ.get("WORKBENCH_DEBUG"):
             raise

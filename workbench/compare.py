@@ -189,6 +189,16 @@ class Drift:
         return any(counts["only_in_source"] or counts["only_in_target"] or counts["changed"]
                    for counts in self.counts.values())
 
+    def not_planned(self, plan_options: object | None, statuses: Iterable[str] = ("only_in_source", "changed")
+                    ) -> dict[str, int]:
+        """Differences (of these statuses) per option-gated kind that a plan made with plan_options
+        leaves alone (kinds.unplanned_kinds); kinds without any are left out."""
+        from workbench.kinds import unplanned_kinds
+
+        found = {kind: sum(self.counts[kind][s] for s in statuses)
+                 for kind in unplanned_kinds(plan_options) if kind in self.counts}
+        return {kind: count for kind, count in found.items() if count}
+
     @cached_property
     def parity(self) -> pd.DataFrame:
         """Per kind: objects of the source, how many the target has identically, and the share."""
@@ -248,10 +258,13 @@ def compare(source: Snapshot, target: Snapshot, options: CompareOptions | None =
     """Compare two snapshots kind by kind. Keyword arguments build CompareOptions."""
     options = options or CompareOptions(**{k: tuple(v) if isinstance(v, (list, set)) else v for k, v in kwargs.items()})
     kinds = options.selected_kinds()
-    missing = [k for k in kinds if k not in source.frames or k not in target.frames]
-    kinds = [k for k in kinds if k not in missing]
-    if not kinds:
-        raise WorkbenchError("nothing to compare: the two sides share none of the selected kinds")
+    for role, snapshot in (("source", source), ("target", target)):
+        missing = [k for k in kinds if k not in snapshot.frames]
+        if missing:                   # never "no drift" for a kind one side does not hold
+            raise WorkbenchError(f"the {role} ({snapshot.dsn or snapshot.database}) holds no "
+                                 f"{', '.join(missing)}: capture it again, or leave "
+                                 f"{'it' if len(missing) == 1 else 'them'} out "
+                                 f"({' '.join('--skip-kind ' + k for k in missing)})")
     source_scope = source.filtered(options.schemas, options.exclude_schemas, kinds, options.ignore)
     target_scope = target.filtered(options.schemas, options.exclude_schemas, kinds, options.ignore)
     with paused():

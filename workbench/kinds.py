@@ -23,6 +23,8 @@ class Kind:
     compared: tuple[str, ...]
     # compared column -> how its SQL text parses: "expression", "statement", "query", "constraint"
     sql_text: Mapping[str, str] = field(default_factory=dict)
+    # the planning option (a PlanOptions field) without which the kind is compared but not planned
+    planned_with: str = ""
 
     @property
     def sql(self) -> str:
@@ -55,14 +57,16 @@ _ENTRIES = [
          ("function_kind", "signature", "returns", "language", "body", "volatility", "strict",
           "security_definer", "leakproof", "parallel", "config", "aggregate")),
     Kind("triggers", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"}),
-    Kind("indexes", ("schema", "table", "name"), ("definition", "backs_constraint"), {"definition": "statement"}),
+    Kind("indexes", ("schema", "table", "name"), ("definition", "backs_constraint", "attached_to"),
+         {"definition": "statement"}),
     Kind("constraints", ("schema", "table", "name"),
          ("constraint_type", "definition", "deferrable", "initially_deferred", "validated"),
          {"definition": "constraint"}),
     Kind("policies", ("schema", "table", "name"),
          ("command", "permissive", "roles", "using_expression", "with_check"),
          {"using_expression": "expression", "with_check": "expression"}),
-    Kind("privileges", ("object_kind", "object", "grantee", "privilege"), ("state", "grantable")),
+    Kind("privileges", ("object_kind", "object", "grantee", "privilege"), ("state", "grantable"),
+         planned_with="with_privileges"),
     Kind("comments", ("object_kind", "object"), ("text",)),
 ]
 
@@ -102,6 +106,24 @@ def ignore_filter(kind: str, columns: list[str], patterns) -> "Callable[[Sequenc
     matches = re.compile("|".join(f"(?:{fnmatch.translate(glob)})" for glob in globs)).match
     positions = [columns.index(c) for c in KINDS[kind].identity]
     return lambda row: matches(object_label(kind, tuple(row[i] for i in positions))) is not None
+
+
+def unplanned_kinds(plan_options: object | None) -> list[str]:
+    """The option-gated kinds a plan made with these options (PlanOptions, or plan.json's dict)
+    leaves alone: compared, but their differences are not planned, so not held against a verify."""
+    def enabled(option: str) -> bool:
+        if isinstance(plan_options, Mapping):
+            return bool(plan_options.get(option))
+        return bool(getattr(plan_options, option, False))
+
+    return [name for name, kind in KINDS.items() if kind.planned_with and not enabled(kind.planned_with)]
+
+
+def not_planned_note(kind: str, count: int) -> str:
+    """'3 privilege differences not planned (--with-privileges)': the one sentence for them."""
+    noun = KINDS[kind].label[:-1] if KINDS[kind].label.endswith("s") else KINDS[kind].label
+    flag = "--" + KINDS[kind].planned_with.replace("_", "-")
+    return f"{count:,} {noun} difference{'' if count == 1 else 's'} not planned ({flag})"
 
 
 def resolve(names: list[str] | tuple[str, ...] | None) -> list[str]:

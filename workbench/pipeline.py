@@ -58,6 +58,7 @@ class Run:
     written: list[Path] = field(default_factory=list)
     background: list = field(default_factory=list)     # writers still running (threads)
     errors: list[BaseException] = field(default_factory=list)
+    secrets: list[str] = field(default_factory=list, repr=False)   # passwords of the sides: in no file
 
     def wait(self) -> "Run":
         """Join the background writers; the first error they met is raised here."""
@@ -98,6 +99,30 @@ class Run:
         if self.verify is not None and not self.verify.ok:
             return 1
         return 0
+
+
+# --- secrets ------------------------------------------------------------------------------------
+def check_no_secrets(files: Sequence[Path], secrets: Sequence[str]) -> None:
+    """Every file is read; those that hold a password (any spelling of it, connect.secrets_of) are
+    all deleted and the run refused, naming them."""
+    if not secrets:
+        return
+    leaky = []
+    for path in dict.fromkeys(Path(f) for f in files):
+        try:
+            text = path.read_text(errors="replace")
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            raise WorkbenchError(f"{path}: cannot read it to check it holds no password: {error.strerror}") from None
+        if any(secret in text for secret in secrets):
+            leaky.append(path)
+    for path in leaky:
+        path.unlink()
+    if leaky:
+        names = ", ".join(path.name for path in leaky)
+        raise WorkbenchError(f"{names} would contain a password; {'it was' if len(leaky) == 1 else 'they were'} "
+                             f"deleted and nothing was applied after that (please report this bug)")
 
 
 # --- the steps ----------------------------------------------------------------------------------
@@ -194,6 +219,7 @@ def apply_and_verify(run: Run, target: str, options: "CompareOptions", keep_goin
     from workbench.apply import APPLY_LOG, REHEARSAL_LOG, apply
     from workbench.verify import VERIFY_FILE, verify, write_result
 
+    check_no_secrets(run.wait().written, run.secrets)      # before anything reaches the target
     rehearse = run.mode == "rehearse"
     log_path = run.plan_dir / (REHEARSAL_LOG if rehearse else APPLY_LOG)
     before = _log_stamp(log_path)
@@ -211,7 +237,10 @@ def apply_and_verify(run: Run, target: str, options: "CompareOptions", keep_goin
     if run.mode == "apply" and run.apply is not None:
         step("verifying")
         try:
-            run.verify = verify(str(run.snapshots["source"]), target, options)
+            from workbench.planner.model import read_plan
+
+            planned_with = read_plan(run.plan_dir)[0].options      # what the plan left to options
+            run.verify = verify(str(run.snapshots["source"]), target, options, plan_options=planned_with)
         except WorkbenchError as error:
             run.error = f"verify: {error}"
             return
@@ -262,7 +291,10 @@ def prepare(source: str, target: str, out: str | Path, options: "CompareOptions 
         step(f"planning into {folder}")
         write_plan(plan(drift, plan_options or PlanOptions()), folder)
         written += plan_files(folder)
-    result = Run(out, drift, folder, not use_existing, dict(snapshots), mode, written=written)
+    from workbench.connect import secrets_of
+
+    result = Run(out, drift, folder, not use_existing, dict(snapshots), mode, written=written,
+                 secrets=secrets_of(sides.values()))
     # the comparison files are for people and tools, not for the steps after: written meanwhile
     result.in_background(lambda: write_comparison(drift, out))
     return result

@@ -31,13 +31,14 @@ from CDNs; the template below drops those blocks and inlines plotly.js once in t
 """
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
+from workbench.connect import secrets_of
 from workbench.errors import WorkbenchError
+from workbench.pipeline import check_no_secrets      # the one guard: every file, before any apply too
 
 if TYPE_CHECKING:
     from workbench.compare import Drift
@@ -224,38 +225,6 @@ def render_html(notebooks: Sequence, output: Path, title: str) -> Path:
     body = once(body).replace(PLOTLY_PLACEHOLDER, plotly_js())
     output.write_text(body, encoding="utf-8")
     return output
-
-
-# --- secrets ------------------------------------------------------------------------------------
-def secrets_of(specs: Iterable[str | None]) -> list[str]:
-    """Passwords in DSNs (and PGPASSWORD): strings that must never reach a report file."""
-    from psycopg.conninfo import conninfo_to_dict
-
-    from workbench.connect import normalize_dsn
-    from workbench.snapshot import is_snapshot_file
-
-    found = []
-    for spec in specs:
-        if not spec or is_snapshot_file(spec):
-            continue
-        try:
-            password = conninfo_to_dict(normalize_dsn(spec)).get("password")
-        except Exception:
-            password = None
-        if password:
-            found.append(password)
-    if os.environ.get("PGPASSWORD"):
-        found.append(os.environ["PGPASSWORD"])
-    return [s for s in found if len(s) >= 3]        # a 1-2 character "password" matches anything
-
-
-def check_no_secrets(files: Iterable[Path], secrets: Sequence[str]) -> None:
-    """Delete and refuse any file that holds a password."""
-    for path in files:
-        text = path.read_text(errors="replace")
-        if any(secret in text for secret in secrets):
-            path.unlink()
-            raise WorkbenchError(f"{path.name} would contain a password; it was deleted (please report this bug)")
 
 
 # --- kernels, started while the pipeline works ----------------------------------------------------

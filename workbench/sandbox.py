@@ -133,6 +133,8 @@ class Server(ScratchDatabases):
     user: str = SUPERUSER
     owns_data_dir: bool = True
     _stopped: bool = field(default=False, repr=False)
+    # the watchdog (see _start_watchdog): the write end of its pipe and its process
+    _watchdog: "tuple[int, subprocess.Popen] | None" = field(default=None, repr=False)
 
     def dsn(self, dbname: str = "postgres") -> str:
         return f"postgresql://{self.user}@{self.host}:{self.port}/{dbname}"
@@ -161,6 +163,13 @@ class Server(ScratchDatabases):
                         "-w", "-t", "30", "stop"], capture_output=True, **_run_as())
         if self.owns_data_dir:
             shutil.rmtree(self.data_dir.parent, ignore_errors=True)
+        if self._watchdog is not None:               # its pipe closed: it finds nothing left to do
+            write_end, process = self._watchdog
+            self._watchdog = None
+            with contextlib.suppress(OSError):
+                os.close(write_end)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=10)
 
     def __enter__(self) -> "Server":
         return self
@@ -237,10 +246,52 @@ def start(data_dir: Path | None = None, port: int | None = None) -> Server:
         tail = log.read_text(errors="replace")[-400:] if log.exists() else result.stderr
         raise WorkbenchError(f"embedded PostgreSQL did not start: {tail.strip()}")
     server = Server(data_dir=data_dir, port=port, owns_data_dir=owns)
+    server._watchdog = _start_watchdog(data_dir, owns)
     atexit.register(server.stop)
     _stop_on_sigterm(server)
     _wait_ready(server)
     return server
+
+
+# The watchdog: a small process that outlives ours only to stop the server. It waits on a pipe
+# whose write end only this process holds; the pipe closes when the process ends in any way
+# (SIGKILL, a test's timeout, os._exit: what atexit and signal handlers never see). Then the
+# postmaster gets SIGINT (PostgreSQL's fast shutdown), and a temporary data directory goes.
+WATCHDOG = """
+import os, shutil, signal, sys, time
+data_dir, owned = sys.argv[1], sys.argv[2] == "1"
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+while os.read(0, 4096):
+    pass
+try:
+    pid = int(open(os.path.join(data_dir, "postmaster.pid")).readline())
+    os.kill(pid, signal.SIGINT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        os.kill(pid, 0)
+        time.sleep(0.1)
+except (OSError, ValueError):
+    pass
+if owned:
+    shutil.rmtree(os.path.dirname(data_dir), ignore_errors=True)
+"""
+
+
+def _start_watchdog(data_dir: Path, owned: bool) -> "tuple[int, subprocess.Popen] | None":
+    """Start the watchdog of a server: the pipe's write end (closed by Server.stop) and its process."""
+    import sys
+
+    read_end, write_end = os.pipe()                  # not inherited by other children (PEP 446)
+    try:
+        process = subprocess.Popen([sys.executable, "-S", "-c", WATCHDOG, str(data_dir), "1" if owned else "0"],
+                                   stdin=read_end, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)     # a Ctrl-C to our process group spares it
+    except OSError:
+        os.close(write_end)
+        return None
+    finally:
+        os.close(read_end)
+    return write_end, process
 
 
 def _socket_dir(data_dir: Path) -> str:

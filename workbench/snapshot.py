@@ -255,9 +255,11 @@ def from_fetched(fetched: fetch_mod.Fetched, fingerprint: str | None = None) -> 
 
 
 def capture(dsn: str, kinds: Iterable[str] | None = None, schemas: Iterable[str] = (),
-            exclude_schemas: Iterable[str] = (), progress: Callable[[str], None] | None = None) -> Snapshot:
-    """Read every kind's catalog query from a live database into a Snapshot."""
-    snapshot = from_fetched(fetch_mod.fetch(dsn, kinds, progress))
+            exclude_schemas: Iterable[str] = (), progress: Callable[[str], None] | None = None,
+            timeouts=None) -> Snapshot:
+    """Read every kind's catalog query from a live database into a Snapshot (timeouts:
+    connect.Timeouts, default from the environment)."""
+    snapshot = from_fetched(fetch_mod.fetch(dsn, kinds, progress, timeouts))
     if list(schemas) or list(exclude_schemas):
         snapshot = snapshot.filtered(schemas, exclude_schemas)
     return snapshot

@@ -209,11 +209,11 @@ def _psql() -> str:
 def _conninfo_and_env(dsn: str) -> tuple[str, dict[str, str]]:
     """The DSN without its password (which goes into PGPASSWORD): the command line of a process
     is visible to every user of the machine."""
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+    from psycopg.conninfo import make_conninfo
 
-    from workbench.connect import APPLICATION_NAME, normalize_dsn
+    from workbench.connect import APPLICATION_NAME, check_dsn
 
-    params = conninfo_to_dict(normalize_dsn(dsn))
+    params = check_dsn(dsn)
     env = {**os.environ, "LC_MESSAGES": "C", "LANGUAGE": "C", "PGAPPNAME": APPLICATION_NAME,
            # notices of a long dump are noise; warnings and errors are kept
            "PGOPTIONS": (os.environ.get("PGOPTIONS", "") + " -c client_min_messages=warning").strip()}

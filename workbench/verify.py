@@ -9,7 +9,7 @@ is reported but does not fail verification: the target matches the source there.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,15 +49,26 @@ class VerifyResult:
     drift: Drift
     checks: pd.DataFrame            # check, object, detail, failed
     checks_note: str | None = None  # why the checks did not run (a snapshot file as target)
+    # option-gated kinds the plan left alone (privileges without --with-privileges): kind -> their
+    # residual differences, kept out of parity and of the verdict, and said so (kinds.not_planned_note)
+    not_planned: dict[str, int] = field(default_factory=dict)
 
     @property
     def parity(self) -> pd.DataFrame:
-        return self.drift.parity
+        parity = self.drift.parity
+        return parity[~parity.index.isin(list(self.not_planned))]
 
     @property
     def residual(self) -> list[dict]:
-        """Source objects the target lacks or has differently."""
-        return self.drift.objects(MISSING_STATUSES)
+        """Source objects the target lacks or has differently (of the kinds the plan planned)."""
+        return [o for o in self.drift.objects(MISSING_STATUSES) if o["kind"] not in self.not_planned]
+
+    @property
+    def notes(self) -> list[str]:
+        """'N privilege differences not planned (--with-privileges)', one per option-gated kind."""
+        from workbench.kinds import not_planned_note
+
+        return [not_planned_note(kind, count) for kind, count in self.not_planned.items()]
 
     @property
     def extra_in_target(self) -> list[dict]:
@@ -85,32 +96,45 @@ class VerifyResult:
             "residual": self.residual, "extra_in_target": self.extra_in_target,
             "checks": [{k: (bool(v) if k == "failed" else v) for k, v in row.items()}
                        for row in self.checks.to_dict(orient="records")],
-            "checks_note": self.checks_note,
+            "checks_note": self.checks_note, "not_planned": dict(self.not_planned), "notes": self.notes,
         }
 
 
-def verify(source: str, target: str, options: CompareOptions | None = None, shadow: "Shadow" = None) -> VerifyResult:
+def verify(source: str, target: str, options: CompareOptions | None = None, shadow: "Shadow" = None,
+           plan_options: object | None = None) -> VerifyResult:
     """Compare fresh snapshots of source and target (any sides, see workbench.sides) and, when the
-    target is a live database, run the post-apply checks on it."""
+    target is a live database, run the post-apply checks on it. plan_options (PlanOptions or
+    plan.json's options) say which option-gated kinds were planned: the differences of the others
+    are reported as not planned, not as a failure."""
     from workbench.sides import classify, open_pair
 
     options = options or CompareOptions()
     kinds = options.selected_kinds()
     source_snap, target_snap = open_pair(source, target, kinds, shadow=shadow)
     drift = compare(source_snap, target_snap, options)
+    not_planned = drift.not_planned(plan_options)
     side = classify(target)
     if not side.is_live:
         what = {"sql": "SQL files", "store": "a store entry"}.get(side.kind, "a snapshot file")
         return VerifyResult(drift, pd.DataFrame(columns=CHECK_COLUMNS),
-                            f"post-apply checks need a live target database; the target is {what}")
-    return VerifyResult(drift, run_checks(target, source_snap, options))
+                            f"post-apply checks need a live target database; the target is {what}", not_planned)
+    return VerifyResult(drift, run_checks(target, source_snap, options), None, not_planned)
 
 
-def _in_scope(frame: pd.DataFrame, options: CompareOptions) -> pd.DataFrame:
+def _in_scope(frame: pd.DataFrame, kind: str, options: CompareOptions) -> pd.DataFrame:
+    """The rows of a check that fall in the comparison's scope: the check follows its kind's
+    --kind/--skip-kind, --schema/--exclude-schema and --ignore, exactly as the drift does."""
+    from workbench.kinds import ignore_filter
+
+    if kind not in options.selected_kinds():
+        return frame.iloc[0:0]
     if options.schemas:
         frame = frame[frame["schema"].isin(options.schemas)]
     if options.exclude_schemas:
         frame = frame[~frame["schema"].isin(options.exclude_schemas)]
+    ignored = ignore_filter(kind, list(frame.columns), options.ignore) if options.ignore else None
+    if ignored is not None and len(frame):
+        frame = frame[[not ignored(row) for row in frame.itertuples(index=False)]]
     return frame
 
 
@@ -138,14 +162,16 @@ def run_checks(target: str, source: Snapshot, options: CompareOptions | None = N
                 for check, (query, kind, column, value, detail) in _CATALOG_CHECKS.items():
                     cursor = conn.execute(check_sql(query))
                     found = pd.DataFrame(cursor.fetchall(), columns=[d.name for d in cursor.description])
-                    for row in _in_scope(found, options).to_dict(orient="records"):
+                    for row in _in_scope(found, kind, options).to_dict(orient="records"):
                         same = _same_in_source(source, kind, column, value, row)
                         rows.append({"check": check, "object": f"{row['schema']}.{row['table']}.{row['name']}",
                                      "detail": detail + ("; the source has it the same way" if same else ""),
                                      "failed": not same})
                 cursor = conn.execute(check_sql("selectable_views"))
                 views = pd.DataFrame(cursor.fetchall(), columns=[d.name for d in cursor.description])
-                for row in _in_scope(views, options).to_dict(orient="records"):
+                views = pd.concat([_in_scope(views[views["relation_kind"] == word], kind, options)
+                                   for word, kind in (("view", "views"), ("materialized view", "materialized_views"))])
+                for row in views.to_dict(orient="records"):
                     name = sql.Identifier(row["schema"], row["name"])
                     try:
                         with conn.transaction():     # a savepoint: one broken view does not end the check

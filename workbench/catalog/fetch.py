@@ -44,15 +44,19 @@ class Fetched:
     settings: dict
 
 
-def fetch(dsn: str, kinds: Iterable[str] | None = None, progress: Callable[[str], None] | None = None) -> Fetched:
-    """Every wanted kind's catalog query on a live database."""
+def fetch(dsn: str, kinds: Iterable[str] | None = None, progress: Callable[[str], None] | None = None,
+          timeouts: "connect_mod.Timeouts | None" = None) -> Fetched:
+    """Every wanted kind's catalog query on a live database (with statement and lock timeouts:
+    connect.Timeouts; a timeout that fires says which, and on which kind)."""
     import psycopg
 
     wanted = resolve(list(kinds) if kinds is not None else None)
     masked = connect_mod.mask(dsn)
+    timeouts = timeouts or connect_mod.Timeouts.from_environment()
     tables: dict[str, Table] = {}
     shared: dict[type, dict] = {str: {}, int: {}}
-    with connect_mod.connect(dsn) as conn:
+    reading = f"the server facts of {masked}"
+    with connect_mod.connect(dsn, timeouts=timeouts) as conn:
         try:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             version_num = int(conn.execute("SELECT current_setting('server_version_num')").fetchone()[0])
@@ -72,6 +76,7 @@ def fetch(dsn: str, kinds: Iterable[str] | None = None, progress: Callable[[str]
                 for kind in wanted:
                     if progress:
                         progress(kind)
+                    reading = f"the {KINDS[kind].label} of {masked}"
                     cursor.execute(KINDS[kind].sql)
                     rows: list[tuple] = []
                     while chunk := cursor.fetchmany(CHUNK):       # rows made and shared a chunk at a time
@@ -81,6 +86,9 @@ def fetch(dsn: str, kinds: Iterable[str] | None = None, progress: Callable[[str]
             raise WorkbenchError(f"permission denied reading the catalog of {masked}: "
                                  f"{connect_mod.describe(error, dsn)}") from None
         except psycopg.Error as error:
+            timed_out = timeouts.describe(error, reading)
+            if timed_out:
+                raise WorkbenchError(timed_out) from None
             raise WorkbenchError(f"cannot read the catalog of {masked}: {connect_mod.describe(error, dsn)}") from None
     return Fetched(tables, masked, version.split()[0], version_num, database,
                    datetime.now(timezone.utc).isoformat(timespec="seconds"), json.loads(settings))

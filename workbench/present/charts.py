@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from workbench.compare import STATUSES, Drift
 from workbench.errors import WorkbenchError
+from workbench.present.labels import percent
 
 # The report's before/after statistics (design: Notebooks and reports).
 STAT_KINDS = ("tables", "views", "functions", "triggers", "indexes", "constraints", "sequences")
@@ -303,10 +304,12 @@ def residual_drift(drift: Drift) -> go.Figure:
              else f"Residual drift after apply: {residual} objects still missing or changed")
     fig = _figure("residual_drift", title)
     colors = ["#2e7d32" if m + c == 0 else "#c62828" for m, c in zip(table["missing"], table["changed"])]
+    labels = [percent(s - m - c, s) for m, c, s in zip(table["missing"], table["changed"], table["source_objects"])]
     fig.add_bar(name="parity %", x=list(table.index), y=list(table["parity_pct"]), marker_color=colors,
-                text=[f"{p:.1f}%" if p < 100 else "100%" for p in table["parity_pct"]], textposition="outside",
-                customdata=[[m, c, s] for m, c, s in zip(table["missing"], table["changed"], table["source_objects"])],
-                hovertemplate="%{x}: %{y:.1f}% (%{customdata[0]} missing, %{customdata[1]} changed "
+                text=labels, textposition="outside",
+                customdata=[[m, c, s, t] for m, c, s, t in zip(table["missing"], table["changed"],
+                                                              table["source_objects"], labels)],
+                hovertemplate="%{x}: %{customdata[3]} (%{customdata[0]} missing, %{customdata[1]} changed "
                               "of %{customdata[2]})<extra></extra>")
     fig.update_layout(yaxis={"title": "parity %", "range": [0, 110]}, showlegend=False)
     return fig

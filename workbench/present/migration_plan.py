@@ -468,6 +468,8 @@ def verify_html(verify: dict) -> str:
     parity = pd.DataFrame.from_dict(verify.get("parity") or {}, orient="index")
     parity.index.name = "kind"
     parts = [_box(f"<b>{html.escape(parity_text(verify))}</b>", "ok" if verify.get("ok") else "bad")]
+    parts += [f"<p class='wb-note'>{html.escape(note)}: not counted in parity or the verdict</p>"
+              for note in verify.get("notes") or []]
     if not parity.empty:
         parity = parity[parity["source_objects"] > 0] if "source_objects" in parity else parity
         if "parity_pct" in parity:

@@ -258,7 +258,8 @@ def verify_report(result: "VerifyResult", limit: int | None = None) -> str:
                      f"{percent(int(row['identical']), int(row['source_objects'])):>7}")
     total, identical = int(parity["source_objects"].sum()), int(parity["identical"].sum())
     lines += ["", f"parity: {parity_text(identical, total)}"]
-    residual = _objects(drift, ("changed", "only_in_source"))
+    lines += [f"{note}: not counted in parity or the verdict" for note in result.notes]
+    residual = [o for o in _objects(drift, ("changed", "only_in_source")) if o["kind"] not in result.not_planned]
     extra = _objects(drift, ("only_in_target",))
     lines += listing(f"residual drift: missing (+) or different (~) in the target ({len(residual)})",
                      residual[:limit] if limit is not None else residual, len(residual), with_kind=True)
