@@ -336,7 +336,11 @@ def compare_rows(kind: Kind, source: Table, target: Table, compared: tuple[str, 
 
     def key_at(i: int) -> tuple[Any, ...]:
         position = at_source[i]
-        return source_keys[position] if position is not None else target_keys[at_target[i]]
+        if position is not None:
+            return source_keys[position]
+        other = at_target[i]
+        assert other is not None                       # every object is on one side at least
+        return target_keys[other]
 
     def sides() -> tuple[list[tuple[Any, ...] | None], list[tuple[Any, ...] | None]]:
         found = []
