@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from workbench.errors import PlannerBug, WorkbenchError
-from workbench.jsonfile import one_item_per_line as json_one_item_per_line
+from workbench.jsonfile import write as write_json
 from workbench.planner import stagecheck
 from workbench.planner.model import STAGES, Plan, Statement, sha256_text
 from workbench.planner.quote import comment
@@ -113,9 +113,9 @@ def write_plan_dir(plan: Plan, out_dir: str | Path, drift=None) -> Path:
     data = plan.to_dict(hashes)
     for entry, statement in zip(data["statements"], plan.statements):   # what apply checks the files against
         entry["sha256"] = stagecheck.statement_hash(canonical[id(statement)])
-    _write(out, "plan.json", json_one_item_per_line(data, "statements"))
+    write_json(out / "plan.json", data, "statements")
     if drift is not None:       # compare.write_differences's format
-        _write(out, "schema_differences.json", json_one_item_per_line(drift.to_json(), "objects"))
+        write_json(out / "schema_differences.json", drift.to_json(), "objects")
     return out
 
 
