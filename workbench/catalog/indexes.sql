@@ -11,6 +11,8 @@ SELECT n.nspname AS schema,
        i.indisvalid AS is_valid,
        CASE c.relkind WHEN 'r' THEN 'ordinary' WHEN 'p' THEN 'partitioned' WHEN 'm' THEN 'materialized view' END AS table_kind,
        ic.relispartition AS inherited,
+       -- the partitioned table's index this partition's index is attached to (ALTER INDEX ... ATTACH PARTITION)
+       CASE WHEN h.inhparent IS NOT NULL THEN quote_ident(pn.nspname) || '.' || quote_ident(pic.relname) END AS attached_to,
        c.oid::bigint AS table_oid
 FROM pg_index i
 JOIN pg_class c ON c.oid = i.indrelid
@@ -19,6 +21,9 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 -- the backing constraint, looked up in one pass (OFFSET 0 keeps it a hash join, not 9,000 index probes)
 LEFT JOIN (SELECT conindid, conrelid, conname FROM pg_constraint WHERE contype IN ('p', 'u', 'x') OFFSET 0) k
        ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid
+LEFT JOIN (SELECT inhrelid, inhparent FROM pg_inherits OFFSET 0) h ON h.inhrelid = i.indexrelid
+LEFT JOIN pg_class pic ON pic.oid = h.inhparent
+LEFT JOIN pg_namespace pn ON pn.oid = pic.relnamespace
 WHERE c.relkind IN ('r', 'p', 'm')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from operator import itemgetter
+from typing import Iterable, Iterator, Sequence
 
 from workbench.compare import Drift
 from workbench.kinds import KINDS
@@ -206,9 +208,73 @@ def object_names(kind: str, identity: Identity) -> set[str]:
     return set()
 
 
-def _rows(table: tuple[list[str], list], kind: str) -> dict[Identity, dict]:
-    """identity -> row dict, from a snapshot's (columns, rows): its values as the server or the
-    file gave them (Python str/int/bool/None), without building a DataFrame."""
+def _rows(table: tuple[list[str], list], kind: str) -> "Rows":
+    """identity -> row, from a snapshot's (columns, rows): its values as the server or the file gave
+    them (Python str/int/bool/None), without building a DataFrame or a dict per row."""
     columns, rows = table
-    positions = [columns.index(c) for c in KINDS[kind].identity]
-    return {tuple(values[i] for i in positions): dict(zip(columns, values)) for values in rows}
+    return Rows(columns, rows, [columns.index(c) for c in KINDS[kind].identity])
+
+
+class Row(Mapping):
+    """One catalog row, read by column name: a view over the snapshot's own tuple (a dict per row
+    of both snapshots was the planner's largest allocation)."""
+
+    __slots__ = ("_values", "_index")
+
+    def __init__(self, values: Sequence, index: dict[str, int]):
+        self._values, self._index = values, index
+
+    def __getitem__(self, column: str):
+        return self._values[self._index[column]]
+
+    def get(self, column: str, default=None):
+        position = self._index.get(column)
+        return default if position is None else self._values[position]
+
+    def __contains__(self, column: object) -> bool:
+        return column in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __repr__(self) -> str:
+        return f"Row({dict(self)!r})"
+
+
+class Rows(Mapping):
+    """identity -> Row of one kind of one snapshot (the last row wins when an identity repeats).
+    A Row is made when first asked for and kept: the same object every time (generators tell the
+    sides apart with `is`)."""
+
+    __slots__ = ("_rows", "_index", "_position", "_made")
+
+    def __init__(self, columns: list[str], rows: Sequence[Sequence], positions: list[int]):
+        self._rows, self._index = rows, {column: i for i, column in enumerate(columns)}
+        key = itemgetter(*positions) if len(positions) > 1 else (lambda row, i=positions[0]: (row[i],))
+        self._position = dict(zip(map(key, rows), range(len(rows))))
+        self._made: dict[int, Row] = {}
+
+    def _row(self, position: int) -> Row:
+        row = self._made.get(position)
+        if row is None:
+            row = self._made[position] = Row(self._rows[position], self._index)
+        return row
+
+    def __getitem__(self, identity: Identity) -> Row:
+        return self._row(self._position[identity])
+
+    def get(self, identity: Identity, default=None):
+        position = self._position.get(identity)
+        return default if position is None else self._row(position)
+
+    def __contains__(self, identity: object) -> bool:
+        return identity in self._position
+
+    def __iter__(self) -> Iterator[Identity]:
+        return iter(self._position)
+
+    def __len__(self) -> int:
+        return len(self._position)

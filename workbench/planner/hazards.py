@@ -154,6 +154,8 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("indexes", A.CREATE, ""): _rule(when={F.UNIQUE: [H.MAY_FAIL_ON_DATA], F.EXISTING_TABLE: [H.BLOCKS_WRITES],
                                            F.CONCURRENTLY: [H.NON_TRANSACTIONAL]},
                                      unless={F.CONCURRENTLY: [H.BLOCKS_WRITES]}),
+    ("indexes", A.ALTER, "attach partition"): _NONE,       # SHARE UPDATE EXCLUSIVE, catalog only
+    ("indexes", A.ALTER, "rename"): _NONE,                 # the index PostgreSQL made for a new partition
     ("indexes", A.DROP, ""): _rule(*_LOCK),
     ("constraints", A.CREATE, ""): _rule(when={F.EXISTING_TABLE: [*_LOCK, *_VALIDATES]},
                                          unless={F.FOREIGN_KEY: _LOCK, F.USING_INDEX: _VALIDATES,

@@ -31,3 +31,11 @@ def literal(text: str) -> str:
 def role(name: str) -> str:
     """A role name in GRANT/POLICY position: PUBLIC is a keyword there, not a role."""
     return "PUBLIC" if name.lower() == "public" else ident(name)
+
+
+def dollar_quoted(body: str) -> str:
+    """A body in dollar quotes whose tag does not occur in it ($$, else $q$, $q1$, ...)."""
+    tag, n = "$$", 0
+    while tag in body:
+        tag, n = f"$q{n or ''}$", n + 1
+    return f"{tag}{body}{tag}"

@@ -20,12 +20,18 @@ FIELD_WORDS = {"default_value": "default", "data_type": "type", "not_null": "not
 def object_name(kind: str, identity: Mapping[str, object]) -> str:
     """schema.table.name / schema.name(args) / 'SELECT on table s.t to r': one readable name for an
     object, from its identity (a dict of the kind's identity columns)."""
-    values = [str(identity[c]) for c in KINDS[kind].identity]
+    return key_name(kind, tuple(identity[c] for c in KINDS[kind].identity))
+
+
+def key_name(kind: str, key: tuple) -> str:
+    """object_name from the identity values in the kind's identity order (what a comparison holds:
+    no dict made per object when a listing names tens of thousands of them)."""
     if kind == "privileges":
-        return f"{values[3]} on {identity['object_kind']} {values[1]} to {values[2]}"
+        object_kind, name, grantee, privilege = key
+        return f"{privilege} on {object_kind} {name} to {grantee}"
     if kind == "comments":
-        return f"{values[0]} {values[1]}"
-    return object_label(kind, tuple(values))
+        return f"{key[0]} {key[1]}"
+    return object_label(kind, key)
 
 
 def field_word(field: str) -> str:

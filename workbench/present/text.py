@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from workbench.compare import STATUSES
 from workbench.kinds import KINDS
-from workbench.present.labels import STATUS_MARK, STATUS_ORDER, field_word, object_name, parity_text, percent
+from workbench.present.labels import (STATUS_MARK, STATUS_ORDER, field_word, key_name, object_name, parity_text,
+                                      percent)
 
 if TYPE_CHECKING:
     from workbench.compare import Drift
@@ -104,14 +105,14 @@ def object_entries(drift: "Drift", kind: str, statuses: Iterable[str] = ("change
     position = {name: j for j, name in enumerate(compared.shown)}
     for i in indices:
         status, differences = compared.statuses[i], compared.differences[i]
-        ident = dict(zip(identity, compared.key_at(i)))
+        key = compared.key_at(i)
         fields = []
         if status == "changed":
             source, target = compared.source[i], compared.target[i]
             fields = [(f, source[position[f]] if source else None, target[position[f]] if target else None)
                       for f in differences]
-        yield {"kind": kind, "identity": ident, "status": status, "differences": list(differences),
-               "fields": fields, "label": object_name(kind, ident)}
+        yield {"kind": kind, "identity": dict(zip(identity, key)), "status": status, "differences": list(differences),
+               "fields": fields, "label": key_name(kind, key)}
 
 
 def entry_lines(entry: Mapping[str, Any], with_kind: bool = False, with_values: bool = True) -> list[str]:
