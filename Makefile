@@ -14,7 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# mypy first (strict over workbench/, configured in pyproject.toml; a few seconds with its cache)
 test: $(STAMP)
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q
 
 demo: $(STAMP)
@@ -28,4 +30,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_diff.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache build *.egg-info

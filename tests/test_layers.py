@@ -11,7 +11,7 @@ from conftest import REPO
 
 PACKAGE = REPO / "workbench"
 # the core: snapshot -> compare -> plan -> apply -> verify, and what they stand on
-CORE = ["workbench.errors", "workbench.connect", "workbench.kinds", "workbench.catalog.fetch", "workbench.snapshot",
+CORE = ["workbench.errors", "workbench.connect", "workbench.kinds", "workbench.census", "workbench.catalog.fetch", "workbench.snapshot",
         "workbench.normalize", "workbench.compare", "workbench.planner", "workbench.apply", "workbench.verify",
         "workbench.jsonfile", "workbench.dependencies", "workbench.sandbox", "workbench.sides", "workbench.sqlfiles",
         "workbench.store", "workbench.ignorefile"]

@@ -24,6 +24,8 @@ the same name. Imports are lazy so that `import workbench` (and `workbench --hel
 """
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = ["take_snapshot", "load_snapshot", "diff", "plan", "write_plan_dir", "apply_plan", "verify_target",
            "build_report", "store_snapshot", "history", "check"]
 __version__ = "0.1.0"
@@ -115,5 +117,6 @@ def check(source, target, options=None, shadow=None, **kwargs):
     from workbench.compare import CompareOptions
 
     if options is None and kwargs:
-        options = CompareOptions(**{k: tuple(v) if isinstance(v, (list, set)) else v for k, v in kwargs.items()})
+        given: dict[str, Any] = {k: (tuple(v) if isinstance(v, (list, set)) else v) for k, v in kwargs.items()}
+        options = CompareOptions(**given)
     return run_check(source, target, options, shadow=shadow)

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import psycopg
 
@@ -59,7 +59,7 @@ class Step:
 
     index: int                      # 1-based among the file's statements (BEGIN/COMMIT left out)
     sql: str
-    node: object                    # pglast parse tree of the statement
+    node: Any                       # pglast parse tree of the statement
     planned: Statement | None       # the plan.json statement it is, when the file still says it
 
 
@@ -80,20 +80,20 @@ class StageFile:
 
 @dataclass
 class ApplyResult:
-    log: dict
+    log: dict[str, Any]
     exit_code: int
     path: Path
 
     @property
-    def failed(self) -> list[dict]:
+    def failed(self) -> list[dict[str, Any]]:
         return [s for s in self.log["statements"] if s["status"] == "failed"]
 
-    def stage(self, name: str) -> dict:
+    def stage(self, name: str) -> dict[str, Any]:
         return next(s for s in self.log["stages"] if s["name"] == name)
 
 
 # --- reading the plan directory ---------------------------------------------------------------
-def split_statements(text: str, where: str) -> list[tuple[str, object]]:
+def split_statements(text: str, where: str) -> list[tuple[str, Any]]:
     """(statement text, parse tree) for each statement of a SQL text, split by the parser: dollar
     quotes, nested quotes and semicolons inside bodies are the parser's business, not ours."""
     from pglast import parse_sql, split
@@ -123,14 +123,14 @@ _READ_NODES = {"IndexStmt", "DropStmt", "ReindexStmt", "VariableSetStmt", "Trans
 _NODE_TYPES: dict[str, type] = {}
 
 
-def _node_of_type(name: str) -> object:
+def _node_of_type(name: str) -> Any:
     """A stand-in node of another statement type: only its type name is ever read."""
     if name not in _NODE_TYPES:
         _NODE_TYPES[name] = type(name, (), {"__slots__": ()})
     return _NODE_TYPES[name]()
 
 
-def needs_autocommit(node: object) -> bool:
+def needs_autocommit(node: Any) -> bool:
     """Statements PostgreSQL refuses to run inside a transaction block."""
     name = type(node).__name__
     if name in ("IndexStmt", "DropStmt"):
@@ -156,18 +156,18 @@ def rehearsal_form(step: Step) -> str | None:
     return None
 
 
-def _controlled_setting(node: object) -> str | None:
+def _controlled_setting(node: Any) -> str | None:
     name = getattr(node, "name", None) if type(node).__name__ == "VariableSetStmt" else None
     return name if name in CONTROLLED_SETTINGS else None
 
 
-def _transaction_kind(node: object) -> str | None:
+def _transaction_kind(node: Any) -> str | None:
     if type(node).__name__ != "TransactionStmt":
         return None
-    return node.kind.name.removeprefix("TRANS_STMT_")
+    return str(node.kind.name).removeprefix("TRANS_STMT_")
 
 
-def load_stages(plan_dir: Path, plan: Plan, raw: dict) -> list[StageFile]:
+def load_stages(plan_dir: Path, plan: Plan, raw: dict[str, Any]) -> list[StageFile]:
     """Every stage file, split and matched to plan.json, before anything touches the database."""
     by_stage = plan.by_stage()
     recorded = {entry.get("name"): entry for entry in raw.get("stages", [])}
@@ -206,7 +206,7 @@ def load_stages(plan_dir: Path, plan: Plan, raw: dict) -> list[StageFile]:
     return stages
 
 
-def read_log(path: str | Path) -> dict | None:
+def read_log(path: str | Path) -> dict[str, Any] | None:
     """An apply log file, or None when there is none (a corrupt one is an error, never ignored)."""
     path = Path(path)
     try:
@@ -220,7 +220,7 @@ def read_log(path: str | Path) -> dict | None:
     return data
 
 
-def _write_log(log: dict, path: Path) -> None:
+def _write_log(log: dict[str, Any], path: Path) -> None:
     from workbench import jsonfile
 
     # one statement per line through json's C encoder: written after every stage, so it must be cheap
@@ -231,7 +231,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def _label(entry: dict) -> str:
+def _label(entry: dict[str, Any]) -> str:
     if entry.get("kind"):
         identity = ".".join(str(v) for v in (entry.get("identity") or {}).values())
         return f"{entry.get('action', '')} {entry['kind']} {identity}".strip()
@@ -251,13 +251,13 @@ def _fingerprint(dsn: str, plan: Plan, timeouts: "connect_mod.Timeouts | None" =
     return snapshot.filtered(ignore=options.get("ignore") or ()).fingerprint
 
 
-def _same_target(log: dict, target: dict) -> bool:
+def _same_target(log: dict[str, Any], target: dict[str, Any]) -> bool:
     theirs = log.get("target") or {}
     keys = ("host", "port", "database") + (("database_oid",) if theirs.get("database_oid") else ())
     return all(theirs.get(key) == target.get(key) for key in keys)
 
 
-def target_log_path(plan_dir: str | Path, target: dict) -> Path:
+def target_log_path(plan_dir: str | Path, target: dict[str, Any]) -> Path:
     """Where the apply log of one target lives: apply_logs/<database@host_port>-<id>.json, the id a
     hash of the database's identity (host, port, name, oid: a database dropped and made again is
     another target)."""
@@ -283,12 +283,12 @@ def _link_latest(plan_dir: Path, log_path: Path) -> None:
         shutil.copyfile(log_path, link)
 
 
-def _earlier_log(plan_dir: Path, log_path: Path, target: dict) -> dict | None:
+def _earlier_log(plan_dir: Path, log_path: Path, target: dict[str, Any]) -> dict[str, Any] | None:
     """This target's log; an apply_log.json written before logs were kept per target is moved to
     the log of the target it names (so that it is never taken as another database's progress)."""
     legacy = plan_dir / APPLY_LOG
     if legacy.is_file() and not legacy.is_symlink():
-        old = read_log(legacy)
+        old = read_log(legacy) or {}
         home = log_path if _same_target(old, target) else target_log_path(plan_dir, old.get("target") or {})
         home.parent.mkdir(parents=True, exist_ok=True)
         if not home.exists():
@@ -296,7 +296,7 @@ def _earlier_log(plan_dir: Path, log_path: Path, target: dict) -> dict | None:
     return read_log(log_path)
 
 
-def _committed_fingerprint(log: dict | None) -> str | None:
+def _committed_fingerprint(log: dict[str, Any] | None) -> str | None:
     """The target's fingerprint after the last stage a log records as committed (None when the
     last committed stage has none recorded: then no resume without --force)."""
     found = None
@@ -312,7 +312,7 @@ class _StageRolledBack(Exception):
 
 
 class _ConnectionLost(Exception):
-    def __init__(self, entry: dict, reason: str):
+    def __init__(self, entry: dict[str, Any], reason: str):
         super().__init__(reason)
         self.entry = entry
         self.reason = reason
@@ -324,10 +324,10 @@ class _Runner:
         self.conn, self.dsn, self.rehearse = conn, dsn, rehearse
         self.lock_timeout_ms, self.statement_timeout_ms = int(lock_timeout_ms), int(statement_timeout_ms)
         self.on_progress = on_progress          # called after each committed autocommit statement
-        self.notices: list[dict] = []          # where server notices go (the running statement's list)
+        self.notices: list[dict[str, Any]] = []          # where server notices go (the running statement's list)
         conn.add_notice_handler(self._notice)
 
-    def _notice(self, diag) -> None:
+    def _notice(self, diag: "psycopg.errors.Diagnostic") -> None:
         self.notices.append({"severity": diag.severity, "sqlstate": diag.sqlstate,
                              "message": connect_mod.scrub(diag.message_primary or "", self.dsn)})
 
@@ -336,7 +336,7 @@ class _Runner:
         self.conn.execute(f"SET {scope}lock_timeout = {self.lock_timeout_ms}")
         self.conn.execute(f"SET {scope}statement_timeout = {self.statement_timeout_ms}")
 
-    def _execute(self, sql: str, entry: dict) -> bool:
+    def _execute(self, sql: str, entry: dict[str, Any]) -> bool:
         """Run one statement into its log entry; False when it failed (the connection still up)."""
         self.notices = entry["notices"]
         started = time.perf_counter()
@@ -358,7 +358,7 @@ class _Runner:
         entry["status"] = "ok"
         return True
 
-    def run_stage(self, stage: StageFile, entries: list[dict], stage_entry: dict) -> bool:
+    def run_stage(self, stage: StageFile, entries: list[dict[str, Any]], stage_entry: dict[str, Any]) -> bool:
         """Run a stage into its entries; True when every statement that was to run succeeded."""
         started = time.perf_counter()
         try:
@@ -372,7 +372,7 @@ class _Runner:
         finally:
             stage_entry["ms"] = round((time.perf_counter() - started) * 1000, 1)
 
-    def _in_transaction(self, stage: StageFile, entries: list[dict], stage_entry: dict) -> bool:
+    def _in_transaction(self, stage: StageFile, entries: list[dict[str, Any]], stage_entry: dict[str, Any]) -> bool:
         failed = False
         try:
             with self.conn.transaction():
@@ -399,7 +399,7 @@ class _Runner:
                     entry["status"] = "rolled_back"
         return not failed
 
-    def _autocommit(self, stage: StageFile, entries: list[dict]) -> bool:
+    def _autocommit(self, stage: StageFile, entries: list[dict[str, Any]]) -> bool:
         """A non-transactional stage (CREATE INDEX CONCURRENTLY): each statement commits alone."""
         self._set_timeouts(local=False)
         for step, entry in zip(stage.steps, entries):
@@ -451,10 +451,10 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
     timeouts = connect_mod.Timeouts(int(statement_timeout_ms), int(lock_timeout_ms), APPLY_TIMEOUT_KNOBS)
     conn = connect_mod.connect(target_dsn, read_only=False, autocommit=True, timeouts=timeouts)
     try:
-        if not conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (LOCK_KEY,)).fetchone()[0]:
+        if not connect_mod.one(conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (LOCK_KEY,)))[0]:
             raise WorkbenchError(f"another drift-workbench apply is running on {masked}; wait for it to finish")
-        version, oid = conn.execute("SELECT current_setting('server_version'), oid FROM pg_database "
-                                    "WHERE datname = current_database()").fetchone()
+        version, oid = connect_mod.one(conn.execute("SELECT current_setting('server_version'), oid FROM pg_database "
+                                                    "WHERE datname = current_database()"))
         target = {"dsn": masked, "host": conn.info.host, "port": conn.info.port, "database": conn.info.dbname,
                   "database_oid": int(oid), "server_version": version}
         own_log = target_log_path(plan_dir, target)
@@ -535,8 +535,9 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
         conn.close()
 
 
-def _new_log(plan_dir, plan, plan_sha, target, rehearse, keep_going, force, lock_timeout_ms,
-             statement_timeout_ms, check, before, resume) -> dict:
+def _new_log(plan_dir: Path, plan: Plan, plan_sha: str, target: dict[str, Any], rehearse: bool, keep_going: bool,
+             force: bool, lock_timeout_ms: int, statement_timeout_ms: int, check: str, before: str | None,
+             resume: dict[str, Any] | None) -> dict[str, Any]:
     return {
         "format": LOG_FORMAT, "version": LOG_VERSION, "mode": "rehearse" if rehearse else "apply",
         "status": "running", "exit_code": None, "error": None,
@@ -555,7 +556,7 @@ def _new_log(plan_dir, plan, plan_sha, target, rehearse, keep_going, force, lock
     }
 
 
-def _entries(stages: list[StageFile], resume: dict | None, rehearse: bool) -> dict[str, tuple[dict, list[dict]]]:
+def _entries(stages: list[StageFile], resume: dict[str, Any] | None, rehearse: bool) -> dict[str, tuple[dict[str, Any], list[dict[str, Any]]]]:
     """The log entries of every stage and statement, before anything runs: `pending`, or already
     settled (applied by the previous apply of this plan, or a statement a rehearsal cannot run)."""
     done_before = {s["name"]: s for s in (resume or {}).get("stages", [])}
@@ -564,7 +565,7 @@ def _entries(stages: list[StageFile], resume: dict | None, rehearse: bool) -> di
     for stage in stages:
         before = done_before.get(stage.name)
         unchanged = before is not None and before.get("sha256") == stage.sha256
-        stage_done = unchanged and before.get("status") in STAGE_DONE
+        stage_done = before is not None and unchanged and before.get("status") in STAGE_DONE
         stage_entry = {"name": stage.name, "file": stage.path.name, "sha256": stage.sha256,
                        "planned_sha256": stage.planned_sha256, "edited": stage.edited,
                        "transactional": stage.transactional, "status": "not_run",
@@ -593,13 +594,13 @@ def _entries(stages: list[StageFile], resume: dict | None, rehearse: bool) -> di
             entries.append(entry)
         if stage_done:
             stage_entry["status"] = "already_applied"
-            stage_entry["fingerprint_after"] = before.get("fingerprint_after")
+            stage_entry["fingerprint_after"] = before.get("fingerprint_after") if before is not None else None
         result[stage.name] = (stage_entry, entries)
     return result
 
 
-def _run_stages(runner: _Runner, stages: list[StageFile], plan_entries: dict, keep_going: bool,
-                say: Callable[[str], None], log: dict, log_path: Path, rehearse: bool,
+def _run_stages(runner: _Runner, stages: list[StageFile], plan_entries: dict[str, Any], keep_going: bool,
+                say: Callable[[str], None], log: dict[str, Any], log_path: Path, rehearse: bool,
                 fingerprint: Callable[[], str] | None = None) -> None:
     """Run the stages in order. With `fingerprint`, the target's fingerprint is recorded after each
     committed stage (before the log is written), so that an apply stopped by SIGKILL or Ctrl-C
@@ -641,13 +642,13 @@ def _run_stages(runner: _Runner, stages: list[StageFile], plan_entries: dict, ke
             _write_log(log, log_path)
 
 
-def _settle_stage(entries: list[dict]) -> None:
+def _settle_stage(entries: list[dict[str, Any]]) -> None:
     for entry in entries:
         if entry["status"] == "pending":
             entry["status"] = "not_run"
 
 
-def _settle(log: dict) -> None:
+def _settle(log: dict[str, Any]) -> None:
     """After a lost connection: what ran in the open transaction is gone, the rest did not run."""
     for entry in log["statements"]:
         if entry["status"] == "pending":
@@ -659,7 +660,7 @@ def _settle(log: dict) -> None:
                     entry["status"] = "rolled_back"
 
 
-def _finish(log: dict, dsn: str, plan: Plan, started: float, status: str, exit_code: int,
+def _finish(log: dict[str, Any], dsn: str, plan: Plan, started: float, status: str, exit_code: int,
             capture_after: bool = True) -> None:
     log["status"], log["exit_code"] = status, exit_code
     log["finished_at"] = _now()
@@ -676,7 +677,7 @@ def _finish(log: dict, dsn: str, plan: Plan, started: float, status: str, exit_c
             log["fingerprint_after_error"] = str(error)
 
 
-def _lost_message(lost: _ConnectionLost, log: dict, masked: str, rehearse: bool, log_path: Path) -> str:
+def _lost_message(lost: _ConnectionLost, log: dict[str, Any], masked: str, rehearse: bool, log_path: Path) -> str:
     entry = lost.entry
     stage = next(s for s in log["stages"] if s["name"] == entry.get("stage", entry.get("name")))
     where = (f"{stage['name']} statement {entry['index']} ({_label(entry)})" if "index" in entry

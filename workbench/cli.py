@@ -10,7 +10,12 @@ import argparse
 import json
 import os
 import sys
-from typing import Sequence
+from typing import TYPE_CHECKING, NoReturn, Sequence
+
+if TYPE_CHECKING:
+    from workbench.compare import CompareOptions
+    from workbench.planner import PlanOptions
+    from workbench.present.progress import Progress
 
 EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
 
@@ -18,19 +23,19 @@ EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a bad option as one `error:` line (no usage dump) and exits 2."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"error: {message} (see {self.prog} --help)\n")
         raise SystemExit(EXIT_ERROR)
 
 
-def _progress(prefix: str = "reading "):
+def _progress(prefix: str = "reading ") -> "Progress | None":
     """Per-kind progress on a terminal (one line, rewritten); nothing when stderr is piped."""
     from workbench.present.progress import on_terminal
 
     return on_terminal(transient=True, prefix=prefix)
 
 
-def _end_progress(progress=None) -> None:
+def _end_progress(progress: "Progress | None" = None) -> None:
     from workbench.present.progress import end
 
     end(progress)
@@ -83,7 +88,7 @@ def _planning_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--with-privileges", action="store_true", help="plan GRANT/REVOKE as well")
 
 
-def _plan_options(args: argparse.Namespace):
+def _plan_options(args: argparse.Namespace) -> "PlanOptions":
     from workbench.planner import PlanOptions
 
     return PlanOptions(allow_drops=args.allow_drops, concurrently=args.concurrently, not_valid=args.not_valid,
@@ -221,7 +226,7 @@ def _version() -> str:
     return __version__
 
 
-def _options(args: argparse.Namespace):
+def _options(args: argparse.Namespace) -> "CompareOptions":
     from workbench import ignorefile
     from workbench.compare import CompareOptions
 
@@ -311,7 +316,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
                                shadow=args.shadow)
     _end_progress(progress)
     drift = compare(source, target, options)
-    code = EXIT_DRIFT if drift.has_drift else EXIT_OK
+    code = EXIT_DRIFT if drift.has_drift or drift.has_unmodeled_drift else EXIT_OK
     if args.format == "json":       # dumps (not dump) and no indent: json's C encoder, 20x faster
         return _finish(code, json.dumps(drift.to_json(), default=str) + "\n")
     return _finish(code, drift_report(drift, args.limit) + "\n")
@@ -401,7 +406,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
                    target_after=args.after, plan_dir=args.plan, mode=mode, plan_options=options,
                    keep_going=args.keep_going, progress=on_terminal(), shadow=args.shadow)
     _write(report_summary(result) + "\n")
-    if result.run.error:                      # shown in the report too; the command still fails
+    if result.run is not None and result.run.error:     # shown in the report too; the command still fails
         sys.stderr.write(f"error: {result.run.error}\n")
     return result.exit_code
 
@@ -470,7 +475,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     _show_warnings_as_lines()
     try:
-        return args.run(args)
+        return int(args.run(args))
     except WorkbenchError as error:
         _end_progress()
         sys.stderr.write(f"error: {error}\n")

@@ -14,12 +14,15 @@ from functools import cached_property
 from itertools import compress, repeat
 from operator import itemgetter, ne
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+from workbench.census import compare_census
+from workbench.census import differs as census_differs
 from workbench.errors import WorkbenchError
 from workbench.gcpause import paused
 from workbench.kinds import KINDS, Kind, select
-from workbench.snapshot import Snapshot, Table
+from workbench.catalog.fetch import Table
+from workbench.snapshot import Snapshot
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,23 +62,23 @@ class KindDrift:
     shown: list[str]                      # compared fields, plus `definition` where the kind has one
     statuses: list[str]
     differences: list[tuple[str, ...]]
-    key_at: Callable[[int], tuple] = field(repr=False)            # object i -> its identity values
-    sides: Callable[[], tuple[list[tuple | None], list[tuple | None]]] = field(repr=False)
+    key_at: Callable[[int], tuple[Any, ...]] = field(repr=False)          # object i -> its identity values
+    sides: Callable[[], tuple[list[tuple[Any, ...] | None], list[tuple[Any, ...] | None]]] = field(repr=False)
 
     @cached_property
-    def keys(self) -> list[tuple]:
+    def keys(self) -> list[tuple[Any, ...]]:
         return list(map(self.key_at, range(len(self.statuses))))
 
     @cached_property
-    def _sides(self) -> tuple[list[tuple | None], list[tuple | None]]:
+    def _sides(self) -> tuple[list[tuple[Any, ...] | None], list[tuple[Any, ...] | None]]:
         return self.sides()
 
     @property
-    def source(self) -> list[tuple | None]:
+    def source(self) -> list[tuple[Any, ...] | None]:
         return self._sides[0]
 
     @property
-    def target(self) -> list[tuple | None]:
+    def target(self) -> list[tuple[Any, ...] | None]:
         return self._sides[1]
 
     def counts(self) -> dict[str, int]:
@@ -106,7 +109,7 @@ class KindDrift:
         return frame
 
 
-def _object_array(values: list) -> "object":
+def _object_array(values: list[Any]) -> "object":
     import numpy as np
 
     array = np.empty(len(values), dtype=object)
@@ -172,6 +175,7 @@ class Drift:
 
     @property
     def has_drift(self) -> bool:
+        """Drift in a modelled kind: what the planner can act on (see has_unmodeled_drift)."""
         return any(counts["only_in_source"] or counts["only_in_target"] or counts["changed"]
                    for counts in self.counts.values())
 
@@ -184,6 +188,18 @@ class Drift:
         found = {kind: sum(self.counts[kind][s] for s in statuses)
                  for kind in unplanned_kinds(plan_options) if kind in self.counts}
         return {kind: count for kind, count in found.items() if count}
+
+    @cached_property
+    def unmodeled(self) -> dict[str, dict[str, Any]]:
+        """Per kind no entry models (census.py): the count on each side and the names one side lacks,
+        within the compared schemas (the sides are the scoped snapshots); empty when a side carries
+        no census."""
+        return compare_census(self.source.census, self.target.census)
+
+    @property
+    def has_unmodeled_drift(self) -> bool:
+        """The sides differ in something no kind models: drift the tool cannot show in detail."""
+        return census_differs(self.unmodeled)
 
     @cached_property
     def parity(self) -> pd.DataFrame:
@@ -203,7 +219,7 @@ class Drift:
         table["parity_pct"] = np.where(source_objects > 0, 100.0 * summary["identical"] / source_objects.where(source_objects > 0, 1), 100.0)
         return table
 
-    def objects(self, statuses: Iterable[str] = ("only_in_source", "only_in_target", "changed")) -> list[dict]:
+    def objects(self, statuses: Iterable[str] = ("only_in_source", "only_in_target", "changed")) -> list[dict[str, Any]]:
         """Every object whose status is in `statuses`, as plain dicts (kind, identity, status, differences)."""
         wanted = set(statuses)
         found = []
@@ -215,13 +231,16 @@ class Drift:
                               "differences": list(differences[i])})
         return found
 
-    def to_json(self) -> dict:
-        side = lambda snap: {"dsn": snap.dsn, "server_version": snap.server_version,  # noqa: E731
-                             "fingerprint": snap.fingerprint, "counts": snap.counts}
+    def to_json(self) -> dict[str, Any]:
+        def side(snap: Snapshot) -> dict[str, Any]:
+            return {"dsn": snap.dsn, "server_version": snap.server_version, "fingerprint": snap.fingerprint,
+                    "counts": snap.counts}
+
         return {
             "format": DIFF_FORMAT, "version": DIFF_VERSION,
             "source": side(self.source), "target": side(self.target),
             "summary": {kind: dict(counts) for kind, counts in self.counts.items()},
+            "unmodeled": self.unmodeled,
             "objects": self.objects(),
         }
 
@@ -233,16 +252,17 @@ def write_differences(drift: Drift, path: str | Path) -> Path:
     return jsonfile.write(path, drift.to_json(), "objects")
 
 
-def read_differences(path: str | Path) -> dict:
+def read_differences(path: str | Path) -> dict[str, Any]:
     """A schema_differences.json written by write_differences (its format checked)."""
     from workbench import jsonfile
 
     return jsonfile.read(path, "comparison file", DIFF_FORMAT)
 
 
-def compare(source: Snapshot, target: Snapshot, options: CompareOptions | None = None, **kwargs) -> Drift:
+def compare(source: Snapshot, target: Snapshot, options: CompareOptions | None = None, **kwargs: Any) -> Drift:
     """Compare two snapshots kind by kind. Keyword arguments build CompareOptions."""
-    options = options or CompareOptions(**{k: tuple(v) if isinstance(v, (list, set)) else v for k, v in kwargs.items()})
+    given: dict[str, Any] = {k: (tuple(v) if isinstance(v, (list, set)) else v) for k, v in kwargs.items()}
+    options = options or CompareOptions(**given)
     kinds = options.selected_kinds()
     for role, snapshot in (("source", source), ("target", target)):
         missing = [k for k in kinds if k not in snapshot.frames]
@@ -295,11 +315,11 @@ def compare_rows(kind: Kind, source: Table, target: Table, compared: tuple[str, 
     status_of.update(dict.fromkeys(target_position.keys() - source_position.keys(), "only_in_target"))
     status_of.update(dict.fromkeys(differing, "changed"))
 
-    def key_at(i: int) -> tuple:
+    def key_at(i: int) -> tuple[Any, ...]:
         position = source_position.get(joined[i])
         return source_keys[position] if position is not None else target_keys[target_position[joined[i]]]
 
-    def sides() -> tuple[list[tuple | None], list[tuple | None]]:
+    def sides() -> tuple[list[tuple[Any, ...] | None], list[tuple[Any, ...] | None]]:
         found = []
         for columns, rows, position in ((source_columns, source_rows, source_position),
                                         (target_columns, target_rows, target_position)):
@@ -311,7 +331,7 @@ def compare_rows(kind: Kind, source: Table, target: Table, compared: tuple[str, 
                      list(map(differing.get, joined, repeat(()))), key_at, sides)
 
 
-def _identity_index(columns: list[str], rows: Sequence[Sequence], identity: list[str]) -> tuple[dict[str, int], list[tuple]] | None:
+def _identity_index(columns: list[str], rows: Sequence[Sequence[Any]], identity: list[str]) -> tuple[dict[str, int], list[tuple[Any, ...]]] | None:
     """(joined identity -> row position, in row order; identity tuples in row order), or None when
     an identity part is not a str, holds a NUL, or an identity is held twice."""
     keys = list(map(_getter(columns, identity), rows))
@@ -325,7 +345,7 @@ def _identity_index(columns: list[str], rows: Sequence[Sequence], identity: list
     return (position, keys) if len(position) == len(joined) else None
 
 
-def _differences(kind: Kind, compared: tuple[str, ...], a: tuple, b: tuple) -> tuple[str, ...]:
+def _differences(kind: Kind, compared: tuple[str, ...], a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[str, ...]:
     """The compared fields whose values differ, SQL text compared through its parse tree."""
     from workbench.normalize import same_sql
 
@@ -337,24 +357,25 @@ def _differences(kind: Kind, compared: tuple[str, ...], a: tuple, b: tuple) -> t
 def _compare_grouped(kind: Kind, source: Table, target: Table, compared: tuple[str, ...], shown: list[str]) -> KindDrift:
     """compare_rows for sides that hold an identity more than once: each of its rows on one side
     pairs with each on the other, in row order (as pandas' outer merge pairs them)."""
-    def grouped(table: Table) -> dict[tuple, list[tuple]]:
+    def grouped(table: Table) -> dict[tuple[Any, ...], list[tuple[Any, ...]]]:
         columns, rows = table
         key_of, shown_of = _getter(columns, list(kind.identity)), _getter(columns, shown)
-        found: dict[tuple, list[tuple]] = {}
+        found: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
         for row in rows:
             found.setdefault(key_of(row), []).append(shown_of(row))
         return found
 
     by_source, by_target = grouped(source), grouped(target)
     count = len(compared)
-    keys: list[tuple] = []
+    keys: list[tuple[Any, ...]] = []
     statuses: list[str] = []
     differences: list[tuple[str, ...]] = []
-    sources: list[tuple | None] = []
-    targets: list[tuple | None] = []
+    sources: list[tuple[Any, ...] | None] = []
+    targets: list[tuple[Any, ...] | None] = []
     for key in sorted(by_source.keys() | by_target.keys()):
-        for a in by_source.get(key) or [None]:
-            for b in by_target.get(key) or [None]:
+        nothing: list[tuple[Any, ...] | None] = [None]
+        for a in by_source.get(key) or nothing:
+            for b in by_target.get(key) or nothing:
                 found: tuple[str, ...] = ()
                 if b is None:
                     status = "only_in_source"
@@ -371,7 +392,7 @@ def _compare_grouped(kind: Kind, source: Table, target: Table, compared: tuple[s
     return KindDrift(kind, compared, shown, statuses, differences, keys.__getitem__, lambda: (sources, targets))
 
 
-def _getter(columns: list[str], names: list[str]) -> Callable[[Sequence], tuple]:
+def _getter(columns: list[str], names: list[str]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
     """row -> tuple of the named columns' values (itemgetter gives a bare value for one name)."""
     positions = [columns.index(name) for name in names]
     if len(positions) == 1:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     import psycopg
+    import sqlalchemy
 
 MASK = "***"
 APPLICATION_NAME = "drift-workbench"
@@ -39,7 +40,7 @@ class Timeouts:
     def from_environment(cls) -> "Timeouts":
         import os
 
-        values = {}
+        values: dict[str, Any] = {}
         for setting, field_name in (("statement_timeout", "statement_ms"), ("lock_timeout", "lock_ms")):
             text = os.environ.get(TIMEOUT_ENV[setting], "").strip()
             if text:
@@ -302,6 +303,19 @@ def connect(dsn: str, *, read_only: bool = True, autocommit: bool = False,
     return conn
 
 
+def one(cursor: "psycopg.Cursor[Any]") -> Any:
+    """The row of a query that always returns one (SHOW, a catalog function call): never None."""
+    row = cursor.fetchone()
+    if row is None:
+        raise WorkbenchError("the server returned no row for a query that always returns one")
+    return row
+
+
+def column_names(cursor: "psycopg.Cursor[Any]") -> list[str]:
+    """The names of the columns of a cursor's last result."""
+    return [column.name for column in cursor.description or ()]
+
+
 def describe(error: BaseException, dsn: str = "") -> str:
     """A psycopg error as one line: libpq's reason (and detail), scrubbed of passwords."""
     text = str(error) or type(error).__name__
@@ -315,7 +329,7 @@ def describe(error: BaseException, dsn: str = "") -> str:
     return scrub(text, dsn) if dsn else " ".join(text.split())
 
 
-def engine(dsn: str):
+def engine(dsn: str) -> "sqlalchemy.engine.Engine":
     """A SQLAlchemy engine (psycopg 3 driver) for ad-hoc `pandas.read_sql` in notebooks."""
     import sqlalchemy
 

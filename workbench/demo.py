@@ -12,6 +12,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from workbench import sandbox
 
@@ -20,7 +21,7 @@ from workbench import sandbox
 class DemoPair:
     legacy_dsn: str
     current_dsn: str
-    expected: dict
+    expected: dict[str, Any]
     scenario_dir: Path
 
 
@@ -61,7 +62,10 @@ def run_demo(scale: int = 1, out: str | Path = "reports/demo") -> int:
     from workbench.present.text import report_summary
 
     started = time.perf_counter()
-    step = lambda text: print(f"[{time.perf_counter() - started:5.1f}s] {text}", file=sys.stderr, flush=True)  # noqa: E731
+
+    def step(text: str) -> None:
+        print(f"[{time.perf_counter() - started:5.1f}s] {text}", file=sys.stderr, flush=True)
+
     step("starting embedded PostgreSQL 18")
     with sandbox.start() as server, tempfile.TemporaryDirectory(prefix="drift-demo-") as tmp:
         step(f"generating the demo scenario (scale {scale})")
@@ -71,11 +75,12 @@ def run_demo(scale: int = 1, out: str | Path = "reports/demo") -> int:
         result = report_mod.build(pair.legacy_dsn, pair.current_dsn, out, mode="apply", progress=step,
                                   title=f"Demo: legacy \u2192 current (seedscale scale {scale})")
         step("done")
+    version = result.drift.target.server_version if result.drift is not None else "?"
     print(f"Drift Workbench demo: legacy (source) -> current (target), seedscale scale {scale}, "
-          f"PostgreSQL {result.drift.target.server_version}\n")
+          f"PostgreSQL {version}\n")
     print(report_summary(result, drift_table=False).rsplit("\nwrote ", 1)[0])
     print(f"report: {result.html.resolve()}")
     print(f"took {time.perf_counter() - started:.1f} s")
-    if result.run.error:
+    if result.run is not None and result.run.error:
         print(f"error: {result.run.error}", file=sys.stderr)
     return result.exit_code

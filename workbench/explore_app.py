@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from workbench.errors import WorkbenchError
 
@@ -54,7 +54,7 @@ def command(notebook: Path, port: int) -> list[str]:
             "--VoilaConfiguration.file_allowlist=[]"]
 
 
-def wait_until_ready(process: subprocess.Popen, port: int, timeout: float = READY_TIMEOUT_S) -> None:
+def wait_until_ready(process: subprocess.Popen[Any], port: int, timeout: float = READY_TIMEOUT_S) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from typing import Any
 
 # How to make each flavour of SQL text into a statement that parses on its own.
 _WRAPPERS = {
@@ -23,7 +24,7 @@ _WRAPPERS = {
 }
 
 
-def _strip_positions(node):
+def _strip_positions(node: Any) -> Any:
     if isinstance(node, dict):
         return {key: _strip_positions(value) for key, value in node.items()
                 if key not in ("location", "stmt_location", "stmt_len")}
@@ -32,7 +33,7 @@ def _strip_positions(node):
     return node
 
 
-def _unqualify_single_relation(node, names: frozenset = frozenset()):
+def _unqualify_single_relation(node: Any, names: frozenset[str] = frozenset()) -> Any:
     """PostgreSQL 15 deparses `SELECT t.id FROM t`, 16 and later `SELECT id FROM t`: inside a
     SELECT over exactly one relation, `rel.column` and `column` name the same thing, so drop the
     qualifier when it is that relation's name or alias."""

@@ -10,12 +10,12 @@ faster. That holds when every part is a str without NUL, which catalog names alw
 from __future__ import annotations
 
 from operator import itemgetter
-from typing import Sequence, TypeVar
+from typing import Any, Sequence, TypeVar
 
-T = TypeVar("T", bound=Sequence)
+T = TypeVar("T", bound=Sequence[Any])
 
 
-def by_identity(rows: Sequence[T] | set, positions: Sequence[int]) -> list[T]:
+def by_identity(rows: Sequence[T] | set[T], positions: Sequence[int]) -> list[T]:
     """rows sorted by the values at `positions` (a stable sort: rows with equal identities keep
     their order)."""
     if not positions:

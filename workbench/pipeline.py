@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from workbench.errors import WorkbenchError
 
@@ -56,7 +56,7 @@ class Run:
     error: str = ""                           # apply or verify stopped with an error (shown in the report)
     verify: "VerifyResult | None" = None      # after an apply
     written: list[Path] = field(default_factory=list)
-    background: list = field(default_factory=list)     # writers still running (threads)
+    background: list[Any] = field(default_factory=list)     # writers still running (threads)
     errors: list[BaseException] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list, repr=False)   # passwords of the sides: in no file
 

@@ -34,15 +34,20 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from workbench.connect import secrets_of
 from workbench.errors import WorkbenchError
 from workbench.pipeline import check_no_secrets      # the one guard: every file, before any apply too
 
 if TYPE_CHECKING:
-    from workbench.compare import Drift
+    import threading
+
+    from workbench.compare import CompareOptions, Drift
     from workbench.pipeline import Run
+    from workbench.planner import PlanOptions
+    from workbench.sides import Shadow
+    from workbench.present.migration_plan import PlanView
 
 # The notebooks are in one place, the package (workbench/notebooks/, package data), so that an
 # installed workbench finds them as an editable checkout does; notebooks/ at the top of the
@@ -112,7 +117,7 @@ def notebook_path(name: str) -> Path:
 
 
 # --- running notebooks --------------------------------------------------------------------------
-def _kernel_manager_class(asynchronous: bool = True):
+def _kernel_manager_class(asynchronous: bool = True) -> type[Any]:
     """A kernel manager whose kernel is this Python with ipykernel, named python3 (so that the
     executed notebook keeps its usual kernelspec for reruns in JupyterLab). The kernel's own log
     (a warning that a local TCP kernel is unencrypted, on every start; now and then "ERROR |
@@ -123,18 +128,18 @@ def _kernel_manager_class(asynchronous: bool = True):
 
     class ThisPythonKernelManager(AsyncKernelManager if asynchronous else KernelManager):  # type: ignore[misc]
         @property
-        def kernel_spec(self):
-            if self._kernel_spec is None:
+        def kernel_spec(self) -> Any:
+            if getattr(self, "_kernel_spec", None) is None:      # the base's attribute (untyped)
                 self._kernel_spec = KernelSpec(
                     argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
                           "--IPKernelApp.log_level=CRITICAL"],
                     display_name="Python 3 (ipykernel)", language="python", name="python3", resource_dir="")
-            return self._kernel_spec
+            return getattr(self, "_kernel_spec")
 
     return ThisPythonKernelManager
 
 
-def check_parameters(notebook: Path, parameters: dict) -> None:
+def check_parameters(notebook: Path, parameters: dict[str, Any]) -> None:
     """Every parameter must be declared in the notebook's `parameters` cell: a typo fails loudly
     (papermill itself only warns)."""
     import papermill
@@ -146,7 +151,8 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
                              f"(it has: {', '.join(declared)})")
 
 
-def execute(notebook: Path, output: Path, parameters: dict, cwd: Path | None = None, km=None):
+def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path | None = None,
+            km: Any = None) -> Any:
     """Run a notebook with papermill (parameters injected) into `output`; return the executed
     notebook. A failing cell raises a one-line WorkbenchError; the notebook with its error is kept."""
     import papermill
@@ -193,7 +199,7 @@ def plotly_js() -> str:
     return f'<script type="text/javascript">{source}</script>'
 
 
-def combine(notebooks: Sequence, title: str):
+def combine(notebooks: Sequence[Any], title: str) -> Any:
     """One notebook holding the cells of all, in order (the first one's metadata, titled)."""
     import copy
 
@@ -208,7 +214,7 @@ def combine(notebooks: Sequence, title: str):
     return combined
 
 
-def render_html(notebooks: Sequence, output: Path, title: str) -> Path:
+def render_html(notebooks: Sequence[Any], output: Path, title: str) -> Path:
     """The executed notebooks as one HTML file: code hidden, plotly.js inline, no network."""
     import jinja2
     from nbconvert import HTMLExporter
@@ -239,7 +245,7 @@ class Kernels:
     def __init__(self, count: int, cwd: Path) -> None:
         import threading
 
-        self.managers: list = []
+        self.managers: list[Any] = []
         self.errors: list[BaseException] = []
         self.cwd = cwd
         self.threads = [threading.Thread(target=self._start, daemon=True) for _ in range(count)]
@@ -261,7 +267,7 @@ class Kernels:
         except BaseException as error:          # a kernel that cannot start: papermill starts its own
             self.errors.append(error)
 
-    def take(self) -> list:
+    def take(self) -> list[Any]:
         for thread in self.threads:
             thread.join()
         return list(self.managers)
@@ -286,19 +292,19 @@ class Runner:
 
         self.kernels, self.cwd = kernels, cwd
         self.pool = ThreadPoolExecutor(max_workers=jobs)
-        self.futures: list = []
+        self.futures: list[Any] = []
 
-    def submit(self, notebook: Path, output: Path, parameters: dict) -> None:
+    def submit(self, notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
         index = len(self.futures)
         self.futures.append(self.pool.submit(self._one, index, notebook, output, parameters))
 
-    def _one(self, index: int, notebook: Path, output: Path, parameters: dict):
+    def _one(self, index: int, notebook: Path, output: Path, parameters: dict[str, Any]) -> Any:
         managers = self.kernels.take()
         manager = managers[index] if index < len(managers) else None
         # a pre-started kernel already runs in cwd; papermill's own cwd would chdir this process
         return execute(notebook, output, parameters, cwd=None if manager is not None else self.cwd, km=manager)
 
-    def results(self) -> list:
+    def results(self) -> list[Any]:
         errors = [future.exception() for future in self.futures]
         self.pool.shutdown()
         for error in errors:
@@ -307,7 +313,7 @@ class Runner:
         return [future.result() for future in self.futures]
 
 
-def _preload():
+def _preload() -> "threading.Thread":
     """Import papermill and nbconvert (about 2 s) in a thread while the pipeline waits on the servers."""
     import threading
 
@@ -321,7 +327,7 @@ def _preload():
 
 
 # --- the command --------------------------------------------------------------------------------
-def notebook_parameters(run: "Run", title: str, schemas: Sequence[str]) -> tuple[dict, dict]:
+def notebook_parameters(run: "Run", title: str, schemas: Sequence[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """What each report notebook is given: the files the pipeline wrote (never a DSN)."""
     files = {role: path.name for role, path in run.snapshots.items()}
     drift = {"source": files["source"], "target": files["target"], "schemas": list(schemas),
@@ -335,9 +341,10 @@ def notebook_parameters(run: "Run", title: str, schemas: Sequence[str]) -> tuple
 
 
 def build(source: str, target: str, out: str | Path, title: str = "", schemas: Sequence[str] = (),
-          target_after: str = "", plan_dir: str = "", mode: str | None = None, plan_options=None,
-          keep_going: bool = False, progress: Callable[[str], None] | None = None,
-          options=None, shadow=None) -> Report:
+          target_after: str = "", plan_dir: str = "", mode: str | None = None,
+          plan_options: "PlanOptions | None" = None, keep_going: bool = False,
+          progress: Callable[[str], None] | None = None, options: "CompareOptions | None" = None,
+          shadow: "Shadow | None" = None) -> Report:
     """workbench.pipeline.run (snapshot, compare, plan, apply or rehearse, verify), then the report
     notebooks on what it wrote, rendered into OUT/report.html. A failing or refused apply does not
     raise: it is shown in the report and in `Report.run` (its exit code). SQL sides are loaded on
@@ -408,7 +415,7 @@ def build_timeline(store: str | Path, out: str | Path, since: str = "", until: s
     return Report(out, html, [executed], written)
 
 
-def outcome_view(run: "Run"):
+def outcome_view(run: "Run") -> "PlanView":
     """The plan folder, this run's apply log, its error and verify result, as the migration_plan
     notebook reads them (workbench.present.migration_plan.PlanView)."""
     from workbench.present import migration_plan
@@ -418,7 +425,7 @@ def outcome_view(run: "Run"):
         apply_error=run.error, verify_result=str(run.verify_path) if run.verify_path else "")
 
 
-def with_outcome(notebook, view):
+def with_outcome(notebook: Any, view: "PlanView") -> Any:
     """A copy of the executed drift_report notebook with the apply's outcome under its title
     (the header cell), so that a reader of report.html sees first what the apply did."""
     import copy

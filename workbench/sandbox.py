@@ -22,6 +22,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import types
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,10 +58,10 @@ def binaries_dir() -> Path:
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        return int(probe.getsockname()[1])
 
 
-def _run_as() -> dict:
+def _run_as() -> dict[str, Any]:
     """subprocess keyword arguments that drop root to the sandbox user (empty when not root)."""
     if os.geteuid() != 0:
         return {}
@@ -134,7 +135,7 @@ class Server(ScratchDatabases):
     owns_data_dir: bool = True
     _stopped: bool = field(default=False, repr=False)
     # the watchdog (see _start_watchdog): the write end of its pipe and its process
-    _watchdog: "tuple[int, subprocess.Popen] | None" = field(default=None, repr=False)
+    _watchdog: "tuple[int, subprocess.Popen[bytes]] | None" = field(default=None, repr=False)
 
     def dsn(self, dbname: str = "postgres") -> str:
         return f"postgresql://{self.user}@{self.host}:{self.port}/{dbname}"
@@ -144,7 +145,7 @@ class Server(ScratchDatabases):
 
         return psycopg.connect(self.dsn(dbname), autocommit=True, **kwargs)
 
-    def psql(self, dsn: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    def psql(self, dsn: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[Any]:
         """Run the bundled psql with ON_ERROR_STOP (used to load SQL files)."""
         result = subprocess.run([str(binaries_dir() / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
                                  "-d", dsn, *args], capture_output=True, text=True)
@@ -174,7 +175,7 @@ class Server(ScratchDatabases):
     def __enter__(self) -> "Server":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
 
@@ -223,6 +224,7 @@ def start(data_dir: Path | None = None, port: int | None = None) -> Server:
     if owns:
         parent = Path(tempfile.mkdtemp(prefix="drift-workbench-pg-"))
         data_dir = parent / "data"
+    assert data_dir is not None
     data_dir = Path(data_dir).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     if as_user:
@@ -277,7 +279,7 @@ if owned:
 """
 
 
-def _start_watchdog(data_dir: Path, owned: bool) -> "tuple[int, subprocess.Popen] | None":
+def _start_watchdog(data_dir: Path, owned: bool) -> "tuple[int, subprocess.Popen[bytes]] | None":
     """Start the watchdog of a server: the pipe's write end (closed by Server.stop) and its process."""
     import sys
 
@@ -319,7 +321,7 @@ def _stop_on_sigterm(server: Server) -> None:
     """SIGTERM (a CI timeout, `kill`) would skip atexit: stop the server, then die as asked."""
     previous = signal.getsignal(signal.SIGTERM)
 
-    def handler(signum, frame):
+    def handler(signum: int, frame: "types.FrameType | None") -> None:
         server.stop()
         if callable(previous):
             previous(signum, frame)

@@ -17,9 +17,10 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from workbench.catalog import fetch as fetch_mod
+from workbench.census import Census
 from workbench.catalog.fetch import Table, is_snapshot_file  # noqa: F401 (re-exported)
 from workbench.errors import WorkbenchError
 from workbench.kinds import KINDS, SCHEMA_COLUMN, ignore_filter, resolve
@@ -27,6 +28,7 @@ from workbench.kinds import KINDS, SCHEMA_COLUMN, ignore_filter, resolve
 if TYPE_CHECKING:
     import pandas as pd
 
+    from workbench.connect import Timeouts
     from workbench.sides import Shadow
 
 FORMAT = "drift-workbench/snapshot"
@@ -35,7 +37,7 @@ FORMAT_VERSION = 1
 # The report's before/after statistics: which rows of which kind count (seedscale.py's rules):
 # name -> (kind, column, the values of that column that count; None: every row counts).
 _TABLE_LIKE = frozenset(("ordinary", "partitioned"))
-COUNT_RULES: dict[str, tuple[str, str | None, frozenset | None]] = {
+COUNT_RULES: dict[str, tuple[str, str | None, frozenset[Any] | None]] = {
     "tables": ("tables", "table_kind", _TABLE_LIKE),
     "views": ("views", None, None),
     "materialized_views": ("materialized_views", None, None),
@@ -90,6 +92,8 @@ class Snapshot:
     database: str
     captured_at: str
     settings: dict[str, str] = field(default_factory=dict)
+    # what no kind models, counted and named (census.py); None for a snapshot file older than it
+    census: Census | None = None
 
     def __getitem__(self, kind: str) -> pd.DataFrame:
         if kind not in self.frames:
@@ -132,9 +136,9 @@ class Snapshot:
     def fingerprint(self) -> str:
         """sha256 of the content (oids left out): equal for the same schema, whatever the order of
         capture, and unchanged by a save/load round trip (catalog.fetch.fingerprint)."""
-        return fetch_mod.fingerprint(self.tables)
+        return fetch_mod.fingerprint(self.tables, self.census)
 
-    def facts(self) -> dict:
+    def facts(self) -> dict[str, Any]:
         """What reports and JSON outputs say about this side."""
         return {"dsn": self.dsn, "server_version": self.server_version, "database": self.database,
                 "captured_at": self.captured_at, "fingerprint": self.fingerprint, "counts": self.counts}
@@ -147,6 +151,7 @@ class Snapshot:
         keep = resolve(list(kinds)) if kinds is not None else list(self.frames)
         if not schemas and not exclude_schemas and not ignore and set(keep) >= set(self.frames):
             return self                  # nothing to take out: keep the object (and its cached fingerprint)
+        census = self.census.filtered(schemas, exclude_schemas) if self.census is not None else None
         wanted, unwanted = set(schemas), set(exclude_schemas)
         tables: dict[str, Table] = {}
         for kind in keep:
@@ -163,10 +168,10 @@ class Snapshot:
                 rows = [row for row in rows if not ignored(row)]
             tables[kind] = (columns, rows)
         return Snapshot(Frames(tables), self.dsn, self.server_version, self.server_version_num, self.database,
-                        self.captured_at, dict(self.settings))
+                        self.captured_at, dict(self.settings), census)
 
     # --- files -------------------------------------------------------------------------------
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "format": FORMAT, "version": FORMAT_VERSION,
             "dsn": self.dsn, "server_version": self.server_version,
@@ -174,6 +179,7 @@ class Snapshot:
             "captured_at": self.captured_at, "settings": self.settings,
             "counts": self.counts, "fingerprint": self.fingerprint,
             "kinds": {kind: {"columns": columns, "rows": rows} for kind, (columns, rows) in self.tables.items()},
+            **({"census": self.census.to_dict()} if self.census is not None else {}),
         }
 
     def save(self, path: str | Path) -> Path:
@@ -189,7 +195,7 @@ class Snapshot:
         return path
 
     @classmethod
-    def from_dict(cls, data: dict, origin: str = "snapshot") -> "Snapshot":
+    def from_dict(cls, data: dict[str, Any], origin: str = "snapshot") -> "Snapshot":
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise WorkbenchError(f"{origin} is not a drift-workbench snapshot")
         if data.get("version") != FORMAT_VERSION:
@@ -201,9 +207,10 @@ class Snapshot:
                 if kind not in KINDS:
                     raise WorkbenchError(f"{origin} holds unknown kind {kind}")
                 tables[kind] = _table(body["rows"], body["columns"])
+            census = Census.from_dict(data["census"]) if data.get("census") is not None else None
             snapshot = cls(Frames(tables), data["dsn"], data["server_version"], int(data["server_version_num"]),
-                           data["database"], data["captured_at"], dict(data.get("settings") or {}))
-        except (KeyError, TypeError, ValueError) as error:
+                           data["database"], data["captured_at"], dict(data.get("settings") or {}), census)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
             raise WorkbenchError(f"{origin} is corrupt ({type(error).__name__}: {error})") from None
         if data.get("fingerprint") and data["fingerprint"] != snapshot.fingerprint:
             raise WorkbenchError(f"{origin} is corrupt: its content does not match its fingerprint")
@@ -225,7 +232,7 @@ class Snapshot:
         return cls.from_dict(data, origin=f"snapshot file {path}")
 
 
-def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
+def _frame(rows: list[Any], columns: list[str]) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(columns=columns, dtype=object)
@@ -248,7 +255,7 @@ def _table(rows: object, columns: object) -> Table:
 def from_fetched(fetched: fetch_mod.Fetched, fingerprint: str | None = None) -> Snapshot:
     """A Snapshot of rows read by catalog.fetch (with their fingerprint when already computed)."""
     snapshot = Snapshot(Frames(dict(fetched.tables)), fetched.dsn, fetched.server_version, fetched.server_version_num, fetched.database,
-                        fetched.captured_at, fetched.settings)
+                        fetched.captured_at, fetched.settings, fetched.census)
     if fingerprint is not None:
         snapshot.__dict__["fingerprint"] = fingerprint          # the cached_property's slot
     return snapshot
@@ -256,7 +263,7 @@ def from_fetched(fetched: fetch_mod.Fetched, fingerprint: str | None = None) -> 
 
 def capture(dsn: str, kinds: Iterable[str] | None = None, schemas: Iterable[str] = (),
             exclude_schemas: Iterable[str] = (), progress: Callable[[str], None] | None = None,
-            timeouts=None) -> Snapshot:
+            timeouts: "Timeouts | None" = None) -> Snapshot:
     """Read every kind's catalog query from a live database into a Snapshot (timeouts:
     connect.Timeouts, default from the environment)."""
     snapshot = from_fetched(fetch_mod.fetch(dsn, kinds, progress, timeouts))

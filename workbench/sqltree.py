@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-def with_flags(sql: str, **flags) -> str:
+def with_flags(sql: str, **flags: object) -> str:
     """The statement deparsed with attributes of its top node set, e.g. `replace=True` (CREATE OR
     REPLACE TRIGGER) or `concurrent=True` (CREATE INDEX CONCURRENTLY)."""
     from pglast import parse_sql
@@ -13,4 +13,6 @@ def with_flags(sql: str, **flags) -> str:
         if not hasattr(statement, name):
             raise ValueError(f"{type(statement).__name__} has no {name}")
         setattr(statement, name, value)
-    return RawStream()(statement)
+    if statement is None:
+        raise ValueError(f"not a statement: {sql}")
+    return str(RawStream()(statement))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -59,7 +59,7 @@ class VerifyResult:
         return parity[~parity.index.isin(list(self.not_planned))]
 
     @property
-    def residual(self) -> list[dict]:
+    def residual(self) -> list[dict[str, Any]]:
         """Source objects the target lacks or has differently (of the kinds the plan planned)."""
         return [o for o in self.drift.objects(MISSING_STATUSES) if o["kind"] not in self.not_planned]
 
@@ -71,7 +71,7 @@ class VerifyResult:
         return [not_planned_note(kind, count) for kind, count in self.not_planned.items()]
 
     @property
-    def extra_in_target(self) -> list[dict]:
+    def extra_in_target(self) -> list[dict[str, Any]]:
         return self.drift.objects(("only_in_target",))
 
     @property
@@ -86,8 +86,10 @@ class VerifyResult:
     def exit_code(self) -> int:
         return 0 if self.ok else 1
 
-    def to_json(self) -> dict:
-        side = lambda snap: {k: v for k, v in snap.facts().items() if k != "counts"}  # noqa: E731
+    def to_json(self) -> dict[str, Any]:
+        def side(snap: Snapshot) -> dict[str, Any]:
+            return {k: v for k, v in snap.facts().items() if k != "counts"}
+
         return {
             "format": VERIFY_FORMAT, "version": VERIFY_VERSION, "ok": self.ok, "exit_code": self.exit_code,
             "source": side(self.drift.source), "target": side(self.drift.target),
@@ -138,7 +140,7 @@ def _in_scope(frame: pd.DataFrame, kind: str, options: CompareOptions) -> pd.Dat
     return frame
 
 
-def _same_in_source(source: Snapshot, kind: str, column: str, value, row: dict) -> bool:
+def _same_in_source(source: Snapshot, kind: str, column: str, value: object, row: dict[str, Any]) -> bool:
     frame = source.frames.get(kind)
     if frame is None or not len(frame) or column not in frame.columns:
         return False
@@ -154,21 +156,21 @@ def run_checks(target: str, source: Snapshot, options: CompareOptions | None = N
 
     options = options or CompareOptions()
     masked = connect_mod.mask(target)
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     with connect_mod.connect(target) as conn:
         try:
             with conn.transaction():
                 conn.execute("SET TRANSACTION READ ONLY")
                 for check, (query, kind, column, value, detail) in _CATALOG_CHECKS.items():
                     cursor = conn.execute(check_sql(query))
-                    found = pd.DataFrame(cursor.fetchall(), columns=[d.name for d in cursor.description])
+                    found = pd.DataFrame(cursor.fetchall(), columns=connect_mod.column_names(cursor))
                     for row in _in_scope(found, kind, options).to_dict(orient="records"):
                         same = _same_in_source(source, kind, column, value, row)
                         rows.append({"check": check, "object": f"{row['schema']}.{row['table']}.{row['name']}",
                                      "detail": detail + ("; the source has it the same way" if same else ""),
                                      "failed": not same})
                 cursor = conn.execute(check_sql("selectable_views"))
-                views = pd.DataFrame(cursor.fetchall(), columns=[d.name for d in cursor.description])
+                views = pd.DataFrame(cursor.fetchall(), columns=connect_mod.column_names(cursor))
                 views = pd.concat([_in_scope(views[views["relation_kind"] == word], kind, options)
                                    for word, kind in (("view", "views"), ("materialized view", "materialized_views"))])
                 for row in views.to_dict(orient="records"):
@@ -200,7 +202,7 @@ def write_result(result: VerifyResult, path: str | Path) -> Path:
     return jsonfile.write(path, result.to_json(), "residual")
 
 
-def read_result(path: str | Path) -> dict:
+def read_result(path: str | Path) -> dict[str, Any]:
     """A verify.json written by write_result (its format checked; a wrong file is named)."""
     from workbench import jsonfile
 
@@ -208,7 +210,7 @@ def read_result(path: str | Path) -> dict:
 
 
 # --- trap outcomes --------------------------------------------------------------------------------
-def trap_statements(plan: Plan, trap: dict) -> list[Statement]:
+def trap_statements(plan: Plan, trap: dict[str, Any]) -> list[Statement]:
     """The planned statements that resolve a trap: the object's own, and for a constraint over a
     retyped column the type changes of its table's columns (stage 03)."""
     identity = trap.get("identity") or {}
@@ -233,8 +235,8 @@ def _changes_type(sql: str) -> bool:
     return False
 
 
-def trap_outcome(trap: dict, statements: list[Statement], apply_log: dict | None = None, apply_error: str = "",
-                 verify_result: dict | None = None) -> str:
+def trap_outcome(trap: dict[str, Any], statements: list[Statement], apply_log: dict[str, Any] | None = None, apply_error: str = "",
+                 verify_result: dict[str, Any] | None = None) -> str:
     """Whether a trap is resolved: planned; applied (or rehearsed) without error; identical in the
     target after apply (verify_result: VerifyResult.to_json()); or what failed."""
     ids = {s.id for s in statements}
@@ -264,8 +266,8 @@ def trap_outcome(trap: dict, statements: list[Statement], apply_log: dict | None
     return "resolved: applied without error, identical to the source after apply"
 
 
-def trap_outcomes(plan: Plan, apply_log: dict | None = None, apply_error: str = "",
-                  verify_result: dict | None = None) -> list[str]:
+def trap_outcomes(plan: Plan, apply_log: dict[str, Any] | None = None, apply_error: str = "",
+                  verify_result: dict[str, Any] | None = None) -> list[str]:
     """The outcome of every trap of a plan, in the plan's order."""
     return [trap_outcome(trap, trap_statements(plan, trap), apply_log, apply_error, verify_result)
             for trap in plan.traps]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Callable
 
+from workbench.census import skipped_entries
 from workbench.compare import Drift
 from workbench.planner import access, code, keys, prerequisites, relations
 from workbench.planner.context import Context, PlanOptions, json_list, object_names
@@ -47,7 +48,7 @@ def plan(drift: Drift, options: PlanOptions | None = None, **kwargs) -> Plan:
                 options={**vars(ctx.options), "kinds": list(drift.frames), "schemas": list(drift.options.schemas),
                          "exclude_schemas": list(drift.options.exclude_schemas), "ignore": list(drift.options.ignore),
                          "ignore_extension_versions": drift.options.ignore_extension_versions},
-                skipped=ctx.skipped, traps=ctx.traps,
+                skipped=ctx.skipped + skipped_entries(drift.unmodeled), traps=ctx.traps,
                 created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 

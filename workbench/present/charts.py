@@ -11,7 +11,7 @@ never numpy arrays: plotly would ship those base64-encoded, unreadable in the HT
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -48,21 +48,21 @@ def _figure(chart: str, title: str, height: int = 420) -> go.Figure:
     return fig
 
 
-def _ints(values: Iterable) -> list[int]:
+def _ints(values: Iterable[Any]) -> list[int]:
     return [int(v) for v in values]
 
 
 LOG_RATIO = 20          # when the largest bar is this many times the smallest (non-zero), the axis is log
 
 
-def needs_log(values: Iterable) -> bool:
+def needs_log(values: Iterable[Any]) -> bool:
     """Whether counts differ by orders of magnitude (columns by the thousand, views by the dozen):
     then a linear axis would leave the small bars invisible."""
     positive = [v for v in values if v > 0]
     return bool(positive) and max(positive) >= LOG_RATIO * min(positive)
 
 
-def _value_axis(fig: go.Figure, values: Iterable, title: str, **where) -> None:
+def _value_axis(fig: go.Figure, values: Iterable[Any], title: str, **where: Any) -> None:
     """A log axis (with readable ticks) when counts differ by orders of magnitude, else linear;
     some room above the tallest bar for its label."""
     values = [int(v) for v in values]
@@ -189,7 +189,7 @@ def top_tables_by_columns_added(drift: Drift, top: int = 10, existing_tables_onl
 
 
 # --- plan: statements and hazards per stage -----------------------------------------------------
-def statements_per_stage(statements: pd.DataFrame | list[dict], stages: Sequence[str] | None = None) -> pd.DataFrame:
+def statements_per_stage(statements: pd.DataFrame | list[dict[str, Any]], stages: Sequence[str] | None = None) -> pd.DataFrame:
     """Stage x (statements, one column per hazard) counts; stages in `stages` order, else sorted."""
     frame = pd.DataFrame(statements) if not isinstance(statements, pd.DataFrame) else statements
     missing = [c for c in ("stage", "hazards") if c not in frame.columns]
@@ -208,7 +208,7 @@ def statements_per_stage(statements: pd.DataFrame | list[dict], stages: Sequence
     return table
 
 
-def stage_statements(statements: pd.DataFrame | list[dict], stages: Sequence[str] | None = None) -> go.Figure:
+def stage_statements(statements: pd.DataFrame | list[dict[str, Any]], stages: Sequence[str] | None = None) -> go.Figure:
     """Per stage: the number of statements (top) and of statements carrying each hazard (bottom)."""
     from plotly.subplots import make_subplots
 
@@ -247,7 +247,7 @@ def apply_status(status: str) -> str:
     return APPLY_STATUS_ALIASES[key]
 
 
-def stage_durations(log: list[dict] | pd.DataFrame) -> pd.DataFrame:
+def stage_durations(log: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
     """Per stage in order of first appearance: start_ms, ms (sum), statements, failed, status (worst)."""
     frame = pd.DataFrame(log) if not isinstance(log, pd.DataFrame) else log.copy()
     missing = [c for c in ("stage", "status", "ms") if c not in frame.columns]
@@ -267,7 +267,7 @@ def stage_durations(log: list[dict] | pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["stage", "start_ms", "ms", "statements", "failed", "status"])
 
 
-def apply_timeline(log: list[dict] | pd.DataFrame) -> go.Figure:
+def apply_timeline(log: list[dict[str, Any]] | pd.DataFrame) -> go.Figure:
     """A Gantt-like bar per stage: when it ran and how long (ms), coloured by its worst status."""
     table = stage_durations(log)
     fig = _figure("apply_timeline", "Apply timeline per stage", height=max(300, 80 + 30 * len(table)))

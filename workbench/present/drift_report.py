@@ -149,10 +149,23 @@ def _facts_row(role: str, snapshot: Snapshot) -> dict[str, object]:
 
 def verdict_text(drift: Drift) -> str:
     totals = drift.summary.sum()
+    unmodeled = (f" The sides also differ in {', '.join(drift.unmodeled)} (not compared in detail: see the summary)."
+                 if drift.has_unmodeled_drift else "")
     if not drift.has_drift:
-        return "No drift: the target matches the source for every compared kind."
+        return ("No drift in the compared kinds." + unmodeled if unmodeled
+                else "No drift: the target matches the source for every compared kind.")
     return (f"{int(totals['only_in_source'])} objects to create, {int(totals['changed'])} changed, "
-            f"{int(totals['only_in_target'])} extra in the target; {int(totals['identical'])} identical.")
+            f"{int(totals['only_in_target'])} extra in the target; {int(totals['identical'])} identical." + unmodeled)
+
+
+def unmodeled_frame(drift: Drift) -> pd.DataFrame:
+    """The census of what no kind models (census.py): per kind, the count on each side and the
+    names one side lacks."""
+    return pd.DataFrame([{"kind": kind, "source": entry["source"], "target": entry["target"],
+                          "only in source": ", ".join(entry["only_in_source"]),
+                          "only in target": ", ".join(entry["only_in_target"])}
+                         for kind, entry in drift.unmodeled.items()],
+                        columns=["kind", "source", "target", "only in source", "only in target"])
 
 
 def header_html(inputs: ReportInputs) -> str:
@@ -293,6 +306,11 @@ def show_summary(inputs: ReportInputs) -> None:
               "(legacy); <i>extra in target</i>: only in the target (current), never dropped unless asked; "
               "<i>changed</i>: on both sides, defined differently.</p>")
     show_table(summary_frame(inputs.drift))
+    if inputs.drift.unmodeled:
+        show_html("<h3>Unmodeled</h3><p>Objects of kinds the workbench does not compare in detail (nor plan), "
+                  "counted by a census of the catalogs: a difference here is drift the tables above cannot "
+                  "show.</p>")
+        show_table(unmodeled_frame(inputs.drift), index=False)
 
 
 def show_counts(inputs: ReportInputs) -> None:

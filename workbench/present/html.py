@@ -45,7 +45,7 @@ def table_html(frame: "pd.DataFrame", index: bool = True, classes: str = "wb-tab
     """An escaped static HTML table; a named index becomes the first column (no extra header row)."""
     if index and frame.index.name:
         frame, index = frame.reset_index(), False
-    return frame.to_html(index=index, escape=True, border=0, classes=classes)
+    return str(frame.to_html(index=index, escape=True, border=0, classes=classes))
 
 
 def box(markup: str, kind: str) -> str:

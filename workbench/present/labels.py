@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from typing import Any, Mapping
 
 from workbench.kinds import KINDS, object_label
 
@@ -19,11 +19,14 @@ FIELD_WORDS = {"default_value": "default", "data_type": "type", "not_null": "not
 
 def object_name(kind: str, identity: Mapping[str, object]) -> str:
     """schema.table.name / schema.name(args) / 'SELECT on table s.t to r': one readable name for an
-    object, from its identity (a dict of the kind's identity columns)."""
+    object, from its identity (a dict of the kind's identity columns; for a kind no entry models,
+    a census name, its identity's values as they are)."""
+    if kind not in KINDS:
+        return ".".join(str(v) for v in identity.values())
     return key_name(kind, tuple(identity[c] for c in KINDS[kind].identity))
 
 
-def key_name(kind: str, key: tuple) -> str:
+def key_name(kind: str, key: tuple[Any, ...]) -> str:
     """object_name from the identity values in the kind's identity order (what a comparison holds:
     no dict made per object when a listing names tens of thousands of them)."""
     if kind == "privileges":

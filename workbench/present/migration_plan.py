@@ -16,12 +16,13 @@ import html
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Iterable
 
 import pandas as pd
 
 from workbench.compare import CompareOptions, Drift, compare
 from workbench.errors import WorkbenchError
-from workbench.planner import STAGE_NAMES, Plan, PlanOptions, plan, read_plan
+from workbench.planner import STAGE_NAMES, Plan, PlanOptions, Statement, plan, read_plan
 from workbench.planner.files import render_stage
 from workbench.planner.model import HAZARDS, STAGES, sha256_text
 from workbench.present.drift_report import schema_list, show, show_html, show_table, table_html
@@ -47,9 +48,9 @@ class PlanView:
     plan_dir: Path | None = None           # where the plan's files are (None: planned in memory only)
     written: bool = False                  # this run wrote the plan files into plan_dir (out_dir)
     edited: list[str] = field(default_factory=list)   # stage files changed since the plan was made
-    apply_log: dict | None = None          # workbench.apply log (apply or rehearsal)
+    apply_log: dict[str, Any] | None = None          # workbench.apply log (apply or rehearsal)
     apply_error: str = ""                  # an apply that stopped with an error: its message
-    verify: dict | None = None             # VerifyResult.to_json()
+    verify: dict[str, Any] | None = None             # VerifyResult.to_json()
 
     @cached_property
     def statements(self) -> pd.DataFrame:
@@ -61,11 +62,11 @@ class PlanView:
 
     @property
     def rehearsal(self) -> bool:
-        return bool(self.apply_log) and self.apply_log.get("mode") == "rehearse"
+        return self.apply_log is not None and self.apply_log.get("mode") == "rehearse"
 
 
 # --- parameters ---------------------------------------------------------------------------------
-def _text(name: str, value) -> str:
+def _text(name: str, value: object) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -73,7 +74,7 @@ def _text(name: str, value) -> str:
     return value.strip()
 
 
-def _flag(name: str, value) -> bool:
+def _flag(name: str, value: object) -> bool:
     """A boolean option as papermill passes it (`-p allow_drops True`, or a YAML/JSON true)."""
     if isinstance(value, bool):
         return value
@@ -82,7 +83,7 @@ def _flag(name: str, value) -> bool:
     raise WorkbenchError(f"parameter {name} must be True or False, not {value!r}")
 
 
-def read_apply_log(path: str | Path) -> dict:
+def read_apply_log(path: str | Path) -> dict[str, Any]:
     """An apply_log.json or rehearsal_log.json (workbench.apply's reader, beside its writer)."""
     from workbench.apply import read_log
 
@@ -92,7 +93,7 @@ def read_apply_log(path: str | Path) -> dict:
     return log
 
 
-def read_verify(path: str | Path) -> dict:
+def read_verify(path: str | Path) -> dict[str, Any]:
     """verify.json (workbench.verify's reader, beside its writer)."""
     from workbench.verify import read_result
 
@@ -109,8 +110,9 @@ def stage_texts_of(plan_dir: Path) -> dict[str, str]:
     return texts
 
 
-def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str = "", schemas=(),
-            allow_drops=False, concurrently=False, not_valid=False, with_privileges=False,
+def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str = "", schemas: object = (),
+            allow_drops: object = False, concurrently: object = False, not_valid: object = False,
+            with_privileges: object = False,
             apply_log: str = "", apply_error: str = "", verify_result: str = "", title: str = "",
             overview: bool = True) -> PlanView:
     """Plan source -> target (writing the plan files into out_dir when given), or read plan_dir;
@@ -140,6 +142,7 @@ def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str
         edited = [name for name in STAGE_NAMES if recorded.get(name) and recorded[name] != sha256_text(texts[name])]
         view = PlanView(the_plan, texts, "", drift, folder, False, edited)
     else:
+        assert drift is not None               # no plan_dir: source and target were given (checked above)
         the_plan = plan(drift, options)
         if out_dir:
             from workbench.pipeline import write_plan
@@ -161,17 +164,17 @@ def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str
     return view
 
 
-def compare_sides(source: str, target: str, schemas=(), kinds: tuple[str, ...] | None = None) -> Drift:
+def compare_sides(source: str, target: str, schemas: object = (), kinds: tuple[str, ...] | None = None) -> Drift:
     """The comparison `workbench plan SOURCE TARGET [--schema S]` plans from (of some kinds only)."""
     from workbench.snapshot import open_side
 
     options = CompareOptions(schemas=schema_list(schemas), kinds=kinds)
-    kinds = options.selected_kinds()
-    return compare(open_side(source, kinds), open_side(target, kinds), options)
+    selected = options.selected_kinds()
+    return compare(open_side(source, selected), open_side(target, selected), options)
 
 
 # --- numbers ------------------------------------------------------------------------------------
-def overall_parity(verify: dict) -> tuple[float, int, int]:
+def overall_parity(verify: dict[str, Any]) -> tuple[float, int, int]:
     """(percent, identical, source objects) over every kind of a verify result."""
     parity = verify.get("parity") or {}
     total = sum(int(row["source_objects"]) for row in parity.values())
@@ -179,7 +182,7 @@ def overall_parity(verify: dict) -> tuple[float, int, int]:
     return (100.0 * identical / total if total else 100.0), identical, total
 
 
-def parity_text(verify: dict) -> str:
+def parity_text(verify: dict[str, Any]) -> str:
     """The parity sentence (present.labels.parity_text) over every kind of a verify result."""
     _, identical, total = overall_parity(verify)
     return _parity_sentence(identical, total)
@@ -206,7 +209,7 @@ def stage_frame(view: PlanView) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _hazard_counts(statements) -> dict[str, int]:
+def _hazard_counts(statements: Iterable[Statement]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for statement in statements:
         for hazard in statement.hazards:
@@ -235,7 +238,7 @@ def skipped_frame(view: PlanView) -> pd.DataFrame:
 
 
 # --- traps --------------------------------------------------------------------------------------
-def retyped_columns(view: PlanView, trap: dict) -> list[str]:
+def retyped_columns(view: PlanView, trap: dict[str, Any]) -> list[str]:
     """'role: text -> user_role_simple' for the changed column types of the table of a
     constraint_over_retyped_column trap (nothing for other traps)."""
     if trap.get("trap") != "constraint_over_retyped_column" or view.drift is None or "columns" not in view.drift.frames:
@@ -248,12 +251,12 @@ def retyped_columns(view: PlanView, trap: dict) -> list[str]:
             for _, row in rows.iterrows() if "data_type" in row["differences"]]
 
 
-def trap_statements(view: PlanView, trap: dict) -> list:
+def trap_statements(view: PlanView, trap: dict[str, Any]) -> list[Any]:
     """The planned statements that resolve a trap (workbench.verify.trap_statements)."""
     return _trap_statements(view.plan, trap)
 
 
-def trap_outcome(view: PlanView, trap: dict, statements: list) -> str:
+def trap_outcome(view: PlanView, trap: dict[str, Any], statements: list[Any]) -> str:
     """Whether the trap is resolved (computed by workbench.verify.trap_outcome)."""
     return _trap_outcome(trap, statements, view.apply_log, view.apply_error, view.verify)
 
@@ -294,7 +297,7 @@ def traps_frame(view: PlanView) -> pd.DataFrame:
 
 
 # --- apply --------------------------------------------------------------------------------------
-def failures(log: dict) -> list[dict]:
+def failures(log: dict[str, Any]) -> list[dict[str, Any]]:
     """Failed statements (and stages that failed at COMMIT without a failed statement)."""
     found = [{"stage": e["stage"], "statement": e.get("index"), "object": _entry_label(e),
               "sqlstate": e.get("sqlstate") or "", "message": e.get("message") or "", "sql": e.get("sql") or "",
@@ -308,7 +311,7 @@ def failures(log: dict) -> list[dict]:
     return found
 
 
-def _entry_label(entry: dict) -> str:
+def _entry_label(entry: dict[str, Any]) -> str:
     if entry.get("kind") and entry.get("identity"):
         try:
             return f"{entry.get('action', '')} {entry['kind']} {identity_label(entry['kind'], entry['identity'])}".strip()
@@ -322,7 +325,7 @@ def apply_verdict(view: PlanView) -> str:
     return apply_verdict_of(view.apply_log, view.apply_error)
 
 
-def apply_verdict_of(log: dict | None, error: str = "") -> str:
+def apply_verdict_of(log: dict[str, Any] | None, error: str = "") -> str:
     """One sentence from an apply log (or rehearsal log) and the error that stopped it, if any."""
     if log is None:
         return f"The apply did not run: {error}" if error else ""
@@ -359,8 +362,8 @@ def apply_verdict_of(log: dict | None, error: str = "") -> str:
     return text
 
 
-def apply_stage_frame(log: dict) -> pd.DataFrame:
-    by_stage: dict[str, list[dict]] = {}
+def apply_stage_frame(log: dict[str, Any]) -> pd.DataFrame:
+    by_stage: dict[str, list[dict[str, Any]]] = {}
     for entry in log.get("statements", []):
         by_stage.setdefault(entry["stage"], []).append(entry)
     rows = []
@@ -463,7 +466,7 @@ def failures_html(view: PlanView) -> str:
     return "".join(parts)
 
 
-def verify_html(verify: dict) -> str:
+def verify_html(verify: dict[str, Any]) -> str:
     """The parity per kind, what is still missing or different, and the post-apply checks."""
     parity = pd.DataFrame.from_dict(verify.get("parity") or {}, orient="index")
     parity.index.name = "kind"

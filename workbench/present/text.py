@@ -148,14 +148,32 @@ def drift_report(drift: "Drift", limit_per_kind: int | None = None) -> str:
     that differ)."""
     lines = [side_line("source", drift.source.facts()), side_line("target", drift.target.facts()), "",
              summary_table(drift), ""]
-    if not drift.has_drift:
+    if not drift.has_drift and not drift.has_unmodeled_drift:
         lines.append("No drift: the target matches the source for every compared kind.")
-        return "\n".join(lines)
+        return "\n".join(lines + unmodeled_lines(drift.unmodeled, limit_per_kind))
     lines.append(LEGEND)
     for kind, counts in drift.counts.items():
         total = counts["changed"] + counts["only_in_source"] + counts["only_in_target"]
         lines += listing(f"{kind} ({total})", _first(object_entries(drift, kind), limit_per_kind), total)
-    return "\n".join(lines)
+    return "\n".join(lines + unmodeled_lines(drift.unmodeled, limit_per_kind))
+
+
+def unmodeled_lines(section: Mapping[str, Mapping[str, Any]], limit: int | None = None) -> list[str]:
+    """The `unmodeled` section (census.py): objects of kinds the workbench does not read in detail,
+    counted per side, with the names one side lacks. Never left out: silence would read as parity."""
+    if not section:
+        return []
+    lines = ["", "unmodeled (kinds the workbench does not compare in detail; counted by the catalog census)",
+             f"  {'kind':<30}{'source':>8}{'target':>8}"]
+    for kind, entry in section.items():
+        lines.append(f"  {kind:<30}{entry['source']:>8}{entry['target']:>8}")
+        for status in ("only_in_source", "only_in_target"):
+            names = entry[status]
+            shown = names if limit is None else names[:limit]
+            lines += [f"    {STATUS_MARK[status]} {name}" for name in shown]
+            if len(shown) < len(names):
+                lines.append(f"    ... and {len(names) - len(shown)} more")
+    return lines
 
 
 # --- plan ---------------------------------------------------------------------------------------

@@ -114,6 +114,7 @@ import random
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Sequence
 
 # ------------------------------------------------------------------------------------------------
 # The real report's numbers, per replica. The generator checks its output against them.
@@ -286,18 +287,18 @@ class Replica:
     def qn(self, name: str, schema: str | None = None) -> str:
         return f"{q(schema or self.schema)}.{q(name)}"
 
-    def put(self, sides, kind: str, key: tuple[str, ...], definition: str, *statements) -> None:
+    def put(self, sides: Sequence[Database], kind: str, key: tuple[str, ...], definition: str, *statements: tuple[str, str]) -> None:
         for db in sides:
             db.add(kind, key, Obj(definition, tuple(statements)))
 
-    def add_schema(self, sides, name: str) -> None:
+    def add_schema(self, sides: Sequence[Database], name: str) -> None:
         statements = [] if name == "public" else [("schemas", f"CREATE SCHEMA {q(name)};")]
         self.put(sides, "schemas", (name,), "schema", *statements)
 
-    def add_type(self, sides, name: str, sql: str) -> None:
+    def add_type(self, sides: Sequence[Database], name: str, sql: str) -> None:
         self.put(sides, "types", (self.schema, name), sql, ("types", sql))
 
-    def add_sequence(self, sides, name: str, start: int = 1,
+    def add_sequence(self, sides: Sequence[Database], name: str, start: int = 1,
                      owned_by: tuple[str, str] | None = None) -> None:
         """owned_by: (table, column) of the column the sequence belongs to."""
         statements = [("sequences", f"CREATE SEQUENCE {self.qn(name)} START {start};")]
@@ -308,15 +309,15 @@ class Replica:
         definition = " ".join(sql for _, sql in statements)
         self.put(sides, "sequences", (self.schema, name), definition, *statements)
 
-    def add_table(self, sides, name: str, columns: list[tuple[str, str]]) -> None:
+    def add_table(self, sides: Sequence[Database], name: str, columns: list[tuple[str, str]]) -> None:
         self.put(sides, "tables", (self.schema, name), "ordinary table")
         for column, spec in columns:
             self.add_column(sides, name, column, spec)
 
-    def add_column(self, sides, table: str, name: str, spec: str) -> None:
+    def add_column(self, sides: Sequence[Database], table: str, name: str, spec: str) -> None:
         self.put(sides, "columns", (self.schema, table, name), spec)
 
-    def add_function(self, sides, name: str, params: list[tuple[str, str]], returns: str | None,
+    def add_function(self, sides: Sequence[Database], name: str, params: list[tuple[str, str]], returns: str | None,
                      body: str, language: str = "sql", options: str = "",
                      schema: str | None = None) -> None:
         """params: (name, type) pairs, name may be ''; returns None makes a procedure."""
@@ -331,18 +332,18 @@ class Replica:
         key = (schema or self.schema, f"{name}({arg_types})")
         self.put(sides, "functions", key, sql, ("functions", sql))
 
-    def add_view(self, sides, name: str, query: str) -> None:
+    def add_view(self, sides: Sequence[Database], name: str, query: str) -> None:
         sql = f"CREATE VIEW {self.qn(name)} AS\n{query};"
         self.put(sides, "views", (self.schema, name), sql, ("views", sql))
 
-    def add_trigger(self, sides, table: str, name: str, timing: str, function: str,
+    def add_trigger(self, sides: Sequence[Database], table: str, name: str, timing: str, function: str,
                     when: str | None = None) -> None:
         when_sql = f"\n    WHEN ({when})" if when else ""
         sql = (f"CREATE TRIGGER {q(name)} {timing} ON {self.qn(table)}\n"
                f"    FOR EACH ROW{when_sql}\n    EXECUTE FUNCTION {self.qn(function)}();")
         self.put(sides, "triggers", (self.schema, table, name), sql, ("triggers", sql))
 
-    def add_index(self, sides, table: str, name: str, columns: str, unique: bool = False,
+    def add_index(self, sides: Sequence[Database], table: str, name: str, columns: str, unique: bool = False,
                   include: str | None = None, where: str | None = None) -> None:
         kind = "UNIQUE INDEX" if unique else "INDEX"
         sql = f"CREATE {kind} {q(name)} ON {self.qn(table)} USING btree ({columns})"
@@ -353,7 +354,7 @@ class Replica:
         sql += ";"
         self.put(sides, "indexes", (self.schema, table, name), sql, ("indexes", sql))
 
-    def add_constraint(self, sides, table: str, name: str, body: str,
+    def add_constraint(self, sides: Sequence[Database], table: str, name: str, body: str,
                        creates_index: bool = False) -> None:
         phase = "foreign_keys" if body.startswith("FOREIGN KEY") else "constraints"
         sql = f"ALTER TABLE {self.qn(table)} ADD CONSTRAINT {q(name)} {body};"
@@ -361,23 +362,23 @@ class Replica:
         if creates_index:   # PRIMARY KEY, UNIQUE and EXCLUDE create an index of the same name
             self.put(sides, "indexes", (self.schema, table, name), f"index of constraint {body}")
 
-    def primary_key(self, sides, table: str) -> None:
+    def primary_key(self, sides: Sequence[Database], table: str) -> None:
         self.add_constraint(sides, table, f"{table}_pkey", "PRIMARY KEY (id)", creates_index=True)
 
-    def unique(self, sides, table: str, name: str, columns: str) -> None:
+    def unique(self, sides: Sequence[Database], table: str, name: str, columns: str) -> None:
         self.add_constraint(sides, table, name, f"UNIQUE ({columns})", creates_index=True)
 
-    def check(self, sides, table: str, name: str, condition: str) -> None:
+    def check(self, sides: Sequence[Database], table: str, name: str, condition: str) -> None:
         self.add_constraint(sides, table, name, f"CHECK ({condition})")
 
-    def foreign_key(self, sides, table: str, column: str, parent: str,
+    def foreign_key(self, sides: Sequence[Database], table: str, column: str, parent: str,
                     on_delete: str | None = None) -> None:
         body = f"FOREIGN KEY ({q(column)}) REFERENCES {self.qn(parent)}(id)"
         if on_delete:
             body += f" ON DELETE {on_delete}"
         self.add_constraint(sides, table, f"{table}_{column}_fkey", body)
 
-    def add_comment(self, sides, object_type: str, target_sql: str, name: str, text: str) -> None:
+    def add_comment(self, sides: Sequence[Database], object_type: str, target_sql: str, name: str, text: str) -> None:
         sql = f"COMMENT ON {object_type.upper()} {target_sql} IS {literal(text)};"
         self.put(sides, "comments", (object_type, name), text, ("comments", sql))
 
@@ -515,7 +516,7 @@ class Replica:
         self.rng.shuffle(names)
         return names
 
-    def add_helper(self, sides, name: str, factor: int, offset: int) -> None:
+    def add_helper(self, sides: Sequence[Database], name: str, factor: int, offset: int) -> None:
         self.add_function(sides, name, [("p_value", "numeric")], "numeric",
                           f"SELECT round(p_value * {factor} + {offset}, 2)", "sql", "IMMUTABLE")
 
@@ -853,7 +854,7 @@ def count(db: Database) -> dict[str, int]:
 
 
 def expectation(scale: int, seed: int, legacy: Database, current: Database,
-                replicas: list[Replica]) -> dict:
+                replicas: list[Replica]) -> dict[str, Any]:
     diff = compare(legacy, current)
     small_kinds = ["schemas", "types", "sequences", "tables", "views"]
     first = replicas[0].new_columns
@@ -878,7 +879,7 @@ def expectation(scale: int, seed: int, legacy: Database, current: Database,
     }
 
 
-def changed_objects(diff: dict, replicas: list[Replica]) -> list[dict]:
+def changed_objects(diff: dict[str, Any], replicas: list[Replica]) -> list[dict[str, Any]]:
     """Every changed object of the diff with what differs, as the replica noted it."""
     notes = {}
     for replica in replicas:
@@ -911,7 +912,7 @@ TRAPS = {
 }
 
 
-def check_against_report(expected: dict, scale: int) -> None:
+def check_against_report(expected: dict[str, Any], scale: int) -> None:
     """Fail loudly when the generated scenario drifts from the report's numbers."""
     diff, counts = expected["diff"], expected["counts"]
     problems = []
@@ -953,14 +954,14 @@ def render(db: Database, title: str) -> str:
 
 
 def create_table_statements(db: Database) -> list[str]:
-    columns: dict[tuple[str, str], list[str]] = {key: [] for key in db.objects["tables"]}
+    columns: dict[tuple[str, ...], list[str]] = {key: [] for key in db.objects["tables"]}
     for (schema, table, column), obj in db.objects["columns"].items():
         columns[(schema, table)].append(f"    {q(column)} {obj.definition}")
     return [f"CREATE TABLE {q(schema)}.{q(table)} (\n" + ",\n".join(lines) + "\n);"
             for (schema, table), lines in columns.items()]
 
 
-def generate(scale: int, seed: int) -> tuple[Database, Database, dict]:
+def generate(scale: int, seed: int) -> tuple[Database, Database, dict[str, Any]]:
     legacy, current = Database(), Database()
     replicas = [Replica(number, seed, legacy, current) for number in range(scale)]
     for replica in replicas:

@@ -1,0 +1,1 @@
+CREATE TYPE e AS ENUM ('a', 'b'); CREATE TABLE t (x e); CREATE VIEW v AS SELECT x FROM t;

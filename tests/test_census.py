@@ -1,0 +1,142 @@
+"""The census of unmodelled objects (census.py, catalog/census.sql): what no kind models is counted,
+named, reported by diff (exit 1), listed in plan.json's skipped and in the report; never silent."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import workbench_cli
+from workbench import kinds
+from workbench.census import LABELS
+from workbench.errors import WorkbenchError
+from workbench.compare import compare
+from workbench.planner import plan
+from workbench.snapshot import Snapshot, capture
+
+CAST = ("CREATE TYPE money2 AS (v numeric);"
+        "CREATE FUNCTION money2_num(money2) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT ($1).v';")
+BASE = "CREATE TABLE t (a int, b int);"
+
+
+@pytest.mark.parametrize("extra, kind, name", [
+    ("CREATE CAST (money2 AS numeric) WITH FUNCTION money2_num(money2);", "casts", "(public.money2 AS numeric)"),
+    ("CREATE PUBLICATION pub FOR TABLE t;", "publications", "pub"),
+], ids=["cast", "publication"])
+def test_diff_exits_1_and_lists_an_unmodelled_difference(make_db, tmp_path, extra, kind, name):
+    source = make_db(CAST + BASE + extra)
+    target = make_db(CAST + BASE)
+    result = workbench_cli("diff", source, target, "--format", "json")
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert all(not (c["only_in_source"] or c["only_in_target"] or c["changed"]) for c in data["summary"].values())
+    assert data["unmodeled"][kind] == {"label": LABELS[kind], "source": 1, "target": 0,
+                                       "only_in_source": [name], "only_in_target": []}
+    text = workbench_cli("diff", source, target)
+    assert text.returncode == 1
+    assert f"    + {name}" in text.stdout.splitlines() and "unmodeled" in text.stdout
+    # the same databases the other way round: the name is the target's
+    assert json.loads(workbench_cli("diff", target, source, "--format", "json").stdout)["unmodeled"][kind]["only_in_target"] == [name]
+    # the plan cannot write it, and says so
+    planned = workbench_cli("plan", source, target, "--out", str(tmp_path / "plan"))
+    assert planned.returncode == 0, planned.stderr
+    skipped = json.loads((tmp_path / "plan" / "plan.json").read_text())["skipped"]
+    assert [(s["kind"], s["identity"], s["status"]) for s in skipped] == [(kind, {"name": name}, "only_in_source")]
+    assert "unmodelled" in skipped[0]["reason"] and f"skipped {kind} {name}: unmodelled" in planned.stdout
+
+
+def test_identical_unmodelled_objects_are_no_drift(make_db):
+    schema = CAST + BASE + "CREATE CAST (money2 AS numeric) WITH FUNCTION money2_num(money2); CREATE PUBLICATION pub;"
+    source, target = make_db(schema), make_db(schema)
+    result = workbench_cli("diff", source, target, "--format", "json")
+    assert result.returncode == 0, result.stdout
+    assert json.loads(result.stdout)["unmodeled"]["casts"]["source"] == 1
+
+
+def test_the_census_sees_every_kind_and_leaves_out_extension_members(make_db):
+    dsn = make_db(CAST + BASE + """
+        CREATE EXTENSION hstore; CREATE EXTENSION postgres_fdw;
+        CREATE CAST (money2 AS numeric) WITH FUNCTION money2_num(money2);
+        CREATE PUBLICATION pub; CREATE STATISTICS st ON a, b FROM t; CREATE RULE r AS ON INSERT TO t DO NOTHING;
+        CREATE COLLATION c1 (provider = libc, locale = 'C'); CREATE TEXT SEARCH CONFIGURATION ts (COPY = simple);
+        CREATE SERVER srv FOREIGN DATA WRAPPER postgres_fdw; CREATE USER MAPPING FOR PUBLIC SERVER srv;
+        ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;
+        CREATE FUNCTION evt() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
+        CREATE EVENT TRIGGER et ON ddl_command_start EXECUTE FUNCTION evt();
+        CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = int4eq);
+        CREATE OPERATOR CLASS oc FOR TYPE int USING hash AS OPERATOR 1 ===, FUNCTION 1 hashint4(int);
+        CREATE CONVERSION conv FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
+    """)
+    census = capture(dsn).census
+    assert census is not None
+    assert census.unmodeled() == {
+        "casts": [(None, "(public.money2 AS numeric)")],
+        "collations": [("public", "public.c1")],
+        "conversions": [("public", "public.conv")],
+        "default_privileges": [(None, "FOR ROLE postgres ON TABLES")],
+        "event_triggers": [(None, "et")],
+        "extended_statistics": [("public", "public.st")],
+        "foreign_servers": [(None, "srv")],
+        "operator_classes": [("public", "public.oc USING hash")],
+        "operator_families": [("public", "public.oc USING hash")],
+        "operators": [("public", "public.===(integer, integer)")],
+        "publications": [(None, "pub")],
+        "rules": [("public", "public.t.r")],
+        "text_search_configurations": [("public", "public.ts")],
+        "user_mappings": [(None, "PUBLIC SERVER srv")],
+    }
+    # hstore's and postgres_fdw's own operators, casts and wrapper are the extensions (not in the list
+    # above); the kinds the registry reads itself are counted by their own queries, not again here
+    assert census.counts == {kind: len(names) for kind, names in census.unmodeled().items()}
+
+
+def test_a_kind_the_registry_models_leaves_the_census_list(make_db, monkeypatch):
+    source = make_db(CAST + "CREATE CAST (money2 AS numeric) WITH FUNCTION money2_num(money2); CREATE PUBLICATION pub;")
+    target = make_db(CAST)
+    source_snapshot, target_snapshot = capture(source), capture(target)
+    assert set(compare(source_snapshot, target_snapshot).unmodeled) == {"casts", "publications"}
+    # what adding Kind("casts", ...) to kinds.py does, without its catalog query
+    monkeypatch.setitem(kinds.KINDS, "casts", kinds.Kind("casts", ("name",), ()))
+    drift = compare(source_snapshot, target_snapshot, kinds=("tables",))
+    assert set(drift.unmodeled) == {"publications"}
+    assert [s["kind"] for s in plan(drift).skipped] == ["publications"]
+
+
+def test_the_census_survives_a_snapshot_file_and_old_files_claim_nothing(make_db, tmp_path):
+    source = capture(make_db(CAST + "CREATE CAST (money2 AS numeric) WITH FUNCTION money2_num(money2);"))
+    loaded = Snapshot.load(source.save(tmp_path / "s.json"))
+    assert loaded.census == source.census and loaded.fingerprint == source.fingerprint
+    data = json.loads((tmp_path / "s.json").read_text())
+    del data["census"]
+    with pytest.raises(WorkbenchError, match="does not match its fingerprint"):   # the census is content
+        Snapshot.from_dict(data)
+    del data["fingerprint"]                      # a file from before censuses: its fingerprint had none
+    old = Snapshot.from_dict(data)
+    assert old.census is None
+    assert compare(old, capture(make_db(CAST))).unmodeled == {}
+
+
+def test_a_schema_filter_keeps_only_that_schemas_named_objects(make_db):
+    source = make_db("CREATE SCHEMA app; CREATE SCHEMA other; CREATE COLLATION app.c1 (provider = libc, locale = 'C');"
+                     "CREATE COLLATION other.c2 (provider = libc, locale = 'C'); CREATE PUBLICATION pub;")
+    target = make_db("CREATE SCHEMA app; CREATE SCHEMA other;")
+    drift = compare(capture(source), capture(target), schemas=("app",))
+    assert drift.unmodeled["collations"]["only_in_source"] == ["app.c1"]
+    assert "publications" not in drift.unmodeled
+
+
+def test_the_report_shows_unmodelled_drift(make_db, monkeypatch):
+    from workbench.present import drift_report as notebook
+
+    source = make_db(CAST + BASE + "CREATE CAST (money2 AS numeric) WITH FUNCTION money2_num(money2);")
+    target = make_db(CAST + BASE)
+    inputs = notebook.load(source=source, target=target)
+    assert "differ in casts" in notebook.header_html(inputs)
+    shown: list = []
+    monkeypatch.setattr(notebook, "show_html", shown.append)
+    monkeypatch.setattr(notebook, "show_table", lambda frame, index=True: shown.append(frame))
+    notebook.show_summary(inputs)
+    assert any(isinstance(s, str) and "Unmodeled" in s for s in shown)
+    [frame] = [s for s in shown if not isinstance(s, str) and "only in source" in s.columns]
+    assert frame.to_dict("records") == [{"kind": "casts", "source": 1, "target": 0,
+                                         "only in source": "(public.money2 AS numeric)", "only in target": ""}]
