@@ -49,9 +49,9 @@ def test_demo_summary_fits_one_screen(demo):
         assert numbers[:3] == [counts["legacy"][kind], counts["current_before"][kind], counts["current_after"][kind]]
     resolved = "    resolved: applied without error, identical to the source after apply"
     first = lines.index("2 traps, 2 objects (every one in the report and in plan.json):")
-    assert lines[first + 1:first + 5] == [
-        "  unique_constraint_over_existing_index: 1 (constraints public.wishlist_items.unique_wishlist_item)", resolved,
-        "  constraint_over_retyped_column: 1 (constraints public.profiles.profiles_role_not_banned)", resolved]
+    assert lines[first + 1:first + 5] == [       # in plan order
+        "  constraint_over_retyped_column: 1 (constraints public.profiles.profiles_role_not_banned)", resolved,
+        "  unique_constraint_over_existing_index: 1 (constraints public.wishlist_items.unique_wishlist_item)", resolved]
     assert re.search(r"^verified: 100% parity \(", stdout, re.M)
     assert re.search(r"^took \d+\.\d s$", stdout, re.M)
     # progress on stderr, one line per step

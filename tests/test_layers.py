@@ -87,7 +87,7 @@ JSON_DECODERS = {
     "workbench.sqlfiles": "pglast's parse tree as JSON",
     "workbench.catalog.fetch": "a catalog column (the server's settings as JSON text)",
     "workbench.normalize": "pglast's parse tree as JSON",
-    "workbench.planner.relations": "pglast's parse tree as JSON",
+    "workbench.planner.expressions": "pglast's parse tree as JSON",
     "workbench.planner.context": "catalog columns holding JSON lists",
     "workbench.dependencies": "catalog columns holding JSON lists (pg_depend)",
     "workbench.present.drift_report": "plotly's figure JSON (figure_bundle)",

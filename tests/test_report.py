@@ -251,7 +251,7 @@ def test_traps_are_resolved_only_when_applied_and_verified(seedscale_plan_dir):
     view = plan_notebook.prepare(plan_dir=str(folder))
     view.drift = drift
     frame = plan_notebook.traps_frame(view).set_index("trap")
-    assert list(frame.index) == ["unique_constraint_over_existing_index", "constraint_over_retyped_column"]
+    assert list(frame.index) == ["constraint_over_retyped_column", "unique_constraint_over_existing_index"]  # plan order
     retyped = frame.loc["constraint_over_retyped_column"]
     assert retyped["object"] == ("constraints public.profiles.profiles_role_not_banned "
                                  "(over role: text \u2192 public.user_role_simple)")

@@ -93,9 +93,9 @@ def test_the_report_names_both_traps_and_shows_them_resolved(rendered):
         assert name in traps, name
     # the terminal groups them: one line per trap, a few of its objects, its outcomes
     assert ("2 traps, 2 objects (every one in the report and in plan.json):\n"
-            "  unique_constraint_over_existing_index: 1 (constraints public.wishlist_items.unique_wishlist_item)\n"
-            "    resolved: applied without error, identical to the source after apply\n"
             "  constraint_over_retyped_column: 1 (constraints public.profiles.profiles_role_not_banned)\n"
+            "    resolved: applied without error, identical to the source after apply\n"
+            "  unique_constraint_over_existing_index: 1 (constraints public.wishlist_items.unique_wishlist_item)\n"
             "    resolved: applied without error, identical to the source after apply\n") in rendered["result"].stdout
 
 

@@ -14,6 +14,7 @@ from workbench.snapshot import Snapshot, capture
 EVERY_KIND_SQL = """
 CREATE SCHEMA "Sales Ops";
 CREATE EXTENSION hstore;
+CREATE COLLATION "Sales Ops".posix_c (provider = libc, locale = 'POSIX');
 CREATE TYPE "Sales Ops".mood AS ENUM ('sad', 'it''s ok', 'happy');
 CREATE DOMAIN "Sales Ops".posint AS integer DEFAULT 1 NOT NULL CHECK (VALUE > 0);
 CREATE TYPE "Sales Ops".pair AS (a int, b text);

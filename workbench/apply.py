@@ -30,7 +30,7 @@ from typing import Any, Callable
 import psycopg
 
 from workbench import connect as connect_mod
-from workbench.errors import WorkbenchError
+from workbench.errors import StalePlan, WorkbenchError
 from workbench.planner.model import STAGES, Plan, Statement, read_plan, sha256_text
 from workbench.sqltree import with_flags
 
@@ -485,9 +485,10 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
                 also = (" (the last apply of this plan stopped where it recorded no fingerprint of the target, "
                         "inside a non-transactional stage say: if nothing else changed the target, --force "
                         "continues where it stopped)")
-            raise WorkbenchError(
+            raise StalePlan(
                 f"target {masked} changed since the plan was made: its schema fingerprint is {before[:12]}, "
-                f"not {plan.target_fingerprint[:12]} of the plan{also}; make a new plan, or pass --force")
+                f"not {plan.target_fingerprint[:12]} of the plan{also}; make a new plan, or pass --force",
+                target=masked, planned=plan.target_fingerprint, found=before)
 
         log = _new_log(plan_dir, plan, plan_sha, target, rehearse, keep_going, force, lock_timeout_ms,
                        statement_timeout_ms, check, before, resume)

@@ -5,7 +5,7 @@ object across two databases), the columns compared to decide `changed`, and whic
 columns hold SQL text whose spelling differs between PostgreSQL versions (compared through the
 pglast parse tree, see normalize.py). Every other column of a query is information kept in the
 snapshot for people and for the planner (oids, owners, validity), never a reason for drift.
-Adding a kind is one entry here and one .sql file.
+Adding a kind is one entry here, one .sql file and one builder module (workbench/planner/kinds/<kind>.py).
 """
 from __future__ import annotations
 
@@ -23,6 +23,11 @@ class Kind:
     compared: tuple[str, ...]
     # compared column -> how its SQL text parses: "expression", "statement", "query", "constraint"
     sql_text: Mapping[str, str] = field(default_factory=dict)
+    # the planner's part: the stage that creates the kind's objects, and the rank of its drops in
+    # stage 10 (lower drops first: dependents before what they depend on). Its builder (the SQL)
+    # is the module workbench/planner/kinds/<name>.py, checked against this registry at import.
+    stage: str = ""
+    drop_rank: int = 0
     # the planning option (a PlanOptions field) without which the kind is compared but not planned
     planned_with: str = ""
 
@@ -36,38 +41,43 @@ class Kind:
 
 
 _ENTRIES = [
-    Kind("schemas", ("name",), ()),
-    Kind("extensions", ("name",), ("schema", "version")),
+    Kind("schemas", ("name",), (), stage="stage00_prerequisites", drop_rank=140),
+    Kind("extensions", ("name",), ("schema", "version"), stage="stage00_prerequisites", drop_rank=130),
+    Kind("collations", ("schema", "name"), ("provider", "locale", "lc_collate", "lc_ctype", "deterministic", "rules"),
+         stage="stage00_prerequisites", drop_rank=125),
     Kind("types", ("schema", "name"),
          ("type_kind", "enum_labels", "base_type", "default_value", "not_null", "checks", "attributes",
           "range_subtype", "collation"),
-         {"default_value": "expression"}),
+         {"default_value": "expression"}, stage="stage00_prerequisites", drop_rank=120),
     Kind("sequences", ("schema", "name"),
          ("data_type", "start_value", "increment", "min_value", "max_value", "cache", "cycle", "owned_by",
-          "unlogged")),
+          "unlogged"), stage="stage01_sequences", drop_rank=110),
     Kind("tables", ("schema", "name"),
          ("table_kind", "persistence", "partition_key", "partition_of", "partition_bound", "inherits",
-          "rls_enabled", "rls_forced", "options", "foreign_server")),
+          "rls_enabled", "rls_forced", "options", "foreign_server"), stage="stage02_tables", drop_rank=90),
     Kind("columns", ("schema", "table", "name"),
          ("data_type", "not_null", "default_value", "identity", "generated", "generated_kind", "collation"),
-         {"default_value": "expression", "generated": "expression"}),
-    Kind("views", ("schema", "name"), ("definition", "options"), {"definition": "query"}),
-    Kind("materialized_views", ("schema", "name"), ("definition", "options"), {"definition": "query"}),
+         {"default_value": "expression", "generated": "expression"}, stage="stage03_columns", drop_rank=80),
+    Kind("views", ("schema", "name"), ("definition", "options"), {"definition": "query"}, stage="stage05_views",
+         drop_rank=60),
+    Kind("materialized_views", ("schema", "name"), ("definition", "options"), {"definition": "query"},
+         stage="stage05_views", drop_rank=70),
     Kind("functions", ("schema", "name", "arguments"),
          ("function_kind", "signature", "returns", "language", "body", "volatility", "strict",
-          "security_definer", "leakproof", "parallel", "config", "aggregate")),
-    Kind("triggers", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"}),
+          "security_definer", "leakproof", "parallel", "config", "aggregate"), stage="stage04_functions", drop_rank=100),
+    Kind("triggers", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"},
+         stage="stage06_triggers", drop_rank=30),
     Kind("indexes", ("schema", "table", "name"), ("definition", "backs_constraint", "attached_to"),
-         {"definition": "statement"}),
+         {"definition": "statement"}, stage="stage07_indexes", drop_rank=50),
     Kind("constraints", ("schema", "table", "name"),
          ("constraint_type", "definition", "deferrable", "initially_deferred", "validated"),
-         {"definition": "constraint"}),
+         {"definition": "constraint"}, stage="stage08_constraints", drop_rank=40),
     Kind("policies", ("schema", "table", "name"),
          ("command", "permissive", "roles", "using_expression", "with_check"),
-         {"using_expression": "expression", "with_check": "expression"}),
+         {"using_expression": "expression", "with_check": "expression"}, stage="stage09_finishing", drop_rank=20),
     Kind("privileges", ("object_kind", "object", "grantee", "privilege"), ("state", "grantable"),
-         planned_with="with_privileges"),
-    Kind("comments", ("object_kind", "object"), ("text",)),
+         stage="stage09_finishing", drop_rank=0, planned_with="with_privileges"),
+    Kind("comments", ("object_kind", "object"), ("text",), stage="stage09_finishing", drop_rank=10),
 ]
 
 KINDS: dict[str, Kind] = {}

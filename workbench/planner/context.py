@@ -17,11 +17,13 @@ from typing import Iterable, Iterator, Sequence
 
 from workbench.compare import Drift
 from workbench.kinds import KINDS
-from workbench.errors import WorkbenchError
+from workbench.errors import PlannerBug
 from workbench.planner.hazards import Action, Fact, UnknownOperation, hazards
-from workbench.planner.model import STAGE_NAMES, Stage, Statement
+from workbench.planner.model import STAGE_INDEX, STAGE_NAMES, Stage, Statement
 
 Identity = tuple
+_STAGE: dict[str, Stage] = {**Stage._value2member_map_, **{s: s for s in Stage}}        # type: ignore[dict-item]
+_ACTION: dict[str, Action] = {**Action._value2member_map_, **{a: a for a in Action}}     # type: ignore[dict-item]
 # kinds whose identity starts with (schema, table) of the table they are on, and tables themselves
 _ON_TABLES = {"tables", "columns", "indexes", "constraints", "triggers", "policies"}
 
@@ -70,6 +72,8 @@ class Context:
             self.differences[kind] = dict(zip(compared.keys, compared.differences))
         self.target_version = self.drift.target.server_version_num
         self._ids: set[str] = set()
+        # (create | drop, kind, identity) -> its statements of that action: the ends of the object edges
+        self.by_object: dict[tuple[Action, str, Identity], list[Statement]] = {}
 
     # --- lookups -----------------------------------------------------------------------------
     def objects(self, kind: str, *statuses: str) -> Iterator[tuple[Identity, dict | None, dict | None]]:
@@ -103,18 +107,59 @@ class Context:
 
     @staticmethod
     def stage_index(stage: str) -> int:
-        return STAGE_NAMES.index(stage)
+        return STAGE_INDEX[stage]
 
     def goes_away(self, object_kind: str, object_name: str) -> bool:
         """Whether a comment's or privilege's object is itself dropped by this plan (stage 10)."""
         if not self.options.allow_drops:
             return False
         if not hasattr(self, "_dropped_names"):
-            self._dropped_names = {name for kind in ("tables", "views", "materialized_views", "functions", "sequences",
-                                                     "types", "schemas", "indexes", "constraints", "triggers", "policies")
-                                   for identity, _, _ in self.objects(kind, "only_in_target")
+            self._dropped_names = {name for kind in self.statuses for identity, _, _ in self.objects(kind, "only_in_target")
                                    for name in object_names(kind, identity)}
         return object_name in self._dropped_names or object_name.rsplit(".", 1)[0] in self._dropped_names
+
+    def names_of(self, kind: str) -> dict[str, list[Identity]]:
+        """schema.name as format_type / regproc spell it -> the identities of that name (both sides)."""
+        cache = self.__dict__.setdefault("_names_of", {})
+        if kind not in cache:
+            from workbench.planner.quote import qualified
+
+            found: dict[str, list[Identity]] = {}
+            for rows in (self.source_rows.get(kind, {}), self.target_rows.get(kind, {})):
+                for identity in rows:
+                    known = found.setdefault(qualified(identity[0], identity[1]), [])
+                    if identity not in known:
+                        known.append(identity)
+            cache[kind] = found
+        return cache[kind]
+
+    def function_names_in(self, text: str) -> list[Identity]:
+        """The functions (not aggregates) whose schema.name occurs in a text such as an aggregate's
+        `sfunc=... finalfunc=...`: more matches than needed only add harmless edges."""
+        return [identity for name, identities in self.names_of("functions").items() if name in text
+                for identity in identities
+                if (self.definition_row("functions", identity) or {}).get("function_kind") != "aggregate"]
+
+    def keys_of_table(self, table: str) -> list[Identity]:
+        """PRIMARY KEY / UNIQUE constraints (either side) of a table, by its qualified name."""
+        index = self.__dict__.setdefault("_keys_of_table", {})
+        if not index:
+            from workbench.planner.quote import qualified
+
+            for rows in (self.source_rows.get("constraints", {}), self.target_rows.get("constraints", {})):
+                for identity, row in rows.items():
+                    if row["constraint_type"] in ("p", "u"):
+                        known = index.setdefault(qualified(identity[0], identity[1]), [])
+                        if identity not in known:
+                            known.append(identity)
+            index[None] = []
+        return index.get(table, [])
+
+    @staticmethod
+    def kinds_on_tables() -> list[str]:
+        """The kinds whose objects live on a table and go with it (triggers, indexes, constraints,
+        policies): identity (schema, table, name), columns aside (part of CREATE TABLE)."""
+        return [kind for kind, entry in KINDS.items() if entry.identity == ("schema", "table", "name") and kind != "columns"]
 
     def table_is_new(self, schema: str, table: str) -> bool:
         """True when the table does not exist in the target before the migration (or is rebuilt)."""
@@ -141,11 +186,13 @@ class Context:
         try:
             found = hazards(kind, action, clause, facts)
         except UnknownOperation as error:
-            raise WorkbenchError(f"planner bug: {error} ({statement_id})") from None
-        self.statements.append(Statement(stage=Stage(stage), kind=kind, identity=dict(zip(names, identity)),
-                                         action=Action(action), sql=sql, hazards=found, transactional=transactional,
-                                         depends_on=tuple(depends_on), note=note, id=statement_id,
-                                         rehearsal_sql=rehearsal_sql))
+            raise PlannerBug(f"planner bug: {error} ({statement_id})", kind=kind, label=label(identity)) from None
+        statement = Statement(stage=_STAGE[stage], kind=kind, identity=dict(zip(names, identity)), action=_ACTION[action],
+                              sql=sql, hazards=found, transactional=transactional, depends_on=tuple(depends_on),
+                              note=note, id=statement_id, rehearsal_sql=rehearsal_sql)
+        self.statements.append(statement)
+        if statement.action in (Action.CREATE, Action.DROP):
+            self.by_object.setdefault((statement.action, kind, tuple(identity)), []).append(statement)
         return statement_id
 
     def skip(self, kind: str, identity: Identity, reason: str) -> None:
@@ -192,20 +239,11 @@ class Context:
 
 
 def object_names(kind: str, identity: Identity) -> set[str]:
-    """How comments.sql and privileges.sql spell an object of a kind (their `object` column)."""
-    from workbench.planner.quote import ident, qualified
+    """How comments.sql and privileges.sql spell an object of a kind (their `object` column): the
+    kind's builder knows (planner/kinds/<kind>.py)."""
+    from workbench.planner.kinds import builder
 
-    if kind == "schemas":
-        return {ident(identity[0])}
-    if kind == "functions":
-        return {f"{qualified(identity[0], identity[1])}({identity[2]})"}
-    if kind in ("constraints", "triggers", "policies"):
-        return {f"{qualified(identity[0], identity[1])}.{ident(identity[2])}"}
-    if kind == "indexes":
-        return {qualified(identity[0], identity[2])}
-    if kind in ("tables", "views", "materialized_views", "sequences", "types"):
-        return {qualified(identity[0], identity[1])}
-    return set()
+    return builder(kind).names(identity)
 
 
 def _rows(table: tuple[list[str], list], kind: str) -> "Rows":

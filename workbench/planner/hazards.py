@@ -178,9 +178,16 @@ class UnknownOperation(LookupError):
     """The planner emitted an operation the hazard table does not list (a planner bug)."""
 
 
+_CACHE: dict[tuple[str, str, str, frozenset[Fact]], tuple[Hazard, ...]] = {}
+
+
 def hazards(kind: str, action: Action | str, clause: str = "", facts: Iterable[Fact] = ()) -> tuple[Hazard, ...]:
     """The hazards of one operation on one object, sorted by name."""
-    rule = TABLE.get((kind, Action(action), clause))
-    if rule is None:
-        raise UnknownOperation(f"no hazard rule for {action} {kind}" + (f" ({clause})" if clause else ""))
-    return rule.hazards(frozenset(facts))
+    key = (kind, str(action), clause, frozenset(facts))
+    found = _CACHE.get(key)
+    if found is None:
+        rule = TABLE.get((kind, Action(action), clause))
+        if rule is None:
+            raise UnknownOperation(f"no hazard rule for {action} {kind}" + (f" ({clause})" if clause else ""))
+        found = _CACHE[key] = rule.hazards(key[3])
+    return found

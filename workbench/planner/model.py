@@ -72,20 +72,25 @@ class Statement:
     rehearsal_sql: str | None = None
 
     def __post_init__(self) -> None:
-        # values read from plan.json (strings and lists) become the enums and tuples
-        try:
-            object.__setattr__(self, "stage", Stage(self.stage))
-        except ValueError:
-            raise ValueError(f"unknown stage {self.stage}") from None
-        try:
-            object.__setattr__(self, "action", Action(self.action))
-        except ValueError:
-            raise ValueError(f"unknown action {self.action}") from None
-        unknown = {str(h) for h in self.hazards} - set(HAZARDS)
-        if unknown:
-            raise ValueError(f"unknown hazards {unknown}")
-        object.__setattr__(self, "hazards", tuple(Hazard(h) for h in self.hazards))
-        object.__setattr__(self, "depends_on", tuple(self.depends_on))
+        # values read from plan.json (strings and lists) become the enums and tuples; the planner
+        # passes them already (the checks are by type: this runs for every statement of a plan)
+        if type(self.stage) is not Stage:
+            stage = Stage._value2member_map_.get(self.stage)
+            if stage is None:
+                raise ValueError(f"unknown stage {self.stage}")
+            object.__setattr__(self, "stage", stage)
+        if type(self.action) is not Action:
+            action = Action._value2member_map_.get(self.action)
+            if action is None:
+                raise ValueError(f"unknown action {self.action}")
+            object.__setattr__(self, "action", action)
+        if type(self.hazards) is not tuple or not all(type(h) is Hazard for h in self.hazards):
+            unknown = {str(h) for h in self.hazards} - set(HAZARDS)
+            if unknown:
+                raise ValueError(f"unknown hazards {unknown}")
+            object.__setattr__(self, "hazards", tuple(Hazard(h) for h in self.hazards))
+        if type(self.depends_on) is not tuple:
+            object.__setattr__(self, "depends_on", tuple(self.depends_on))
 
 
 @dataclass

@@ -1,41 +1,66 @@
-"""Stage 00: schemas, extensions and types (enums, domains, composites, ranges)."""
+"""Types (stage 00): enums, domains, composites and ranges. Enums gain labels with ADD VALUE or are
+rebuilt (renamed away, created anew, columns converted through text, the old one dropped)."""
 from __future__ import annotations
+
+from typing import Iterable
 
 from workbench.planner.context import Context, json_list
 from workbench.planner.hazards import Fact
+from workbench.planner.kinds.base import Builder, Identity, Key, builds
+from workbench.planner.model import Stage
 from workbench.planner.quote import ident, literal, qualified
 
-STAGE = "stage00_prerequisites"
-DROPS = "stage10_drops"
+STAGE = Stage.PREREQUISITES
 
 
-def schemas(ctx: Context) -> None:
-    for identity, source, _ in ctx.objects("schemas", "only_in_source"):
-        ctx.add(STAGE, "schemas", identity, "create", f"CREATE SCHEMA {ident(identity[0])}")
-    if ctx.options.allow_drops:
-        for identity, _, target in ctx.objects("schemas", "only_in_target"):
-            ctx.add(DROPS, "schemas", identity, "drop", f"DROP SCHEMA {ident(identity[0])}")
+@builds
+class Types(Builder):
+    kind = "types"
 
+    def create(self, ctx: Context, row: dict) -> None:
+        ctx.add(STAGE, self.kind, (row["schema"], row["name"]), "create", create_type_sql(row))
 
-def extensions(ctx: Context) -> None:
-    compare_versions = not ctx.drift.options.ignore_extension_versions
-    for identity, source, _ in ctx.objects("extensions", "only_in_source"):
-        sql = f"CREATE EXTENSION IF NOT EXISTS {ident(identity[0])} WITH SCHEMA {ident(source['schema'])}"
-        if compare_versions:
-            sql += f" VERSION {literal(source['version'])}"
-        ctx.add(STAGE, "extensions", identity, "create", sql)
-    for identity, source, target in ctx.objects("extensions", "changed"):
-        if source["schema"] != target["schema"]:
-            ctx.add(STAGE, "extensions", identity, "alter",
-                    f"ALTER EXTENSION {ident(identity[0])} SET SCHEMA {ident(source['schema'])}", clause="schema",
-                    step="schema")
-        if compare_versions and source["version"] != target["version"]:
-            ctx.add(STAGE, "extensions", identity, "alter",
-                    f"ALTER EXTENSION {ident(identity[0])} UPDATE TO {literal(source['version'])}", clause="version",
-                    step="version")
-    if ctx.options.allow_drops:
-        for identity, _, target in ctx.objects("extensions", "only_in_target"):
-            ctx.add(DROPS, "extensions", identity, "drop", f"DROP EXTENSION {ident(identity[0])}")
+    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+        """The types it is built from (domain base, composite attributes, range subtype), and a
+        domain's collation."""
+        by_name = ctx.names_of("types")
+        found: list[Key] = [("types", identity) for name in _used_types(row) for identity in by_name.get(name, ())]
+        if row.get("collation"):
+            found += [("collations", identity) for identity in ctx.names_of("collations").get(row["collation"], ())]
+        return found
+
+    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+        identity = (source["schema"], source["name"])
+        if source["type_kind"] != target["type_kind"]:
+            ctx.skip("types", identity, f"type kind changes from {target['type_kind']} to {source['type_kind']}: "
+                                        "drop and recreate it by hand")
+        elif source["type_kind"] == "enum":
+            _alter_enum(ctx, identity, source, target)
+        elif source["type_kind"] == "domain":
+            _alter_domain(ctx, identity, source, target)
+        elif source["type_kind"] == "composite":
+            _alter_composite(ctx, identity, source, target)
+        else:
+            ctx.skip("types", identity, "range type definition changed: drop and recreate it by hand")
+
+    def drop(self, ctx: Context, row: dict) -> None:
+        identity = (row["schema"], row["name"])
+        ctx.add(Stage.DROPS, self.kind, identity, "drop", self.drop_sql(identity, row))
+
+    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+        word = "DOMAIN" if row and row["type_kind"] == "domain" else "TYPE"
+        return f"DROP {word} {qualified(*identity)}"
+
+    def names(self, identity: Identity) -> set[str]:
+        return {qualified(identity[0], identity[1])}
+
+    def recreations(self, ctx: Context) -> None:
+        """An enum rebuilt under its columns changes their type: they are converted in stage 03."""
+        from workbench.planner.kinds.columns import columns_of_type
+
+        for identity, source, target in ctx.objects("types", "changed"):
+            if source["type_kind"] == target["type_kind"] == "enum" and enum_needs_rebuild(source, target):
+                ctx.retype.update(columns_of_type(ctx, *identity, ctx.target_rows["columns"]))
 
 
 def create_type_sql(row: dict) -> str:
@@ -60,8 +85,6 @@ def create_type_sql(row: dict) -> str:
     return sql
 
 
-# enums before ranges and composites, domains last: a domain or composite may use an enum
-_TYPE_ORDER = {"enum": 0, "range": 1, "composite": 2, "domain": 3}
 
 
 def _used_types(row: dict) -> set[str]:
@@ -71,40 +94,6 @@ def _used_types(row: dict) -> set[str]:
     return {name.removesuffix("[]") for name in used if name}
 
 
-def types(ctx: Context) -> None:
-    created = sorted(ctx.objects("types", "only_in_source"), key=lambda o: _TYPE_ORDER[o[1]["type_kind"]])
-    by_name = {qualified(*identity): (identity, source) for identity, source, _ in created}
-    ids: dict[str, str] = {}
-
-    def add(name: str) -> None:                  # depth first: the types a type is built from go first
-        if name in ids:
-            return
-        ids[name] = ""                           # visiting (a cycle cannot be created anyway)
-        identity, source = by_name[name]
-        for used in _used_types(source):
-            if used in by_name:
-                add(used)
-        depends = [ids[used] for used in _used_types(source) if ids.get(used)]
-        ids[name] = ctx.add(STAGE, "types", identity, "create", create_type_sql(source), depends_on=depends)
-
-    for name in by_name:
-        add(name)
-    for identity, source, target in ctx.objects("types", "changed"):
-        if source["type_kind"] != target["type_kind"]:
-            ctx.skip("types", identity, f"type kind changes from {target['type_kind']} to {source['type_kind']}: "
-                                        "drop and recreate it by hand")
-        elif source["type_kind"] == "enum":
-            _alter_enum(ctx, identity, source, target)
-        elif source["type_kind"] == "domain":
-            _alter_domain(ctx, identity, source, target)
-        elif source["type_kind"] == "composite":
-            _alter_composite(ctx, identity, source, target)
-        else:
-            ctx.skip("types", identity, "range type definition changed: drop and recreate it by hand")
-    if ctx.options.allow_drops:
-        for identity, _, target in ctx.objects("types", "only_in_target"):
-            word = "DOMAIN" if target["type_kind"] == "domain" else "TYPE"
-            ctx.add(DROPS, "types", identity, "drop", f"DROP {word} {qualified(*identity)}")
 
 
 def enum_needs_rebuild(source: dict, target: dict) -> bool:
@@ -140,11 +129,11 @@ def _rebuild_enum(ctx: Context, identity, source: dict, target: dict) -> None:
             f"ALTER TYPE {qualified(schema, type_name)} RENAME TO {ident(old_name)}", clause="rename",
             step="rename old")
     ctx.add(STAGE, "types", identity, "create", create_type_sql(source), step="rebuild")
-    from workbench.planner.relations import columns_of_type, convert_column_type
+    from workbench.planner.kinds.columns import columns_of_type, convert_column_type
 
     for column_identity in columns_of_type(ctx, schema, type_name, ctx.target_rows["columns"]):
         convert_column_type(ctx, column_identity, via_text=True)
-    ctx.add("stage09_finishing", "types", identity, "drop", f"DROP TYPE {qualified(schema, old_name)}",
+    ctx.add(Stage.FINISHING, "types", identity, "drop", Types().drop_sql((schema, old_name), target),
             facts=[Fact.REBUILT], step="drop old")
 
 

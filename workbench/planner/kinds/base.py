@@ -1,0 +1,89 @@
+"""The one face every kind's builder has, and the registry that holds one builder per kind.
+
+A builder turns one object's rows into Statements (through `ctx.add`): `create(ctx, row)` for an
+object the target lacks (or one dropped to be made again), `alter(ctx, source, target,
+differences)` for one both sides hold differently, `drop(ctx, row)` for a target-only object
+(stage 10, with --allow-drops), and `depends_on(ctx, row)`: the objects this one needs, as
+(kind, identity) keys. Those keys are the edges the plan is ordered by (planner/graph.py): a
+create waits for the creates of what it needs, and a drop of what it needs waits for its drop.
+`drop_sql` is the only place a kind's DROP statement is written; `names` is how comments.sql and
+privileges.sql spell the object (their `object` column), so that what is dropped takes its
+comments and grants along.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Iterable, Mapping
+
+from workbench.planner.hazards import Action, Rule
+
+if TYPE_CHECKING:
+    from workbench.kinds import Kind
+    from workbench.planner.context import Context
+
+Identity = tuple
+Key = tuple[str, Identity]           # (kind, identity)
+
+
+class Builder:
+    """Defaults: a kind with nothing to alter, no dependencies and no names of its own."""
+    kind: ClassVar[str] = ""
+    # (action, ALTER clause) -> Rule: the kind's rows of the hazard table (planner/hazards.py), for a
+    # kind whose rows are not there yet
+    hazard_rules: ClassVar[dict[tuple[Action, str], Rule]] = {}
+
+    def create(self, ctx: "Context", row: dict) -> None:
+        raise NotImplementedError(f"{self.kind}: create")
+
+    def alter(self, ctx: "Context", source: dict, target: dict, differences: tuple[str, ...]) -> None:
+        """Nothing to alter by default: a kind whose compared fields all need drop and create says so."""
+
+    def drop(self, ctx: "Context", row: dict) -> None:
+        raise NotImplementedError(f"{self.kind}: drop")
+
+    def depends_on(self, ctx: "Context", row: dict) -> Iterable[Key]:
+        return ()
+
+    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+        raise NotImplementedError(f"{self.kind}: drop_sql")
+
+    def names(self, identity: Identity) -> set[str]:
+        return set()
+
+    def finish(self, ctx: "Context") -> None:
+        """After every create and alter of the kind, before its drops: what needs all of them
+        (the partitions' indexes, attached to their parents' once both exist)."""
+
+    def recreations(self, ctx: "Context") -> None:
+        """Before any statement is built: mark the objects that a change of this kind forces to be
+        dropped and created again (ctx.recreate)."""
+
+
+class RegistryError(ImportError):
+    """The kinds registry and the builders disagree: raised while the planner is imported."""
+
+
+BUILDERS: dict[str, Builder] = {}
+
+
+def builds(cls: type[Builder]) -> type[Builder]:
+    """Class decorator: register the builder of `cls.kind`; a second builder for a kind is refused."""
+    if cls.kind in BUILDERS:
+        raise RegistryError(f"kind {cls.kind} has two builders: {type(BUILDERS[cls.kind]).__name__} "
+                            f"and {cls.__name__}")
+    BUILDERS[cls.kind] = cls()
+    return cls
+
+
+def check_registry(kinds: Mapping[str, "Kind"], builders: Mapping[str, Builder], stages: Iterable[str]) -> None:
+    """Every registered kind has exactly one builder and a known stage; no builder lacks a kind."""
+    known_stages = set(stages)
+    missing = [kind for kind in kinds if kind not in builders]
+    if missing:
+        raise RegistryError(f"kind {', '.join(missing)} has no builder (add workbench/planner/kinds/"
+                            f"{missing[0]}.py with a @builds class for it)")
+    stray = [kind for kind in builders if kind not in kinds]
+    if stray:
+        raise RegistryError(f"builder for {', '.join(stray)}, which is not a registered kind")
+    bad = [kind for kind, entry in kinds.items() if entry.stage not in known_stages]
+    if bad:
+        raise RegistryError(f"kind {', '.join(bad)} names no known stage")

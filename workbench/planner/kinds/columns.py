@@ -1,0 +1,220 @@
+"""Columns (stage 03): added columns, type changes (USING), nullability, defaults, identity and
+generated expressions; defaults that call a function this plan creates wait for stage 09."""
+from __future__ import annotations
+
+from workbench.planner.context import Context, json_list
+from workbench.planner.expressions import needs_new_function
+from workbench.planner.hazards import Fact
+from workbench.planner.kinds.base import Builder, Identity, builds
+from workbench.planner.model import Stage
+from workbench.planner.quote import ident, literal, qualified
+
+COLUMNS, FINISHING, DROPS = Stage.COLUMNS, Stage.FINISHING, Stage.DROPS
+
+
+@builds
+class Columns(Builder):
+    kind = "columns"
+
+    def create(self, ctx: Context, row: dict) -> None:
+        schema, table, column = identity = (row["schema"], row["table"], row["name"])
+        if ctx.table_is_new(schema, table):
+            return                                     # part of CREATE TABLE
+        row = ctx.source("columns", identity)
+        if row is None or not row.get("is_local", True):
+            return                                     # inherited: comes with the parent's column
+        late = not row.get("identity") and not row.get("generated") and needs_new_function(ctx, row.get("default_value"))
+        facts = []
+        if row.get("not_null") and row.get("default_value") is None and not row.get("identity") and not row.get("generated"):
+            facts.append(Fact.NOT_NULL_WITHOUT_DEFAULT)
+        if row.get("generated") or row.get("identity"):
+            facts.append(Fact.FILLS_ROWS)
+        step = ctx.add(COLUMNS, "columns", identity, "create",
+                       f"ALTER TABLE {qualified(schema, table)} ADD COLUMN {column_definition(row, with_default=not late)}",
+                       facts=facts)
+        if late:
+            ctx.add(FINISHING, "columns", identity, "alter",
+                    f"ALTER TABLE {qualified(schema, table)} ALTER COLUMN {ident(column)} SET DEFAULT {row['default_value']}",
+                    clause="set default", step="default", depends_on=[step],
+                    note="default calls a function created in stage 04")
+
+    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+        identity = (source["schema"], source["table"], source["name"])
+        if not ctx.table_is_new(*identity[:2]):
+            _alter_column(ctx, identity, source, target, set(differences))
+
+    def drop(self, ctx: Context, row: dict) -> None:
+        identity = (row["schema"], row["table"], row["name"])
+        if ctx.status("tables", identity[:2]) == "only_in_target" or not row.get("is_local", True):
+            return
+        only = _children_keep(ctx, identity)
+        ctx.add(DROPS, "columns", identity, "drop", self.drop_sql(identity, row, only=only),
+                note="ONLY: the inheriting tables keep their own column" if only else "")
+
+    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True, only: bool = False) -> str:
+        return (f"ALTER TABLE {'ONLY ' if only else ''}{qualified(*identity[:2])} DROP COLUMN "
+                f"{'IF EXISTS ' if if_exists else ''}{ident(identity[2])}")
+
+    def recreations(self, ctx: Context) -> None:
+        """Columns whose type changes in stage 03 take the views that read them along (dropped
+        ahead, created again in stage 05)."""
+        for identity, source, target in ctx.objects("columns", "changed"):
+            if set(ctx.differences["columns"][identity]) & {"data_type", "collation"} and not ctx.table_is_new(*identity[:2]):
+                ctx.retype.add(identity)
+
+
+def retyped_views(ctx: Context) -> None:
+    """The views over every retyped column (a changed type, or an enum rebuilt under it) are dropped
+    before stage 03 and created again."""
+    for column in ctx.retype:
+        for view in dependent_views(ctx, column):
+            ctx.recreate(*view, before_stage=COLUMNS)
+
+
+def column_definition(row: dict, *, with_default: bool = True) -> str:
+    sql = f"{ident(row['name'])} {row['data_type']}"
+    if row.get("collation"):
+        sql += f" COLLATE {row['collation']}"
+    if row.get("generated"):
+        sql += f" GENERATED ALWAYS AS ({row['generated']}) {(row.get('generated_kind') or 'stored').upper()}"
+    elif row.get("identity"):
+        sql += f" GENERATED {row['identity'].upper()} AS IDENTITY"
+    elif with_default and row.get("default_value") is not None:
+        sql += f" DEFAULT {row['default_value']}"
+    if row.get("not_null"):
+        sql += " NOT NULL"
+    return sql
+
+
+
+def columns_of_type(ctx: Context, schema: str, type_name: str, rows: dict) -> list[tuple]:
+    """Columns whose type is the named type (or an array of it), in any spelling format_type uses."""
+    spellings = {ident(type_name), qualified(schema, type_name)}
+    spellings |= {f"{s}[]" for s in spellings}
+    return [identity for identity, row in rows.items() if row["data_type"] in spellings]
+
+
+def dependent_views(ctx: Context, column_identity: tuple) -> list[tuple]:
+    """Views and materialized views of the target whose query reads the column."""
+    key = list(column_identity)
+    found = []
+    for kind in ("views", "materialized_views"):
+        for identity, row in ctx.target_rows.get(kind, {}).items():
+            if key in json_list(row.get("depends_on_columns")):
+                found.append((kind, identity))
+    return found
+
+
+def _is_user_type(ctx: Context, data_type: str) -> bool:
+    for (schema, name), row in ctx.target_rows.get("types", {}).items():
+        if data_type.removesuffix("[]") in (ident(name), qualified(schema, name)):
+            return True
+    return False
+
+
+def _primary_key_stage(ctx: Context, identity: tuple) -> Stage | None:
+    """A column in the target's primary key keeps NOT NULL until that key is gone: stage 10 when
+    the key is dropped there, stage 09 when it is replaced in stage 08; None when not in a key."""
+    schema, table, column = identity
+    for key, row in ctx.target_rows.get("constraints", {}).items():
+        if key[:2] == (schema, table) and row["constraint_type"] == "p" and column in ctx.constraint_columns(row, "target"):
+            return DROPS if ctx.status("constraints", key) == "only_in_target" else FINISHING
+    return None
+
+
+def convert_column_type(ctx: Context, identity: tuple, *, via_text: bool = False, depends_on: list[str] = ()) -> list[str]:
+    """Change a column to the source's type: dependent views out of the way first, the old default
+    dropped (it may not cast), ALTER TYPE ... USING, the source's default set again."""
+    schema, table, column = identity
+    source, target = ctx.definition_row("columns", identity), ctx.target("columns", identity)
+    table_name, column_name = qualified(schema, table), ident(column)
+    steps: list[str] = []             # dependent views were dropped ahead (planner.build._predrops)
+    previous = list(depends_on)
+    if target.get("default_value") is not None:
+        steps.append(ctx.add(COLUMNS, "columns", identity, "alter",
+                             f"ALTER TABLE {table_name} ALTER COLUMN {column_name} DROP DEFAULT",
+                             clause="drop default", step="drop default before type change", depends_on=steps[-1:] or previous))
+    # between user-defined types (enum to enum, say) there is no cast: go through text
+    via_text = via_text or _is_user_type(ctx, target["data_type"])
+    using = f"{column_name}::text::{source['data_type']}" if via_text else f"{column_name}::{source['data_type']}"
+    collate = f" COLLATE {source['collation']}" if source.get("collation") else ""
+    steps.append(ctx.add(COLUMNS, "columns", identity, "alter",
+                         f"ALTER TABLE {table_name} ALTER COLUMN {column_name} TYPE {source['data_type']}{collate} USING {using}",
+                         clause="type", step="type", depends_on=steps[-1:] or previous,
+                         note=f"was {target['data_type']}"))
+    if source.get("default_value") is not None and not source.get("identity"):
+        stage = FINISHING if needs_new_function(ctx, source["default_value"]) else COLUMNS
+        default = ctx.add(stage, "columns", identity, "alter",
+                          f"ALTER TABLE {table_name} ALTER COLUMN {column_name} SET DEFAULT {source['default_value']}",
+                          clause="set default", step="default after type change", depends_on=steps[-1:] or previous)
+        if stage == COLUMNS:          # what follows in stage 03 may wait on it; a stage 09 step may not be waited on
+            steps.append(default)
+    return steps
+
+
+
+
+def _children_keep(ctx: Context, identity: tuple) -> bool:
+    """Whether a table inheriting from this one keeps the column in the source (then the parent's
+    column is dropped with ONLY, which leaves the children's column in place as their own)."""
+    parent = qualified(*identity[:2])
+    for child, row in ctx.target_rows.get("tables", {}).items():
+        if parent in json_list(row.get("inherits")) and ctx.source("columns", (*child, identity[2])):
+            return True
+    return False
+
+
+def _alter_column(ctx: Context, identity, source: dict, target: dict, differs: set[str]) -> None:
+    schema, table, column = identity
+    table_name, column_name = qualified(schema, table), ident(column)
+    alter = f"ALTER TABLE {table_name} ALTER COLUMN {column_name}"
+    steps: list[str] = []
+
+    def add(sql: str, clause: str, step: str, stage: Stage = COLUMNS) -> None:
+        # chain the steps in order; a step moved to a later stage (NOT NULL kept for a primary key
+        # until stage 09/10) does not hold back the ones after it
+        statement = ctx.add(stage, "columns", identity, "alter", sql, clause=clause, step=step,
+                            depends_on=steps[-1:])
+        if stage == COLUMNS:
+            steps.append(statement)
+
+    if differs & {"generated", "generated_kind"}:
+        if source.get("generated") is None:
+            add(f"{alter} DROP EXPRESSION", "drop expression", "drop expression")
+        elif (target.get("generated") is not None and ctx.target_version >= 170000
+              and source.get("generated_kind") == target.get("generated_kind") == "stored"):
+            add(f"{alter} SET EXPRESSION AS ({source['generated']})", "set expression", "set expression")
+        elif ctx.options.allow_drops:
+            add(Columns().drop_sql(identity, target, if_exists=False), "drop column", "drop to regenerate")
+            add(f"ALTER TABLE {table_name} ADD COLUMN {column_definition(source)}", "add column", "add generated")
+            return
+        else:
+            ctx.skip("columns", identity, "making a column generated replaces its data: plan with --allow-drops")
+            return
+    if "identity" in differs and target.get("identity") and not source.get("identity"):
+        add(f"{alter} DROP IDENTITY", "drop identity", "drop identity")
+    default_handled = False
+    if differs & {"data_type", "collation"}:
+        steps.extend(convert_column_type(ctx, identity, depends_on=steps[-1:]))
+        default_handled = True
+    if "not_null" in differs:
+        if source.get("not_null"):
+            add(f"{alter} SET NOT NULL", "set not null", "set not null")
+        else:
+            add(f"{alter} DROP NOT NULL", "drop not null", "drop not null", _primary_key_stage(ctx, identity) or COLUMNS)
+    if "default_value" in differs and not default_handled:
+        if source.get("default_value") is None:
+            if target.get("default_value") is not None:
+                add(f"{alter} DROP DEFAULT", "drop default", "drop default")
+        elif not source.get("identity"):
+            late = needs_new_function(ctx, source["default_value"])
+            add(f"{alter} SET DEFAULT {source['default_value']}", "set default", "default", FINISHING if late else COLUMNS)
+    if "identity" in differs and source.get("identity"):
+        if target.get("identity"):
+            add(f"{alter} SET GENERATED {source['identity'].upper()}", "identity", "identity kind")
+        else:
+            add(f"{alter} ADD GENERATED {source['identity'].upper()} AS IDENTITY", "identity", "add identity")
+            # a new identity sequence starts at 1: move it past the values the column already holds
+            add(f"SELECT setval(pg_get_serial_sequence({literal(table_name)}, {literal(column)}), "
+                f"coalesce(max({column_name}), 0) + 1, false) FROM {table_name}", "sequence position",
+                "identity past existing values")

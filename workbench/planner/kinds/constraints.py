@@ -1,0 +1,148 @@
+"""Constraints (stage 08): PRIMARY KEY / UNIQUE (reusing a matching unique index: USING INDEX,
+trap 2), CHECK, EXCLUDE and FOREIGN KEY (optionally NOT VALID, then VALIDATE). A foreign key
+depends on the keys of the table it references: added after them, dropped before them."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from workbench.normalize import same_sql
+from workbench.planner.context import Context
+from workbench.planner.hazards import Fact
+from workbench.planner.kinds.base import Builder, Identity, Key, builds
+from workbench.planner.model import Stage
+from workbench.planner.quote import ident, qualified
+
+CONSTRAINTS = Stage.CONSTRAINTS
+
+
+@builds
+class Constraints(Builder):
+    kind = "constraints"
+
+    def create(self, ctx: Context, row: dict) -> None:
+        identity = (row["schema"], row["table"], row["name"])
+        if row.get("inherited"):
+            return                                # comes with the parent's
+        depends = []
+        if ("constraints", identity) in ctx.predrop_ids:
+            depends.append(ctx.predrop_ids[("constraints", identity)])
+        elif ("constraints", identity) in ctx.predropped:
+            depends.append(self._drop_to_add_again(ctx, identity))
+        _add_constraint(ctx, identity, row, depends)
+
+    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+        identity = (source["schema"], source["table"], source["name"])
+        if ("constraints", identity) in ctx.recreated or source.get("inherited"):
+            return
+        if set(differences) == {"validated"} and source["validated"]:
+            ctx.add(CONSTRAINTS, "constraints", identity, "alter",
+                    f"ALTER TABLE {qualified(*identity[:2])} VALIDATE CONSTRAINT {ident(identity[2])}",
+                    clause="validate")
+            return
+        drop = ctx.predrop_ids.get(("constraints", identity)) or self._drop_to_add_again(ctx, identity)
+        _add_constraint(ctx, identity, source, [drop])
+
+    def _drop_to_add_again(self, ctx: Context, identity: Identity) -> str:
+        return ctx.add(CONSTRAINTS, "constraints", identity, "drop",
+                       self.drop_sql(identity, None, if_exists=False),
+                       facts=_key_facts(ctx.target("constraints", identity), Fact.REBUILT),
+                       step="recreate", note="dropped to be added again with its new definition")
+
+    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+        """A foreign key needs the PRIMARY KEY / UNIQUE constraints of the table it references."""
+        if row["constraint_type"] != "f" or not row.get("references_table"):
+            return ()
+        return [("constraints", key) for key in ctx.keys_of_table(row["references_table"])]
+
+    def drop(self, ctx: Context, row: dict) -> None:
+        identity = (row["schema"], row["table"], row["name"])
+        if row.get("inherited") or ctx.status("tables", identity[:2]) == "only_in_target":
+            return
+        ctx.add(Stage.DROPS, "constraints", identity, "drop", self.drop_sql(identity, row), facts=_key_facts(row))
+
+    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+        return (f"ALTER TABLE {qualified(*identity[:2])} DROP CONSTRAINT {'IF EXISTS ' if if_exists else ''}"
+                f"{ident(identity[2])}")
+
+    def names(self, identity: Identity) -> set[str]:
+        return {f"{qualified(identity[0], identity[1])}.{ident(identity[2])}"}
+
+    def recreations(self, ctx: Context) -> None:
+        """A changed PRIMARY KEY / UNIQUE that foreign keys of the target rely on: the foreign keys
+        are dropped first and added again after it."""
+        for identity, source, target in ctx.objects("constraints", "changed"):
+            if target["constraint_type"] not in ("p", "u"):
+                continue
+            table = qualified(*identity[:2])
+            for fk, row in ctx.target_rows["constraints"].items():
+                if row["constraint_type"] == "f" and row.get("references_table") == table:
+                    ctx.recreate("constraints", fk, before_stage=CONSTRAINTS)
+
+
+def _key_facts(row: dict | None, *more: Fact) -> list[Fact]:
+    """What a constraint's hazards depend on: whether it is a key, or a foreign key."""
+    kind = (row or {}).get("constraint_type")
+    return [*more, *([Fact.KEY] if kind in ("p", "u") else []), *([Fact.FOREIGN_KEY] if kind == "f" else [])]
+
+
+def _reusable_index(ctx: Context, identity, row: dict) -> dict | None:
+    """The target's plain unique index of the same name that matches the index this constraint
+    would build, or None."""
+    if row["constraint_type"] not in ("p", "u") or ctx.table_is_new(identity[0], identity[1]):
+        return None
+    index_identity = (identity[0], identity[1], row.get("index_name") or identity[2])
+    present = ctx.target("indexes", index_identity)
+    wanted = ctx.source("indexes", index_identity)
+    if present is None or wanted is None or present.get("backs_constraint") or not present.get("is_unique"):
+        return None
+    return present if same_sql(present["definition"], wanted["definition"], "statement") else None
+
+
+
+
+def _add_constraint(ctx: Context, identity, row: dict, depends: list[str]) -> None:
+    table, name, kind = qualified(*identity[:2]), ident(identity[2]), row["constraint_type"]
+    if identity in ctx.early_constraints:
+        ctx.add(ctx.early_constraints[identity], "constraints", identity, "create",
+                f"ALTER TABLE {table} ADD CONSTRAINT {name} {row['definition']}", depends_on=depends,
+                facts=_key_facts(row), note="added before the views: a new view relies on it")
+        return
+    existing_table = not ctx.table_is_new(identity[0], identity[1])
+    facts = _key_facts(row)
+    reusable = _reusable_index(ctx, identity, row)
+    if reusable is not None:
+        index_name = reusable["name"]
+        word = "PRIMARY KEY" if kind == "p" else "UNIQUE"
+        deferrable = " DEFERRABLE" if row.get("deferrable") else ""
+        deferred = " INITIALLY DEFERRED" if row.get("initially_deferred") else ""
+        ctx.add(CONSTRAINTS, "constraints", identity, "create",
+                f"ALTER TABLE {table} ADD CONSTRAINT {name} {word} USING INDEX {ident(index_name)}{deferrable}{deferred}",
+                depends_on=depends, facts=[*facts, Fact.USING_INDEX],
+                note=f"the target already has the unique index {index_name}: the constraint adopts it")
+        ctx.trap("unique_constraint_over_existing_index", "constraints", identity,
+                 f"the target has a unique index named {index_name}; ADD CONSTRAINT {identity[2]} UNIQUE (...) "
+                 "would fail with 'relation already exists'",
+                 f"ADD CONSTRAINT {identity[2]} {word} USING INDEX {index_name}")
+        return
+    definition = row["definition"]
+    not_valid = (ctx.options.not_valid and existing_table and kind in ("f", "c") and row.get("validated")
+                 and "NOT VALID" not in definition)
+    if not_valid:
+        step = ctx.add(CONSTRAINTS, "constraints", identity, "create",
+                       f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition} NOT VALID", depends_on=depends,
+                       facts=[*facts, Fact.NOT_VALID],
+                       note="added NOT VALID: existing rows are checked by VALIDATE below, without blocking writes")
+        ctx.add(CONSTRAINTS, "constraints", identity, "alter", f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}",
+                clause="validate", step="validate", depends_on=[step])
+    else:
+        ctx.add(CONSTRAINTS, "constraints", identity, "create", f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}",
+                depends_on=depends, facts=facts)
+    side = "source" if ctx.source("constraints", identity) is row else "target"
+    retyped = [column for column in ctx.constraint_columns(row, side) if (identity[0], identity[1], column) in ctx.retype]
+    if retyped:
+        ctx.trap("constraint_over_retyped_column", "constraints", identity,
+                 f"{identity[2]} uses {', '.join(retyped)}, whose type differs between source and target; "
+                 "adding it before the type change fails (operator does not exist)",
+                 f"the type of {', '.join(retyped)} is changed in stage03_columns; the constraint follows in stage08")
+
+

@@ -1,0 +1,118 @@
+"""Indexes (stage 07). The index that backs a PRIMARY KEY / UNIQUE / EXCLUDE constraint is made by
+its constraint; an index of a partitioned table's partition comes with the parent's index."""
+from __future__ import annotations
+
+from workbench.planner.context import Context
+from workbench.planner.hazards import Action, Fact
+from workbench.planner.kinds.base import Builder, Identity, builds
+from workbench.planner.model import Stage
+from workbench.planner.quote import dollar_quoted, literal, qualified
+from workbench.sqltree import with_flags
+
+INDEXES = Stage.INDEXES
+
+
+@builds
+class Indexes(Builder):
+    kind = "indexes"
+
+    def create(self, ctx: Context, row: dict) -> None:
+        if not (row.get("backs_constraint") or row.get("attached_to")):     # made by its constraint /
+            _create_index(ctx, (row["schema"], row["table"], row["name"]), row)   # attached below (finish)
+
+    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+        identity = (source["schema"], source["table"], source["name"])
+        if ("indexes", identity) in ctx.recreated or source.get("attached_to") or target.get("attached_to"):
+            return                     # a partition's index: attached (or made again) in finish
+        if source.get("backs_constraint") or target.get("backs_constraint"):
+            return                     # the constraint builder decides (USING INDEX, or drop and add)
+        drop = ctx.add(INDEXES, "indexes", identity, "drop", self.drop_sql(identity, target, if_exists=False),
+                       step="recreate", note="its definition changes")
+        _create_index(ctx, identity, source, depends_on=[drop])
+
+    def finish(self, ctx: Context) -> None:
+        """The partitions' indexes, once the other indexes are planned (see _partition_indexes)."""
+        created = {qualified(identity[0], identity[2]): statements[0].id
+                   for (action, kind, identity), statements in ctx.by_object.items()
+                   if kind == "indexes" and action == Action.CREATE}
+        _partition_indexes(ctx, created)
+
+    def drop(self, ctx: Context, row: dict) -> None:
+        identity = (row["schema"], row["table"], row["name"])
+        if row.get("backs_constraint") or row.get("inherited") or ctx.status("tables", identity[:2]) == "only_in_target":
+            return
+        ctx.add(Stage.DROPS, "indexes", identity, "drop", self.drop_sql(identity, row))
+
+    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+        return f"DROP INDEX {'IF EXISTS ' if if_exists else ''}{qualified(identity[0], identity[2])}"
+
+    def names(self, identity: Identity) -> set[str]:
+        return {qualified(identity[0], identity[2])}
+
+
+def _create_index(ctx: Context, identity: Identity, row: dict, depends_on: list[str] | tuple = ()) -> str:
+    sql = row["definition"]
+    facts = [Fact.UNIQUE] if row.get("is_unique") else []
+    existing_table = not ctx.table_is_new(identity[0], identity[1])
+    if ctx.options.concurrently and existing_table and row.get("table_kind") != "partitioned":
+        return ctx.add(INDEXES, "indexes", identity, "create", with_flags(sql, concurrent=True), depends_on=depends_on,
+                       transactional=False, rehearsal_sql=sql, facts=[*facts, Fact.CONCURRENTLY])
+    return ctx.add(INDEXES, "indexes", identity, "create", sql, depends_on=depends_on, facts=facts)
+
+
+def _partition_indexes(ctx: Context, created: dict[str, str]) -> None:
+    """The indexes of partitions, as pg_dump makes them: the partition's own index, then
+    ALTER INDEX parent ATTACH PARTITION child, which makes the parent (created ON ONLY) valid once
+    every partition has one. A partition that joins its parent in this plan (CREATE TABLE ...
+    PARTITION OF, ATTACH PARTITION) gets the index of a parent that already exists from PostgreSQL
+    itself, under a name PostgreSQL chooses: that index is renamed to the source's name.
+    Parents first (a sub-partitioned partition's index is a parent too); a parent index made in
+    this plan takes every partition's index along (DROP INDEX of a parent drops them)."""
+    rows = [(identity, row) for identity, row in ctx.source_rows.get("indexes", {}).items()
+            if row.get("attached_to") and not row.get("backs_constraint")]
+    depth = {qualified(identity[0], identity[2]): row["attached_to"] for identity, row in rows}
+
+    def level(name: str) -> int:
+        return 0 if name not in depth else 1 + level(depth[name])
+
+    rows.sort(key=lambda item: (level(qualified(item[0][0], item[0][2])), item[0]))
+    for identity, row in rows:
+        name, parent = qualified(identity[0], identity[2]), row["attached_to"]
+        status, target = ctx.status("indexes", identity), ctx.target("indexes", identity)
+        if parent in created or status == "only_in_source" or ("indexes", identity) in ctx.recreated:
+            if status == "only_in_source" and parent not in created and _joins_parent_in_plan(ctx, identity[:2]):
+                created[name] = _rename_cloned_index(ctx, identity, parent)
+                continue
+            create = _create_index(ctx, identity, row)
+            depends = [create] + ([created[parent]] if parent in created else [])
+        elif target is not None and target.get("attached_to") != parent:
+            if target.get("attached_to"):
+                ctx.skip("indexes", identity, f"attached to {target['attached_to']} in the target: an index cannot be "
+                                              "detached; drop it and plan again")
+                continue
+            create, depends = None, []
+        else:
+            continue
+        attach = ctx.add(INDEXES, "indexes", identity, "alter", f"ALTER INDEX {parent} ATTACH PARTITION {name}",
+                         clause="attach partition", step="attach", depends_on=depends)
+        created[name] = create or attach
+
+
+def _joins_parent_in_plan(ctx: Context, table: tuple) -> bool:
+    """Whether a partition becomes one in this plan (CREATE TABLE ... PARTITION OF, or ATTACH
+    PARTITION in stage 03): PostgreSQL then gives it the parent's existing indexes itself."""
+    return ctx.table_is_new(*table) or "partition_of" in ctx.differences.get("tables", {}).get(table, ())
+
+
+def _rename_cloned_index(ctx: Context, identity, parent: str) -> str:
+    """PostgreSQL named the index it made for the partition (table_column_idx, with a number when
+    taken); give it the source's name, whatever it chose. Looked up at apply time in pg_inherits."""
+    name = qualified(identity[0], identity[2])
+    body = (f"DECLARE made regclass; BEGIN SELECT h.inhrelid::regclass INTO made FROM pg_inherits h "
+            f"JOIN pg_index x ON x.indexrelid = h.inhrelid WHERE h.inhparent = to_regclass({literal(parent)}) "
+            f"AND x.indrelid = to_regclass({literal(qualified(*identity[:2]))}); "
+            f"IF made IS NOT NULL AND made IS DISTINCT FROM to_regclass({literal(name)}) THEN "
+            f"EXECUTE format('ALTER INDEX %s RENAME TO %I', made, {literal(identity[2])}); END IF; END")
+    return ctx.add(INDEXES, "indexes", identity, "alter", f"DO {dollar_quoted(body)}", clause="rename",
+                   step="name the partition's index",
+                   note=f"made by PostgreSQL when the partition joined its parent (the index {parent})")

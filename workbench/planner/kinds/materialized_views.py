@@ -1,0 +1,16 @@
+"""Materialized views (stage 05): there is no CREATE OR REPLACE, so a changed one is dropped and
+created again (and refilled by its CREATE); the SQL is the views module's."""
+from __future__ import annotations
+
+from workbench.planner.context import Context
+from workbench.planner.kinds.base import builds
+from workbench.planner.kinds.views import VIEWS, ViewBuilder
+
+
+@builds
+class MaterializedViews(ViewBuilder):
+    kind = "materialized_views"
+
+    def recreations(self, ctx: Context) -> None:
+        for identity, _, _ in ctx.objects("materialized_views", "changed"):
+            ctx.recreate("materialized_views", identity, before_stage=VIEWS)

@@ -1,0 +1,178 @@
+"""Tables (stage 02; their options, partitioning and inheritance in stage 03, RLS in stage 09).
+
+A table whose kind or partition key changes cannot be altered: with --allow-drops it is dropped
+(its data lost) and created again with everything on it; without, it is reported as skipped.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from workbench.planner.context import Context, json_list
+from workbench.planner.expressions import needs_new_function
+from workbench.planner.kinds.base import Builder, Identity, Key, builds
+from workbench.planner.kinds.columns import column_definition
+from workbench.planner.kinds.sequences import owned_by
+from workbench.planner.model import Stage
+from workbench.planner.quote import ident, qualified
+
+TABLES, COLUMNS, FINISHING = Stage.TABLES, Stage.COLUMNS, Stage.FINISHING
+
+
+@builds
+class Tables(Builder):
+    kind = "tables"
+
+    def create(self, ctx: Context, row: dict) -> None:
+        identity = (row["schema"], row["name"])
+        target = ctx.target("tables", identity)
+        if row["table_kind"] == "foreign":
+            ctx.skip("tables", identity, "foreign tables are not planned: create them with their server by hand")
+            return
+        depends = []
+        if ("tables", identity) in ctx.recreated and target is not None:
+            depends.append(_drop_for_rebuild(ctx, identity, target))
+        columns = ctx.columns_of_table(*identity, side="source" if ctx.source("tables", identity) else "target")
+        late_defaults = [c for c in columns if not c.get("generated") and not c.get("identity")
+                         and needs_new_function(ctx, c.get("default_value"))]
+        late = {c["name"] for c in late_defaults}
+        options = f" WITH ({row['options']})" if row.get("options") else ""
+        partition_by = f" PARTITION BY {row['partition_key']}" if row.get("partition_key") else ""
+        unlogged = "UNLOGGED " if row.get("persistence") == "unlogged" else ""
+        if row.get("partition_of"):
+            sql = (f"CREATE {unlogged}TABLE {qualified(*identity)} PARTITION OF {row['partition_of']}"
+                   f" {row['partition_bound']}{partition_by}{options}")
+        else:
+            parents = json_list(row.get("inherits"))
+            own = [c for c in columns if c.get("is_local", True)] if parents else columns
+            body = ",\n    ".join(column_definition(c, with_default=c["name"] not in late) for c in own)
+            inherits = f" INHERITS ({', '.join(parents)})" if parents else ""
+            sql = f"CREATE {unlogged}TABLE {qualified(*identity)} (\n    {body}\n){inherits}{partition_by}{options}"
+        ctx.add(TABLES, "tables", identity, "create", sql, depends_on=depends)
+        for column in late_defaults:
+            ctx.add(FINISHING, "columns", (*identity, column["name"]), "alter",
+                    f"ALTER TABLE {qualified(*identity)} ALTER COLUMN {ident(column['name'])} SET DEFAULT {column['default_value']}",
+                    note="default calls a function created in stage 04", clause="set default", step="default")
+        _row_security(ctx, identity, row, None)
+
+    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+        """Its parents: the partitioned table it is a partition of, the tables it inherits from."""
+        parents = [row["partition_of"]] if row.get("partition_of") else []
+        parents += json_list(row.get("inherits"))
+        return [("tables", split_qualified(parent)) for parent in parents]
+
+    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+        identity = (source["schema"], source["name"])
+        if ("tables", identity) not in ctx.recreated:
+            _alter_table(ctx, identity, source, target, set(differences))
+
+    def drop(self, ctx: Context, row: dict) -> None:
+        identity = (row["schema"], row["name"])
+        if ("tables", identity) in ctx.early_drops:
+            return
+        if row.get("partition_of") and ctx.status("tables", split_qualified(row["partition_of"])) == "only_in_target":
+            return                       # dropped with its parent
+        ctx.add(Stage.DROPS, "tables", identity, "drop", self.drop_sql(identity, row))
+
+    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+        return f"DROP TABLE {'IF EXISTS ' if if_exists else ''}{qualified(*identity)}"
+
+    def names(self, identity: Identity) -> set[str]:
+        return {qualified(identity[0], identity[1])}
+
+    def recreations(self, ctx: Context) -> None:
+        """Tables whose kind or partition key changes: dropped and created again with their parts,
+        partitions and the foreign keys that point at them (--allow-drops), else skipped."""
+        for identity, source, target in ctx.objects("tables", "changed"):
+            if not set(ctx.differences["tables"][identity]) & {"table_kind", "partition_key"}:
+                continue
+            if not ctx.options.allow_drops:
+                ctx.skip("tables", identity, "its kind or partition key changes, which needs DROP and CREATE TABLE "
+                                             "(the data is lost): plan with --allow-drops")
+                continue
+            ctx.recreate("tables", identity, before_stage=TABLES)
+            table = qualified(*identity)
+            for kind in ctx.kinds_on_tables():
+                for key in ctx.source_rows.get(kind, {}):
+                    if key[:2] == identity:
+                        ctx.recreate(kind, key)
+            for key, row in ctx.target_rows.get("tables", {}).items():
+                if row.get("partition_of") == table:
+                    ctx.recreate("tables", key)
+            for key, row in ctx.target_rows.get("constraints", {}).items():
+                if row["constraint_type"] == "f" and row.get("references_table") == table and key[:2] != identity:
+                    ctx.recreate("constraints", key, before_stage=TABLES)
+
+
+def split_qualified(text: str) -> tuple[str, str]:
+    """'"my schema".tab' -> ('my schema', 'tab'), through the parser (quoted names may hold dots)."""
+    from pglast import parse_sql
+
+    relation = parse_sql(f"SELECT * FROM {text}")[0].stmt.fromClause[0]
+    return relation.schemaname, relation.relname
+
+
+def _drop_for_rebuild(ctx: Context, identity: Identity, target: dict) -> str:
+    """A table whose kind or partitioning changes is dropped (its data lost) and created anew."""
+    depends = []
+    for seq_identity, seq in ctx.target_rows["sequences"].items():
+        owner = seq.get("owned_by") or ""
+        if owner.startswith(qualified(*identity) + "."):
+            depends.append(owned_by(ctx, seq_identity, "NONE", stage=TABLES, step="release before table rebuild"))
+            if ctx.source("sequences", seq_identity) and ctx.source("sequences", seq_identity).get("owned_by"):
+                owned_by(ctx, seq_identity, ctx.source("sequences", seq_identity)["owned_by"], step="owned by after rebuild")
+    return ctx.add(TABLES, "tables", identity, "drop", Tables().drop_sql(identity, target, if_exists=False),
+                   depends_on=depends, step="rebuild",
+                   note=f"{', '.join(ctx.differences['tables'].get(identity, ()))} cannot be altered in place")
+
+
+def _alter_table(ctx: Context, identity: Identity, source: dict, target: dict, differs: set[str]) -> None:
+    name = qualified(*identity)
+    if "persistence" in differs:
+        ctx.add(COLUMNS, "tables", identity, "alter",
+                f"ALTER TABLE {name} SET {'UNLOGGED' if source['persistence'] == 'unlogged' else 'LOGGED'}",
+                clause="persistence", step="persistence")
+    if "options" in differs:
+        wanted = dict(o.split("=", 1) for o in (source.get("options") or "").split(",") if o)
+        present = dict(o.split("=", 1) for o in (target.get("options") or "").split(",") if o)
+        removed = [k for k in present if k not in wanted]
+        if removed:
+            ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} RESET ({', '.join(removed)})",
+                    clause="options", step="reset")
+        if wanted:
+            ctx.add(COLUMNS, "tables", identity, "alter",
+                    f"ALTER TABLE {name} SET ({', '.join(f'{k}={v}' for k, v in wanted.items())})", clause="options",
+                    step="options")
+    if differs & {"partition_of", "partition_bound"}:
+        detach = None
+        if target.get("partition_of"):
+            detach = ctx.add(COLUMNS, "tables", identity, "alter",
+                             f"ALTER TABLE {target['partition_of']} DETACH PARTITION {name}",
+                             clause="detach partition", step="detach")
+        if source.get("partition_of"):
+            ctx.add(COLUMNS, "tables", identity, "alter",
+                    f"ALTER TABLE {source['partition_of']} ATTACH PARTITION {name} {source['partition_bound']}",
+                    clause="attach partition", step="attach", depends_on=[detach] if detach else [])
+    if differs & {"inherits"}:
+        wanted, present = json_list(source.get("inherits")), json_list(target.get("inherits"))
+        for parent in present:
+            if parent not in wanted:
+                ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} NO INHERIT {parent}",
+                        clause="inheritance", step=f"no inherit {parent}")
+        for parent in wanted:
+            if parent not in present:
+                ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} INHERIT {parent}",
+                        clause="inheritance", step=f"inherit {parent}")
+    _row_security(ctx, identity, source, target)
+    if "foreign_server" in differs:
+        ctx.skip("tables", identity, "foreign server changed: not planned")
+
+
+def _row_security(ctx: Context, identity: Identity, source: dict, target: dict | None) -> None:
+    name = qualified(*identity)
+    for flag, on, off in (("rls_enabled", "ENABLE", "DISABLE"), ("rls_forced", "FORCE", "NO FORCE")):
+        wanted, present = bool(source.get(flag)), bool(target.get(flag)) if target else False
+        if wanted != present:
+            ctx.add(FINISHING, "tables", identity, "alter", f"ALTER TABLE {name} {on if wanted else off} ROW LEVEL SECURITY",
+                    clause="row security", step=flag)
+
+
