@@ -33,7 +33,8 @@ def locked(make_db):
 def test_introspection_gives_up_on_a_held_lock(locked):
     started = time.monotonic()
     with pytest.raises(WorkbenchError, match=r"^lock_timeout \(700 ms\) fired reading the views of "
-                                             r"postgresql://.*: another session holds a lock"):
+                                             r"postgresql://.*: another session holds a lock that read waits on "
+                                             r"\(AccessExclusiveLock on t held by pid \d+\)"):
         capture(locked, timeouts=connect.Timeouts(statement_ms=600_000, lock_ms=700))
     assert time.monotonic() - started < BOUND_S
     with pytest.raises(WorkbenchError, match=r"^statement_timeout \(900 ms\) fired reading the views of .*"

@@ -258,16 +258,19 @@ def _cmd_snapshot(args: argparse.Namespace) -> int:
     _end_progress(progress)
     counts = ", ".join(f"{kind} {n}" for kind, n in snapshot.counts.items() if n)
     if args.output == "-":                   # the snapshot on stdout, what was written on stderr
-        sys.stdout.write(json.dumps(snapshot.to_dict(), default=str) + "\n")
+        _write(json.dumps(snapshot.to_dict(), default=str) + "\n")
         sys.stderr.write(f"wrote the snapshot to stdout: {snapshot.dsn}, PostgreSQL {snapshot.server_version}, {counts}\n")
     elif args.output:
         path = snapshot.save(args.output)
-        print(f"wrote {path}: {snapshot.dsn}, PostgreSQL {snapshot.server_version}, {counts}")
+        _write(f"wrote {path}: {snapshot.dsn}, PostgreSQL {snapshot.server_version}, {counts}\n")
     if store is not None:
         entry, written = store.add(snapshot, args.label)
         kept = "new snapshot" if written else "schema unchanged, the snapshot is shared"
-        print(f"stored {store.path}/{entry.file}: fingerprint {entry.fingerprint[:12]} ({kept}), {counts}",
-              file=sys.stderr if args.output == "-" else sys.stdout)
+        line = f"stored {store.path}/{entry.file}: fingerprint {entry.fingerprint[:12]} ({kept}), {counts}\n"
+        if args.output == "-":
+            sys.stderr.write(line)
+        else:
+            _write(line)
     return EXIT_OK
 
 
@@ -276,12 +279,10 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
     result = history(args.store, since=args.since, until=args.until)
     if args.format == "json":
-        sys.stdout.write(json.dumps(result.to_json(), default=str) + "\n")
-    else:
-        from workbench.present.text import history_text
+        return _finish(EXIT_OK, json.dumps(result.to_json(), default=str) + "\n")
+    from workbench.present.text import history_text
 
-        print(history_text(result, args.limit))
-    return EXIT_OK
+    return _finish(EXIT_OK, history_text(result, args.limit) + "\n")
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -345,7 +346,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if args.print_sql:
         from workbench.planner.files import migration_text
 
-        sys.stdout.write(migration_text(result))
+        _write(migration_text(result))
     summary.write(plan_summary(result) + "\n")
     statuses = ("only_in_source", "changed") + (("only_in_target",) if args.allow_drops else ())
     for kind, count in drift.not_planned(_plan_options(args), statuses).items():
@@ -373,9 +374,7 @@ def _cmd_apply(args: argparse.Namespace) -> int:
                    force=args.force, lock_timeout_ms=args.lock_timeout,
                    statement_timeout_ms=args.statement_timeout, progress=progress)
     _end_progress(progress)
-    print(apply_summary(result.log))
-    print(f"\nlog: {result.path}")
-    return result.exit_code
+    return _finish(result.exit_code, f"{apply_summary(result.log)}\n\nlog: {result.path}\n")
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
@@ -406,7 +405,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     result = build(args.source, args.target, args.out, title=args.title, options=_options(args),
                    target_after=args.after, plan_dir=args.plan, mode=mode, plan_options=options,
                    keep_going=args.keep_going, progress=on_terminal(), shadow=args.shadow)
-    print(report_summary(result))
+    _write(report_summary(result) + "\n")
     if result.run is not None and result.run.error:     # shown in the report too; the command still fails
         sys.stderr.write(f"error: {result.run.error}\n")
     return result.exit_code
@@ -429,7 +428,7 @@ def _report_timeline(args: argparse.Namespace) -> int:
         raise WorkbenchError(f"{', '.join(given)}: for a report of SOURCE and TARGET, not of a store's timeline")
     result = build_timeline(args.source, args.out, since=args.since, until=args.until, title=args.title,
                             progress=on_terminal())
-    print(f"wrote {result.html}")
+    _write(f"wrote {result.html}\n")
     return EXIT_OK
 
 
@@ -443,12 +442,17 @@ def _finish(code: int, text: str) -> int:
     """Write a command's output and return its exit code. A reader that stops early
     (`workbench diff A B | head -1`) closes the pipe: the code stays what the command found (1:
     drift), never success, so that `set -o pipefail` scripts read the truth."""
+    _write(text)
+    return code
+
+
+def _write(text: str) -> None:
+    """stdout, where a reader that has gone (a closed pipe) changes nothing the command does."""
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
         _discard_stdout()
-    return code
 
 
 def _discard_stdout() -> None:

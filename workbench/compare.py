@@ -64,6 +64,10 @@ class KindDrift:
     differences: list[tuple[str, ...]]
     key_at: Callable[[int], tuple[Any, ...]] = field(repr=False)          # object i -> its identity values
     sides: Callable[[], tuple[list[tuple[Any, ...] | None], list[tuple[Any, ...] | None]]] = field(repr=False)
+    # where each object's row is on each side (None: not there), and each side's identities in row
+    # order: for readers that look rows up by identity (the planner) without indexing them again;
+    # None when a side holds an identity twice (_compare_grouped)
+    rows_at: "RowsAt | None" = field(default=None, repr=False)
 
     @cached_property
     def keys(self) -> list[tuple[Any, ...]]:
@@ -107,6 +111,16 @@ class KindDrift:
         frame.insert(len(identity), "status", np.array(self.statuses, dtype=str))
         frame.insert(len(identity) + 1, "differences", _object_array(self.differences))
         return frame
+
+
+@dataclass(frozen=True)
+class RowsAt:
+    """Per object i of a KindDrift: its row position on each side; each side's identities in row order."""
+
+    source: list[int | None]
+    target: list[int | None]
+    source_keys: list[tuple[Any, ...]]
+    target_keys: list[tuple[Any, ...]]
 
 
 def _object_array(values: list[Any]) -> "object":
@@ -315,20 +329,29 @@ def compare_rows(kind: Kind, source: Table, target: Table, compared: tuple[str, 
     status_of.update(dict.fromkeys(target_position.keys() - source_position.keys(), "only_in_target"))
     status_of.update(dict.fromkeys(differing, "changed"))
 
+    # each object's row on either side (None where a side lacks it): what key_at and sides() keep,
+    # instead of the joined strings and the dicts over them (a third of a comparison's memory)
+    at_source = list(map(source_position.get, joined))
+    at_target = list(map(target_position.get, joined))
+
     def key_at(i: int) -> tuple[Any, ...]:
-        position = source_position.get(joined[i])
-        return source_keys[position] if position is not None else target_keys[target_position[joined[i]]]
+        position = at_source[i]
+        if position is not None:
+            return source_keys[position]
+        other = at_target[i]
+        assert other is not None                       # every object is on one side at least
+        return target_keys[other]
 
     def sides() -> tuple[list[tuple[Any, ...] | None], list[tuple[Any, ...] | None]]:
         found = []
-        for columns, rows, position in ((source_columns, source_rows, source_position),
-                                        (target_columns, target_rows, target_position)):
+        for columns, rows, at in ((source_columns, source_rows, at_source), (target_columns, target_rows, at_target)):
             shown_of = _getter(columns, shown)
-            found.append([None if i is None else shown_of(rows[i]) for i in map(position.get, joined)])
+            found.append([None if i is None else shown_of(rows[i]) for i in at])
         return found[0], found[1]
 
     return KindDrift(kind, tuple(compared), shown, list(map(status_of.__getitem__, joined)),
-                     list(map(differing.get, joined, repeat(()))), key_at, sides)
+                     list(map(differing.get, joined, repeat(()))), key_at, sides,
+                     RowsAt(at_source, at_target, source_keys, target_keys))
 
 
 def _identity_index(columns: list[str], rows: Sequence[Sequence[Any]], identity: list[str]) -> tuple[dict[str, int], list[tuple[Any, ...]]] | None:

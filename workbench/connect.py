@@ -52,14 +52,15 @@ class Timeouts:
     def options(self) -> str:
         return f"-c statement_timeout={int(self.statement_ms)} -c lock_timeout={int(self.lock_ms)}"
 
-    def describe(self, error: BaseException, reading: str) -> str | None:
-        """'lock_timeout (2000 ms) fired reading the indexes of DSN: ...' for a timeout, else None."""
+    def describe(self, error: BaseException, reading: str, holders: str = "") -> str | None:
+        """'lock_timeout (2000 ms) fired reading the indexes of DSN: ...' for a timeout, else None;
+        holders: the locks other sessions hold that such a read waits on (lock_holders)."""
         import psycopg
 
         if isinstance(error, psycopg.errors.LockNotAvailable):
+            held = f" ({holders})" if holders else " (a long ALTER TABLE or LOCK TABLE?)"
             return (f"lock_timeout ({self.lock_ms} ms) fired reading {reading}: another session holds a lock "
-                    f"that read waits on (a long ALTER TABLE or LOCK TABLE?); try again when it is released, or "
-                    f"raise {self.knobs[1]}")
+                    f"that read waits on{held}; try again when it is released, or raise {self.knobs[1]}")
         if isinstance(error, psycopg.errors.QueryCanceled) and "statement timeout" in str(error):
             return (f"statement_timeout ({self.statement_ms} ms) fired reading {reading}; raise "
                     f"{self.knobs[0]} for a catalog this large or this slow")
@@ -238,6 +239,31 @@ def _as_url(scheme: str, params: dict[str, str]) -> str:
     path = "/" + quote(dbname, safe="") if dbname is not None else ""
     query = ("?" + urlencode(params, safe="*/")) if params else ""
     return f"{scheme}://{userinfo}{','.join(hostlist)}{path}{query}"
+
+
+# the relation locks of other sessions that block a catalog read (ACCESS EXCLUSIVE: ALTER TABLE,
+# LOCK TABLE, DROP, ...), held in the current database
+LOCK_HOLDERS_SQL = """
+SELECT format('%s on %s held by pid %s', l.mode, l.relation::regclass, l.pid)
+FROM pg_locks l
+WHERE l.locktype = 'relation' AND l.granted AND l.mode = 'AccessExclusiveLock'
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND l.pid <> pg_backend_pid()
+ORDER BY l.pid, 1
+LIMIT 3
+"""
+
+
+def lock_holders(conn: "psycopg.Connection") -> str:
+    """'AccessExclusiveLock on public.t held by pid 123': what a read that timed out waited on,
+    best effort (empty when it cannot tell)."""
+    import psycopg
+
+    try:
+        conn.rollback()
+        return "; ".join(row[0] for row in conn.execute(LOCK_HOLDERS_SQL).fetchall())
+    except psycopg.Error:
+        return ""
 
 
 def check_dsn(dsn: str) -> dict[str, str]:

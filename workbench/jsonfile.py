@@ -10,7 +10,7 @@ import json
 import os
 from json.encoder import c_encode_basestring, c_make_encoder  # type: ignore[attr-defined]
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 from workbench.errors import WorkbenchError
 
@@ -26,20 +26,35 @@ def _item_encoder() -> Callable[[Any], str]:
     return lambda item: "".join(encode(item, 0))
 
 
+def _pieces(data: dict[str, Any], list_key: str) -> Iterator[str]:
+    """one_item_per_line's text in pieces: the header, then each item (nothing holds them all)."""
+    head = {key: value for key, value in data.items() if key != list_key}
+    if not head:
+        yield json.dumps(data) + "\n"
+        return
+    text = json.dumps(head, indent=1, default=str, ensure_ascii=False)
+    yield f"{text[:-2]},\n {json.dumps(list_key)}: [\n  "
+    encode = _item_encoder()
+    for i, item in enumerate(data[list_key]):
+        yield (",\n  " if i else "") + encode(item)
+    yield "\n ]\n}\n"
+
+
 def one_item_per_line(data: dict[str, Any], list_key: str) -> str:
     """The small header indented, the long list under `list_key` one compact item per line."""
-    head = {key: value for key, value in data.items() if key != list_key}
-    items = ",\n  ".join(map(_item_encoder(), data[list_key]))
-    text = json.dumps(head, indent=1, default=str, ensure_ascii=False)
-    return f"{text[:-2]},\n {json.dumps(list_key)}: [\n  {items}\n ]\n}}\n" if head else json.dumps(data) + "\n"
+    return "".join(_pieces(data, list_key))
 
 
-def write_text(path: str | Path, text: str) -> Path:
-    """Write a file atomically: readers never see half of it."""
+def write_text(path: str | Path, text: str | Iterable[str]) -> Path:
+    """Write a file (a text, or its pieces in order) atomically: readers never see half of it."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        with tmp.open("w", encoding="utf-8") as out:
+            if isinstance(text, str):
+                out.write(text)
+            else:
+                out.writelines(text)
         os.replace(tmp, path)
     except OSError as error:
         raise WorkbenchError(f"cannot write {path}: {error.strerror}") from None
@@ -47,9 +62,10 @@ def write_text(path: str | Path, text: str) -> Path:
 
 
 def write(path: str | Path, data: dict[str, Any], list_key: str | None = None) -> Path:
-    text = one_item_per_line(data, list_key) if list_key and list_key in data else \
-        json.dumps(data, indent=1, default=str, ensure_ascii=False) + "\n"
-    return write_text(path, text)
+    """data as JSON; with list_key, one item of that list per line, written as it is encoded."""
+    if list_key and list_key in data:
+        return write_text(path, _pieces(data, list_key))
+    return write_text(path, json.dumps(data, indent=1, default=str, ensure_ascii=False) + "\n")
 
 
 def read(path: str | Path, what: str, format_name: str | None = None) -> dict[str, Any]:

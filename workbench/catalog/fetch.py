@@ -90,7 +90,8 @@ def fetch(dsn: str, kinds: Iterable[str] | None = None, progress: Callable[[str]
             raise WorkbenchError(f"permission denied reading the catalog of {masked}: "
                                  f"{connect_mod.describe(error, dsn)}") from None
         except psycopg.Error as error:
-            timed_out = timeouts.describe(error, reading)
+            holders = connect_mod.lock_holders(conn) if isinstance(error, psycopg.errors.LockNotAvailable) else ""
+            timed_out = timeouts.describe(error, reading, holders)
             if timed_out:
                 raise WorkbenchError(timed_out) from None
             raise WorkbenchError(f"cannot read the catalog of {masked}: {connect_mod.describe(error, dsn)}") from None

@@ -63,13 +63,25 @@ class Context:
     early_constraints: dict[Identity, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.source_rows = defaultdict(dict, {kind: _rows(self.drift.source.table(kind), kind) for kind in self.drift.source.frames})
-        self.target_rows = defaultdict(dict, {kind: _rows(self.drift.target.table(kind), kind) for kind in self.drift.target.frames})
-        self.statuses: dict[str, dict[Identity, str]] = {}
-        self.differences: dict[str, dict[Identity, tuple]] = {}
+        # per kind one index identity -> object of the comparison, shared by the statuses, the
+        # differences and both sides' rows (views, not copies: at scale 100 a dict per lookup
+        # table was the planner's largest allocation)
+        self.source_rows: defaultdict[str, Mapping[Identity, Row]] = defaultdict(dict)
+        self.target_rows: defaultdict[str, Mapping[Identity, Row]] = defaultdict(dict)
+        self.statuses: dict[str, Mapping[Identity, str]] = {}
+        self.differences: dict[str, Mapping[Identity, tuple]] = {}
         for kind, compared in self.drift.comparisons.items():
-            self.statuses[kind] = dict(zip(compared.keys, compared.statuses))
-            self.differences[kind] = dict(zip(compared.keys, compared.differences))
+            index = dict(zip(compared.keys, range(len(compared.statuses))))
+            self.statuses[kind] = ByObject(index, compared.statuses)
+            self.differences[kind] = ByObject(index, compared.differences)
+            at = compared.rows_at
+            if at is not None:
+                self.source_rows[kind] = Rows(self.drift.source.table(kind), at.source_keys, index, at.source)
+                self.target_rows[kind] = Rows(self.drift.target.table(kind), at.target_keys, index, at.target)
+        for rows, snapshot in ((self.source_rows, self.drift.source), (self.target_rows, self.drift.target)):
+            for kind in snapshot.frames:
+                if kind not in rows:
+                    rows[kind] = _rows(snapshot.table(kind), kind)
         self.target_version = self.drift.target.server_version_num
         self._ids: set[str] = set()
         # (create | drop, kind, identity) -> its statements of that action: the ends of the object edges
@@ -247,10 +259,13 @@ def object_names(kind: str, identity: Identity) -> set[str]:
 
 
 def _rows(table: tuple[list[str], list], kind: str) -> "Rows":
-    """identity -> row, from a snapshot's (columns, rows): its values as the server or the file gave
-    them (Python str/int/bool/None), without building a DataFrame or a dict per row."""
+    """identity -> row, from a snapshot's (columns, rows) without a comparison to share the index
+    with (a kind not compared, or held twice on a side): its own index, the last row winning."""
     columns, rows = table
-    return Rows(columns, rows, [columns.index(c) for c in KINDS[kind].identity])
+    positions = [columns.index(c) for c in KINDS[kind].identity]
+    key = itemgetter(*positions) if len(positions) > 1 else (lambda row, i=positions[0]: (row[i],))
+    position = dict(zip(map(key, rows), range(len(rows))))
+    return Rows(table, list(position), position, range(len(rows)))
 
 
 class Row(Mapping):
@@ -282,37 +297,75 @@ class Row(Mapping):
         return f"Row({dict(self)!r})"
 
 
+class ByObject(Mapping):
+    """identity -> a comparison's value of that object (status, differences), through the shared index."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, index: dict[Identity, int], values: Sequence):
+        self._index, self._values = index, values
+
+    def __getitem__(self, identity: Identity):
+        return self._values[self._index[identity]]
+
+    def get(self, identity: Identity, default=None):
+        i = self._index.get(identity)
+        return default if i is None else self._values[i]
+
+    def __contains__(self, identity: object) -> bool:
+        return identity in self._index
+
+    def __iter__(self) -> Iterator[Identity]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def items(self):  # type: ignore[override]
+        """(identity, value) in the comparison's order, without a lookup per object."""
+        return zip(self._index, self._values)
+
+
 class Rows(Mapping):
-    """identity -> Row of one kind of one snapshot (the last row wins when an identity repeats).
-    A Row is made when first asked for and kept: the same object every time (generators tell the
-    sides apart with `is`)."""
+    """identity -> Row of one kind of one side, iterated in the side's row order. `index` maps an
+    identity to a slot of `at`, which holds the row's position (None: not on this side). A Row is
+    made when first asked for and kept: the same object every time (generators tell the sides
+    apart with `is`)."""
 
-    __slots__ = ("_rows", "_index", "_position", "_made")
+    __slots__ = ("_rows", "_columns", "_keys", "_slot", "_at", "_made")
 
-    def __init__(self, columns: list[str], rows: Sequence[Sequence], positions: list[int]):
-        self._rows, self._index = rows, {column: i for i, column in enumerate(columns)}
-        key = itemgetter(*positions) if len(positions) > 1 else (lambda row, i=positions[0]: (row[i],))
-        self._position = dict(zip(map(key, rows), range(len(rows))))
+    def __init__(self, table: tuple[list[str], Sequence[Sequence]], keys: list[Identity], index: Mapping[Identity, int],
+                 at: Sequence[int | None]):
+        columns, self._rows = table
+        self._columns = {column: i for i, column in enumerate(columns)}
+        self._keys, self._slot, self._at = keys, index, at
         self._made: dict[int, Row] = {}
+
+    def _position(self, identity: object) -> int | None:
+        slot = self._slot.get(identity)            # type: ignore[call-overload]
+        return None if slot is None else self._at[slot]
 
     def _row(self, position: int) -> Row:
         row = self._made.get(position)
         if row is None:
-            row = self._made[position] = Row(self._rows[position], self._index)
+            row = self._made[position] = Row(self._rows[position], self._columns)
         return row
 
     def __getitem__(self, identity: Identity) -> Row:
-        return self._row(self._position[identity])
+        position = self._position(identity)
+        if position is None:
+            raise KeyError(identity)
+        return self._row(position)
 
     def get(self, identity: Identity, default=None):
-        position = self._position.get(identity)
+        position = self._position(identity)
         return default if position is None else self._row(position)
 
     def __contains__(self, identity: object) -> bool:
-        return identity in self._position
+        return self._position(identity) is not None
 
     def __iter__(self) -> Iterator[Identity]:
-        return iter(self._position)
+        return iter(self._keys)
 
     def __len__(self) -> int:
-        return len(self._position)
+        return len(self._keys)

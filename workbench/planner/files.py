@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
-from workbench.jsonfile import one_item_per_line as json_one_item_per_line
+from workbench.jsonfile import write as write_json
 from workbench.planner.model import STAGES, Plan, Statement, sha256_text
 
 # Session settings at the top of a stage (inside its transaction): fail fast on a lock rather than
@@ -100,9 +100,9 @@ def write_plan_dir(plan: Plan, out_dir: str | Path, drift=None) -> Path:
             _write(out, f"{name}.sql", text)
             whole.write("\n" + text)
     os.replace(migration, out / "schema_migration.sql")
-    _write(out, "plan.json", json_one_item_per_line(plan.to_dict(hashes), "statements"))
+    write_json(out / "plan.json", plan.to_dict(hashes), "statements")
     if drift is not None:       # compare.write_differences's format
-        _write(out, "schema_differences.json", json_one_item_per_line(drift.to_json(), "objects"))
+        write_json(out / "schema_differences.json", drift.to_json(), "objects")
     return out
 
 

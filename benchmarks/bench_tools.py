@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Workbench beside migra, pg-delta and `pg_dump -s`, in one run, one table (a script, not a test).
+
+For each scale (default 1, 10, 30; `--big` adds 100) the seedscale pair is loaded (benchmarks/
+scenarios.py: embedded PostgreSQL 18, ANALYZEd; `--reuse URL` for a server loaded beforehand) and
+each tool runs as a whole process, as a user runs it (median of --repeat runs after one warm-up;
+one run and no warm-up at scale 30 and above), with its peak memory (ru_maxrss of that process,
+from os.wait4):
+
+  pg_dump -s     both sides dumped at once (two processes): the floor, reading both schemas
+  wb snapshot    `workbench snapshot LEGACY -o FILE` (one side)
+  wb diff        `workbench diff LEGACY CURRENT --format json`
+  wb plan        `workbench plan LEGACY CURRENT --out DIR`
+  wb report      `workbench report LEGACY CURRENT --out DIR` (up to --report-up-to, default 10)
+  migra          `migra --unsafe CURRENT LEGACY` (the `bench` extra: pip install -e '.[bench]')
+  pg-delta       `pgdelta diff --source CURRENT --desired LEGACY` (npm @supabase/pg-delta, through
+                 npx, when node is installed; --no-pg-delta to leave it out)
+
+Objects: every catalog row of both snapshots (the rows of every kind); `ms/1000` is a tool's
+time per 1000 of them, the cost that should stay flat across scales. `x diff` is a tool's time
+over `workbench diff`'s in the same run (migra 4.0x means migra takes four times as long). The
+machine's load average is printed beside every scale: on a shared machine compare ratios within
+one run, not times across runs.
+
+Prints one table and writes benchmarks/results/bench_tools.json.
+
+Usage:  .venv/bin/python benchmarks/bench_tools.py [--scales 1,10,30] [--big] [--repeat 3]
+            [--reuse postgresql://postgres@127.0.0.1:PORT] [--no-migra] [--no-pg-delta]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from scenarios import pairs  # noqa: E402
+
+PG_DELTA = "@supabase/pg-delta@1.0.0-alpha.34"
+TOOLS = ("pg_dump -s", "wb snapshot", "wb diff", "wb plan", "wb report", "migra", "pg-delta")
+# The issue's targets (reported, never adjusted to fit).
+TARGET_MIGRA_RATIO = {1: 2.0, 10: 4.0}
+TARGET_PLAN = {100: (15.0, 700.0)}          # seconds, MB
+TARGET_REPORT = {10: 10.0}
+
+
+def run(cmd: list[str], env: dict | None = None) -> tuple[float, int, float, str]:
+    """One process: (wall seconds, exit code, its peak RSS in MB, stderr tail)."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+        err.seek(0)
+        tail = err.read().decode(errors="replace").strip()[-400:]
+    return elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024, tail
+
+
+def run_together(cmds: list[list[str]]) -> tuple[float, int, float, str]:
+    """Several processes at once: wall time until the last ends, the worst exit code, the largest RSS."""
+    started = time.perf_counter()
+    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+             for cmd in cmds]
+    codes, peaks, tails = [], [], []
+    for proc in procs:
+        _, status, usage = os.wait4(proc.pid, 0)
+        codes.append(os.waitstatus_to_exitcode(status))
+        peaks.append(usage.ru_maxrss / 1024)
+        tails.append(proc.stderr.read().decode(errors="replace").strip()[-200:])
+        proc.stderr.close()
+    return time.perf_counter() - started, max(codes, key=abs), max(peaks), " | ".join(t for t in tails if t)
+
+
+def measure(cmd_or_cmds, repeat: int, warm: bool, ok_codes: tuple[int, ...], together: bool = False) -> dict:
+    once = (lambda: run_together(cmd_or_cmds)) if together else (lambda: run(cmd_or_cmds))
+    if warm:
+        once()
+    runs = [once() for _ in range(repeat)]
+    bad = [r for r in runs if r[1] not in ok_codes]
+    result = {"s": statistics.median(r[0] for r in runs), "runs_s": [round(r[0], 3) for r in runs],
+              "mb": max(r[2] for r in runs), "exit_codes": sorted({r[1] for r in runs})}
+    if bad:
+        result["error"] = bad[0][3]
+    return result
+
+
+def psycopg2_url(dsn: str) -> str:
+    """migra (sqlbag over SQLAlchemy 2) needs the driver named: postgresql+psycopg2://..."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    p = conninfo_to_dict(dsn)
+    return f"postgresql+psycopg2://{p.get('user', 'postgres')}@{p.get('host', '127.0.0.1')}:{p.get('port', 5432)}/{p['dbname']}"
+
+
+def url(dsn: str) -> str:
+    from psycopg.conninfo import conninfo_to_dict
+
+    p = conninfo_to_dict(dsn)
+    return f"postgresql://{p.get('user', 'postgres')}@{p.get('host', '127.0.0.1')}:{p.get('port', 5432)}/{p['dbname']}"
+
+
+def find_pg_delta(enabled: bool) -> list[str] | None:
+    if not enabled or not shutil.which("npx") or not shutil.which("node"):
+        return None
+    probe = subprocess.run(["npx", "-y", "-p", PG_DELTA, "pgdelta", "--help"], capture_output=True, text=True,
+                           timeout=600)
+    return ["npx", "-y", "-p", PG_DELTA, "pgdelta"] if probe.returncode == 0 and "diff" in probe.stdout else None
+
+
+def objects_of(legacy: str, current: str) -> int:
+    """Catalog rows of both snapshots (every kind): the size the per-1000 cost divides by."""
+    from workbench.catalog.fetch import fetch
+
+    return sum(len(rows) for dsn in (legacy, current) for _, rows in fetch(dsn).tables.values())
+
+
+def bench_scale(pair, args, work: Path, workbench: str, migra: list[str] | None, pg_delta: list[str] | None) -> dict:
+    scale = pair.scale
+    big = scale >= 30
+    repeat, warm = (1, False) if big else (args.repeat, True)
+    load_before = os.getloadavg()
+    row: dict = {"scale": scale, "objects": objects_of(pair.legacy, pair.current), "repeat": repeat}
+    log = lambda text: print(f"  [scale {scale}] {text}", file=sys.stderr, flush=True)  # noqa: E731
+    from workbench.sandbox import binaries_dir
+
+    pg_dump = str(binaries_dir() / "pg_dump")
+    tools: dict[str, dict] = {}
+    tools["pg_dump -s"] = measure([[pg_dump, "-s", "-d", url(pair.legacy), "-f", os.devnull],
+                                   [pg_dump, "-s", "-d", url(pair.current), "-f", os.devnull]], repeat, warm, (0,),
+                                  together=True)
+    tools["wb snapshot"] = measure([workbench, "snapshot", pair.legacy, "-o", str(work / "legacy.json")], repeat, warm, (0,))
+    tools["wb diff"] = measure([workbench, "diff", pair.legacy, pair.current, "--format", "json"], repeat, warm, (1,))
+    tools["wb plan"] = measure([workbench, "plan", pair.legacy, pair.current, "--out", str(work / f"plan{scale}")],
+                               repeat, warm, (0,))
+    if scale <= args.report_up_to:
+        tools["wb report"] = measure([workbench, "report", pair.legacy, pair.current, "--out", str(work / f"report{scale}")],
+                                     repeat, warm, (0,))
+    if migra and scale <= args.migra_up_to:
+        tools["migra"] = measure([*migra, "--unsafe", psycopg2_url(pair.current), psycopg2_url(pair.legacy)],
+                                 repeat, warm, (0, 2))                     # migra: 2 = differences found
+    if pg_delta and scale <= args.pg_delta_up_to:
+        tools["pg-delta"] = measure([*pg_delta, "diff", "--source", url(pair.current), "--desired", url(pair.legacy)],
+                                    repeat, warm, (0, 1, 2))
+    diff_s = tools["wb diff"]["s"]
+    for name, result in tools.items():
+        result["ms_per_1000"] = result["s"] * 1000 / row["objects"] * 1000
+        result["x_diff"] = result["s"] / diff_s
+        log(f"{name}: {result['s']:.2f}s, {result['mb']:.0f} MB" + (f"  ERROR {result['error']}" if "error" in result else ""))
+    row["tools"] = tools
+    row["load_before"], row["load_after"] = load_before, os.getloadavg()
+    return row
+
+
+def print_table(rows: list[dict]) -> list[str]:
+    header = ("scale", "objects", "tool", "seconds", "peak MB", "ms/1000 obj", "x wb diff", "load 1 min")
+    lines = [header]
+    for row in rows:
+        for name in TOOLS:
+            r = row["tools"].get(name)
+            if r is None:
+                continue
+            lines.append((str(row["scale"]), str(row["objects"]), name, f"{r['s']:.2f}", f"{r['mb']:.0f}",
+                          f"{r['ms_per_1000']:.1f}", f"{r['x_diff']:.2f}x" + (" ERROR" if "error" in r else ""),
+                          f"{row['load_before'][0]:.1f}-{row['load_after'][0]:.1f}"))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for i, line in enumerate(lines):
+        print("  ".join(cell.ljust(w) if j == 2 else cell.rjust(w) for j, (cell, w) in enumerate(zip(line, widths))))
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+    verdicts = []
+    for row in rows:
+        tools, scale = row["tools"], row["scale"]
+        if scale in TARGET_MIGRA_RATIO and "migra" in tools:
+            ratio = tools["migra"]["x_diff"]
+            verdicts.append(f"scale {scale}: migra / workbench diff {ratio:.1f}x (target >= {TARGET_MIGRA_RATIO[scale]:g}x): "
+                            + ("met" if ratio >= TARGET_MIGRA_RATIO[scale] else "NOT MET"))
+        if scale in TARGET_PLAN:
+            s, mb = TARGET_PLAN[scale]
+            plan = tools["wb plan"]
+            verdicts.append(f"scale {scale}: plan {plan['s']:.1f}s (target < {s:g}s): " + ("met" if plan["s"] < s else "NOT MET"))
+            verdicts.append(f"scale {scale}: plan peak {plan['mb']:.0f} MB (target < {mb:g} MB): "
+                            + ("met" if plan["mb"] < mb else "NOT MET"))
+        if scale in TARGET_REPORT and "wb report" in tools:
+            report = tools["wb report"]["s"]
+            verdicts.append(f"scale {scale}: report {report:.1f}s (target < {TARGET_REPORT[scale]:g}s): "
+                            + ("met" if report < TARGET_REPORT[scale] else "NOT MET"))
+    for name in ("wb diff", "wb plan"):
+        costs = [row["tools"][name]["ms_per_1000"] for row in rows if row["scale"] >= 10 and name in row["tools"]]
+        if len(costs) > 1:
+            spread = max(costs) / min(costs)
+            verdicts.append(f"{name} ms/1000 objects from scale 10 up: {', '.join(f'{c:.1f}' for c in costs)} "
+                            f"(spread {spread:.2f}x, target within 1.5x): " + ("met" if spread <= 1.5 else "NOT MET"))
+    print()
+    for line in verdicts:
+        print(line)
+    return verdicts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,10,30")
+    parser.add_argument("--big", action="store_true", help="add scale 100")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per tool below scale 30 (default 3)")
+    parser.add_argument("--reuse", default=None, metavar="URL",
+                        help="a server already holding s<scale>_legacy/_current (benchmarks/scenarios.py --load)")
+    parser.add_argument("--no-migra", action="store_true")
+    parser.add_argument("--migra-up-to", type=int, default=30, help="largest scale migra runs at (default 30)")
+    parser.add_argument("--no-pg-delta", action="store_true")
+    parser.add_argument("--pg-delta-up-to", type=int, default=30)
+    parser.add_argument("--report-up-to", type=int, default=10, help="largest scale `workbench report` runs at")
+    parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results" / "bench_tools.json")
+    args = parser.parse_args()
+    scales = [int(s) for s in args.scales.split(",") if s.strip()] + ([100] if args.big else [])
+
+    workbench = str(Path(sys.executable).parent / "workbench")
+    migra_exe = shutil.which("migra") or str(Path(sys.executable).parent / "migra")
+    migra = None if args.no_migra or not Path(migra_exe).exists() else [migra_exe]
+    pg_delta = find_pg_delta(not args.no_pg_delta)
+    print(f"migra: {' '.join(migra) if migra else 'not installed (pip install -e .[bench])'}; "
+          f"pg-delta: {' '.join(pg_delta) if pg_delta else 'not available (needs node and npx)'}", file=sys.stderr)
+    started = time.perf_counter()
+    rows = []
+    with pairs(scales, args.reuse) as each, tempfile.TemporaryDirectory(prefix="bench-tools-") as tmp:
+        for pair in each:
+            rows.append(bench_scale(pair, args, Path(tmp), workbench, migra, pg_delta))
+    verdicts = print_table(rows)
+    with_load = [f"{r['load_before'][0]:.1f}" for r in rows]
+    print(f"\nload average (1 min) at the start of each scale: {', '.join(with_load)} on {os.cpu_count()} CPUs")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps({
+        "benchmark": "bench_tools", "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "tools": {"migra": " ".join(migra) if migra else None, "pg_delta": PG_DELTA if pg_delta else None},
+        "scales": rows, "verdicts": verdicts, "wall_s": time.perf_counter() - started}, indent=1) + "\n")
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
