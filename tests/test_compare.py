@@ -66,6 +66,10 @@ def test_options_limit_kinds_and_schemas(make_db):
     ("(a >= 0)", "(a > 0)", "expression", False),
     ("CHECK ((price > (0)::numeric))", "CHECK (price > 0::numeric)", "constraint", True),
     ("CREATE INDEX i ON public.t USING btree (a DESC)", "CREATE INDEX i ON public.t USING btree (a)", "statement", False),
+    # bracket positions (list_start/list_end, PostgreSQL 16+) are positions, not meaning
+    ("SELECT ARRAY[(t.id)::text, 'b'::text] AS a FROM t", "SELECT ARRAY[t.id::text, 'b'::text] AS a FROM t", "query", True),
+    ("SELECT (id = ANY (ARRAY[1, 2])) FROM t", "SELECT id = ANY (ARRAY[1, 2]) FROM t", "query", True),
+    ("SELECT ARRAY[1, 2] FROM t", "SELECT ARRAY[1, 3] FROM t", "query", False),
     ("not sql at all (", "not sql at all (", "expression", True),
     ("not sql at all (", "not sql at all  (", "expression", False),
 ])

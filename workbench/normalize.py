@@ -24,12 +24,28 @@ _WRAPPERS = {
 }
 
 
-def _strip_positions(node: Any) -> Any:
+@lru_cache(maxsize=1)
+def position_fields() -> frozenset[str]:
+    """Every field of pglast's node types that holds a token position (C type ParseLoc:
+    `location`, `stmt_len`, the `list_start`/`list_end` of ARRAY[...] and IN (...) since
+    PostgreSQL 16, ...), read from pglast's own node descriptions so that the fields a newer
+    parser adds are ignored too. Positions differ whenever the spelling does."""
+    from pglast import ast
+
+    fields: set[str] = set()
+    for node in vars(ast).values():
+        slots = getattr(node, "__slots__", None) if isinstance(node, type) else None
+        if isinstance(slots, dict):
+            fields.update(name for name, info in slots.items() if getattr(info, "c_type", None) == "ParseLoc")
+    return frozenset(fields)
+
+
+def _strip_positions(node: Any, positions: frozenset[str] = frozenset()) -> Any:
+    positions = positions or position_fields()
     if isinstance(node, dict):
-        return {key: _strip_positions(value) for key, value in node.items()
-                if key not in ("location", "stmt_location", "stmt_len")}
+        return {key: _strip_positions(value, positions) for key, value in node.items() if key not in positions}
     if isinstance(node, list):
-        return [_strip_positions(item) for item in node]
+        return [_strip_positions(item, positions) for item in node]
     return node
 
 
