@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Callable
+from typing import Any, Callable, Mapping
+
+Row = Mapping[str, Any]
 
 from workbench.errors import WorkbenchError
 from workbench.kinds import KINDS, object_label
@@ -56,10 +58,11 @@ def _only(sql: str, *node_types: str) -> str:
     return tree
 
 
-def _one(sql: str, node_type: str) -> dict:
+def _one(sql: str, node_type: str) -> dict[str, Any]:
     """The node of a text that is exactly one statement of the type."""
     tree = _only(sql, node_type)
-    return json.loads(tree)["stmts"][0]["stmt"][node_type]
+    node: dict[str, Any] = json.loads(tree)["stmts"][0]["stmt"][node_type]
+    return node
 
 
 def _no_comments(fragment: str) -> None:
@@ -74,24 +77,25 @@ def _no_comments(fragment: str) -> None:
 
 
 @lru_cache(maxsize=None)
-def _keys(sql: str, node_type: str) -> frozenset:
+def _keys(sql: str, node_type: str) -> frozenset[str]:
     """The top-level fields of a known-good statement: what a checked one may have."""
     return frozenset(_one(sql, node_type))
 
 
-def _same_fields(node: dict, template: str, node_type: str) -> None:
+def _same_fields(node: dict[str, Any], template: str, node_type: str) -> None:
     extra = set(node) - _keys(template, node_type)
     if extra:
         raise Refused(f"adds {', '.join(sorted(extra))} to the statement")
 
 
-def _column(fragment_sql: str, template: str) -> dict:
+def _column(fragment_sql: str, template: str) -> dict[str, Any]:
     node = _one(fragment_sql, "CreateStmt")
     _same_fields(node, template, "CreateStmt")
     elements = node.get("tableElts") or []
     if len(elements) != 1 or "ColumnDef" not in elements[0]:
         raise Refused(f"makes {len(elements)} table elements where one column was expected")
-    return elements[0]["ColumnDef"]
+    column: dict[str, Any] = elements[0]["ColumnDef"]
+    return column
 
 
 # --- the checks, one per place a fragment goes -------------------------------------------------
@@ -235,7 +239,8 @@ def comment_target(text: str) -> None:
     _same_fields(node, "COMMENT ON TABLE t IS NULL", "CommentStmt")
 
 
-relations.words = domain_checks.words = attributes.words = True   # JSON: each SQL part is scanned alone
+for _check in (relations, domain_checks, attributes):
+    setattr(_check, "words", True)     # JSON: each SQL part is scanned alone
 
 
 def one_of(*values: str | None) -> Callable[[str], None]:
@@ -244,7 +249,7 @@ def one_of(*values: str | None) -> Callable[[str], None]:
     def check(text: str) -> None:
         if text not in allowed:
             raise Refused(f"is not one of {', '.join(repr(v) for v in values if v is not None)}")
-    check.words = True              # a word from a fixed list: nothing to scan for comments
+    setattr(check, "words", True)     # a word from a fixed list: nothing to scan for comments
     return check
 
 
@@ -273,22 +278,22 @@ _PRIVILEGES = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES",
 
 
 # --- checks of a whole row: statements that are the fragment -----------------------------------
-def _index_row(row: dict) -> None:
+def _index_row(row: Row) -> None:
     _only(row["definition"], "IndexStmt")
 
 
-def _trigger_row(row: dict) -> None:
+def _trigger_row(row: Row) -> None:
     _only(row["definition"], "CreateTrigStmt")
 
 
-def _function_row(row: dict) -> None:
+def _function_row(row: Row) -> None:
     if row.get("definition"):
         tree = _only(row["definition"], "CreateFunctionStmt", "DefineStmt")
         if '"DefineStmt":' in tree and '{"DefineStmt":{"kind":"OBJECT_AGGREGATE"' not in tree:
             raise Refused("is a DefineStmt, not a CREATE AGGREGATE")
 
 
-def _privilege_row(row: dict) -> None:
+def _privilege_row(row: Row) -> None:
     if row.get("privilege") not in _PRIVILEGES:
         raise Refused(f"privilege {row.get('privilege')!r} is not a privilege")
     column = f" ({row['sql_column']})" if row.get("sql_column") else ""
@@ -298,7 +303,7 @@ def _privilege_row(row: dict) -> None:
         raise Refused("grants more than one privilege on one object to one role")
 
 
-ROW_CHECKS: dict[str, tuple[tuple[str, ...], Callable[[dict], None]]] = {
+ROW_CHECKS: dict[str, tuple[tuple[str, ...], Callable[[Row], None]]] = {
     "indexes": (("definition",), _index_row),
     "triggers": (("definition",), _trigger_row),
     "functions": (("definition",), _function_row),
@@ -319,12 +324,12 @@ def _nothing(_text: str) -> None:
     return None
 
 
-def check_row(kind: str, row: dict, where: str, seen: set | None = None) -> None:
+def check_row(kind: str, row: Row, where: str, seen: set[tuple[str, str]] | None = None) -> None:
     """Every fragment of one object's row (a dict); a WorkbenchError `WHERE: KIND OBJECT: COLUMN
     'TEXT' what is wrong` at the first one that is not what its place in DDL needs. `seen` holds
     (column, text) pairs already found good (each distinct text is parsed once)."""
     seen = set() if seen is None else seen
-    column = None
+    column = ""
     try:
         for column, check in CHECKS.get(kind, {}).items():
             text = row.get(column)
@@ -347,15 +352,15 @@ def check_row(kind: str, row: dict, where: str, seen: set | None = None) -> None
                              f"{refused}") from None
 
 
-def check_planned(ctx) -> None:
+def check_planned(ctx: Any) -> None:
     """The rows of every object a plan's statements are about (both sides), and the columns of
     the tables it creates: everything whose SQL text can be in a statement. `ctx` is the
     planner's Context (statements, source_rows, target_rows, columns_of_table, drift)."""
     sides = {"source": ctx.source_rows, "target": ctx.target_rows}
     snapshots = {"source": ctx.drift.source, "target": ctx.drift.target}
     where = {side: getattr(snap, "origin", "") or f"{side} {snap.dsn}" for side, snap in snapshots.items()}
-    done: set[tuple[str, str, tuple]] = set()
-    seen: dict[str, set] = {"source": set(), "target": set()}
+    done: set[tuple[str, str, tuple[Any, ...]]] = set()
+    seen: dict[str, set[tuple[str, str]]] = {"source": set(), "target": set()}
     for statement in ctx.statements:
         identity = tuple(statement.identity.values())
         for side, rows in sides.items():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import pprint
+from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.kinds import KINDS
@@ -43,13 +44,13 @@ def columns_of_server(dsn: str) -> dict[str, dict[str, str]]:
 
     with connect_mod.connect(dsn) as conn:
         conn.execute("SELECT set_config('search_path', '', true)")
-        names = dict(conn.execute("SELECT oid::int, typname::text FROM pg_type").fetchall())
+        names: dict[int, str] = dict(conn.execute("SELECT oid::int, typname::text FROM pg_type").fetchall())
         found: dict[str, dict[str, str]] = {}
         for kind in KINDS.values():
             cursor = conn.execute(kind.sql)
             found[kind.name] = {d.name: ("json" if d.name in JSON_COLUMNS.get(kind.name, ()) else
                                          _PG_TYPES.get(names.get(d.type_code, "?"), names.get(d.type_code, "?")))
-                                for d in cursor.description}
+                                for d in cursor.description or ()}
     return found
 
 
@@ -63,7 +64,7 @@ def _is_json_list(text: str) -> bool:
         for item in value)
 
 
-def check_kind(origin: str, kind: str, body: object) -> tuple[list[str], list]:
+def check_kind(origin: str, kind: str, body: object) -> tuple[list[str], list[Any]]:
     """One kind of a snapshot file: its (columns, rows), or a WorkbenchError naming what is wrong."""
     from workbench.catalog.snapshot_columns import KINDS as EXPECTED
 
@@ -108,7 +109,7 @@ def check_kind(origin: str, kind: str, body: object) -> tuple[list[str], list]:
     return list(columns), rows
 
 
-def check_kinds_present(origin: str, kinds: dict, captured: object) -> None:
+def check_kinds_present(origin: str, kinds: dict[str, Any], captured: object) -> None:
     """Every kind the file says it was captured with is there (every kind, when it says nothing):
     a missing kind would read as `no drift` for it."""
     if captured is None:

@@ -462,7 +462,7 @@ def failures_html(view: PlanView) -> str:
     return "".join(parts)
 
 
-def accepted_edits_html(log: dict | None) -> str:
+def accepted_edits_html(log: dict[str, Any] | None) -> str:
     """The edits of the stage files the apply (or rehearsal) ran with --accept-edits: every one,
     with where it is and the statement; empty when the files were as planned."""
     from workbench.present.text import edit_line
