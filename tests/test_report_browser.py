@@ -85,8 +85,8 @@ def test_the_report_names_both_traps_and_shows_them_resolved(rendered):
     html = (rendered["out"] / "report.html").read_text()
     traps = re.search(r"<table class=[\"']wb-table wb-traps[\"']>.*?</table>", html, re.S).group(0)
     rows = re.findall(r"<tr><td>(.*?)</td>.*?<b class=[\"']wb-(\w+)[\"'][^>]*>(.*?)</b></td></tr>", traps, re.S)
-    assert [(trap, state) for trap, state, _ in rows] == [("unique_constraint_over_existing_index", "resolved"),
-                                                          ("constraint_over_retyped_column", "resolved")]
+    assert [(trap, state) for trap, state, _ in rows] == [("constraint_over_retyped_column", "resolved"),    # plan order
+                                                          ("unique_constraint_over_existing_index", "resolved")]
     assert {text for _, _, text in rows} == {"resolved: applied without error, identical to the source after apply"}
     for name in ("public.wishlist_items.unique_wishlist_item", "public.profiles.profiles_role_not_banned",
                  "role: text \u2192 public.user_role_simple", "UNIQUE USING INDEX unique_wishlist_item"):
