@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from workbench.errors import WorkbenchError
 from workbench.kinds import KINDS, Row, object_label
 from workbench.planner.quote import visible
+
+if TYPE_CHECKING:
+    from workbench.planner.context import Context
 
 
 class Refused(ValueError):
@@ -350,24 +353,24 @@ def check_row(kind: str, row: Row, where: str, seen: set[tuple[str, str]] | None
                              f"{refused}") from None
 
 
-def check_planned(ctx: Any) -> None:
+def check_planned(ctx: Context) -> None:
     """The rows of every object a plan's statements are about (both sides), and the columns of
-    the tables it creates: everything whose SQL text can be in a statement. `ctx` is the
-    planner's Context (statements, source_rows, target_rows, columns_of_table, drift)."""
-    sides = {"source": ctx.source_rows, "target": ctx.target_rows}
+    the tables it creates: everything whose SQL text can be in a statement."""
+    sides = {"source": ctx.source, "target": ctx.target}
     snapshots = {"source": ctx.drift.source, "target": ctx.drift.target}
     where = {side: getattr(snap, "origin", "") or f"{side} {snap.dsn}" for side, snap in snapshots.items()}
     done: set[tuple[str, str, tuple[Any, ...]]] = set()
     seen: dict[str, set[tuple[str, str]]] = {"source": set(), "target": set()}
     for statement in ctx.statements:
         identity = tuple(statement.identity.values())
-        for side, rows in sides.items():
+        for side, row_of in sides.items():
             if (side, statement.kind, identity) in done:
                 continue
             done.add((side, statement.kind, identity))
-            row = rows.get(statement.kind, {}).get(identity)
+            row = row_of(statement.kind, identity)
             if row is not None:
                 check_row(statement.kind, row, where[side], seen[side])
             if statement.kind == "tables":
-                for column in ctx.columns_of_table(*identity, side=side):
+                schema, table = identity
+                for column in ctx.columns_of_table(schema, table, side=side):
                     check_row("columns", column, where[side], seen[side])

@@ -22,6 +22,8 @@ Identity = tuple[str, ...]
 # integers, booleans, JSON text, None) and differs per kind, which a Mapping cannot say; every
 # catalog query's columns are the contract (registry tests tie them to this file).
 Row = Mapping[str, Any]
+# An object of any kind: (kind, identity); what the planner's dependency edges join.
+Key = tuple[str, Identity]
 
 
 @dataclass(frozen=True)

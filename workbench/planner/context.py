@@ -16,7 +16,7 @@ from operator import itemgetter
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar, overload
 
 from workbench.compare import Drift
-from workbench.kinds import KINDS, Identity, Row
+from workbench.kinds import KINDS, Identity, Key, Row
 from workbench.errors import PlannerBug
 from workbench.planner.hazards import Action, Fact, UnknownOperation, hazards
 from workbench.planner.model import STAGE_INDEX, STAGE_NAMES, Stage, Statement
@@ -60,6 +60,8 @@ class Context:
     retype: set[Identity] = field(default_factory=set)
     # target-only objects dropped early (their name is needed by a new object of another kind)
     early_drops: dict[tuple[str, Identity], str] = field(default_factory=dict)
+    # new object -> the target-only object whose name it takes (its create waits for that drop)
+    takes_name: dict[Key, Key] = field(default_factory=dict)
     # constraints a new view relies on (GROUP BY over a primary key): added in stage 05 before it
     early_constraints: dict[Identity, str] = field(default_factory=dict)
 
@@ -85,8 +87,8 @@ class Context:
                     rows[kind] = _rows(snapshot.table(kind), kind)
         self.target_version = self.drift.target.server_version_num
         self._ids: set[str] = set()
-        # (create | drop, kind, identity) -> its statements of that action: the ends of the object edges
-        self.by_object: dict[tuple[Action, str, Identity], list[Statement]] = {}
+        # (kind, identity) -> the statements about the object, as written: the ends of the object edges
+        self.about: dict[Key, list[Statement]] = {}
         # lookups built when first asked for (see the methods that fill them)
         self._new_function_names: set[str] | None = None
         self._dropped_names: set[str] | None = None
@@ -221,9 +223,20 @@ class Context:
                               sql=sql, hazards=found, transactional=transactional, depends_on=tuple(depends_on),
                               note=note, id=statement_id, rehearsal_sql=rehearsal_sql)
         self.statements.append(statement)
-        if statement.action in (Action.CREATE, Action.DROP):
-            self.by_object.setdefault((statement.action, kind, tuple(identity)), []).append(statement)
+        self.about.setdefault((kind, tuple(identity)), []).append(statement)
         return statement_id
+
+    def steps(self, stage: str, kind: str, identity: Identity) -> Callable[[str, str, str], str]:
+        """add(sql, clause, step) for the ALTER steps of one change of one object, each after the
+        step before it (an ADD VALUE after the label it is placed next to, a check added after the
+        old one of its name is dropped): their order is an edge, not the order they were written in."""
+        previous: list[str] = []
+
+        def add(sql: str, clause: str, step: str) -> str:
+            previous[:] = [self.add(stage, kind, identity, "alter", sql, clause=clause, step=step, depends_on=previous)]
+            return previous[0]
+
+        return add
 
     def skip(self, kind: str, identity: Identity, reason: str) -> None:
         names = KINDS[kind].identity

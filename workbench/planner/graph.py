@@ -1,21 +1,31 @@
 """Order from edges: one graph of statements, sorted once (graphlib); the stages group the result.
 
 Edges are a statement's own `depends_on` (the steps of one change, a drop before its re-create)
-plus the object edges of the builders' `depends_on`: the create of an object waits for the
-creates of what it needs (a view for the tables it reads, a foreign key for the keys it uses, a
-type for the types it is built of, an aggregate for its functions, a partition for its parent),
-and the drop of what it needs waits for its drop. An edge never points into a later stage (a
-statement that needs a later one is a planner bug). Among the statements ready to run, the
-earliest stage goes first, then in stage 10 the kind's drop rank (dependents first where no edge
-says more), then the order the builders wrote them in. A cycle is an error naming its objects.
+plus the object edges, from the builders' `depends_on` (the objects an object needs: a view the
+relations, columns, functions and keys it reads, a foreign key the keys and the table it
+references, a type the types it is built of, an aggregate its functions, a partition its parent,
+a trigger its function) and from the schema an object lives in:
+- what makes or changes an object (create, alter, replace) waits for what makes or changes the
+  objects it needs;
+- what changes or drops an object (alter, replace, drop) waits for the drops of the objects that
+  need it. So a dependent dropped ahead of a change (a view over a column whose type changes, a
+  trigger of a function made again, a foreign key into a table rebuilt) goes before that change,
+  and is made again after it;
+- a new object that takes a target-only object's name waits for that object's drop.
+An edge never points into a later stage (a statement that needs a later one is a planner bug).
+Among the statements ready to run, the earliest stage goes first, then in stage 10 the kind's drop
+rank (dependents first where no edge says more: what the catalog rows do not tell, such as a
+sequence a default uses), then the order the builders wrote them in. A cycle is an error naming
+its objects.
 """
 from __future__ import annotations
 
 import dataclasses
 import heapq
 from graphlib import CycleError, TopologicalSorter
+from typing import Iterator
 
-from workbench.kinds import KINDS
+from workbench.kinds import KINDS, Key, Row
 from workbench.planner.context import Context, label
 from workbench.planner.hazards import Action
 from workbench.planner.kinds import builder
@@ -24,23 +34,41 @@ from workbench.errors import PlannerBug
 
 
 def object_edges(ctx: Context) -> dict[str, set[str]]:
-    """statement id -> ids it must follow, from the builders' depends_on (see the module docstring)."""
+    """statement id -> ids it must follow, from the objects' dependencies (see the module docstring)."""
     edges: dict[str, set[str]] = {}
-    for (action, kind, identity), statements in ctx.by_object.items():
-        row = ctx.definition_row(kind, identity) if action == Action.CREATE else ctx.target(kind, identity)
-        if row is None:
-            continue
-        for dependency in builder(kind).depends_on(ctx, row):
-            others = ctx.by_object.get((action, *dependency), ())
-            if dependency == (kind, identity) or not others:
-                continue
-            for statement in statements:
-                for other in others:
-                    if action == Action.CREATE and STAGE_INDEX[other.stage] <= STAGE_INDEX[statement.stage]:
-                        edges.setdefault(statement.id, set()).add(other.id)       # create after what it needs
-                    elif action == Action.DROP and STAGE_INDEX[statement.stage] <= STAGE_INDEX[other.stage]:
-                        edges.setdefault(other.id, set()).add(statement.id)       # what it needs goes after it
+
+    def after(later: list[Statement], earlier: list[Statement]) -> None:
+        for statement in later:
+            for other in earlier:
+                if STAGE_INDEX[other.stage] <= STAGE_INDEX[statement.stage]:
+                    edges.setdefault(statement.id, set()).add(other.id)
+
+    for key, statements in ctx.about.items():
+        kind, identity = key
+        made = [s for s in statements if s.action != Action.DROP]
+        dropped = [s for s in statements if s.action == Action.DROP]
+        for theirs in _needed(ctx, key, ctx.definition_row(kind, identity)) if made else ():
+            after(made, [other for other in theirs if other.action != Action.DROP])
+        for theirs in _needed(ctx, key, ctx.target(kind, identity)) if dropped else ():
+            after([other for other in theirs if other.action != Action.CREATE], dropped)
+    for key, gone in ctx.takes_name.items():
+        after([s for s in ctx.about.get(key, ()) if s.action == Action.CREATE],
+              [s for s in ctx.about.get(gone, ()) if s.action == Action.DROP])
     return edges
+
+
+def _needed(ctx: Context, key: Key, row: Row | None) -> Iterator[list[Statement]]:
+    """The statements about each object that `key` (with this row) needs and that the plan touches."""
+    kind, identity = key
+    if row is None:
+        return
+    needs = list(builder(kind).depends_on(ctx, row))
+    if KINDS[kind].identity[0] == "schema":                 # an object in a schema needs the schema
+        needs.append(("schemas", (identity[0],)))
+    for dependency in needs:
+        theirs = ctx.about.get(dependency)
+        if theirs and dependency != key:
+            yield theirs
 
 
 def order_statements(statements: list[Statement], extra: dict[str, set[str]] | None = None) -> list[Statement]:

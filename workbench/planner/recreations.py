@@ -10,11 +10,10 @@ that run ahead of their stage are written here with each kind's own `drop_sql`.
 """
 from __future__ import annotations
 
-from workbench.kinds import KINDS
+from workbench.kinds import KINDS, Key
 from workbench.planner.context import NO_ROWS, Context, json_list, object_names
 from workbench.planner.hazards import Fact
 from workbench.planner.kinds import builder
-from workbench.planner.kinds.base import Key
 from workbench.planner.kinds.columns import retyped_views
 from workbench.planner.model import Stage
 
@@ -84,6 +83,7 @@ def _name_collisions(ctx: Context) -> None:
             if ctx.options.allow_drops:
                 stage = min(KINDS[kind].stage, KINDS[other].stage, key=ctx.stage_index)
                 ctx.early_drops[(other, identity)] = stage
+                ctx.takes_name[(kind, identity)] = (other, identity)
             else:
                 ctx.skip(kind, identity, f"the target has a {KINDS[other].label.removesuffix('s')} of this name: "
                                          "plan with --allow-drops")

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Iterable, Mapping
 
-from workbench.kinds import Identity, Row
+from workbench.kinds import Identity, Key, Row
 from workbench.planner.hazards import Action, Rule
 
 if TYPE_CHECKING:
     from workbench.kinds import Kind
     from workbench.planner.context import Context
 
-Key = tuple[str, Identity]           # (kind, identity)
 
 
 class Builder:

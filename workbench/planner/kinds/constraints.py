@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from workbench.kinds import Identity, Row
+from workbench.kinds import Identity, Key, Row
 from workbench.normalize import same_sql
 from workbench.planner.context import Context
 from workbench.planner.hazards import Fact
-from workbench.planner.kinds.base import Builder, Key, builds
+from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, qualified
 
@@ -50,10 +50,13 @@ class Constraints(Builder):
                        step="recreate", note="dropped to be added again with its new definition")
 
     def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
-        """A foreign key needs the PRIMARY KEY / UNIQUE constraints of the table it references."""
+        """A foreign key needs the table it references and that table's PRIMARY KEY / UNIQUE
+        constraints (a table rebuilt waits for the drop of the foreign keys into it)."""
         if row["constraint_type"] != "f" or not row.get("references_table"):
             return ()
-        return [("constraints", key) for key in ctx.keys_of_table(row["references_table"])]
+        table = row["references_table"]
+        return [*(("tables", identity) for identity in ctx.names_of("tables").get(table, ())),
+                *(("constraints", key) for key in ctx.keys_of_table(table))]
 
     def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])

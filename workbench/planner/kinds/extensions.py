@@ -20,14 +20,11 @@ class Extensions(Builder):
 
     def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["name"],)
+        add = ctx.steps(Stage.PREREQUISITES, self.kind, identity)
         if source["schema"] != target["schema"]:
-            ctx.add(Stage.PREREQUISITES, self.kind, identity, "alter",
-                    f"ALTER EXTENSION {ident(identity[0])} SET SCHEMA {ident(source['schema'])}", clause="schema",
-                    step="schema")
+            add(f"ALTER EXTENSION {ident(identity[0])} SET SCHEMA {ident(source['schema'])}", "schema", "schema")
         if not ctx.drift.options.ignore_extension_versions and source["version"] != target["version"]:
-            ctx.add(Stage.PREREQUISITES, self.kind, identity, "alter",
-                    f"ALTER EXTENSION {ident(identity[0])} UPDATE TO {literal(source['version'])}", clause="version",
-                    step="version")
+            add(f"ALTER EXTENSION {ident(identity[0])} UPDATE TO {literal(source['version'])}", "version", "version")
 
     def drop(self, ctx: Context, row: Row) -> None:
         ctx.add(Stage.DROPS, self.kind, (row["name"],), "drop", self.drop_sql((row["name"],), row))

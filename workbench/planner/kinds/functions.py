@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from workbench.kinds import Identity, Row
+from workbench.kinds import Identity, Key, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.hazards import Fact
-from workbench.planner.kinds.base import Builder, Key, builds
+from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import qualified
 

@@ -35,9 +35,9 @@ class Indexes(Builder):
 
     def finish(self, ctx: Context) -> None:
         """The partitions' indexes, once the other indexes are planned (see _partition_indexes)."""
-        created = {qualified(identity[0], identity[2]): statements[0].id
-                   for (action, kind, identity), statements in ctx.by_object.items()
-                   if kind == "indexes" and action == Action.CREATE}
+        created = {qualified(identity[0], identity[2]): creates[0].id
+                   for (kind, identity), statements in ctx.about.items() if kind == "indexes"
+                   for creates in ([s for s in statements if s.action == Action.CREATE],) if creates}
         _partition_indexes(ctx, created)
 
     def drop(self, ctx: Context, row: Row) -> None:

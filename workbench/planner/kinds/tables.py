@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from workbench.kinds import Identity, Row
+from workbench.kinds import Identity, Key, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.expressions import needs_new_function
-from workbench.planner.kinds.base import Builder, Key, builds
+from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.kinds.columns import column_definition
 from workbench.planner.kinds.sequences import owned_by
 from workbench.planner.model import Stage

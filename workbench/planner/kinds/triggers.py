@@ -2,7 +2,9 @@
 ENABLE / DISABLE / REPLICA / ALWAYS."""
 from __future__ import annotations
 
-from workbench.kinds import Identity, Row
+from typing import Iterable
+
+from workbench.kinds import Identity, Key, Row
 from workbench.planner.context import Context
 from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.model import Stage
@@ -38,16 +40,22 @@ class Triggers(Builder):
         if ("triggers", identity) in ctx.recreated or source.get("inherited"):
             return
         differs = set(differences)
+        made: list[str] = []                           # the new definition: ENABLE ... follows it
         if "definition" in differs:
             if source.get("is_constraint_trigger") or target.get("is_constraint_trigger"):
                 drop = ctx.add(TRIGGERS, "triggers", identity, "drop", self.drop_sql(identity, target, if_exists=False),
                                step="recreate")
-                ctx.add(TRIGGERS, "triggers", identity, "create", source["definition"], depends_on=[drop])
+                made.append(ctx.add(TRIGGERS, "triggers", identity, "create", source["definition"], depends_on=[drop]))
             else:
-                ctx.add(TRIGGERS, "triggers", identity, "replace", with_flags(source["definition"], replace=True))
+                made.append(ctx.add(TRIGGERS, "triggers", identity, "replace",
+                                    with_flags(source["definition"], replace=True)))
         if "enabled" in differs or ("definition" in differs and source["enabled"] != "enabled"):
             ctx.add(TRIGGERS, "triggers", identity, "alter", _enable_sql(identity, source["enabled"]),
-                    clause="enable", step="enable")
+                    clause="enable", step="enable", depends_on=made)
+
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
+        """Its function: made before it, and dropped (to be made again) only after it is dropped."""
+        return [("functions", (row["function_schema"], row["function_name"], row["function_arguments"]))]
 
     def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from workbench.kinds import Identity, Row
+from workbench.kinds import Identity, Key, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.hazards import Fact
-from workbench.planner.kinds.base import Builder, Key, builds
+from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, literal, qualified
 
@@ -108,6 +108,7 @@ def _alter_enum(ctx: Context, identity: Identity, source: Row, target: Row) -> N
     wanted, present = json_list(source["enum_labels"]), json_list(target["enum_labels"])
     name = qualified(*identity)
     if not enum_needs_rebuild(source, target):     # only additions: ADD VALUE, each placed next to its neighbour
+        add = ctx.steps(STAGE, "types", identity)
         for position, value in enumerate(wanted):
             if value in present:
                 continue
@@ -115,8 +116,7 @@ def _alter_enum(ctx: Context, identity: Identity, source: Row, target: Row) -> N
                 place = f" AFTER {literal(wanted[position - 1])}"
             else:
                 place = f" BEFORE {literal(wanted[1])}" if len(wanted) > 1 else ""
-            ctx.add(STAGE, "types", identity, "alter", f"ALTER TYPE {name} ADD VALUE {literal(value)}{place}",
-                    clause="add value", step=f"add {value}")
+            add(f"ALTER TYPE {name} ADD VALUE {literal(value)}{place}", "add value", f"add {value}")
         return
     _rebuild_enum(ctx, identity, source, target)
 
@@ -127,10 +127,10 @@ def _rebuild_enum(ctx: Context, identity: Identity, source: Row, target: Row) ->
     make the conversion fail, which is the safe outcome."""
     schema, type_name = identity
     old_name = f"{type_name}__drift_old"
-    ctx.add(STAGE, "types", identity, "alter",
-            f"ALTER TYPE {qualified(schema, type_name)} RENAME TO {ident(old_name)}", clause="rename",
-            step="rename old")
-    ctx.add(STAGE, "types", identity, "create", create_type_sql(source), step="rebuild")
+    renamed = ctx.add(STAGE, "types", identity, "alter",
+                      f"ALTER TYPE {qualified(schema, type_name)} RENAME TO {ident(old_name)}", clause="rename",
+                      step="rename old")
+    ctx.add(STAGE, "types", identity, "create", create_type_sql(source), step="rebuild", depends_on=[renamed])
     from workbench.planner.kinds.columns import columns_of_type, convert_column_type
 
     for column_identity in columns_of_type(ctx, schema, type_name, ctx.target_rows["columns"]):
@@ -144,42 +144,38 @@ def _alter_domain(ctx: Context, identity: Identity, source: Row, target: Row) ->
     if source["base_type"] != target["base_type"] or source.get("collation") != target.get("collation"):
         ctx.skip("types", identity, "domain base type or collation changed: recreate the domain by hand")
         return
+    add = ctx.steps(STAGE, "types", identity)
     if source.get("default_value") != target.get("default_value"):
         sql = (f"ALTER DOMAIN {name} SET DEFAULT {source['default_value']}" if source.get("default_value") is not None
                else f"ALTER DOMAIN {name} DROP DEFAULT")
-        ctx.add(STAGE, "types", identity, "alter", sql, clause="default", step="default")
+        add(sql, "default", "default")
     if bool(source.get("not_null")) != bool(target.get("not_null")):
         sql = f"ALTER DOMAIN {name} {'SET' if source.get('not_null') else 'DROP'} NOT NULL"
-        ctx.add(STAGE, "types", identity, "alter", sql, clause="set not null" if source.get("not_null") else "drop not null",
-                step="not null")
+        add(sql, "set not null" if source.get("not_null") else "drop not null", "not null")
     wanted = {n: d for n, d in json_list(source.get("checks"))}
     present = {n: d for n, d in json_list(target.get("checks"))}
     for constraint, definition in present.items():
         if wanted.get(constraint) != definition:
-            ctx.add(STAGE, "types", identity, "alter", f"ALTER DOMAIN {name} DROP CONSTRAINT {ident(constraint)}",
-                    clause="drop check", step=f"drop check {constraint}")
+            add(f"ALTER DOMAIN {name} DROP CONSTRAINT {ident(constraint)}", "drop check", f"drop check {constraint}")
     for constraint, definition in wanted.items():
         if present.get(constraint) != definition:
-            ctx.add(STAGE, "types", identity, "alter",
-                    f"ALTER DOMAIN {name} ADD CONSTRAINT {ident(constraint)} {definition}",
-                    clause="add check", step=f"add check {constraint}")
+            add(f"ALTER DOMAIN {name} ADD CONSTRAINT {ident(constraint)} {definition}", "add check",
+                f"add check {constraint}")
 
 
 def _alter_composite(ctx: Context, identity: Identity, source: Row, target: Row) -> None:
     name = qualified(*identity)
     wanted, present = json_list(source["attributes"]), json_list(target["attributes"])
     wanted_map, present_map = dict(map(tuple, wanted)), dict(map(tuple, present))
+    add = ctx.steps(STAGE, "types", identity)
     for attribute, _ in present:
         if attribute not in wanted_map:
-            ctx.add(STAGE, "types", identity, "alter", f"ALTER TYPE {name} DROP ATTRIBUTE {ident(attribute)}",
-                    clause="drop attribute", step=f"drop {attribute}")
+            add(f"ALTER TYPE {name} DROP ATTRIBUTE {ident(attribute)}", "drop attribute", f"drop {attribute}")
     for attribute, data_type in wanted:
         if attribute not in present_map:
-            ctx.add(STAGE, "types", identity, "alter", f"ALTER TYPE {name} ADD ATTRIBUTE {ident(attribute)} {data_type}",
-                    clause="add attribute", step=f"add {attribute}")
+            add(f"ALTER TYPE {name} ADD ATTRIBUTE {ident(attribute)} {data_type}", "add attribute", f"add {attribute}")
         elif present_map[attribute] != data_type:
-            ctx.add(STAGE, "types", identity, "alter",
-                    f"ALTER TYPE {name} ALTER ATTRIBUTE {ident(attribute)} TYPE {data_type}",
-                    clause="attribute type", step=f"type {attribute}")
+            add(f"ALTER TYPE {name} ALTER ATTRIBUTE {ident(attribute)} TYPE {data_type}", "attribute type",
+                f"type {attribute}")
     if [a for a, _ in wanted if a in present_map] != [a for a, _ in present if a in wanted_map]:
         ctx.skip("types", identity, "composite attributes are in another order: recreate the type by hand")
