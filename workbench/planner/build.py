@@ -11,6 +11,7 @@ from workbench.census import skipped_entries
 from workbench.compare import Drift
 from workbench.snapshot import Snapshot
 from workbench.errors import PlannerBug, WorkbenchError
+from workbench.gcpause import paused
 from workbench.kinds import KINDS, Identity
 from workbench.planner import recreations
 from workbench.planner.context import Context, PlanOptions, label
@@ -23,8 +24,15 @@ _BUILD_ORDER = sorted(KINDS, key=lambda kind: STAGE_INDEX[KINDS[kind].stage])
 
 
 def plan(drift: Drift, options: PlanOptions | None = None) -> Plan:
-    """The ordered statements that turn the drift's target into its source."""
-    ctx = Context(drift, options or PlanOptions())
+    """The ordered statements that turn the drift's target into its source. The cyclic garbage
+    collector is paused meanwhile: the rows, statements and edges made hold no cycles, and each
+    full collection would walk every row of both snapshots (a fifth of planning at scale 10)."""
+    with paused():
+        return _plan(drift, options or PlanOptions())
+
+
+def _plan(drift: Drift, options: PlanOptions) -> Plan:
+    ctx = Context(drift, options)
     recreations.decide(ctx)
     recreations.predrops(ctx)
     for kind in _BUILD_ORDER:

@@ -34,11 +34,25 @@ def check_parses(sql: str, where: str) -> str:
 
 
 def check_stage_text(name: str, text: str, statements: list[Statement], canonical: dict[int, str]) -> None:
-    """A rendered stage file must split into its frame and its planned statements, nothing else:
-    text of a name or a note that escaped its quotes or its comment is a bug, never output.
-    `canonical`: each statement's text as the parser splits it, by id() of the statement."""
+    """Every statement of a stage must parse as one statement, and the rendered stage file must
+    split into its frame and those statements, nothing else: text of a name or a note that escaped
+    its quotes or its comment is a bug, never output. Fills `canonical`: each statement's text as
+    the parser splits it, by id() of the statement. The file is parsed once: a statement whose
+    piece of it is its own text (the rule) is not parsed again alone."""
+    from pglast.parser import ParseError
+
     head, tail = stagecheck.frame(name, all(s.transactional for s in statements), not statements)
-    edits = stagecheck.compare(f"{name}.sql", stagecheck.split(text),
+    try:
+        found: list[stagecheck.Piece] | None = stagecheck.split(text)
+    except ParseError:
+        found = None                        # a statement that does not parse: named below
+    pieces = (found[len(head):len(found) - len(tail)]
+              if found is not None and len(found) == len(head) + len(statements) + len(tail) else [])
+    for i, statement in enumerate(statements):
+        own = statement.sql.rstrip().rstrip(";")
+        canonical[id(statement)] = (pieces[i].sql if i < len(pieces) and pieces[i].sql == own else
+                                    check_parses(statement.sql, f"{statement.action} {statement.kind} {statement.identity}"))
+    edits = stagecheck.compare(f"{name}.sql", stagecheck.split(text) if found is None else found,
                                [(s.id, canonical[id(s)]) for s in statements], head, tail)
     if edits:
         raise PlannerBug(f"planner bug: {edits[0].describe()}")
@@ -95,22 +109,24 @@ def write_plan_dir(plan: Plan, out_dir: str | Path, drift: Drift | None = None) 
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise WorkbenchError(f"cannot create {out}: {error.strerror}") from None
-    canonical: dict[int, str] = {}
     for statement in plan.statements:
-        canonical[id(statement)] = check_parses(statement.sql, f"{statement.action} {statement.kind} {statement.identity}")
         if statement.rehearsal_sql:
             check_parses(statement.rehearsal_sql, f"rehearsal form of {statement.id}")
-    # one pass: each stage rendered, checked, hashed, written and appended to schema_migration.sql,
-    # then let go (a plan at scale 100 is 150,000 statements: every text held at once was 2x the SQL)
+    # each stage rendered and checked (parsed once), and hashed, before any file is written; then
+    # rendered again, written and appended to schema_migration.sql, and let go (a plan at scale 100
+    # is 150,000 statements: every text held at once was 2x the SQL; rendering is cheap, parsing not)
     by_stage = plan.by_stage()
+    canonical: dict[int, str] = {}
     hashes: dict[str, str] = {}
+    for name, description in STAGES:
+        text = render_stage(name, description, by_stage[name])
+        check_stage_text(name, text, by_stage[name], canonical)
+        hashes[name] = sha256_text(text)
     migration = out / ".schema_migration.sql.tmp"
     with migration.open("w", encoding="utf-8", newline="") as whole:
         whole.write(MIGRATION_HEADER)
         for name, description in STAGES:
             text = render_stage(name, description, by_stage[name])
-            check_stage_text(name, text, by_stage[name], canonical)
-            hashes[name] = sha256_text(text)
             _write(out, f"{name}.sql", text)
             whole.write("\n" + text)
     os.replace(migration, out / "schema_migration.sql")
