@@ -4,9 +4,12 @@ index is to its table (CLUSTER ON it, REPLICA IDENTITY USING it) is set in stage
 index and key of the plan exists; a change of storage parameters alone is ALTER INDEX SET / RESET."""
 from __future__ import annotations
 
+from typing import Sequence
+
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context
 from workbench.planner.hazards import Action, Fact
-from workbench.planner.kinds.base import Builder, Identity, builds
+from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import dollar_quoted, ident, literal, qualified
 from workbench.sqltree import with_flags
@@ -20,11 +23,11 @@ _FLAGS = {"clustered", "replica_identity"}
 class Indexes(Builder):
     kind = "indexes"
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         if not (row.get("backs_constraint") or row.get("attached_to")):     # made by its constraint /
             _create_index(ctx, (row["schema"], row["table"], row["name"]), row)   # attached below (finish)
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["table"], source["name"])
         if ("indexes", identity) in ctx.recreated or source.get("attached_to") or target.get("attached_to"):
             return                     # a partition's index: attached (or made again) in finish
@@ -48,20 +51,20 @@ class Indexes(Builder):
         _partition_indexes(ctx, created)
         _flags(ctx)
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])
         if row.get("backs_constraint") or row.get("inherited") or ctx.status("tables", identity[:2]) == "only_in_target":
             return
         ctx.add(Stage.DROPS, "indexes", identity, "drop", self.drop_sql(identity, row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         return f"DROP INDEX {'IF EXISTS ' if if_exists else ''}{qualified(identity[0], identity[2])}"
 
     def names(self, identity: Identity) -> set[str]:
         return {qualified(identity[0], identity[2])}
 
 
-def _create_index(ctx: Context, identity: Identity, row: dict, depends_on: list[str] | tuple = ()) -> str:
+def _create_index(ctx: Context, identity: Identity, row: Row, depends_on: Sequence[str] = ()) -> str:
     sql = row["definition"]
     facts = [Fact.UNIQUE] if row.get("is_unique") else []
     existing_table = not ctx.table_is_new(identity[0], identity[1])
@@ -109,13 +112,13 @@ def _partition_indexes(ctx: Context, created: dict[str, str]) -> None:
         created[name] = create or attach
 
 
-def _joins_parent_in_plan(ctx: Context, table: tuple) -> bool:
+def _joins_parent_in_plan(ctx: Context, table: Identity) -> bool:
     """Whether a partition becomes one in this plan (CREATE TABLE ... PARTITION OF, or ATTACH
     PARTITION in stage 03): PostgreSQL then gives it the parent's existing indexes itself."""
     return ctx.table_is_new(*table) or "partition_of" in ctx.differences.get("tables", {}).get(table, ())
 
 
-def _rename_cloned_index(ctx: Context, identity, parent: str) -> str:
+def _rename_cloned_index(ctx: Context, identity: Identity, parent: str) -> str:
     """PostgreSQL named the index it made for the partition (table_column_idx, with a number when
     taken); give it the source's name, whatever it chose. Looked up at apply time in pg_inherits."""
     name = qualified(identity[0], identity[2])
@@ -131,15 +134,16 @@ def _rename_cloned_index(ctx: Context, identity, parent: str) -> str:
 
 def _without_options(definition: str) -> str:
     """An index definition without its WITH (...): what is left must match for SET / RESET to do."""
-    from pglast import parse_sql
+    from pglast import ast, parse_sql
     from pglast.stream import RawStream
 
     statement = parse_sql(definition)[0].stmt
+    assert isinstance(statement, ast.IndexStmt), definition       # fragments checked the definition
     statement.options = None
     return str(RawStream()(statement))
 
 
-def _alter_options(ctx: Context, identity: Identity, source: dict, target: dict) -> None:
+def _alter_options(ctx: Context, identity: Identity, source: Row, target: Row) -> None:
     """ALTER INDEX ... RESET the parameters the source lacks, SET the source's (no rebuild: they
     apply to what the index writes from now on, as pg_dump's WITH (...) records them)."""
     name = qualified(identity[0], identity[2])
@@ -156,7 +160,7 @@ def _alter_options(ctx: Context, identity: Identity, source: dict, target: dict)
                 step="options")
 
 
-def _rebuilt(ctx: Context, identity: Identity, row: dict, created: set[Identity]) -> bool:
+def _rebuilt(ctx: Context, identity: Identity, row: Row, created: set[Identity]) -> bool:
     """Whether this plan makes the target's index anew (created again, its table or its constraint
     made again): what the target's index was flagged with is then gone."""
     if identity in created or ("indexes", identity) in ctx.recreated or ctx.table_is_new(identity[0], identity[1]):
@@ -171,7 +175,7 @@ def _flags(ctx: Context) -> None:
     """CLUSTER ON and REPLICA IDENTITY USING INDEX for the source's flagged indexes the target
     lacks flagged (or that this plan builds again); SET WITHOUT CLUSTER where the source clusters
     no index of a table the target clusters on an index it keeps."""
-    clustered_tables = set()
+    clustered_tables: set[Identity] = set()
     created = {key for action, kind, key in ctx.by_object if kind == "indexes" and action == Action.CREATE}
     for identity, row in ctx.source_rows.get("indexes", {}).items():
         table = identity[:2]
@@ -183,7 +187,7 @@ def _flags(ctx: Context) -> None:
                 ("clustered", "cluster", f"ALTER TABLE {qualified(*table)} CLUSTER ON {ident(identity[2])}"),
                 ("replica_identity", "replica identity",
                  f"ALTER TABLE {qualified(*table)} REPLICA IDENTITY USING INDEX {ident(identity[2])}")):
-            if row.get(flag) and (rebuilt or not target.get(flag)):
+            if row.get(flag) and (rebuilt or target is None or not target.get(flag)):
                 ctx.add(FINISHING, "indexes", identity, "alter", sql, clause=clause, step=clause)
     for identity, row in ctx.target_rows.get("indexes", {}).items():
         table = identity[:2]
