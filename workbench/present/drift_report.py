@@ -23,8 +23,9 @@ from workbench.compare import CompareOptions, Drift, compare
 from workbench.errors import WorkbenchError
 from workbench.kinds import KINDS
 from workbench.present import html as wbhtml
+from workbench.present import reuse
 from workbench.present.labels import STATUS_ORDER, STATUS_WORDS, field_word, object_name, parity_text
-from workbench.snapshot import Snapshot, open_pair, open_side
+from workbench.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from workbench.planner.model import Plan
@@ -87,16 +88,15 @@ def load(source: str, target: str, schemas: object = (), plan_dir: str = "", tar
     target_after = _side("target_after", target_after) if target_after else ""
     options = CompareOptions(schemas=schema_list(schemas))
     kinds = options.selected_kinds()
-    drift = compare(*open_pair(source, target, kinds, shadow=shadow or None), options)
+    drift = (reuse.drift(source, target, options)          # `workbench report`'s own, for the files it wrote
+             or compare(*reuse.open_pair(source, target, kinds, shadow=shadow or None), options))
     inputs = ReportInputs(drift, title.strip() if isinstance(title, str) and title.strip()
                           else f"Schema drift: {drift.source.database} \u2192 {drift.target.database}")
     if target_after:
-        inputs.residual = compare(drift.source, open_side(target_after, kinds, shadow=shadow or None), options)
+        inputs.residual = compare(drift.source, reuse.open_side(target_after, kinds, shadow=shadow or None), options)
         inputs.after = inputs.residual.target
     if plan_dir:
-        from workbench.planner import read_plan
-
-        inputs.plan, _ = read_plan(plan_dir)
+        inputs.plan, _ = reuse.read_plan(plan_dir)
         inputs.planned = statements_by_object(inputs.plan)
     return inputs
 
