@@ -333,8 +333,8 @@ def handover_of(run: "Run") -> "Handover":
 
 def _preload() -> "threading.Thread":
     """Import what the notebooks and the rendering use (papermill, nbconvert, IPython, pandas,
-    plotly, workbench.present: about a second) and compile the report's templates, in a thread
-    while the pipeline waits on the servers."""
+    plotly and the figure classes it loads on first use, workbench.present: about a second) and
+    compile the report's templates, in a thread while the pipeline waits on the servers."""
     import threading
 
     light_jsonschema()
@@ -345,6 +345,7 @@ def _preload() -> "threading.Thread":
         from IPython.core import interactiveshell  # noqa: F401
 
         from workbench.present import charts, drift_report, migration_plan  # noqa: F401
+        drift_report.figure_bundle(charts.before_after({"tables": 1}, {"tables": 1}))  # plotly's lazy modules
         html_exporter()
 
     thread = threading.Thread(target=load, daemon=True)
