@@ -36,6 +36,7 @@ from CDNs; the template below drops those blocks and inlines plotly.js once in t
 """
 from __future__ import annotations
 
+import gc
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -390,6 +391,10 @@ def build(source: str, target: str, out: str | Path, title: str = "", schemas: S
                            mode=mode, plan_options=plan_options, progress=progress, shadow=shadow)
     preload.join()
     runner = Runner(handover_of(run))
+    # The snapshots, comparison and plan (millions of objects at scale 10) live until the end: out
+    # of the cyclic collector's sight, so that its full passes while the notebooks run and the
+    # report renders do not walk them again and again (put back afterwards).
+    gc.freeze()
     try:
         drift_parameters, _ = notebook_parameters(run, title, schemas)
         if mode != "apply":          # the drift report needs nothing of a rehearsal: it runs meanwhile
@@ -410,6 +415,7 @@ def build(source: str, target: str, out: str | Path, title: str = "", schemas: S
         results = runner.results()
     finally:
         runner.shutdown()
+        gc.unfreeze()
     executed = [out / notebook.name for notebook in notebooks]
     (progress or (lambda _text: None))("rendering report.html")
     html_title = title or f"Schema drift: {run.drift.source.database} \u2192 {run.drift.target.database}"
