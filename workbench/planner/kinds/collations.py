@@ -46,3 +46,6 @@ class Collations(Builder):
 
     def names(self, identity: Identity) -> set[str]:
         return {qualified(identity[0], identity[1])}
+
+    def owned_object(self, identity: Identity, row: dict) -> str:
+        return f"COLLATION {qualified(*identity)}"

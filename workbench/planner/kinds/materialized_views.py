@@ -1,16 +1,40 @@
 """Materialized views (stage 05): there is no CREATE OR REPLACE, so a changed one is dropped and
-created again (and refilled by its CREATE); the SQL is the views module's."""
+created again (and refilled by its CREATE); the SQL is the views module's. Whether one holds data
+is compared only with --compare-populated (a pg_dump restore makes every one WITH NO DATA): then a
+new one is created as the source has it, and REFRESH MATERIALIZED VIEW [WITH NO DATA] fills or
+empties one that differs only in that."""
 from __future__ import annotations
 
 from workbench.planner.context import Context
-from workbench.planner.kinds.base import builds
-from workbench.planner.kinds.views import VIEWS, ViewBuilder
+from workbench.planner.kinds.base import Identity, builds
+from workbench.planner.kinds.views import VIEWS, ViewBuilder, create_view_sql
+from workbench.planner.quote import qualified
+
+# differences that need no rebuild: the owner (planner/owners.py) and a REFRESH
+_NOT_REBUILT = {"owner", "populated"}
 
 
 @builds
 class MaterializedViews(ViewBuilder):
     kind = "materialized_views"
 
+    def create_sql(self, ctx: Context, identity: Identity, row: dict) -> str:
+        empty = _populated_compared(ctx) and row.get("populated") is False
+        return create_view_sql(self.kind, identity, row) + ("\nWITH NO DATA" if empty else "")
+
+    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+        identity = (source["schema"], source["name"])
+        if "populated" in differences and (self.kind, identity) not in ctx.recreated:
+            ctx.add(VIEWS, self.kind, identity, "alter",
+                    f"REFRESH MATERIALIZED VIEW {qualified(*identity)}{'' if source['populated'] else ' WITH NO DATA'}",
+                    clause="refresh")
+
     def recreations(self, ctx: Context) -> None:
         for identity, _, _ in ctx.objects("materialized_views", "changed"):
-            ctx.recreate("materialized_views", identity, before_stage=VIEWS)
+            if set(ctx.differences["materialized_views"][identity]) - _NOT_REBUILT:
+                ctx.recreate("materialized_views", identity, before_stage=VIEWS)
+
+
+def _populated_compared(ctx: Context) -> bool:
+    compared = ctx.drift.comparisons.get("materialized_views")
+    return compared is not None and "populated" in compared.compared

@@ -23,3 +23,6 @@ class Schemas(Builder):
 
     def names(self, identity: Identity) -> set[str]:
         return {ident(identity[0])}
+
+    def owned_object(self, identity: Identity, row: dict) -> str:
+        return f"SCHEMA {ident(identity[0])}"

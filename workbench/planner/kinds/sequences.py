@@ -59,6 +59,9 @@ class Sequences(Builder):
     def names(self, identity: Identity) -> set[str]:
         return {qualified(identity[0], identity[1])}
 
+    def owned_object(self, identity: Identity, row: dict) -> str:
+        return f"SEQUENCE {qualified(*identity)}"
+
 
 def owned_by(ctx: Context, identity: Identity, owner: str, *, stage: Stage = Stage.FINISHING, step: str = "owned by",
              depends_on: list[str] | tuple = ()) -> str:
