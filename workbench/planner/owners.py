@@ -48,3 +48,29 @@ def _linked(kind: str, row: dict) -> bool:
     """A sequence OWNED BY a column in the target: it follows its table's owner and refuses one of
     its own (a new sequence is linked in stage 09, after its owner is set)."""
     return kind == "sequences" and bool(row.get("owned_by"))
+
+
+def transfers(ctx: Context) -> dict[str, tuple[str, str]]:
+    """Objects whose owner this plan changes (ALTER ... OWNER TO on an object both sides hold), as
+    privileges.sql spells them (Builder.names) -> (the target's owner, the source's). ALTER ...
+    OWNER TO hands the old owner's own rights (and their revocations) to the new owner: the
+    privileges builder reads the target's rows about its owner as rows about the new one."""
+    cache: dict[str, tuple[str, str]] | None = ctx.__dict__.get("_owner_transfers")
+    if cache is None:
+        cache = {}
+        for kind in ctx.drift.comparisons:
+            if not planned(ctx, kind):
+                continue
+            for identity, source, target in ctx.objects(kind, "changed"):
+                if ("owner" in ctx.differences[kind][identity] and (kind, identity) not in ctx.recreated
+                        and source is not None and target is not None and source.get("owner") and target.get("owner")):
+                    for name in builder(kind).names(identity):
+                        cache[name] = (target["owner"], source["owner"])
+        ctx.__dict__["_owner_transfers"] = cache
+    return cache
+
+
+def transfer_of(ctx: Context, object_name: str) -> tuple[str, str] | None:
+    """(old owner, new owner) of a privilege's object (a column's: its table's), None when it keeps its owner."""
+    found = transfers(ctx)
+    return found.get(object_name) or found.get(object_name.rsplit(".", 1)[0])
