@@ -11,9 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from workbench.errors import WorkbenchError
+
+# An object's identity: the values of its kind's identity columns, in the order `Kind.identity` names them.
+Identity = tuple[str, ...]
+# One catalog row of a kind, read by column name: a dict, or the planner's view over a snapshot's
+# tuple (planner/context.py). The values are Any because a column's type depends on its name (text,
+# integers, booleans, JSON text, None) and differs per kind, which a Mapping cannot say; every
+# catalog query's columns are the contract (registry tests tie them to this file).
+Row = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -69,10 +77,11 @@ _ENTRIES = [
           "unlogged"), stage="stage01_sequences", drop_rank=110, asked=OWNER),
     Kind("tables", ("schema", "name"),
          ("table_kind", "persistence", "partition_key", "partition_of", "partition_bound", "inherits",
-          "rls_enabled", "rls_forced", "options", "foreign_server"), stage="stage02_tables", drop_rank=90,
-         asked=OWNER),
+          "rls_enabled", "rls_forced", "options", "foreign_server", "replica_identity", "of_type"),
+         stage="stage02_tables", drop_rank=90, asked=OWNER),
     Kind("columns", ("schema", "table", "name"),
-         ("data_type", "not_null", "default_value", "identity", "generated", "generated_kind", "collation"),
+         ("data_type", "not_null", "default_value", "identity", "generated", "generated_kind", "collation",
+          "statistics", "storage", "compression", "identity_sequence", "identity_options"),
          {"default_value": "expression", "generated": "expression"}, stage="stage03_columns", drop_rank=80),
     Kind("views", ("schema", "name"), ("definition", "options"), {"definition": "query"}, stage="stage05_views",
          drop_rank=60, asked=OWNER),
@@ -84,7 +93,8 @@ _ENTRIES = [
          asked=OWNER),
     Kind("triggers", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"},
          stage="stage06_triggers", drop_rank=30),
-    Kind("indexes", ("schema", "table", "name"), ("definition", "backs_constraint", "attached_to"),
+    Kind("indexes", ("schema", "table", "name"),
+         ("definition", "backs_constraint", "attached_to", "clustered", "replica_identity"),
          {"definition": "statement"}, stage="stage07_indexes", drop_rank=50),
     Kind("constraints", ("schema", "table", "name"),
          ("constraint_type", "definition", "deferrable", "initially_deferred", "validated"),
@@ -110,7 +120,7 @@ for _kind in _ENTRIES:
 SCHEMA_COLUMN = {name: ("name" if name == "schemas" else "schema") for name in KINDS}
 
 
-def object_label(kind: str, values: tuple) -> str:
+def object_label(kind: str, values: Sequence[object]) -> str:
     """One readable name for an object from its identity values: schema.table.name, or
     schema.name(arguments) for functions. Used in listings and by --ignore patterns."""
     parts = [str(v) for v in values]
@@ -119,7 +129,7 @@ def object_label(kind: str, values: tuple) -> str:
     return ".".join(parts)
 
 
-def ignore_filter(kind: str, columns: list[str], patterns) -> "Callable[[Sequence], bool] | None":
+def ignore_filter(kind: str, columns: list[str], patterns: Iterable[str]) -> "Callable[[Sequence[Any]], bool] | None":
     """A predicate over a kind's rows (in `columns` order) that is true for the objects an --ignore
     pattern names; None when no pattern applies to the kind. A pattern is `GLOB` (any kind) or
     `KIND:GLOB`, matched against object_label, e.g. `functions:gis.st_*` or `*.tmp_*`."""
@@ -166,7 +176,7 @@ def resolve(names: list[str] | tuple[str, ...] | None) -> list[str]:
     return [name for name in KINDS if name in names]
 
 
-def select(only=None, skip=()) -> list[str]:
+def select(only: Iterable[str] | None = None, skip: Iterable[str] = ()) -> list[str]:
     """The kinds a command works on: all (or `only`), less `skip`; unknown names are errors."""
     chosen = resolve(list(only) if only else None)
     skipped = set(resolve(list(skip))) if skip else set()

@@ -14,8 +14,8 @@ does not hold them): apply refuses the plan before it runs anything (apply.missi
 """
 from __future__ import annotations
 
-from workbench.kinds import KINDS
-from workbench.planner.context import Context, Identity
+from workbench.kinds import KINDS, Identity, Row
+from workbench.planner.context import Context
 from workbench.planner.hazards import Action
 from workbench.planner.kinds import builder
 
@@ -26,7 +26,7 @@ def planned(ctx: Context, kind: str) -> bool:
     return KINDS[kind].owned and compared is not None and "owner" in compared.compared
 
 
-def created(ctx: Context, kind: str, identity: Identity, row: dict) -> None:
+def created(ctx: Context, kind: str, identity: Identity, row: Row) -> None:
     """After the CREATE of a new (or recreated) object: give it to the owner its row names."""
     creates = ctx.by_object.get((Action.CREATE, kind, tuple(identity)), [])
     if not creates or not row.get("owner"):
@@ -36,7 +36,7 @@ def created(ctx: Context, kind: str, identity: Identity, row: dict) -> None:
             clause="owner", step="owner", depends_on=[s.id for s in creates])
 
 
-def changed(ctx: Context, kind: str, identity: Identity, source: dict, target: dict) -> None:
+def changed(ctx: Context, kind: str, identity: Identity, source: Row, target: Row) -> None:
     """An object both sides hold whose owner differs (and that is not created again: created() has it)."""
     if (kind, identity) in ctx.recreated or not source.get("owner") or _linked(kind, target):
         return
@@ -44,7 +44,7 @@ def changed(ctx: Context, kind: str, identity: Identity, source: dict, target: d
             clause="owner", step="owner")
 
 
-def _linked(kind: str, row: dict) -> bool:
+def _linked(kind: str, row: Row) -> bool:
     """A sequence OWNED BY a column in the target: it follows its table's owner and refuses one of
     its own (a new sequence is linked in stage 09, after its owner is set)."""
     return kind == "sequences" and bool(row.get("owned_by"))
@@ -61,9 +61,9 @@ def transfers(ctx: Context) -> dict[str, tuple[str, str]]:
         for kind in ctx.drift.comparisons:
             if not planned(ctx, kind):
                 continue
-            for identity, source, target in ctx.objects(kind, "changed"):
+            for identity, source, target in ctx.changed(kind):
                 if ("owner" in ctx.differences[kind][identity] and (kind, identity) not in ctx.recreated
-                        and source is not None and target is not None and source.get("owner") and target.get("owner")):
+                        and source.get("owner") and target.get("owner")):
                     for name in builder(kind).names(identity):
                         cache[name] = (target["owner"], source["owner"])
         ctx.__dict__["_owner_transfers"] = cache

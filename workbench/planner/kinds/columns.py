@@ -2,10 +2,13 @@
 generated expressions; defaults that call a function this plan creates wait for stage 09."""
 from __future__ import annotations
 
+from typing import Mapping, Sequence
+
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.expressions import needs_new_function
 from workbench.planner.hazards import Fact
-from workbench.planner.kinds.base import Builder, Identity, builds
+from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, literal, qualified
 
@@ -16,13 +19,14 @@ COLUMNS, FINISHING, DROPS = Stage.COLUMNS, Stage.FINISHING, Stage.DROPS
 class Columns(Builder):
     kind = "columns"
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         schema, table, column = identity = (row["schema"], row["table"], row["name"])
         if ctx.table_is_new(schema, table):
             return                                     # part of CREATE TABLE
-        row = ctx.source("columns", identity)
-        if row is None or not row.get("is_local", True):
+        source = ctx.source("columns", identity)
+        if source is None or not source.get("is_local", True):
             return                                     # inherited: comes with the parent's column
+        row = source                                   # the source's row, also for a column made again
         late = not row.get("identity") and not row.get("generated") and needs_new_function(ctx, row.get("default_value"))
         facts = []
         if row.get("not_null") and row.get("default_value") is None and not row.get("identity") and not row.get("generated"):
@@ -32,18 +36,19 @@ class Columns(Builder):
         step = ctx.add(COLUMNS, "columns", identity, "create",
                        f"ALTER TABLE {qualified(schema, table)} ADD COLUMN {column_definition(row, with_default=not late)}",
                        facts=facts)
+        column_settings(ctx, identity, row, None, COLUMNS, depends_on=[step])
         if late:
             ctx.add(FINISHING, "columns", identity, "alter",
                     f"ALTER TABLE {qualified(schema, table)} ALTER COLUMN {ident(column)} SET DEFAULT {row['default_value']}",
                     clause="set default", step="default", depends_on=[step],
                     note="default calls a function created in stage 04")
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["table"], source["name"])
         if not ctx.table_is_new(*identity[:2]):
             _alter_column(ctx, identity, source, target, set(differences))
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])
         if ctx.status("tables", identity[:2]) == "only_in_target" or not row.get("is_local", True):
             return
@@ -51,14 +56,14 @@ class Columns(Builder):
         ctx.add(DROPS, "columns", identity, "drop", self.drop_sql(identity, row, only=only),
                 note="ONLY: the inheriting tables keep their own column" if only else "")
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True, only: bool = False) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True, only: bool = False) -> str:
         return (f"ALTER TABLE {'ONLY ' if only else ''}{qualified(*identity[:2])} DROP COLUMN "
                 f"{'IF EXISTS ' if if_exists else ''}{ident(identity[2])}")
 
     def recreations(self, ctx: Context) -> None:
         """Columns whose type changes in stage 03 take the views that read them along (dropped
         ahead, created again in stage 05)."""
-        for identity, source, target in ctx.objects("columns", "changed"):
+        for identity, source, target in ctx.changed("columns"):
             if set(ctx.differences["columns"][identity]) & {"data_type", "collation"} and not ctx.table_is_new(*identity[:2]):
                 ctx.retype.add(identity)
 
@@ -71,14 +76,14 @@ def retyped_views(ctx: Context) -> None:
             ctx.recreate(*view, before_stage=COLUMNS)
 
 
-def column_definition(row: dict, *, with_default: bool = True) -> str:
+def column_definition(row: Row, *, with_default: bool = True) -> str:
     sql = f"{ident(row['name'])} {row['data_type']}"
     if row.get("collation"):
         sql += f" COLLATE {row['collation']}"
     if row.get("generated"):
         sql += f" GENERATED ALWAYS AS ({row['generated']}) {(row.get('generated_kind') or 'stored').upper()}"
     elif row.get("identity"):
-        sql += f" GENERATED {row['identity'].upper()} AS IDENTITY"
+        sql += f" {identity_clause(row)}"
     elif with_default and row.get("default_value") is not None:
         sql += f" DEFAULT {row['default_value']}"
     if row.get("not_null"):
@@ -87,17 +92,85 @@ def column_definition(row: dict, *, with_default: bool = True) -> str:
 
 
 
-def columns_of_type(ctx: Context, schema: str, type_name: str, rows: dict) -> list[tuple]:
+# an identity sequence's options when none is given (NO MINVALUE / NO MAXVALUE: the type's own bounds)
+DEFAULT_IDENTITY_OPTIONS = "START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1"
+# per-column settings pg_dump writes as ALTER TABLE ONLY ... ALTER COLUMN ... after the table:
+# compared field -> the ALTER COLUMN clause (its hazard row's clause, in lower case)
+SETTINGS = {"statistics": "SET STATISTICS", "storage": "SET STORAGE", "compression": "SET COMPRESSION"}
+# back to the default: statistics -1, compression DEFAULT, storage the type's own (SET STORAGE
+# DEFAULT is PostgreSQL 16's)
+_SETTING_DEFAULTS = {"statistics": "-1", "compression": "DEFAULT"}
+
+
+def identity_clause(row: Row) -> str:
+    """GENERATED ... AS IDENTITY, with the sequence's name when it is not the one PostgreSQL would
+    choose (table_column_seq) and its options when they are not the defaults."""
+    options = []
+    sequence = row.get("identity_sequence")
+    if sequence and sequence != qualified(row["schema"], f"{row['table']}_{row['name']}_seq"):
+        options.append(f"SEQUENCE NAME {sequence}")
+    if row.get("identity_options") and row["identity_options"] != DEFAULT_IDENTITY_OPTIONS:
+        options.append(row["identity_options"])
+    return f"GENERATED {row['identity'].upper()} AS IDENTITY" + (f" ({' '.join(options)})" if options else "")
+
+
+def identity_option_changes(text: str) -> str:
+    """`SET START WITH 100 SET INCREMENT BY 5 ...`: an identity column's options (as columns.sql
+    spells them, checked by fragments.sequence_options) as ALTER COLUMN sets each of them; a
+    cycle the text does not ask for is turned off."""
+    from pglast import ast, parse_sql
+
+    statement = parse_sql(f"CREATE SEQUENCE s {text}")[0].stmt
+    assert isinstance(statement, ast.CreateSeqStmt), text          # fragments.sequence_options made sure
+    words = {"start": "START WITH", "increment": "INCREMENT BY", "minvalue": "MINVALUE", "maxvalue": "MAXVALUE",
+             "cache": "CACHE"}
+    clauses: list[str] = []
+    cycle = False
+    for option in statement.options or ():
+        value = option.arg
+        if option.defname == "cycle":
+            cycle = isinstance(value, ast.Boolean) and bool(value.boolval)
+        elif value is None:
+            clauses.append(f"SET NO {words[option.defname]}")
+        else:
+            number = value.ival if isinstance(value, ast.Integer) else value.fval
+            clauses.append(f"SET {words[option.defname]} {int(str(number))}")
+    clauses.append("SET CYCLE" if cycle else "SET NO CYCLE")
+    return " ".join(clauses)
+
+
+def column_settings(ctx: Context, identity: Identity, source: Row, target: Row | None, stage: Stage,
+                    depends_on: Sequence[str] = ()) -> list[str]:
+    """SET STATISTICS / STORAGE / COMPRESSION where the source's differ from the target's (or from
+    the defaults, for a column made by this plan). ONLY: an inheriting table keeps its own."""
+    steps: list[str] = []
+    for field, clause in SETTINGS.items():
+        wanted, present = source.get(field), target.get(field) if target is not None else None
+        if wanted == present:
+            continue
+        if wanted is None:
+            value = _SETTING_DEFAULTS.get(field) or str(source.get("type_storage") or "extended").upper()
+        elif field == "statistics":
+            value = str(int(wanted))
+        else:                          # a storage keyword, a compression method (checked: fragments.py)
+            value = str(wanted).upper() if field == "storage" else str(wanted)
+        steps.append(ctx.add(stage, "columns", identity, "alter",
+                             f"ALTER TABLE ONLY {qualified(*identity[:2])} ALTER COLUMN {ident(identity[2])} "
+                             f"{clause} {value}", clause=clause.lower(), step=field, depends_on=depends_on))
+    return steps
+
+
+def columns_of_type(ctx: Context, schema: str, type_name: str, rows: Mapping[Identity, Row]) -> list[Identity]:
     """Columns whose type is the named type (or an array of it), in any spelling format_type uses."""
     spellings = {ident(type_name), qualified(schema, type_name)}
     spellings |= {f"{s}[]" for s in spellings}
     return [identity for identity, row in rows.items() if row["data_type"] in spellings]
 
 
-def dependent_views(ctx: Context, column_identity: tuple) -> list[tuple]:
+def dependent_views(ctx: Context, column_identity: Identity) -> list[Key]:
     """Views and materialized views of the target whose query reads the column."""
     key = list(column_identity)
-    found = []
+    found: list[Key] = []
     for kind in ("views", "materialized_views"):
         for identity, row in ctx.target_rows.get(kind, {}).items():
             if key in json_list(row.get("depends_on_columns")):
@@ -112,7 +185,7 @@ def _is_user_type(ctx: Context, data_type: str) -> bool:
     return False
 
 
-def _primary_key_stage(ctx: Context, identity: tuple) -> Stage | None:
+def _primary_key_stage(ctx: Context, identity: Identity) -> Stage | None:
     """A column in the target's primary key keeps NOT NULL until that key is gone: stage 10 when
     the key is dropped there, stage 09 when it is replaced in stage 08; None when not in a key."""
     schema, table, column = identity
@@ -122,11 +195,14 @@ def _primary_key_stage(ctx: Context, identity: tuple) -> Stage | None:
     return None
 
 
-def convert_column_type(ctx: Context, identity: tuple, *, via_text: bool = False, depends_on: list[str] = ()) -> list[str]:
+def convert_column_type(ctx: Context, identity: Identity, *, via_text: bool = False,
+                        depends_on: Sequence[str] = ()) -> list[str]:
     """Change a column to the source's type: dependent views out of the way first, the old default
-    dropped (it may not cast), ALTER TYPE ... USING, the source's default set again."""
+    dropped (it may not cast), ALTER TYPE ... USING, the source's default set again. Only for a
+    column the target holds (a type change, an enum rebuilt under it)."""
     schema, table, column = identity
-    source, target = ctx.definition_row("columns", identity), ctx.target("columns", identity)
+    target = ctx.target_rows["columns"][identity]
+    source = ctx.definition_row("columns", identity) or target
     table_name, column_name = qualified(schema, table), ident(column)
     steps: list[str] = []             # dependent views were dropped ahead (planner.build._predrops)
     previous = list(depends_on)
@@ -154,7 +230,7 @@ def convert_column_type(ctx: Context, identity: tuple, *, via_text: bool = False
 
 
 
-def _children_keep(ctx: Context, identity: tuple) -> bool:
+def _children_keep(ctx: Context, identity: Identity) -> bool:
     """Whether a table inheriting from this one keeps the column in the source (then the parent's
     column is dropped with ONLY, which leaves the children's column in place as their own)."""
     parent = qualified(*identity[:2])
@@ -164,7 +240,7 @@ def _children_keep(ctx: Context, identity: tuple) -> bool:
     return False
 
 
-def _alter_column(ctx: Context, identity, source: dict, target: dict, differs: set[str]) -> None:
+def _alter_column(ctx: Context, identity: Identity, source: Row, target: Row, differs: set[str]) -> None:
     schema, table, column = identity
     table_name, column_name = qualified(schema, table), ident(column)
     alter = f"ALTER TABLE {table_name} ALTER COLUMN {column_name}"
@@ -213,8 +289,19 @@ def _alter_column(ctx: Context, identity, source: dict, target: dict, differs: s
         if target.get("identity"):
             add(f"{alter} SET GENERATED {source['identity'].upper()}", "identity", "identity kind")
         else:
-            add(f"{alter} ADD GENERATED {source['identity'].upper()} AS IDENTITY", "identity", "add identity")
+            add(f"{alter} ADD {identity_clause(source)}", "identity", "add identity")
             # a new identity sequence starts at 1: move it past the values the column already holds
             add(f"SELECT setval(pg_get_serial_sequence({literal(table_name)}, {literal(column)}), "
                 f"coalesce(max({column_name}), 0) + 1, false) FROM {table_name}", "sequence position",
                 "identity past existing values")
+    if source.get("identity") and target.get("identity"):
+        if "identity_sequence" in differs and source.get("identity_sequence") and target.get("identity_sequence"):
+            from workbench.planner.kinds.tables import split_qualified
+
+            add(f"ALTER SEQUENCE {target['identity_sequence']} RENAME TO "
+                f"{ident(split_qualified(source['identity_sequence'])[1])}", "identity sequence", "identity sequence name")
+        if "identity_options" in differs and source.get("identity_options"):
+            add(f"{alter} {identity_option_changes(source['identity_options'])}", "identity options",
+                "identity options")
+    if differs & set(SETTINGS):
+        steps.extend(column_settings(ctx, identity, source, target, COLUMNS, depends_on=steps[-1:]))

@@ -13,7 +13,8 @@ from typing import Iterable
 
 from workbench.errors import WorkbenchError
 from workbench.planner.context import Context
-from workbench.planner.kinds.base import Builder, Identity, Key, builds
+from workbench.kinds import Identity, Row
+from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident
 
@@ -25,11 +26,11 @@ _PRIVILEGES = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES",
                "EXECUTE", "CREATE"}
 
 
-def _identity(row: dict) -> Identity:
+def _identity(row: Row) -> Identity:
     return (row["role"], row["in_schema"], row["object_type"], row["grantee"], row["privilege"])
 
 
-def _parts(row: dict) -> tuple[str, str, str, str]:
+def _parts(row: Row) -> tuple[str, str, str, str]:
     """(ALTER DEFAULT PRIVILEGES FOR ROLE r [IN SCHEMA s], privilege, objects, grantee) of a row,
     its words checked against the fixed lists (a snapshot file is not trusted with SQL words)."""
     if row["object_type"] not in _OBJECTS or row["privilege"] not in _PRIVILEGES:
@@ -42,13 +43,13 @@ def _parts(row: dict) -> tuple[str, str, str, str]:
     return scope, row["privilege"], _OBJECTS[row["object_type"]], grantee
 
 
-def _grant_sql(row: dict, grantable: bool | None = None) -> str:
+def _grant_sql(row: Row, grantable: bool | None = None) -> str:
     scope, privilege, objects, grantee = _parts(row)
     option = " WITH GRANT OPTION" if (row["grantable"] if grantable is None else grantable) else ""
     return f"{scope} GRANT {privilege} ON {objects} TO {grantee}{option}"
 
 
-def _revoke_sql(row: dict) -> str:
+def _revoke_sql(row: Row) -> str:
     scope, privilege, objects, grantee = _parts(row)
     return f"{scope} REVOKE {privilege} ON {objects} FROM {grantee}"
 
@@ -57,11 +58,11 @@ def _revoke_sql(row: dict) -> str:
 class DefaultPrivileges(Builder):
     kind = KIND
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         ctx.add(Stage.PREREQUISITES, KIND, _identity(row), "create",
                 _grant_sql(row) if row["state"] == "granted" else _revoke_sql(row))
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = _identity(source)
         revoke = ctx.add(Stage.PREREQUISITES, KIND, identity, "alter", _revoke_sql(target), clause="revoke",
                          step="revoke")
@@ -69,15 +70,15 @@ class DefaultPrivileges(Builder):
             ctx.add(Stage.PREREQUISITES, KIND, identity, "alter", _grant_sql(source), clause="grant", step="grant",
                     depends_on=[revoke])
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         if row["in_schema"] and ctx.goes_away("schema", ident(row["in_schema"])):
             return                                  # DROP SCHEMA takes its default privileges along
         ctx.add(Stage.PREREQUISITES, KIND, _identity(row), "drop", self.drop_sql(_identity(row), row),
                 note="restores a built-in default privilege the target had revoked" if row["state"] == "revoked" else "")
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         assert row is not None
         return _revoke_sql(row) if row["state"] == "granted" else _grant_sql(row, grantable=False)
 
-    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         return [("schemas", (row["in_schema"],))] if row["in_schema"] else []

@@ -1,31 +1,44 @@
 """Indexes (stage 07). The index that backs a PRIMARY KEY / UNIQUE / EXCLUDE constraint is made by
-its constraint; an index of a partitioned table's partition comes with the parent's index."""
+its constraint; an index of a partitioned table's partition comes with the parent's index. What an
+index is to its table (CLUSTER ON it, REPLICA IDENTITY USING it) is set in stage 09, once every
+index and key of the plan exists; a change of storage parameters alone is ALTER INDEX SET / RESET."""
 from __future__ import annotations
 
+from typing import Sequence
+
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context
 from workbench.planner.hazards import Action, Fact
-from workbench.planner.kinds.base import Builder, Identity, builds
+from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.model import Stage
-from workbench.planner.quote import dollar_quoted, literal, qualified
+from workbench.planner.quote import dollar_quoted, ident, literal, qualified
 from workbench.sqltree import with_flags
 
-INDEXES = Stage.INDEXES
+INDEXES, FINISHING = Stage.INDEXES, Stage.FINISHING
+# what an index says about its table: ALTER TABLE ... CLUSTER ON / REPLICA IDENTITY USING INDEX it
+_FLAGS = {"clustered", "replica_identity"}
 
 
 @builds
 class Indexes(Builder):
     kind = "indexes"
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         if not (row.get("backs_constraint") or row.get("attached_to")):     # made by its constraint /
             _create_index(ctx, (row["schema"], row["table"], row["name"]), row)   # attached below (finish)
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["table"], source["name"])
         if ("indexes", identity) in ctx.recreated or source.get("attached_to") or target.get("attached_to"):
             return                     # a partition's index: attached (or made again) in finish
         if source.get("backs_constraint") or target.get("backs_constraint"):
             return                     # the constraint builder decides (USING INDEX, or drop and add)
+        if not set(differences) - _FLAGS:
+            return                     # CLUSTER ON / REPLICA IDENTITY only: set in finish
+        if set(differences) == {"definition"} and _without_options(source["definition"]) == \
+                _without_options(target["definition"]):
+            _alter_options(ctx, identity, source, target)
+            return
         drop = ctx.add(INDEXES, "indexes", identity, "drop", self.drop_sql(identity, target, if_exists=False),
                        step="recreate", note="its definition changes")
         _create_index(ctx, identity, source, depends_on=[drop])
@@ -36,21 +49,22 @@ class Indexes(Builder):
                    for (action, kind, identity), statements in ctx.by_object.items()
                    if kind == "indexes" and action == Action.CREATE}
         _partition_indexes(ctx, created)
+        _flags(ctx)
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])
         if row.get("backs_constraint") or row.get("inherited") or ctx.status("tables", identity[:2]) == "only_in_target":
             return
         ctx.add(Stage.DROPS, "indexes", identity, "drop", self.drop_sql(identity, row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         return f"DROP INDEX {'IF EXISTS ' if if_exists else ''}{qualified(identity[0], identity[2])}"
 
     def names(self, identity: Identity) -> set[str]:
         return {qualified(identity[0], identity[2])}
 
 
-def _create_index(ctx: Context, identity: Identity, row: dict, depends_on: list[str] | tuple = ()) -> str:
+def _create_index(ctx: Context, identity: Identity, row: Row, depends_on: Sequence[str] = ()) -> str:
     sql = row["definition"]
     facts = [Fact.UNIQUE] if row.get("is_unique") else []
     existing_table = not ctx.table_is_new(identity[0], identity[1])
@@ -98,13 +112,13 @@ def _partition_indexes(ctx: Context, created: dict[str, str]) -> None:
         created[name] = create or attach
 
 
-def _joins_parent_in_plan(ctx: Context, table: tuple) -> bool:
+def _joins_parent_in_plan(ctx: Context, table: Identity) -> bool:
     """Whether a partition becomes one in this plan (CREATE TABLE ... PARTITION OF, or ATTACH
     PARTITION in stage 03): PostgreSQL then gives it the parent's existing indexes itself."""
     return ctx.table_is_new(*table) or "partition_of" in ctx.differences.get("tables", {}).get(table, ())
 
 
-def _rename_cloned_index(ctx: Context, identity, parent: str) -> str:
+def _rename_cloned_index(ctx: Context, identity: Identity, parent: str) -> str:
     """PostgreSQL named the index it made for the partition (table_column_idx, with a number when
     taken); give it the source's name, whatever it chose. Looked up at apply time in pg_inherits."""
     name = qualified(identity[0], identity[2])
@@ -116,3 +130,68 @@ def _rename_cloned_index(ctx: Context, identity, parent: str) -> str:
     return ctx.add(INDEXES, "indexes", identity, "alter", f"DO {dollar_quoted(body)}", clause="rename",
                    step="name the partition's index",
                    note=f"made by PostgreSQL when the partition joined its parent (the index {parent})")
+
+
+def _without_options(definition: str) -> str:
+    """An index definition without its WITH (...): what is left must match for SET / RESET to do."""
+    from pglast import ast, parse_sql
+    from pglast.stream import RawStream
+
+    statement = parse_sql(definition)[0].stmt
+    assert isinstance(statement, ast.IndexStmt), definition       # fragments checked the definition
+    statement.options = None
+    return str(RawStream()(statement))
+
+
+def _alter_options(ctx: Context, identity: Identity, source: Row, target: Row) -> None:
+    """ALTER INDEX ... RESET the parameters the source lacks, SET the source's (no rebuild: they
+    apply to what the index writes from now on, as pg_dump's WITH (...) records them)."""
+    name = qualified(identity[0], identity[2])
+    wanted = dict(o.split("=", 1) for o in (source.get("options") or "").split(",") if o)
+    present = dict(o.split("=", 1) for o in (target.get("options") or "").split(",") if o)
+    removed = [key for key in present if key not in wanted]
+    if removed:
+        ctx.add(INDEXES, "indexes", identity, "alter", f"ALTER INDEX {name} RESET ({', '.join(removed)})",
+                clause="options", step="reset")
+    changed = {key: value for key, value in wanted.items() if present.get(key) != value}
+    if changed:
+        ctx.add(INDEXES, "indexes", identity, "alter",
+                f"ALTER INDEX {name} SET ({', '.join(f'{k}={v}' for k, v in changed.items())})", clause="options",
+                step="options")
+
+
+def _rebuilt(ctx: Context, identity: Identity, row: Row, created: set[Identity]) -> bool:
+    """Whether this plan makes the target's index anew (created again, its table or its constraint
+    made again): what the target's index was flagged with is then gone."""
+    if identity in created or ("indexes", identity) in ctx.recreated or ctx.table_is_new(identity[0], identity[1]):
+        return True
+    if row.get("backs_constraint") and row.get("constraint_name"):
+        key = (identity[0], identity[1], row["constraint_name"])
+        return ctx.status("constraints", key) != "identical" or ("constraints", key) in ctx.recreated
+    return False
+
+
+def _flags(ctx: Context) -> None:
+    """CLUSTER ON and REPLICA IDENTITY USING INDEX for the source's flagged indexes the target
+    lacks flagged (or that this plan builds again); SET WITHOUT CLUSTER where the source clusters
+    no index of a table the target clusters on an index it keeps."""
+    clustered_tables: set[Identity] = set()
+    created = {key for action, kind, key in ctx.by_object if kind == "indexes" and action == Action.CREATE}
+    for identity, row in ctx.source_rows.get("indexes", {}).items():
+        table = identity[:2]
+        if row.get("clustered"):
+            clustered_tables.add(table)
+        target = ctx.target("indexes", identity)
+        rebuilt = target is None or _rebuilt(ctx, identity, row, created)
+        for flag, clause, sql in (
+                ("clustered", "cluster", f"ALTER TABLE {qualified(*table)} CLUSTER ON {ident(identity[2])}"),
+                ("replica_identity", "replica identity",
+                 f"ALTER TABLE {qualified(*table)} REPLICA IDENTITY USING INDEX {ident(identity[2])}")):
+            if row.get(flag) and (rebuilt or target is None or not target.get(flag)):
+                ctx.add(FINISHING, "indexes", identity, "alter", sql, clause=clause, step=clause)
+    for identity, row in ctx.target_rows.get("indexes", {}).items():
+        table = identity[:2]
+        if (row.get("clustered") and table not in clustered_tables and ctx.source("indexes", identity) is not None
+                and not ctx.table_is_new(*table)):
+            ctx.add(FINISHING, "indexes", identity, "alter", f"ALTER TABLE {qualified(*table)} SET WITHOUT CLUSTER",
+                    clause="cluster", step="without cluster")

@@ -6,7 +6,8 @@ empties one that differs only in that."""
 from __future__ import annotations
 
 from workbench.planner.context import Context
-from workbench.planner.kinds.base import Identity, builds
+from workbench.kinds import Identity, Row
+from workbench.planner.kinds.base import builds
 from workbench.planner.kinds.views import VIEWS, ViewBuilder, create_view_sql
 from workbench.planner.quote import qualified
 
@@ -18,11 +19,11 @@ _NOT_REBUILT = {"owner", "populated"}
 class MaterializedViews(ViewBuilder):
     kind = "materialized_views"
 
-    def create_sql(self, ctx: Context, identity: Identity, row: dict) -> str:
+    def create_sql(self, ctx: Context, identity: Identity, row: Row) -> str:
         empty = _populated_compared(ctx) and row.get("populated") is False
         return create_view_sql(self.kind, identity, row) + ("\nWITH NO DATA" if empty else "")
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["name"])
         if "populated" in differences and (self.kind, identity) not in ctx.recreated:
             ctx.add(VIEWS, self.kind, identity, "alter",
@@ -30,7 +31,7 @@ class MaterializedViews(ViewBuilder):
                     clause="refresh")
 
     def recreations(self, ctx: Context) -> None:
-        for identity, _, _ in ctx.objects("materialized_views", "changed"):
+        for identity, _, _ in ctx.changed("materialized_views"):
             if set(ctx.differences["materialized_views"][identity]) - _NOT_REBUILT:
                 ctx.recreate("materialized_views", identity, before_stage=VIEWS)
 
