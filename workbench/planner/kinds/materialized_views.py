@@ -1,18 +1,20 @@
 """Materialized views (stage 05): there is no CREATE OR REPLACE, so a changed one is dropped and
-created again (and refilled by its CREATE); the SQL is the views module's. Whether one holds data
-is compared only with --compare-populated (a pg_dump restore makes every one WITH NO DATA): then a
-new one is created as the source has it, and REFRESH MATERIALIZED VIEW [WITH NO DATA] fills or
-empties one that differs only in that."""
+created again (and refilled by its CREATE); the SQL is the views module's. A change of storage
+parameters alone is ALTER MATERIALIZED VIEW ... SET / RESET. Whether one holds data is compared
+only with --compare-populated (a pg_dump restore makes every one WITH NO DATA): then a new one is
+created as the source has it, and REFRESH MATERIALIZED VIEW [WITH NO DATA] fills or empties one
+that differs in that. An owner alone is planner/owners.py's (ALTER ... OWNER TO)."""
 from __future__ import annotations
 
-from workbench.planner.context import Context
 from workbench.kinds import Identity, Row
+from workbench.planner.context import Context
 from workbench.planner.kinds.base import builds
+from workbench.planner.kinds.tables import option_changes
 from workbench.planner.kinds.views import VIEWS, ViewBuilder, create_view_sql
 from workbench.planner.quote import qualified
 
-# differences that need no rebuild: the owner (planner/owners.py) and a REFRESH
-_NOT_REBUILT = {"owner", "populated"}
+# differences that need no rebuild: storage parameters (SET / RESET), the owner and a REFRESH
+_NOT_REBUILT = {"options", "owner", "populated"}
 
 
 @builds
@@ -25,7 +27,12 @@ class MaterializedViews(ViewBuilder):
 
     def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["name"])
-        if "populated" in differences and (self.kind, identity) not in ctx.recreated:
+        if ("materialized_views", identity) in ctx.recreated:
+            return                                   # created again from the source (create)
+        head = f"ALTER MATERIALIZED VIEW {qualified(*identity)}"
+        for sql, step in option_changes(head, source.get("options"), target.get("options")):
+            ctx.add(VIEWS, "materialized_views", identity, "alter", sql, clause="options", step=step)
+        if "populated" in differences:
             ctx.add(VIEWS, self.kind, identity, "alter",
                     f"REFRESH MATERIALIZED VIEW {qualified(*identity)}{'' if source['populated'] else ' WITH NO DATA'}",
                     clause="refresh")
