@@ -60,9 +60,6 @@ NOT_EQUAL: dict[tuple[str, str], str] = {
         "collations": "the system PostgreSQL 15 stamps every column it creates with an attribute option "
                       "pg_attver=<n> (not a PostgreSQL option), different for every column: "
                       "ALTER TABLE ONLY public.t ALTER COLUMN a SET (pg_attver=...) differs",
-        "partitioning": "PostgreSQL 18 keeps the parent's NOT NULL constraint names on a detached partition "
-                        "(CONSTRAINT measurement_city_id_not_null NOT NULL); the source's own table has "
-                        "the default names (NOT NULL constraints are column nullability to the tool)",
     }.items()},
 }
 
