@@ -28,7 +28,7 @@ def planned(ctx: Context, kind: str) -> bool:
 
 def created(ctx: Context, kind: str, identity: Identity, row: Row) -> None:
     """After the CREATE of a new (or recreated) object: give it to the owner its row names."""
-    creates = ctx.by_object.get((Action.CREATE, kind, tuple(identity)), [])
+    creates = [s for s in ctx.about.get((kind, tuple(identity)), ()) if s.action == Action.CREATE]
     if not creates or not row.get("owner"):
         return
     last = creates[-1]

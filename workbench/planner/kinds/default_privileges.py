@@ -13,8 +13,8 @@ from typing import Iterable
 
 from workbench.errors import WorkbenchError
 from workbench.planner.context import Context
-from workbench.kinds import Identity, Row
-from workbench.planner.kinds.base import Builder, Key, builds
+from workbench.kinds import Identity, Key, Row
+from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident
 
