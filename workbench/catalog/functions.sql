@@ -1,7 +1,7 @@
 -- functions: functions, procedures, aggregates and window functions, identified by argument types
 SELECT n.nspname AS schema,
        p.proname AS name,
-       pg_get_function_identity_arguments(p.oid) AS arguments,
+       oidvectortypes(p.proargtypes) AS arguments,
        CASE p.prokind WHEN 'f' THEN 'function' WHEN 'p' THEN 'procedure'
                       WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window' END AS function_kind,
        pg_get_function_arguments(p.oid) AS signature,

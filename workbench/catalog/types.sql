@@ -20,6 +20,21 @@ SELECT n.nspname AS schema,
        CASE WHEN t.typtype = 'r' THEN
          (SELECT format_type(r.rngsubtype, NULL) FROM pg_range r WHERE r.rngtypid = t.oid)
        END AS range_subtype,
+       -- the rest of CREATE TYPE ... AS RANGE, each only where pg_dump writes it (not the default)
+       CASE WHEN t.typtype = 'r' THEN
+         (SELECT concat_ws(', ',
+                   CASE WHEN NOT o.opcdefault THEN 'subtype_opclass = ' || quote_ident(on_.nspname) || '.' || quote_ident(o.opcname) END,
+                   CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> s.typcollation THEN
+                     'collation = ' || (SELECT quote_ident(cn.nspname) || '.' || quote_ident(c.collname)
+                                        FROM pg_collation c JOIN pg_namespace cn ON cn.oid = c.collnamespace
+                                        WHERE c.oid = r.rngcollation) END,
+                   CASE WHEN r.rngcanonical <> 0 THEN 'canonical = ' || r.rngcanonical::regproc::text END,
+                   CASE WHEN r.rngsubdiff <> 0 THEN 'subtype_diff = ' || r.rngsubdiff::regproc::text END,
+                   'multirange_type_name = ' || format_type(r.rngmultitypid, NULL))
+          FROM pg_range r JOIN pg_type s ON s.oid = r.rngsubtype
+          JOIN pg_opclass o ON o.oid = r.rngsubopc JOIN pg_namespace on_ ON on_.oid = o.opcnamespace
+          WHERE r.rngtypid = t.oid)
+       END AS range_options,
        CASE WHEN t.typcollation <> 0 AND t.typcollation <> (SELECT b.typcollation FROM pg_type b WHERE b.oid = t.typbasetype)
             THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(c.collname)
                   FROM pg_collation c JOIN pg_namespace cn ON cn.oid = c.collnamespace WHERE c.oid = t.typcollation)

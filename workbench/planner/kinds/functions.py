@@ -20,10 +20,40 @@ def function_signature(identity: tuple) -> str:
 
 
 def _replaceable(source: dict, target: dict) -> bool:
-    """CREATE OR REPLACE keeps the function (and what depends on it) when kind, result type and
-    parameter names stay; anything else needs DROP and CREATE."""
-    return (source["function_kind"] == target["function_kind"] and source["returns"] == target["returns"]
-            and source["signature"].split(" DEFAULT ")[0] == target["signature"].split(" DEFAULT ")[0])
+    """CREATE OR REPLACE keeps the function (and what depends on it) when its kind and result type
+    stay, and its parameters keep their modes, types and names (a target parameter without a name
+    may get one) and lose no default; anything else needs DROP and CREATE (PostgreSQL refuses:
+    'cannot change routine kind', 'cannot change name of input parameter', 'cannot remove
+    parameter defaults from existing function')."""
+    if source["function_kind"] != target["function_kind"] or source["returns"] != target["returns"]:
+        return False
+    if source["signature"] == target["signature"]:
+        return True
+    wanted, present = _parameters(source["definition"]), _parameters(target["definition"])
+    if wanted is None or present is None or len(wanted) != len(present):
+        return False
+    for (name, mode, data_type, _), (old_name, old_mode, old_type, _) in zip(wanted, present):
+        if mode != old_mode or data_type != old_type or (old_name and name != old_name):
+            return False
+    return sum(d for *_, d in wanted) >= sum(d for *_, d in present)
+
+
+def _parameters(definition: str | None) -> list[tuple[str, str, str, bool]] | None:
+    """(name, mode, type, has a default) of each parameter of a CREATE FUNCTION / PROCEDURE, read
+    from its parse tree (None when it does not parse as one)."""
+    from pglast import parse_sql
+    from pglast.parser import ParseError
+    from pglast.stream import RawStream
+
+    try:
+        statement = parse_sql(definition or "")[0].stmt
+    except (ParseError, IndexError):
+        return None
+    parameters = getattr(statement, "parameters", None)
+    if type(statement).__name__ != "CreateFunctionStmt":
+        return None
+    return [(p.name or "", "i" if p.mode in ("i", "d") else str(p.mode), str(RawStream()(p.argType)),
+             p.defexpr is not None) for p in parameters or ()]
 
 
 @builds

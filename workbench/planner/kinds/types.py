@@ -72,7 +72,8 @@ def create_type_sql(row: dict) -> str:
         attributes = ", ".join(f"{ident(a)} {t}" for a, t in json_list(row["attributes"]))
         return f"CREATE TYPE {name} AS ({attributes})"
     if kind == "range":
-        return f"CREATE TYPE {name} AS RANGE (subtype = {row['range_subtype']})"
+        options = f", {row['range_options']}" if row.get("range_options") else ""
+        return f"CREATE TYPE {name} AS RANGE (subtype = {row['range_subtype']}{options})"
     sql = f"CREATE DOMAIN {name} AS {row['base_type']}"
     if row.get("collation"):
         sql += f" COLLATE {row['collation']}"
