@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from workbench.compare import Drift
 from workbench.kinds import KINDS
@@ -42,6 +42,13 @@ def label(identity: Identity) -> str:
 
 def json_list(text: str | None) -> list:
     return json.loads(text) if text else []
+
+
+def functions_used(row: Mapping[str, Any] | None) -> list[Identity]:
+    """The user functions an object calls, as its catalog row says (`depends_on_functions`, read
+    from pg_depend: a default, a generated expression, a CHECK, an index expression, a domain, a
+    view; each ["functions", schema, name, argument types])."""
+    return [tuple(used[1:]) for used in json_list((row or {}).get("depends_on_functions"))]
 
 
 @dataclass

@@ -40,15 +40,19 @@ def decide(ctx: Context) -> None:
 
 
 def predrops(ctx: Context) -> None:
-    """The drops ahead of their stage: target-only relations whose name a new object takes, and the
-    views, triggers and constraints dropped before a change they depend on (tables and functions
+    """The drops ahead of their stage: target-only relations whose name a new object takes, target-only
+    keys and unique indexes a new foreign key would bind to, and the
+    views, triggers, constraints and indexes dropped before a change they depend on (tables and functions
     drop themselves when they are created again). Dependents first: the object edges see to it."""
     for (kind, identity), stage in sorted(ctx.early_drops.items(), key=str):
+        key = kind in ("indexes", "constraints")      # a key a new foreign key would bind to (constraints.py)
         ctx.predrop_ids[(kind, identity)] = ctx.add(
             stage, kind, identity, "drop", builder(kind).drop_sql(identity, ctx.target(kind, identity), if_exists=False),
-            step="name needed", note="target-only; dropped early because a new object takes its name")
+            facts=[Fact.KEY] if kind == "constraints" else [], step="key goes" if key else "name needed",
+            note="target-only; dropped before the foreign keys are added, which would rely on it" if key
+            else "target-only; dropped early because a new object takes its name")
     for (kind, identity), stage in sorted(ctx.predropped.items(), key=str):
-        if kind not in (*_VIEW_KINDS, "triggers", "constraints") or ctx.target(kind, identity) is None:
+        if kind not in (*_VIEW_KINDS, "triggers", "constraints", "indexes") or ctx.target(kind, identity) is None:
             continue
         if kind == "constraints" and stage == Stage.CONSTRAINTS:
             continue                           # dropped by the constraint builder, right before it is added

@@ -2,10 +2,12 @@
 generated expressions; defaults that call a function this plan creates wait for stage 09."""
 from __future__ import annotations
 
-from workbench.planner.context import Context, json_list
+from typing import Iterable
+
+from workbench.planner.context import Context, functions_used, json_list
 from workbench.planner.expressions import needs_new_function
 from workbench.planner.hazards import Fact
-from workbench.planner.kinds.base import Builder, Identity, builds
+from workbench.planner.kinds.base import Builder, Identity, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, literal, qualified
 
@@ -42,6 +44,11 @@ class Columns(Builder):
         identity = (source["schema"], source["table"], source["name"])
         if not ctx.table_is_new(*identity[:2]):
             _alter_column(ctx, identity, source, target, set(differences))
+
+    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+        """A generated column needs the functions its expression calls (created ahead of stage 04
+        for it). A default that calls a function this plan creates is set in stage 09 instead."""
+        return [("functions", function) for function in functions_used(row)] if row.get("generated") else []
 
     def drop(self, ctx: Context, row: dict) -> None:
         identity = (row["schema"], row["table"], row["name"])

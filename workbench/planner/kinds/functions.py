@@ -5,13 +5,67 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from workbench.planner.context import Context, json_list
+from workbench.planner.context import Context, functions_used, json_list
 from workbench.planner.hazards import Fact
-from workbench.planner.kinds.base import Builder, Identity, Key, builds
+from workbench.planner.kinds.base import BUILDERS, Builder, Identity, Key, builds
 from workbench.planner.model import Stage
-from workbench.planner.quote import qualified
+from workbench.planner.quote import ident, qualified
 
 FUNCTIONS = Stage.FUNCTIONS
+# what is dropped and created again with a function that is (by its catalog facts, pg_depend)
+_RECREATED_WITH_FUNCTION = ("views", "materialized_views", "constraints", "indexes")
+
+
+def _needed_at(ctx: Context) -> dict[Identity, Stage]:
+    """The functions to create that an object of an earlier stage calls (a domain's CHECK, a
+    generated column: their builders' depends_on), and the earliest stage that needs each: they
+    are created there, and so are the functions those need (an aggregate's, say). Worked out once,
+    when the first function is built: every kind of the earlier stages is built by then."""
+    found: dict[Identity, Stage] | None = ctx.__dict__.get("_functions_needed_at")
+    if found is not None:
+        return found
+    from workbench.planner.graph import needs
+
+    found = {}
+    order = list(Stage)
+    for function, stage in needs(ctx, "functions"):
+        if order.index(stage) < order.index(FUNCTIONS) and order.index(stage) < order.index(found.get(function, FUNCTIONS)):
+            found[function] = stage
+    pending = list(found)
+    while pending:
+        function = pending.pop()
+        row = ctx.definition_row("functions", function)
+        for kind, used in (BUILDERS["functions"].depends_on(ctx, row) if row is not None else ()):
+            if kind == "functions" and order.index(found[function]) < order.index(found.get(used, FUNCTIONS)):
+                found[used] = found[function]
+                pending.append(used)
+    ctx.__dict__["_functions_needed_at"] = found
+    return found
+
+
+def _drop_defaults(ctx: Context, function: Identity) -> tuple[list[str], list[tuple[Identity, str]]]:
+    """The column defaults of the target that call a function dropped to be created again: each is
+    dropped before it (DROP FUNCTION refuses while a default calls it), and the source's default
+    set again after it, unless the column's own change sets it later (stage 09). Returns the ids
+    of the drops, and (column, default) to set again."""
+    drops, again = [], []
+    for column, row in ctx.target_rows.get("columns", {}).items():
+        if function not in functions_used(row) or row.get("generated"):
+            continue
+        drops.append(ctx.add(FUNCTIONS, "columns", column, "alter",
+                             f"ALTER TABLE {qualified(*column[:2])} ALTER COLUMN {ident(column[2])} DROP DEFAULT",
+                             clause="drop default", step="default dropped",
+                             note="its default calls a function dropped and created again"))
+        wanted = ctx.source("columns", column)
+        if wanted is not None and wanted.get("default_value") is not None and not _set_later(ctx, column):
+            again.append((column, wanted["default_value"]))
+    return drops, again
+
+
+def _set_later(ctx: Context, column: Identity) -> bool:
+    """Whether the plan sets the column's default after stage 04 already (it calls a new function)."""
+    return any(s.kind == "columns" and tuple(s.identity.values()) == column and s.stage == Stage.FINISHING
+               for s in ctx.statements)
 
 
 def function_signature(identity: tuple) -> str:
@@ -68,18 +122,30 @@ class Functions(Builder):
             ctx.skip("functions", identity, f"this {row['function_kind']} (ordered-set, moving-aggregate or window) "
                                             "is not planned: create it by hand")
             return
+        stage = _needed_at(ctx).get(identity, FUNCTIONS)
         depends = []
+        defaults: list[tuple[Identity, str]] = []
         if ("functions", identity) in ctx.predropped:
+            depends, defaults = _drop_defaults(ctx, identity)
             depends.append(ctx.add(FUNCTIONS, "functions", identity, "drop",
                                    self.drop_sql(identity, ctx.target("functions", identity)),
-                                   facts=[Fact.REBUILT], step="recreate", note="its signature or result type changes"))
-        ctx.add(FUNCTIONS, "functions", identity, "create", row["definition"], depends_on=depends)
+                                   facts=[Fact.REBUILT], step="recreate", note="its signature or result type changes",
+                                   depends_on=depends))
+        note = "" if stage == FUNCTIONS else f"created ahead of {FUNCTIONS.value}: an object of this stage calls it"
+        create = ctx.add(stage, "functions", identity, "create", row["definition"], depends_on=depends, note=note)
+        for column, default in defaults:
+            ctx.add(FUNCTIONS, "columns", column, "alter",
+                    f"ALTER TABLE {qualified(*column[:2])} ALTER COLUMN {ident(column[2])} SET DEFAULT {default}",
+                    clause="set default", step="default again", depends_on=[create],
+                    note="its default calls the function created again above")
 
     def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
-        """An aggregate needs its state, final and combine functions (CREATE AGGREGATE checks them)."""
+        """The types of its signature (pg_depend), and an aggregate its state, final and combine
+        functions (CREATE AGGREGATE checks them)."""
+        types: list[Key] = [("types", tuple(used)) for used in json_list(row.get("depends_on_types"))]
         if row["function_kind"] != "aggregate" or not row.get("aggregate"):
-            return ()
-        return [("functions", identity) for identity in ctx.function_names_in(row["aggregate"])]
+            return types
+        return types + [("functions", identity) for identity in ctx.function_names_in(row["aggregate"])]
 
     def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["name"], source["arguments"])
@@ -105,16 +171,17 @@ class Functions(Builder):
         return {function_signature(identity)}
 
     def recreations(self, ctx: Context) -> None:
-        """Changed functions that CREATE OR REPLACE cannot change are dropped and created; the views
-        and triggers of the target that use them go and come back with them."""
+        """Changed functions that CREATE OR REPLACE cannot change are dropped and created; the views,
+        CHECK constraints, indexes and triggers of the target that use them go and come back with
+        them (column defaults are dropped and set again around them: _drop_defaults)."""
         for identity, source, target in ctx.objects("functions", "changed"):
             if source.get("internal") or _replaceable(source, target):
                 continue
             ctx.recreate("functions", identity, before_stage=FUNCTIONS)
-            for kind in ("views", "materialized_views"):
-                for view, row in ctx.target_rows.get(kind, {}).items():
-                    if ["functions", *identity] in json_list(row.get("depends_on_functions")):
-                        ctx.recreate(kind, view, before_stage=FUNCTIONS)
+            for kind in _RECREATED_WITH_FUNCTION:
+                for key, row in ctx.target_rows.get(kind, {}).items():
+                    if identity in functions_used(row) and not row.get("backs_constraint"):
+                        ctx.recreate(kind, key, before_stage=FUNCTIONS)
             for trigger, row in ctx.target_rows.get("triggers", {}).items():
                 if (row["function_schema"], row["function_name"], row["function_arguments"]) == identity:
                     ctx.recreate("triggers", trigger, before_stage=FUNCTIONS)

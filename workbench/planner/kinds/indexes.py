@@ -2,9 +2,11 @@
 its constraint; an index of a partitioned table's partition comes with the parent's index."""
 from __future__ import annotations
 
-from workbench.planner.context import Context
+from typing import Iterable
+
+from workbench.planner.context import Context, functions_used
 from workbench.planner.hazards import Action, Fact
-from workbench.planner.kinds.base import Builder, Identity, builds
+from workbench.planner.kinds.base import Builder, Identity, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import dollar_quoted, literal, qualified
 from workbench.sqltree import with_flags
@@ -37,9 +39,14 @@ class Indexes(Builder):
                    if kind == "indexes" and action == Action.CREATE}
         _partition_indexes(ctx, created)
 
+    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+        """The functions its expressions and predicate call."""
+        return [("functions", function) for function in functions_used(row)]
+
     def drop(self, ctx: Context, row: dict) -> None:
         identity = (row["schema"], row["table"], row["name"])
-        if row.get("backs_constraint") or row.get("inherited") or ctx.status("tables", identity[:2]) == "only_in_target":
+        if (row.get("backs_constraint") or row.get("inherited") or ctx.status("tables", identity[:2]) == "only_in_target"
+                or ("indexes", identity) in ctx.early_drops):
             return
         ctx.add(Stage.DROPS, "indexes", identity, "drop", self.drop_sql(identity, row))
 

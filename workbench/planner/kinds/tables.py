@@ -9,7 +9,7 @@ from typing import Iterable
 
 from workbench.planner.context import Context, json_list
 from workbench.planner.expressions import needs_new_function
-from workbench.planner.kinds.base import Builder, Identity, Key, builds
+from workbench.planner.kinds.base import BUILDERS, Builder, Identity, Key, builds
 from workbench.planner.kinds.columns import column_definition
 from workbench.planner.kinds.sequences import owned_by
 from workbench.planner.model import Stage
@@ -55,10 +55,15 @@ class Tables(Builder):
         _row_security(ctx, identity, row, None)
 
     def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
-        """Its parents: the partitioned table it is a partition of, the tables it inherits from."""
+        """Its parents (the partitioned table it is a partition of, the tables it inherits from),
+        and what its columns need (the functions of a generated column: columns.depends_on)."""
         parents = [row["partition_of"]] if row.get("partition_of") else []
         parents += json_list(row.get("inherits"))
-        return [("tables", split_qualified(parent)) for parent in parents]
+        identity = (row["schema"], row["name"])
+        side = "source" if ctx.source("tables", identity) is row else "target"
+        needed = [key for column in ctx.columns_of_table(*identity, side=side)
+                  for key in BUILDERS["columns"].depends_on(ctx, column)]
+        return [("tables", split_qualified(parent)) for parent in parents] + needed
 
     def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["name"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from workbench.planner.context import Context, json_list
+from workbench.planner.context import Context, functions_used, json_list
 from workbench.planner.hazards import Fact
 from workbench.planner.kinds.base import Builder, Identity, Key, builds
 from workbench.planner.model import Stage
@@ -21,13 +21,14 @@ class Types(Builder):
         ctx.add(STAGE, self.kind, (row["schema"], row["name"]), "create", create_type_sql(row))
 
     def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
-        """The types it is built from (domain base, composite attributes, range subtype), and a
-        domain's collation."""
+        """The types it is built from (domain base, composite attributes, range subtype), a
+        domain's collation, and the functions it calls (a domain's CHECK or default, a range's
+        subtype_diff): those are created ahead of stage 04 for it."""
         by_name = ctx.names_of("types")
         found: list[Key] = [("types", identity) for name in _used_types(row) for identity in by_name.get(name, ())]
         if row.get("collation"):
             found += [("collations", identity) for identity in ctx.names_of("collations").get(row["collation"], ())]
-        return found
+        return found + [("functions", function) for function in functions_used(row)]
 
     def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["name"])
