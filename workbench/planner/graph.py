@@ -16,11 +16,10 @@ import heapq
 from graphlib import CycleError, TopologicalSorter
 from typing import Iterator
 
-from workbench.kinds import KINDS
+from workbench.kinds import KINDS, Identity
 from workbench.planner.context import Context, label
 from workbench.planner.hazards import Action
 from workbench.planner.kinds import builder
-from workbench.planner.kinds.base import Identity
 from workbench.planner.model import STAGE_INDEX, Stage, Statement
 from workbench.errors import PlannerBug
 

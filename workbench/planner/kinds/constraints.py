@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from workbench.kinds import Identity, Row
 from workbench.normalize import same_sql
 from workbench.planner.context import Context, functions_used
 from workbench.planner.hazards import Fact
-from workbench.planner.kinds.base import Builder, Identity, Key, builds
+from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, qualified
 
@@ -19,7 +20,7 @@ CONSTRAINTS = Stage.CONSTRAINTS
 class Constraints(Builder):
     kind = "constraints"
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])
         if row.get("inherited"):
             return                                # comes with the parent's
@@ -30,7 +31,7 @@ class Constraints(Builder):
             depends.append(self._drop_to_add_again(ctx, identity))
         _add_constraint(ctx, identity, row, depends)
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["table"], source["name"])
         if ("constraints", identity) in ctx.recreated or source.get("inherited"):
             return
@@ -48,7 +49,7 @@ class Constraints(Builder):
                        facts=_key_facts(ctx.target("constraints", identity), Fact.REBUILT),
                        step="recreate", note="dropped to be added again with its new definition")
 
-    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         """A foreign key needs the table it references, its PRIMARY KEY / UNIQUE constraints and the
         unique index it relies on (their drops wait for the foreign key's); a CHECK or EXCLUDE the
         functions it calls."""
@@ -60,7 +61,7 @@ class Constraints(Builder):
         return (used + [("tables", referenced)] + index
                 + [("constraints", key) for key in ctx.keys_of_table(row["references_table"])])
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         """A constraint of a table that goes goes with it, but for a foreign key to another table that
         goes too: dropped first, so that the tables drop in any order (tables that reference each
         other included: DROP TABLE of a referenced table fails with 2BP01)."""
@@ -73,7 +74,7 @@ class Constraints(Builder):
                 return
         ctx.add(Stage.DROPS, "constraints", identity, "drop", self.drop_sql(identity, row), facts=_key_facts(row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         return (f"ALTER TABLE {qualified(*identity[:2])} DROP CONSTRAINT {'IF EXISTS ' if if_exists else ''}"
                 f"{ident(identity[2])}")
 
@@ -87,7 +88,7 @@ class Constraints(Builder):
         and unique indexes that go from a table a foreign key is added to are dropped in stage 08,
         before it: PostgreSQL would bind the foreign key to one of them, and its drop in stage 10
         would fail ('other objects depend on it')."""
-        for identity, source, target in ctx.objects("constraints", "changed"):
+        for identity, source, target in ctx.changed("constraints"):
             if target["constraint_type"] not in ("p", "u"):
                 continue
             table = qualified(*identity[:2])
@@ -102,7 +103,7 @@ class Constraints(Builder):
                     and ctx.status("indexes", (*referenced, row["references_index"])) == "only_in_target"):
                 ctx.recreate("constraints", fk, before_stage=CONSTRAINTS)
         added = {_referenced_table(ctx, row) for identity in [*ctx.to_create("constraints"),
-                                                              *(i for i, _, _ in ctx.objects("constraints", "changed"))]
+                                                              *(i for i, _, _ in ctx.changed("constraints"))]
                  for row in [ctx.definition_row("constraints", identity)] if row is not None}
         added.discard(None)
         for kind in ("indexes", "constraints"):
@@ -112,7 +113,7 @@ class Constraints(Builder):
                     ctx.early_drops[(kind, key)] = CONSTRAINTS
 
 
-def _referenced_table(ctx: Context, row: dict) -> Identity | None:
+def _referenced_table(ctx: Context, row: Row) -> Identity | None:
     """(schema, name) of the table a foreign key references, or None."""
     if row["constraint_type"] != "f" or not row.get("references_table"):
         return None
@@ -120,7 +121,7 @@ def _referenced_table(ctx: Context, row: dict) -> Identity | None:
     return found[0] if found else None
 
 
-def _unique_key(kind: str, row: dict) -> bool:
+def _unique_key(kind: str, row: Row) -> bool:
     """A PRIMARY KEY / UNIQUE constraint, or a unique index of its own (one that backs no
     constraint): what a foreign key can be bound to."""
     if kind == "constraints":
@@ -128,13 +129,13 @@ def _unique_key(kind: str, row: dict) -> bool:
     return bool(row.get("is_unique")) and not row.get("backs_constraint")
 
 
-def _key_facts(row: dict | None, *more: Fact) -> list[Fact]:
+def _key_facts(row: Row | None, *more: Fact) -> list[Fact]:
     """What a constraint's hazards depend on: whether it is a key, or a foreign key."""
     kind = (row or {}).get("constraint_type")
     return [*more, *([Fact.KEY] if kind in ("p", "u") else []), *([Fact.FOREIGN_KEY] if kind == "f" else [])]
 
 
-def _reusable_index(ctx: Context, identity, row: dict) -> dict | None:
+def _reusable_index(ctx: Context, identity: Identity, row: Row) -> Row | None:
     """The target's plain unique index of the same name that matches the index this constraint
     would build, or None."""
     if row["constraint_type"] not in ("p", "u") or ctx.table_is_new(identity[0], identity[1]):
@@ -149,7 +150,7 @@ def _reusable_index(ctx: Context, identity, row: dict) -> dict | None:
 
 
 
-def _add_constraint(ctx: Context, identity, row: dict, depends: list[str]) -> None:
+def _add_constraint(ctx: Context, identity: Identity, row: Row, depends: list[str]) -> None:
     table, name, kind = qualified(*identity[:2]), ident(identity[2]), row["constraint_type"]
     referenced = _referenced_table(ctx, row)
     if referenced is not None:                   # after the keys that go from the table it references

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context, functions_used, json_list
 from workbench.planner.hazards import Fact
-from workbench.planner.kinds.base import BUILDERS, Builder, Identity, Key, builds
+from workbench.planner.kinds.base import BUILDERS, Builder, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, qualified
 
@@ -68,12 +69,12 @@ def _set_later(ctx: Context, column: Identity) -> bool:
                for s in ctx.statements)
 
 
-def function_signature(identity: tuple) -> str:
+def function_signature(identity: Identity) -> str:
     schema, name, arguments = identity
     return f"{qualified(schema, name)}({arguments})"
 
 
-def _replaceable(source: dict, target: dict) -> bool:
+def _replaceable(source: Row, target: Row) -> bool:
     """CREATE OR REPLACE keeps the function (and what depends on it) when its kind and result type
     stay, and its parameters keep their modes, types and names (a target parameter without a name
     may get one) and lose no default; anything else needs DROP and CREATE (PostgreSQL refuses:
@@ -114,7 +115,7 @@ def _parameters(definition: str | None) -> list[tuple[str, str, str, bool]] | No
 class Functions(Builder):
     kind = "functions"
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["name"], row["arguments"])
         if row.get("internal"):
             return                                   # a range constructor: made by CREATE TYPE
@@ -123,7 +124,7 @@ class Functions(Builder):
                                             "is not planned: create it by hand")
             return
         stage = _needed_at(ctx).get(identity, FUNCTIONS)
-        depends = []
+        depends: list[str] = []
         defaults: list[tuple[Identity, str]] = []
         if ("functions", identity) in ctx.predropped:
             depends, defaults = _drop_defaults(ctx, identity)
@@ -139,7 +140,7 @@ class Functions(Builder):
                     clause="set default", step="default again", depends_on=[create],
                     note="its default calls the function created again above")
 
-    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         """The types of its signature (pg_depend), and an aggregate its state, final and combine
         functions (CREATE AGGREGATE checks them)."""
         types: list[Key] = [("types", tuple(used)) for used in json_list(row.get("depends_on_types"))]
@@ -147,7 +148,7 @@ class Functions(Builder):
             return types
         return types + [("functions", identity) for identity in ctx.function_names_in(row["aggregate"])]
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["name"], source["arguments"])
         if ("functions", identity) in ctx.recreated or source.get("internal"):
             return
@@ -158,12 +159,12 @@ class Functions(Builder):
             return
         ctx.add(FUNCTIONS, "functions", identity, "replace", source["definition"])
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["name"], row["arguments"])
         if not row.get("internal"):
             ctx.add(Stage.DROPS, "functions", identity, "drop", self.drop_sql(identity, row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         word = {"procedure": "PROCEDURE", "aggregate": "AGGREGATE"}.get((row or {}).get("function_kind", ""), "FUNCTION")
         return f"DROP {word} IF EXISTS {function_signature(identity)}"
 
@@ -174,7 +175,7 @@ class Functions(Builder):
         """Changed functions that CREATE OR REPLACE cannot change are dropped and created; the views,
         CHECK constraints, indexes and triggers of the target that use them go and come back with
         them (column defaults are dropped and set again around them: _drop_defaults)."""
-        for identity, source, target in ctx.objects("functions", "changed"):
+        for identity, source, target in ctx.changed("functions"):
             if source.get("internal") or _replaceable(source, target):
                 continue
             ctx.recreate("functions", identity, before_stage=FUNCTIONS)
