@@ -44,23 +44,35 @@ def _needed_at(ctx: Context) -> dict[Identity, Stage]:
     return found
 
 
-def _drop_defaults(ctx: Context, function: Identity) -> tuple[list[str], list[tuple[Identity, str]]]:
-    """The column defaults of the target that call a function dropped to be created again: each is
-    dropped before it (DROP FUNCTION refuses while a default calls it), and the source's default
-    set again after it, unless the column's own change sets it later (stage 09). Returns the ids
-    of the drops, and (column, default) to set again."""
-    drops, again = [], []
-    for column, row in ctx.target_rows.get("columns", {}).items():
-        if function not in functions_used(row) or row.get("generated"):
-            continue
-        drops.append(ctx.add(FUNCTIONS, "columns", column, "alter",
-                             f"ALTER TABLE {qualified(*column[:2])} ALTER COLUMN {ident(column[2])} DROP DEFAULT",
-                             clause="drop default", step="default dropped",
-                             note="its default calls a function dropped and created again"))
+def predrop(ctx: Context, function: Identity, stage: str, note: str) -> str:
+    """DROP of a function to be created again, in `stage`: after the column defaults of the target
+    that call it are dropped (DROP FUNCTION refuses while one does; _defaults_again sets them
+    after the create). Returns the drop's id."""
+    drops = [ctx.add(stage, "columns", column, "alter",
+                     f"ALTER TABLE {qualified(*column[:2])} ALTER COLUMN {ident(column[2])} DROP DEFAULT",
+                     clause="drop default", step="default dropped",
+                     note="its default calls a function dropped and created again")
+             for column in _default_callers(ctx, function)]
+    return ctx.add(stage, "functions", function, "drop", BUILDERS["functions"].drop_sql(function, ctx.target("functions", function)),
+                   facts=[Fact.REBUILT], step="recreate", note=note, depends_on=drops)
+
+
+def _default_callers(ctx: Context, function: Identity) -> list[Identity]:
+    """The columns of the target whose default calls the function."""
+    return [column for column, row in ctx.target_rows.get("columns", {}).items()
+            if not row.get("generated") and function in functions_used(row)]
+
+
+def _defaults_again(ctx: Context, function: Identity) -> list[tuple[Identity, str]]:
+    """(column, the source's default) of the defaults dropped before the function (predrop), to set
+    again once it is created: not when the source has no default there, nor when the column's own
+    change sets it later (stage 09)."""
+    again = []
+    for column in _default_callers(ctx, function):
         wanted = ctx.source("columns", column)
         if wanted is not None and wanted.get("default_value") is not None and not _set_later(ctx, column):
             again.append((column, wanted["default_value"]))
-    return drops, again
+    return again
 
 
 def _set_later(ctx: Context, column: Identity) -> bool:
@@ -125,13 +137,11 @@ class Functions(Builder):
             return
         stage = _needed_at(ctx).get(identity, FUNCTIONS)
         depends: list[str] = []
-        defaults: list[tuple[Identity, str]] = []
-        if ("functions", identity) in ctx.predropped:
-            depends, defaults = _drop_defaults(ctx, identity)
-            depends.append(ctx.add(FUNCTIONS, "functions", identity, "drop",
-                                   self.drop_sql(identity, ctx.target("functions", identity)),
-                                   facts=[Fact.REBUILT], step="recreate", note="its signature or result type changes",
-                                   depends_on=depends))
+        defaults = _defaults_again(ctx, identity) if ("functions", identity) in ctx.predropped else []
+        if ("functions", identity) in ctx.predrop_ids:            # dropped in an earlier stage (predrop)
+            depends.append(ctx.predrop_ids[("functions", identity)])
+        elif ("functions", identity) in ctx.predropped:
+            depends.append(predrop(ctx, identity, FUNCTIONS, "its signature or result type changes"))
         note = "" if stage == FUNCTIONS else f"created ahead of {FUNCTIONS.value}: an object of this stage calls it"
         create = ctx.add(stage, "functions", identity, "create", row["definition"], depends_on=depends, note=note)
         for column, default in defaults:
@@ -172,17 +182,22 @@ class Functions(Builder):
         return {function_signature(identity)}
 
     def recreations(self, ctx: Context) -> None:
-        """Changed functions that CREATE OR REPLACE cannot change are dropped and created; the views,
-        CHECK constraints, indexes and triggers of the target that use them go and come back with
-        them (column defaults are dropped and set again around them: _drop_defaults)."""
+        """Changed functions that CREATE OR REPLACE cannot change are dropped and created (with what
+        uses them: recreate_with_users)."""
         for identity, source, target in ctx.changed("functions"):
-            if source.get("internal") or _replaceable(source, target):
-                continue
-            ctx.recreate("functions", identity, before_stage=FUNCTIONS)
-            for kind in _RECREATED_WITH_FUNCTION:
-                for key, row in ctx.target_rows.get(kind, {}).items():
-                    if identity in functions_used(row) and not row.get("backs_constraint"):
-                        ctx.recreate(kind, key, before_stage=FUNCTIONS)
-            for trigger, row in ctx.target_rows.get("triggers", {}).items():
-                if (row["function_schema"], row["function_name"], row["function_arguments"]) == identity:
-                    ctx.recreate("triggers", trigger, before_stage=FUNCTIONS)
+            if not source.get("internal") and not _replaceable(source, target):
+                recreate_with_users(ctx, identity, FUNCTIONS)
+
+
+def recreate_with_users(ctx: Context, function: Identity, stage: Stage) -> None:
+    """Mark a function to be dropped (in `stage`) and created again; the views, CHECK constraints,
+    indexes and triggers of the target that use it go before it and come back after it (column
+    defaults are dropped and set again around it: predrop)."""
+    ctx.recreate("functions", function, before_stage=stage)
+    for kind in _RECREATED_WITH_FUNCTION:
+        for key, row in ctx.target_rows.get(kind, {}).items():
+            if function in functions_used(row) and not row.get("backs_constraint"):
+                ctx.recreate(kind, key, before_stage=stage)
+    for trigger, row in ctx.target_rows.get("triggers", {}).items():
+        if (row["function_schema"], row["function_name"], row["function_arguments"]) == function:
+            ctx.recreate("triggers", trigger, before_stage=stage)

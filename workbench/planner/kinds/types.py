@@ -57,13 +57,18 @@ class Types(Builder):
         return {qualified(identity[0], identity[1])}
 
     def recreations(self, ctx: Context) -> None:
-        """An enum rebuilt under its columns changes their type: they are converted in stage 03."""
+        """An enum rebuilt under its columns changes their type: they are converted in stage 03. The
+        functions of its type would keep the old one (renamed away, dropped in stage 09): they are
+        dropped before the rename, with what uses them, and created again over the new type."""
         from workbench.planner.kinds.columns import columns_of_type
+        from workbench.planner.kinds.functions import recreate_with_users
 
         for identity, source, target in ctx.changed("types"):
             if source["type_kind"] == target["type_kind"] == "enum" and enum_needs_rebuild(source, target):
                 schema, name = identity
                 ctx.retype.update(columns_of_type(ctx, schema, name, ctx.target_rows["columns"]))
+                for function in _functions_of_type(ctx, identity):
+                    recreate_with_users(ctx, function, STAGE)
 
 
 def create_type_sql(row: Row) -> str:
@@ -123,6 +128,12 @@ def _alter_enum(ctx: Context, identity: Identity, source: Row, target: Row) -> N
     _rebuild_enum(ctx, identity, source, target)
 
 
+def _functions_of_type(ctx: Context, identity: Identity) -> list[Identity]:
+    """The target's functions whose signature uses the type (their depends_on_types, pg_depend)."""
+    return [function for function, row in ctx.target_rows.get("functions", {}).items()
+            if list(identity) in json_list(row.get("depends_on_types"))]
+
+
 def _rebuild_enum(ctx: Context, identity: Identity, source: Row, target: Row) -> None:
     """Labels removed or reordered: rename the old type away, create the new one, convert every
     column through text (stage 03), drop the old type (stage 09). Rows holding a removed label
@@ -131,7 +142,9 @@ def _rebuild_enum(ctx: Context, identity: Identity, source: Row, target: Row) ->
     old_name = f"{type_name}__drift_old"
     ctx.add(STAGE, "types", identity, "alter",
             f"ALTER TYPE {qualified(schema, type_name)} RENAME TO {ident(old_name)}", clause="rename",
-            step="rename old")
+            step="rename old", depends_on=[ctx.predrop_ids[("functions", function)]
+                                           for function in _functions_of_type(ctx, identity)
+                                           if ("functions", function) in ctx.predrop_ids])
     ctx.add(STAGE, "types", identity, "create", create_type_sql(source), step="rebuild")
     from workbench.planner.kinds.columns import columns_of_type, convert_column_type
 
