@@ -1,11 +1,16 @@
 -- functions: functions, procedures, aggregates and window functions, identified by argument types
--- the user types of its signature (pg_depend; an array's element type), aggregated once: created before it
+-- the user types of its signature (pg_depend; an array's element type) as [kind, schema, name]: a
+-- type, or the table or view whose row type it is; aggregated once: created before it
 WITH used_types AS MATERIALIZED (
-  SELECT d.objid, json_agg(DISTINCT jsonb_build_array(tn.nspname, t.typname))::text AS list
+  SELECT d.objid, json_agg(DISTINCT jsonb_build_array(
+           CASE rc.relkind WHEN 'v' THEN 'views' WHEN 'm' THEN 'materialized_views' WHEN 'r' THEN 'tables'
+                           WHEN 'p' THEN 'tables' WHEN 'f' THEN 'tables' ELSE 'types' END,
+           tn.nspname, COALESCE(rc.relname, t.typname)))::text AS list
   FROM pg_depend d
   JOIN pg_type a ON a.oid = d.refobjid
   JOIN pg_type t ON t.oid = CASE WHEN a.typcategory = 'A' AND a.typelem <> 0 THEN a.typelem ELSE a.oid END
   JOIN pg_namespace tn ON tn.oid = t.typnamespace
+  LEFT JOIN pg_class rc ON rc.oid = t.typrelid
   WHERE d.classid = 'pg_proc'::regclass AND d.refclassid = 'pg_type'::regclass AND d.deptype = 'n'
     AND tn.nspname NOT IN ('pg_catalog', 'information_schema')
   GROUP BY d.objid

@@ -151,9 +151,9 @@ class Functions(Builder):
                     note="its default calls the function created again above")
 
     def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
-        """The types of its signature (pg_depend), and an aggregate its state, final and combine
-        functions (CREATE AGGREGATE checks them)."""
-        types: list[Key] = [("types", tuple(used)) for used in json_list(row.get("depends_on_types"))]
+        """The types of its signature (pg_depend: types, and the tables whose row type it uses), and
+        an aggregate its state, final and combine functions (CREATE AGGREGATE checks them)."""
+        types: list[Key] = [(used[0], tuple(used[1:])) for used in json_list(row.get("depends_on_types"))]
         if row["function_kind"] != "aggregate" or not row.get("aggregate"):
             return types
         return types + [("functions", identity) for identity in ctx.function_names_in(row["aggregate"])]

@@ -44,6 +44,20 @@ class Indexes(Builder):
         """The functions its expressions and predicate call."""
         return [("functions", function) for function in functions_used(row)]
 
+    def recreations(self, ctx: Context) -> None:
+        """A unique index that is dropped and created again (its definition changes) while foreign
+        keys of the target rely on it: they are dropped before it (DROP INDEX refuses while they
+        do) and added again in stage 08."""
+        for identity, source, target in ctx.changed("indexes"):
+            if source.get("attached_to") or target.get("attached_to") or source.get("backs_constraint") \
+                    or target.get("backs_constraint") or not target.get("is_unique"):
+                continue
+            table = qualified(identity[0], identity[1])
+            for fk, row in ctx.target_rows.get("constraints", {}).items():
+                if (row["constraint_type"] == "f" and row.get("references_table") == table
+                        and row.get("references_index") == identity[2]):
+                    ctx.recreate("constraints", fk, before_stage=INDEXES)
+
     def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])
         if (row.get("backs_constraint") or row.get("inherited") or ctx.status("tables", identity[:2]) == "only_in_target"

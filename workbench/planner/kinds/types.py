@@ -131,7 +131,7 @@ def _alter_enum(ctx: Context, identity: Identity, source: Row, target: Row) -> N
 def _functions_of_type(ctx: Context, identity: Identity) -> list[Identity]:
     """The target's functions whose signature uses the type (their depends_on_types, pg_depend)."""
     return [function for function, row in ctx.target_rows.get("functions", {}).items()
-            if list(identity) in json_list(row.get("depends_on_types"))]
+            if ["types", *identity] in json_list(row.get("depends_on_types"))]
 
 
 def _rebuild_enum(ctx: Context, identity: Identity, source: Row, target: Row) -> None:
