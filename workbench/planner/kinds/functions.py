@@ -9,7 +9,7 @@ from workbench.kinds import Identity, Row
 from workbench.planner.context import Context, functions_used, json_list
 from workbench.planner.hazards import Fact
 from workbench.planner.kinds.base import BUILDERS, Builder, Key, builds
-from workbench.planner.model import Stage
+from workbench.planner.model import STAGE_INDEX, Stage
 from workbench.planner.quote import ident, qualified
 
 FUNCTIONS = Stage.FUNCTIONS
@@ -28,16 +28,15 @@ def _needed_at(ctx: Context) -> dict[Identity, Stage]:
     from workbench.planner.graph import needs
 
     found = {}
-    order = list(Stage)
     for function, stage in needs(ctx, "functions"):
-        if order.index(stage) < order.index(FUNCTIONS) and order.index(stage) < order.index(found.get(function, FUNCTIONS)):
+        if STAGE_INDEX[stage] < STAGE_INDEX[found.get(function, FUNCTIONS)]:
             found[function] = stage
     pending = list(found)
     while pending:
         function = pending.pop()
         row = ctx.definition_row("functions", function)
         for kind, used in (BUILDERS["functions"].depends_on(ctx, row) if row is not None else ()):
-            if kind == "functions" and order.index(found[function]) < order.index(found.get(used, FUNCTIONS)):
+            if kind == "functions" and STAGE_INDEX[found[function]] < STAGE_INDEX[found.get(used, FUNCTIONS)]:
                 found[used] = found[function]
                 pending.append(used)
     ctx.__dict__["_functions_needed_at"] = found
@@ -141,7 +140,7 @@ class Functions(Builder):
         if ("functions", identity) in ctx.predrop_ids:            # dropped in an earlier stage (predrop)
             depends.append(ctx.predrop_ids[("functions", identity)])
         elif ("functions", identity) in ctx.predropped:
-            depends.append(predrop(ctx, identity, FUNCTIONS, "its signature or result type changes"))
+            depends.append(predrop(ctx, identity, stage, "its signature or result type changes"))
         note = "" if stage == FUNCTIONS else f"created ahead of {FUNCTIONS.value}: an object of this stage calls it"
         create = ctx.add(stage, "functions", identity, "create", row["definition"], depends_on=depends, note=note)
         for column, default in defaults:
