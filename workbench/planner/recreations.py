@@ -47,12 +47,17 @@ def predrops(ctx: Context) -> None:
     views, triggers, constraints, indexes and functions dropped before a change they depend on (tables,
     and functions dropped in stage 04, drop themselves when they are created again). Dependents first: the object edges see to it."""
     for (kind, identity), stage in sorted(ctx.early_drops.items(), key=str):
-        key = kind in ("indexes", "constraints")      # a key a new foreign key would bind to (constraints.py)
+        target = ctx.target(kind, identity) or {}
+        if kind == "constraints" and target.get("constraint_type") == "f":     # (constraints.py)
+            facts, step, note = [Fact.FOREIGN_KEY], "key changes", "target-only; dropped before the key it relies on changes"
+        elif kind in ("indexes", "constraints"):
+            facts, step, note = ([Fact.KEY] if kind == "constraints" else [], "key goes",
+                                 "target-only; dropped before the foreign keys are added, which would rely on it")
+        else:
+            facts, step, note = [], "name needed", "target-only; dropped early because a new object takes its name"
         ctx.predrop_ids[(kind, identity)] = ctx.add(
             stage, kind, identity, "drop", builder(kind).drop_sql(identity, ctx.target(kind, identity), if_exists=False),
-            facts=[Fact.KEY] if kind == "constraints" else [], step="key goes" if key else "name needed",
-            note="target-only; dropped before the foreign keys are added, which would rely on it" if key
-            else "target-only; dropped early because a new object takes its name")
+            facts=facts, step=step, note=note)
     for (kind, identity), stage in sorted(ctx.predropped.items(), key=str):
         if kind == "functions" and stage != Stage.FUNCTIONS and ctx.target(kind, identity) is not None:
             ctx.predrop_ids[(kind, identity)] = functions.predrop(

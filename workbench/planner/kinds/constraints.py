@@ -83,7 +83,8 @@ class Constraints(Builder):
 
     def recreations(self, ctx: Context) -> None:
         """A changed PRIMARY KEY / UNIQUE that foreign keys of the target rely on: the foreign keys
-        are dropped first and added again after it. So is a foreign key whose unique index goes
+        are dropped first and added again after it (a target-only one, with --allow-drops, is only
+        dropped first: adding it back would need the old key). So is a foreign key whose unique index goes
         (with --allow-drops: a target-only index, or the index of a target-only key). Then the keys
         and unique indexes that go from a table a foreign key is added to are dropped in stage 08,
         before it: PostgreSQL would bind the foreign key to one of them, and its drop in stage 10
@@ -93,7 +94,11 @@ class Constraints(Builder):
                 continue
             table = qualified(*identity[:2])
             for fk, row in ctx.target_rows["constraints"].items():
-                if row["constraint_type"] == "f" and row.get("references_table") == table:
+                if row["constraint_type"] != "f" or row.get("references_table") != table:
+                    continue
+                if ctx.options.allow_drops and ctx.status("constraints", fk) == "only_in_target":
+                    ctx.early_drops[("constraints", fk)] = CONSTRAINTS     # goes for good, before the key
+                else:
                     ctx.recreate("constraints", fk, before_stage=CONSTRAINTS)
         if not ctx.options.allow_drops:
             return
