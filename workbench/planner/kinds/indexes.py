@@ -35,8 +35,7 @@ class Indexes(Builder):
             return                     # the constraint builder decides (USING INDEX, or drop and add)
         if not set(differences) - _FLAGS:
             return                     # CLUSTER ON / REPLICA IDENTITY only: set in finish
-        if set(differences) == {"definition"} and _without_options(source["definition"]) == \
-                _without_options(target["definition"]):
+        if not _made_again(source, target, differences):
             _alter_options(ctx, identity, source, target)
             return
         drop = ctx.add(INDEXES, "indexes", identity, "drop", self.drop_sql(identity, target, if_exists=False),
@@ -61,7 +60,8 @@ class Indexes(Builder):
         do) and added again in stage 08."""
         for identity, source, target in ctx.changed("indexes"):
             if source.get("attached_to") or target.get("attached_to") or source.get("backs_constraint") \
-                    or target.get("backs_constraint") or not target.get("is_unique"):
+                    or target.get("backs_constraint") or not target.get("is_unique") \
+                    or not _made_again(source, target, ctx.differences["indexes"][identity]):
                 continue
             table = qualified(identity[0], identity[1])
             for fk, row in ctx.target_rows.get("constraints", {}).items():
@@ -81,6 +81,15 @@ class Indexes(Builder):
 
     def names(self, identity: Identity) -> set[str]:
         return {qualified(identity[0], identity[2])}
+
+
+def _made_again(source: Row, target: Row, differences: tuple[str, ...]) -> bool:
+    """Whether a changed index is dropped and created again: its definition changes in more than
+    its storage parameters (those are ALTER INDEX SET / RESET) or CLUSTER ON / REPLICA IDENTITY."""
+    if not set(differences) - _FLAGS:
+        return False
+    return not (set(differences) == {"definition"}
+                and _without_options(source["definition"]) == _without_options(target["definition"]))
 
 
 def _create_index(ctx: Context, identity: Identity, row: Row, depends_on: Sequence[str] = ()) -> str:
