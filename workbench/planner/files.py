@@ -41,7 +41,7 @@ def check_stage_text(name: str, text: str, statements: list[Statement], canonica
     piece of it is its own text (the rule) is not parsed again alone."""
     from pglast.parser import ParseError
 
-    head, tail = stagecheck.frame(name, all(s.transactional for s in statements), not statements)
+    head, tail = stagecheck.frame(name, statements)
     try:
         found: list[stagecheck.Piece] | None = stagecheck.split(text)
     except ParseError:
@@ -80,7 +80,7 @@ def render_stage(name: str, description: str, statements: list[Statement]) -> st
                   "; not transactional (CREATE INDEX CONCURRENTLY): each statement commits on its own")))
     body = [_statement_block(s) for s in statements]
     if transactional:
-        head, tail = stagecheck.frame(name, transactional, False)
+        head, tail = stagecheck.frame(name, statements)
         return "\n".join(header + ["", *(f"{s};" for s in head), "", "\n\n".join(body), "", *(f"{s};" for s in tail), ""])
     return "\n".join(header + ["", "\n\n".join(body), ""])
 

@@ -25,7 +25,7 @@ import heapq
 from graphlib import CycleError, TopologicalSorter
 from typing import Iterator
 
-from workbench.kinds import KINDS, Key, Row
+from workbench.kinds import KINDS, Identity, Key, Row
 from workbench.planner.context import Context, label
 from workbench.planner.hazards import Action
 from workbench.planner.kinds import builder
@@ -69,6 +69,21 @@ def _needed(ctx: Context, key: Key, row: Row | None) -> Iterator[list[Statement]
         theirs = ctx.about.get(dependency)
         if theirs and dependency != key:
             yield theirs
+
+
+def needs(ctx: Context, kind: str) -> Iterator[tuple[Identity, Stage]]:
+    """(an object of `kind` that a planned create needs, the stage of that create), from the
+    builders' depends_on: what tells the functions a domain or a generated column calls to be
+    created ahead of their stage."""
+    for (other, identity), statements in list(ctx.about.items()):
+        creates = [s for s in statements if s.action == Action.CREATE]
+        row = ctx.definition_row(other, identity) if creates else None
+        if row is None:
+            continue
+        for dependency_kind, dependency in builder(other).depends_on(ctx, row):
+            if dependency_kind == kind:
+                for statement in creates:
+                    yield dependency, statement.stage
 
 
 def order_statements(statements: list[Statement], extra: dict[str, set[str]] | None = None) -> list[Statement]:

@@ -35,6 +35,12 @@ class Triggers(Builder):
             ctx.add(TRIGGERS, "triggers", identity, "alter", _enable_sql(identity, row["enabled"]), clause="enable",
                     step="enable", depends_on=[step])
 
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
+        """Its function (created before it, dropped after it)."""
+        if not row.get("function_name"):
+            return ()
+        return [("functions", (row["function_schema"], row["function_name"], row["function_arguments"] or ""))]
+
     def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["table"], source["name"])
         if ("triggers", identity) in ctx.recreated or source.get("inherited"):
@@ -52,10 +58,6 @@ class Triggers(Builder):
         if "enabled" in differs or ("definition" in differs and source["enabled"] != "enabled"):
             ctx.add(TRIGGERS, "triggers", identity, "alter", _enable_sql(identity, source["enabled"]),
                     clause="enable", step="enable", depends_on=made)
-
-    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
-        """Its function: made before it, and dropped (to be made again) only after it is dropped."""
-        return [("functions", (row["function_schema"], row["function_name"], row["function_arguments"]))]
 
     def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from workbench.kinds import Identity, Key, Row
-from workbench.planner.context import Context, json_list
+from workbench.planner.context import Context, functions_used, json_list
 from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import qualified
@@ -48,7 +48,7 @@ class ViewBuilder(Builder):
         """The relations, columns and functions its query reads, and the constraints it relies on
         (GROUP BY over a key): a column's type change or a function made again waits for its drop."""
         found: list[Key] = [(used[0], tuple(used[1:])) for used in json_list(row.get("depends_on_relations"))]
-        found += [(used[0], tuple(used[1:])) for used in json_list(row.get("depends_on_functions"))]
+        found += [("functions", function) for function in functions_used(row)]
         found += [("columns", tuple(c)) for c in json_list(row.get("depends_on_columns"))]
         return found + [("constraints", tuple(c)) for c in json_list(row.get("depends_on_constraints"))]
 
