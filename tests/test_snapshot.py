@@ -31,6 +31,8 @@ CREATE TABLE "Sales Ops"."Orders" (
 );
 CREATE TABLE "Sales Ops".lines (id serial PRIMARY KEY, order_id bigint REFERENCES "Sales Ops"."Orders"(id));
 CREATE INDEX lines_order ON "Sales Ops".lines (order_id) WHERE order_id IS NOT NULL;
+CREATE STATISTICS "Sales Ops".lines_stats ON id, order_id FROM "Sales Ops".lines;
+CREATE CAST ("Sales Ops".pair AS text) WITH INOUT;
 CREATE VIEW "Sales Ops".big AS SELECT id FROM "Sales Ops"."Orders" WHERE qty > 10;
 CREATE MATERIALIZED VIEW "Sales Ops".mv AS SELECT count(*) AS n FROM "Sales Ops".lines;
 CREATE FUNCTION "Sales Ops".touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END; $$;

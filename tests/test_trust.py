@@ -339,6 +339,7 @@ def _hostile_source_sql() -> list[sql.Composable]:
                   sql.SQL("COMMENT ON SCHEMA {} IS {}").format(schema, sql.Literal("\n".join(HOSTILE))),
                   sql.SQL("CREATE COLLATION {} (provider = libc, locale = 'C')").format(q("coll\n;--$$")),
                   sql.SQL("CREATE TYPE {} AS ENUM ({})").format(q("enum\n;"), sql.SQL(", ").join(map(sql.Literal, HOSTILE))),
+                  sql.SQL("CREATE CAST ({} AS text) WITH INOUT").format(q("enum\n;")),
                   sql.SQL("CREATE TYPE {} AS ({})").format(q("comp\r$$"), sql.SQL(", ").join(
                       sql.SQL("{} int").format(sql.Identifier(f"a{i}{text}")) for i, text in enumerate(HOSTILE))),
                   sql.SQL("CREATE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN NEW.{} := {}; RETURN NEW; "
@@ -352,6 +353,7 @@ def _hostile_source_sql() -> list[sql.Composable]:
             sql.SQL("CREATE TABLE {} ({} int PRIMARY KEY, {} text DEFAULT {}, CONSTRAINT {} CHECK ({} > 0))").format(
                 table, column, sql.Identifier("note$$"), sql.Literal(text), sql.Identifier(f"con{name}"), column),
             sql.SQL("CREATE INDEX {} ON {} ({})").format(sql.Identifier(f"ix{name}"), table, sql.Identifier("note$$")),
+            sql.SQL("CREATE STATISTICS {} ON {}, {} FROM {}").format(q(f"stx{name}"), column, sql.Identifier("note$$"), table),
             sql.SQL("CREATE VIEW {} AS SELECT {} AS {} FROM {} WHERE {} <> {}").format(
                 q(f"v{name}"), column, sql.Identifier(f"alias{name}"), table, sql.Identifier("note$$"), sql.Literal(text)),
             sql.SQL("CREATE MATERIALIZED VIEW {} AS SELECT {} FROM {}").format(q(f"mv{name}"), column, table),

@@ -265,6 +265,8 @@ CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
     "views": {"definition": query, "options": reloptions},
     "materialized_views": {"definition": query, "options": reloptions},
     "functions": {"arguments": arguments},
+    "casts": {"source_type": type_name, "target_type": type_name, "function_arguments": arguments,
+              "method": one_of("function", "inout", "binary"), "context": one_of("explicit", "assignment", "implicit")},
     "triggers": {"enabled": one_of("enabled", "disabled", "replica", "always")},
     "indexes": {"attached_to": relation},            # ALTER INDEX <parent> ATTACH PARTITION ...
     "collations": {"provider": one_of("libc", "icu", "builtin", "default")},    # CREATE COLLATION (provider = ...)
@@ -293,6 +295,10 @@ def _function_row(row: Row) -> None:
             raise Refused("is a DefineStmt, not a CREATE AGGREGATE")
 
 
+def _statistics_row(row: Row) -> None:
+    _only(row["definition"], "CreateStatsStmt")
+
+
 def _privilege_row(row: Row) -> None:
     if row.get("privilege") not in _PRIVILEGES:
         raise Refused(f"privilege {row.get('privilege')!r} is not a privilege")
@@ -307,6 +313,7 @@ ROW_CHECKS: dict[str, tuple[tuple[str, ...], Callable[[Row], None]]] = {
     "indexes": (("definition",), _index_row),
     "triggers": (("definition",), _trigger_row),
     "functions": (("definition",), _function_row),
+    "extended_statistics": (("definition",), _statistics_row),
     "privileges": (("privilege", "sql_column", "sql_object", "sql_grantee"), _privilege_row),
 }
 

@@ -65,10 +65,14 @@ _ENTRIES = [
     Kind("functions", ("schema", "name", "arguments"),
          ("function_kind", "signature", "returns", "language", "body", "volatility", "strict",
           "security_definer", "leakproof", "parallel", "config", "aggregate"), stage="stage04_functions", drop_rank=100),
+    Kind("casts", ("source_type", "target_type"), ("method", "function", "context"), stage="stage04_functions",
+         drop_rank=95),
     Kind("triggers", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"},
          stage="stage06_triggers", drop_rank=30),
     Kind("indexes", ("schema", "table", "name"), ("definition", "backs_constraint", "attached_to"),
          {"definition": "statement"}, stage="stage07_indexes", drop_rank=50),
+    Kind("extended_statistics", ("schema", "table", "name"), ("statistics_schema", "definition", "statistics_target"),
+         {"definition": "statement"}, stage="stage07_indexes", drop_rank=55),
     Kind("constraints", ("schema", "table", "name"),
          ("constraint_type", "definition", "deferrable", "initially_deferred", "validated"),
          {"definition": "constraint"}, stage="stage08_constraints", drop_rank=40),
@@ -96,6 +100,8 @@ def object_label(kind: str, values: tuple) -> str:
     parts = [str(v) for v in values]
     if kind == "functions":
         return f"{parts[0]}.{parts[1]}({parts[2]})"
+    if kind == "casts":
+        return f"({parts[0]} AS {parts[1]})"
     return ".".join(parts)
 
 

@@ -25,6 +25,7 @@ from workbench.kinds import KINDS
 JSON_COLUMNS = {
     "types": ("enum_labels", "checks", "attributes"),
     "tables": ("inherits",),
+    "extended_statistics": ("columns",),
     "policies": ("roles",),
     "views": ("columns", "depends_on_relations", "depends_on_functions", "depends_on_columns", "depends_on_constraints"),
     "materialized_views": ("columns", "depends_on_relations", "depends_on_functions", "depends_on_columns",

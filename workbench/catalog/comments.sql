@@ -1,5 +1,7 @@
 -- comments: COMMENT ON tables, views, sequences, indexes, columns, functions, types, schemas,
--- constraints, triggers and policies. The comment initdb puts on schema public is a default.
+-- constraints, triggers, policies, and of the kinds with a registry entry since: collations,
+-- extended statistics, casts. The comment initdb puts on schema public is a default. `object` is
+-- spelled as the object's builder names it (planner/kinds/<kind>.py `names`).
 WITH user_ns AS (
   SELECT n.oid, n.nspname FROM pg_namespace n
   WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
@@ -70,4 +72,25 @@ SELECT 'policy', quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' 
 FROM pg_description d
 JOIN pg_policy p ON d.classoid = 'pg_policy'::regclass AND p.oid = d.objoid
 JOIN pg_class c ON c.oid = p.polrelid
-JOIN user_ns n ON n.oid = c.relnamespace;
+JOIN user_ns n ON n.oid = c.relnamespace
+UNION ALL
+SELECT 'collation', quote_ident(n.nspname) || '.' || quote_ident(c.collname), d.description, n.nspname,
+       'COLLATION ' || quote_ident(n.nspname) || '.' || quote_ident(c.collname)
+FROM pg_description d
+JOIN pg_collation c ON d.classoid = 'pg_collation'::regclass AND c.oid = d.objoid
+JOIN user_ns n ON n.oid = c.collnamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_collation'::regclass AND ext.objid = c.oid)
+UNION ALL
+SELECT 'statistics', quote_ident(n.nspname) || '.' || quote_ident(s.stxname), d.description, n.nspname,
+       'STATISTICS ' || quote_ident(n.nspname) || '.' || quote_ident(s.stxname)
+FROM pg_description d
+JOIN pg_statistic_ext s ON d.classoid = 'pg_statistic_ext'::regclass AND s.oid = d.objoid
+JOIN user_ns n ON n.oid = s.stxnamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_statistic_ext'::regclass AND ext.objid = s.oid)
+UNION ALL
+SELECT 'cast', '(' || format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL) || ')', d.description,
+       NULL, 'CAST (' || format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL) || ')'
+FROM pg_description d
+JOIN pg_cast c ON d.classoid = 'pg_cast'::regclass AND c.oid = d.objoid
+WHERE c.oid >= 16384
+  AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_cast'::regclass AND ext.objid = c.oid);
