@@ -84,6 +84,10 @@ CREATE CAST (mood AS text) WITH INOUT;
 CREATE CAST (xid AS integer) WITHOUT FUNCTION;
 COMMENT ON CAST (mood AS text) IS 'labels';
 COMMENT ON STATISTICS s_ab IS 'a and b';
+CREATE FOREIGN DATA WRAPPER w OPTIONS (debug 'true');
+CREATE SERVER srv TYPE 'x' VERSION '1' FOREIGN DATA WRAPPER w OPTIONS (host 'h', port '1');
+CREATE USER MAPPING FOR PUBLIC SERVER srv OPTIONS (user 'u', password 'p');
+COMMENT ON SERVER srv IS 'remote';
 """
 
 
@@ -96,4 +100,6 @@ def test_new_kinds_across_versions(pg, pg15):
         run_sql(dsn, NEW_KINDS)
     assert_no_drift(dsn18, dsn15)
     s15 = capture(dsn15)
-    assert {kind: len(s15[kind]) for kind in ("extended_statistics", "casts")} == {"extended_statistics": 3, "casts": 3}
+    assert {kind: len(s15[kind]) for kind in ("extended_statistics", "casts", "foreign_data_wrappers", "foreign_servers",
+                                              "user_mappings")} == {
+        "extended_statistics": 3, "casts": 3, "foreign_data_wrappers": 1, "foreign_servers": 1, "user_mappings": 1}

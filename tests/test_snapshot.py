@@ -33,6 +33,9 @@ CREATE TABLE "Sales Ops".lines (id serial PRIMARY KEY, order_id bigint REFERENCE
 CREATE INDEX lines_order ON "Sales Ops".lines (order_id) WHERE order_id IS NOT NULL;
 CREATE STATISTICS "Sales Ops".lines_stats ON id, order_id FROM "Sales Ops".lines;
 CREATE CAST ("Sales Ops".pair AS text) WITH INOUT;
+CREATE FOREIGN DATA WRAPPER "Sales Wrapper" OPTIONS (debug 'true');
+CREATE SERVER "Sales Server" FOREIGN DATA WRAPPER "Sales Wrapper";
+CREATE USER MAPPING FOR PUBLIC SERVER "Sales Server" OPTIONS (password 'never read');
 CREATE VIEW "Sales Ops".big AS SELECT id FROM "Sales Ops"."Orders" WHERE qty > 10;
 CREATE MATERIALIZED VIEW "Sales Ops".mv AS SELECT count(*) AS n FROM "Sales Ops".lines;
 CREATE FUNCTION "Sales Ops".touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END; $$;
@@ -98,6 +101,7 @@ def test_objects_of_each_kind(every_kind):
     assert ('"Sales Ops".lines', "snapshot_reader_role", "SELECT", "granted") in privileges
     assert ('"Sales Ops".touch()', "PUBLIC", "EXECUTE", "revoked") in privileges
     assert s["comments"]["text"].tolist() == ["orders, with a quote: '"]
+    assert s["user_mappings"]["options"].tolist() == ['[["password", "********"]]']     # no credentials
 
 
 def test_extension_members_and_system_schemas_are_left_out(every_kind):

@@ -340,6 +340,12 @@ def _hostile_source_sql() -> list[sql.Composable]:
                   sql.SQL("CREATE COLLATION {} (provider = libc, locale = 'C')").format(q("coll\n;--$$")),
                   sql.SQL("CREATE TYPE {} AS ENUM ({})").format(q("enum\n;"), sql.SQL(", ").join(map(sql.Literal, HOSTILE))),
                   sql.SQL("CREATE CAST ({} AS text) WITH INOUT").format(q("enum\n;")),
+                  sql.SQL("CREATE FOREIGN DATA WRAPPER {} OPTIONS ({} {})").format(
+                      sql.Identifier("fdw\n;--$$"), sql.Identifier("key'\n"), sql.Literal(HOSTILE[0])),
+                  sql.SQL("CREATE SERVER {} FOREIGN DATA WRAPPER {} OPTIONS (host {})").format(
+                      sql.Identifier("srv */\r"), sql.Identifier("fdw\n;--$$"), sql.Literal(HOSTILE[-1])),
+                  sql.SQL("CREATE USER MAPPING FOR {} SERVER {} OPTIONS (user {})").format(
+                      sql.Identifier(ROLE), sql.Identifier("srv */\r"), sql.Literal(HOSTILE[1])),
                   sql.SQL("CREATE TYPE {} AS ({})").format(q("comp\r$$"), sql.SQL(", ").join(
                       sql.SQL("{} int").format(sql.Identifier(f"a{i}{text}")) for i, text in enumerate(HOSTILE))),
                   sql.SQL("CREATE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN NEW.{} := {}; RETURN NEW; "

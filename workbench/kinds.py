@@ -45,6 +45,11 @@ _ENTRIES = [
     Kind("extensions", ("name",), ("schema", "version"), stage="stage00_prerequisites", drop_rank=130),
     Kind("collations", ("schema", "name"), ("provider", "locale", "lc_collate", "lc_ctype", "deterministic", "rules"),
          stage="stage00_prerequisites", drop_rank=125),
+    Kind("foreign_data_wrappers", ("name",), ("handler", "validator", "options"), stage="stage00_prerequisites",
+         drop_rank=128),
+    Kind("foreign_servers", ("name",), ("wrapper", "server_type", "server_version", "options"),
+         stage="stage00_prerequisites", drop_rank=127),
+    Kind("user_mappings", ("user", "server"), ("options",), stage="stage00_prerequisites", drop_rank=126),
     Kind("types", ("schema", "name"),
          ("type_kind", "enum_labels", "base_type", "default_value", "not_null", "checks", "attributes",
           "range_subtype", "collation"),
@@ -102,6 +107,8 @@ def object_label(kind: str, values: tuple) -> str:
         return f"{parts[0]}.{parts[1]}({parts[2]})"
     if kind == "casts":
         return f"({parts[0]} AS {parts[1]})"
+    if kind == "user_mappings":
+        return f"{parts[0]} SERVER {parts[1]}"
     return ".".join(parts)
 
 

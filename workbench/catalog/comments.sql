@@ -1,6 +1,6 @@
 -- comments: COMMENT ON tables, views, sequences, indexes, columns, functions, types, schemas,
 -- constraints, triggers, policies, and of the kinds with a registry entry since: collations,
--- extended statistics, casts. The comment initdb puts on schema public is a default. `object` is
+-- extended statistics, casts, foreign data wrappers, servers. The comment initdb puts on schema public is a default. `object` is
 -- spelled as the object's builder names it (planner/kinds/<kind>.py `names`).
 WITH user_ns AS (
   SELECT n.oid, n.nspname FROM pg_namespace n
@@ -93,4 +93,14 @@ SELECT 'cast', '(' || format_type(c.castsource, NULL) || ' AS ' || format_type(c
 FROM pg_description d
 JOIN pg_cast c ON d.classoid = 'pg_cast'::regclass AND c.oid = d.objoid
 WHERE c.oid >= 16384
-  AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_cast'::regclass AND ext.objid = c.oid);
+  AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_cast'::regclass AND ext.objid = c.oid)
+UNION ALL
+SELECT 'foreign data wrapper', quote_ident(w.fdwname), d.description, NULL, 'FOREIGN DATA WRAPPER ' || quote_ident(w.fdwname)
+FROM pg_description d
+JOIN pg_foreign_data_wrapper w ON d.classoid = 'pg_foreign_data_wrapper'::regclass AND w.oid = d.objoid
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_foreign_data_wrapper'::regclass AND ext.objid = w.oid)
+UNION ALL
+SELECT 'server', quote_ident(s.srvname), d.description, NULL, 'SERVER ' || quote_ident(s.srvname)
+FROM pg_description d
+JOIN pg_foreign_server s ON d.classoid = 'pg_foreign_server'::regclass AND s.oid = d.objoid
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_foreign_server'::regclass AND ext.objid = s.oid);

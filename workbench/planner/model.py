@@ -35,7 +35,7 @@ class Stage(StrEnum):
 
 STAGE_INDEX: dict[str, int] = {stage: i for i, stage in enumerate(Stage)}      # position in the migration
 DESCRIPTIONS: dict[Stage, str] = {
-    Stage.PREREQUISITES: "schemas, extensions, types (enums, domains, composites, ranges)",
+    Stage.PREREQUISITES: "schemas, extensions, collations, foreign data wrappers, servers and user mappings, types (enums, domains, composites, ranges)",
     Stage.SEQUENCES: "new sequences (OWNED BY comes in stage 09)",
     Stage.TABLES: "new tables with their columns; no foreign keys",
     Stage.COLUMNS: "added columns, type changes (USING), nullability, defaults, identity, generated",
