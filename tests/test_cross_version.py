@@ -88,6 +88,10 @@ CREATE FOREIGN DATA WRAPPER w OPTIONS (debug 'true');
 CREATE SERVER srv TYPE 'x' VERSION '1' FOREIGN DATA WRAPPER w OPTIONS (host 'h', port '1');
 CREATE USER MAPPING FOR PUBLIC SERVER srv OPTIONS (user 'u', password 'p');
 COMMENT ON SERVER srv IS 'remote';
+CREATE TABLE pt (id int PRIMARY KEY, a int, b text);
+CREATE PUBLICATION p_rows FOR TABLE pt (id, a) WHERE (a > 0 AND b <> 'x' AND b IN ('y', 'z')) WITH (publish = 'insert');
+CREATE PUBLICATION p_schema FOR TABLES IN SCHEMA st WITH (publish_via_partition_root = true);
+COMMENT ON PUBLICATION p_rows IS 'rows';
 """
 
 
@@ -101,5 +105,6 @@ def test_new_kinds_across_versions(pg, pg15):
     assert_no_drift(dsn18, dsn15)
     s15 = capture(dsn15)
     assert {kind: len(s15[kind]) for kind in ("extended_statistics", "casts", "foreign_data_wrappers", "foreign_servers",
-                                              "user_mappings")} == {
-        "extended_statistics": 3, "casts": 3, "foreign_data_wrappers": 1, "foreign_servers": 1, "user_mappings": 1}
+                                              "user_mappings", "publications", "publication_tables")} == {
+        "extended_statistics": 3, "casts": 3, "foreign_data_wrappers": 1, "foreign_servers": 1, "user_mappings": 1,
+        "publications": 2, "publication_tables": 1}

@@ -234,6 +234,15 @@ def arguments(text: str) -> None:
         raise Refused("is not one argument list")
 
 
+def publish(text: str) -> None:
+    """A publication's operations: some of insert, update, delete, truncate (a literal in WITH (publish = ...))."""
+    if text and not set(text.split(", ")) <= {"insert", "update", "delete", "truncate"}:
+        raise Refused("is not a list of insert, update, delete, truncate")
+
+
+setattr(publish, "words", True)
+
+
 def comment_target(text: str) -> None:
     node = _one(f"COMMENT ON {text} IS NULL", "CommentStmt")
     _same_fields(node, "COMMENT ON TABLE t IS NULL", "CommentStmt")
@@ -274,6 +283,8 @@ CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
     "policies": {"using_expression": policy_using, "with_check": policy_check,
                  "command": one_of("ALL", "SELECT", "INSERT", "UPDATE", "DELETE")},
     "comments": {"sql_target": comment_target},
+    "publication_tables": {"row_filter": expression},
+    "publications": {"publish": publish},
 }
 _PRIVILEGES = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "USAGE", "CREATE",
                "CONNECT", "TEMPORARY", "TEMP", "EXECUTE", "MAINTAIN", "SET", "ALTER SYSTEM"}

@@ -29,6 +29,8 @@ JSON_COLUMNS = {
     "foreign_data_wrappers": ("options",),
     "foreign_servers": ("options",),
     "user_mappings": ("options",),
+    "publications": ("schemas",),
+    "publication_tables": ("columns",),
     "policies": ("roles",),
     "views": ("columns", "depends_on_relations", "depends_on_functions", "depends_on_columns", "depends_on_constraints"),
     "materialized_views": ("columns", "depends_on_relations", "depends_on_functions", "depends_on_columns",

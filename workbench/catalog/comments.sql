@@ -1,6 +1,6 @@
 -- comments: COMMENT ON tables, views, sequences, indexes, columns, functions, types, schemas,
 -- constraints, triggers, policies, and of the kinds with a registry entry since: collations,
--- extended statistics, casts, foreign data wrappers, servers. The comment initdb puts on schema public is a default. `object` is
+-- extended statistics, casts, foreign data wrappers, servers, publications. The comment initdb puts on schema public is a default. `object` is
 -- spelled as the object's builder names it (planner/kinds/<kind>.py `names`).
 WITH user_ns AS (
   SELECT n.oid, n.nspname FROM pg_namespace n
@@ -103,4 +103,8 @@ UNION ALL
 SELECT 'server', quote_ident(s.srvname), d.description, NULL, 'SERVER ' || quote_ident(s.srvname)
 FROM pg_description d
 JOIN pg_foreign_server s ON d.classoid = 'pg_foreign_server'::regclass AND s.oid = d.objoid
-WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_foreign_server'::regclass AND ext.objid = s.oid);
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_foreign_server'::regclass AND ext.objid = s.oid)
+UNION ALL
+SELECT 'publication', quote_ident(p.pubname), d.description, NULL, 'PUBLICATION ' || quote_ident(p.pubname)
+FROM pg_description d
+JOIN pg_publication p ON d.classoid = 'pg_publication'::regclass AND p.oid = d.objoid;
