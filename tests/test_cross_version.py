@@ -92,6 +92,10 @@ CREATE TABLE pt (id int PRIMARY KEY, a int, b text);
 CREATE PUBLICATION p_rows FOR TABLE pt (id, a) WHERE (a > 0 AND b <> 'x' AND b IN ('y', 'z')) WITH (publish = 'insert');
 CREATE PUBLICATION p_schema FOR TABLES IN SCHEMA st WITH (publish_via_partition_root = true);
 COMMENT ON PUBLICATION p_rows IS 'rows';
+CREATE VIEW pv AS SELECT id, a FROM pt;
+CREATE RULE pv_insert AS ON INSERT TO pv DO INSTEAD INSERT INTO pt (id, a) VALUES (new.id, new.a);
+CREATE RULE pt_guard AS ON UPDATE TO pt WHERE old.a <> new.a AND new.b IN ('x', 'y') DO ALSO INSERT INTO pt (id) VALUES (-new.id);
+ALTER TABLE pt DISABLE RULE pt_guard;
 """
 
 
@@ -105,6 +109,6 @@ def test_new_kinds_across_versions(pg, pg15):
     assert_no_drift(dsn18, dsn15)
     s15 = capture(dsn15)
     assert {kind: len(s15[kind]) for kind in ("extended_statistics", "casts", "foreign_data_wrappers", "foreign_servers",
-                                              "user_mappings", "publications", "publication_tables")} == {
+                                              "user_mappings", "publications", "publication_tables", "rules")} == {
         "extended_statistics": 3, "casts": 3, "foreign_data_wrappers": 1, "foreign_servers": 1, "user_mappings": 1,
-        "publications": 2, "publication_tables": 1}
+        "publications": 2, "publication_tables": 1, "rules": 2}

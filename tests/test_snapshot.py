@@ -36,6 +36,7 @@ CREATE CAST ("Sales Ops".pair AS text) WITH INOUT;
 CREATE FOREIGN DATA WRAPPER "Sales Wrapper" OPTIONS (debug 'true');
 CREATE SERVER "Sales Server" FOREIGN DATA WRAPPER "Sales Wrapper";
 CREATE USER MAPPING FOR PUBLIC SERVER "Sales Server" OPTIONS (password 'never read');
+CREATE RULE "No Delete" AS ON DELETE TO "Sales Ops".lines DO INSTEAD NOTHING;
 CREATE PUBLICATION "Sales Feed" FOR TABLE "Sales Ops".lines (id, order_id) WHERE (order_id > 0);
 CREATE VIEW "Sales Ops".big AS SELECT id FROM "Sales Ops"."Orders" WHERE qty > 10;
 CREATE MATERIALIZED VIEW "Sales Ops".mv AS SELECT count(*) AS n FROM "Sales Ops".lines;

@@ -370,6 +370,8 @@ def _hostile_source_sql() -> list[sql.Composable]:
             sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(table),
             sql.SQL("CREATE POLICY {} ON {} USING ({} <> {})").format(
                 sql.Identifier(f"pol{name}"), table, sql.Identifier("note$$"), sql.Literal(text)),
+            sql.SQL("CREATE RULE {} AS ON DELETE TO {} WHERE old.{} = {} DO INSTEAD NOTHING").format(
+                sql.Identifier(f"rule{name}"), table, sql.Identifier("note$$"), sql.Literal(text)),
             sql.SQL("CREATE PUBLICATION {} FOR TABLE {} ({}) WHERE ({} <> {})").format(
                 sql.Identifier(f"pub{name}"), table, column, sql.Identifier("note$$"), sql.Literal(text)),
             sql.SQL("GRANT SELECT ON {} TO {}").format(table, sql.Identifier(ROLE)),

@@ -277,6 +277,7 @@ CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
     "casts": {"source_type": type_name, "target_type": type_name, "function_arguments": arguments,
               "method": one_of("function", "inout", "binary"), "context": one_of("explicit", "assignment", "implicit")},
     "triggers": {"enabled": one_of("enabled", "disabled", "replica", "always")},
+    "rules": {"enabled": one_of("enabled", "disabled", "replica", "always")},
     "indexes": {"attached_to": relation},            # ALTER INDEX <parent> ATTACH PARTITION ...
     "collations": {"provider": one_of("libc", "icu", "builtin", "default")},    # CREATE COLLATION (provider = ...)
     "constraints": {"definition": constraint},
@@ -306,6 +307,10 @@ def _function_row(row: Row) -> None:
             raise Refused("is a DefineStmt, not a CREATE AGGREGATE")
 
 
+def _rule_row(row: Row) -> None:
+    _only(row["definition"], "RuleStmt")
+
+
 def _statistics_row(row: Row) -> None:
     _only(row["definition"], "CreateStatsStmt")
 
@@ -325,6 +330,7 @@ ROW_CHECKS: dict[str, tuple[tuple[str, ...], Callable[[Row], None]]] = {
     "triggers": (("definition",), _trigger_row),
     "functions": (("definition",), _function_row),
     "extended_statistics": (("definition",), _statistics_row),
+    "rules": (("definition",), _rule_row),
     "privileges": (("privilege", "sql_column", "sql_object", "sql_grantee"), _privilege_row),
 }
 

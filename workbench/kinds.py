@@ -74,6 +74,8 @@ _ENTRIES = [
          drop_rank=95),
     Kind("triggers", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"},
          stage="stage06_triggers", drop_rank=30),
+    Kind("rules", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"},
+         stage="stage06_triggers", drop_rank=32),
     Kind("indexes", ("schema", "table", "name"), ("definition", "backs_constraint", "attached_to"),
          {"definition": "statement"}, stage="stage07_indexes", drop_rank=50),
     Kind("extended_statistics", ("schema", "table", "name"), ("statistics_schema", "definition", "statistics_target"),

@@ -31,6 +31,7 @@ JSON_COLUMNS = {
     "user_mappings": ("options",),
     "publications": ("schemas",),
     "publication_tables": ("columns",),
+    "rules": ("relations",),
     "policies": ("roles",),
     "views": ("columns", "depends_on_relations", "depends_on_functions", "depends_on_columns", "depends_on_constraints"),
     "materialized_views": ("columns", "depends_on_relations", "depends_on_functions", "depends_on_columns",

@@ -1,6 +1,6 @@
 -- comments: COMMENT ON tables, views, sequences, indexes, columns, functions, types, schemas,
 -- constraints, triggers, policies, and of the kinds with a registry entry since: collations,
--- extended statistics, casts, foreign data wrappers, servers, publications. The comment initdb puts on schema public is a default. `object` is
+-- extended statistics, casts, foreign data wrappers, servers, publications, rules. The comment initdb puts on schema public is a default. `object` is
 -- spelled as the object's builder names it (planner/kinds/<kind>.py `names`).
 WITH user_ns AS (
   SELECT n.oid, n.nspname FROM pg_namespace n
@@ -107,4 +107,11 @@ WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_foreign_server'::reg
 UNION ALL
 SELECT 'publication', quote_ident(p.pubname), d.description, NULL, 'PUBLICATION ' || quote_ident(p.pubname)
 FROM pg_description d
-JOIN pg_publication p ON d.classoid = 'pg_publication'::regclass AND p.oid = d.objoid;
+JOIN pg_publication p ON d.classoid = 'pg_publication'::regclass AND p.oid = d.objoid
+UNION ALL
+SELECT 'rule', quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(r.rulename), d.description,
+       n.nspname, 'RULE ' || quote_ident(r.rulename) || ' ON ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+FROM pg_description d
+JOIN pg_rewrite r ON d.classoid = 'pg_rewrite'::regclass AND r.oid = d.objoid AND r.rulename <> '_RETURN'
+JOIN pg_class c ON c.oid = r.ev_class
+JOIN user_ns n ON n.oid = c.relnamespace;

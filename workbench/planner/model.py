@@ -41,7 +41,7 @@ DESCRIPTIONS: dict[Stage, str] = {
     Stage.COLUMNS: "added columns, type changes (USING), nullability, defaults, identity, generated",
     Stage.FUNCTIONS: "functions and procedures (check_function_bodies off), casts",
     Stage.VIEWS: "views and materialized views, in dependency order",
-    Stage.TRIGGERS: "triggers",
+    Stage.TRIGGERS: "triggers and rules",
     Stage.INDEXES: "indexes, extended statistics",
     Stage.CONSTRAINTS: "PRIMARY KEY / UNIQUE (reusing matching indexes), CHECK, EXCLUDE, then FOREIGN KEY",
     Stage.FINISHING: "defaults calling new functions, sequence OWNED BY, RLS and policies, comments, grants",
