@@ -96,6 +96,11 @@ CREATE VIEW pv AS SELECT id, a FROM pt;
 CREATE RULE pv_insert AS ON INSERT TO pv DO INSTEAD INSERT INTO pt (id, a) VALUES (new.id, new.a);
 CREATE RULE pt_guard AS ON UPDATE TO pt WHERE old.a <> new.a AND new.b IN ('x', 'y') DO ALSO INSERT INTO pt (id) VALUES (-new.id);
 ALTER TABLE pt DISABLE RULE pt_guard;
+CREATE FUNCTION noted() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
+CREATE EVENT TRIGGER noted ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE') EXECUTE FUNCTION noted();
+CREATE EVENT TRIGGER drops ON sql_drop EXECUTE FUNCTION noted();
+ALTER EVENT TRIGGER drops ENABLE ALWAYS;
+COMMENT ON EVENT TRIGGER noted IS 'notes';
 """
 
 
@@ -109,6 +114,8 @@ def test_new_kinds_across_versions(pg, pg15):
     assert_no_drift(dsn18, dsn15)
     s15 = capture(dsn15)
     assert {kind: len(s15[kind]) for kind in ("extended_statistics", "casts", "foreign_data_wrappers", "foreign_servers",
-                                              "user_mappings", "publications", "publication_tables", "rules")} == {
+                                              "user_mappings", "publications", "publication_tables", "rules",
+                                              "event_triggers")} == {
         "extended_statistics": 3, "casts": 3, "foreign_data_wrappers": 1, "foreign_servers": 1, "user_mappings": 1,
-        "publications": 2, "publication_tables": 1, "rules": 2}
+        "publications": 2, "publication_tables": 1, "rules": 2,
+        "event_triggers": 2}

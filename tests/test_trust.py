@@ -349,7 +349,12 @@ def _hostile_source_sql() -> list[sql.Composable]:
                   sql.SQL("CREATE TYPE {} AS ({})").format(q("comp\r$$"), sql.SQL(", ").join(
                       sql.SQL("{} int").format(sql.Identifier(f"a{i}{text}")) for i, text in enumerate(HOSTILE))),
                   sql.SQL("CREATE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN NEW.{} := {}; RETURN NEW; "
-                          "END $f$").format(q("trig fn\n"), sql.Identifier("note$$"), sql.Literal("$$ */ --\n;"))]
+                          "END $f$").format(q("trig fn\n"), sql.Identifier("note$$"), sql.Literal("$$ */ --\n;")),
+                  sql.SQL("CREATE FUNCTION {}() RETURNS event_trigger LANGUAGE plpgsql AS $f$ BEGIN END $f$").format(
+                      q("evt fn\r")),
+                  sql.SQL("CREATE EVENT TRIGGER {} ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION {}()").format(
+                      sql.Identifier("evt\n;--$$'"), q("evt fn\r")),
+                  sql.SQL("COMMENT ON EVENT TRIGGER {} IS {}").format(sql.Identifier("evt\n;--$$'"), sql.Literal(HOSTILE[2]))]
     for i, text in enumerate(HOSTILE):
         table, column, name = q(f"t{i} {text}"), sql.Identifier(f"c{i} {text}"), f"{i} {text}"
         statements += [

@@ -278,6 +278,8 @@ CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
               "method": one_of("function", "inout", "binary"), "context": one_of("explicit", "assignment", "implicit")},
     "triggers": {"enabled": one_of("enabled", "disabled", "replica", "always")},
     "rules": {"enabled": one_of("enabled", "disabled", "replica", "always")},
+    "event_triggers": {"enabled": one_of("enabled", "disabled", "replica", "always"),
+                       "event": one_of("ddl_command_start", "ddl_command_end", "sql_drop", "table_rewrite", "login")},
     "indexes": {"attached_to": relation},            # ALTER INDEX <parent> ATTACH PARTITION ...
     "collations": {"provider": one_of("libc", "icu", "builtin", "default")},    # CREATE COLLATION (provider = ...)
     "constraints": {"definition": constraint},

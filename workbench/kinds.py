@@ -93,6 +93,9 @@ _ENTRIES = [
     Kind("privileges", ("object_kind", "object", "grantee", "privilege"), ("state", "grantable"),
          stage="stage09_finishing", drop_rank=0, planned_with="with_privileges"),
     Kind("comments", ("object_kind", "object"), ("text",), stage="stage09_finishing", drop_rank=10),
+    # last: created after everything else, dropped first (see planner/kinds/event_triggers.py)
+    Kind("event_triggers", ("name",), ("event", "function", "tags", "enabled"), stage="stage09_finishing",
+         drop_rank=-10),
 ]
 
 KINDS: dict[str, Kind] = {}

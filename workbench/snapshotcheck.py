@@ -32,6 +32,7 @@ JSON_COLUMNS = {
     "publications": ("schemas",),
     "publication_tables": ("columns",),
     "rules": ("relations",),
+    "event_triggers": ("tags",),
     "policies": ("roles",),
     "views": ("columns", "depends_on_relations", "depends_on_functions", "depends_on_columns", "depends_on_constraints"),
     "materialized_views": ("columns", "depends_on_relations", "depends_on_functions", "depends_on_columns",

@@ -1,6 +1,6 @@
 -- comments: COMMENT ON tables, views, sequences, indexes, columns, functions, types, schemas,
 -- constraints, triggers, policies, and of the kinds with a registry entry since: collations,
--- extended statistics, casts, foreign data wrappers, servers, publications, rules. The comment initdb puts on schema public is a default. `object` is
+-- extended statistics, casts, foreign data wrappers, servers, publications, rules, event triggers. The comment initdb puts on schema public is a default. `object` is
 -- spelled as the object's builder names it (planner/kinds/<kind>.py `names`).
 WITH user_ns AS (
   SELECT n.oid, n.nspname FROM pg_namespace n
@@ -114,4 +114,9 @@ SELECT 'rule', quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' ||
 FROM pg_description d
 JOIN pg_rewrite r ON d.classoid = 'pg_rewrite'::regclass AND r.oid = d.objoid AND r.rulename <> '_RETURN'
 JOIN pg_class c ON c.oid = r.ev_class
-JOIN user_ns n ON n.oid = c.relnamespace;
+JOIN user_ns n ON n.oid = c.relnamespace
+UNION ALL
+SELECT 'event trigger', quote_ident(e.evtname), d.description, NULL, 'EVENT TRIGGER ' || quote_ident(e.evtname)
+FROM pg_description d
+JOIN pg_event_trigger e ON d.classoid = 'pg_event_trigger'::regclass AND e.oid = d.objoid
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_event_trigger'::regclass AND ext.objid = e.oid);
