@@ -101,6 +101,10 @@ CREATE EVENT TRIGGER noted ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'ALTE
 CREATE EVENT TRIGGER drops ON sql_drop EXECUTE FUNCTION noted();
 ALTER EVENT TRIGGER drops ENABLE ALWAYS;
 COMMENT ON EVENT TRIGGER noted IS 'notes';
+CREATE FUNCTION int_eq3(int, int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT $1 = $2';
+CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = int_eq3, COMMUTATOR = ===, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR st.~~~ (RIGHTARG = int, FUNCTION = int4um);
+COMMENT ON OPERATOR === (int, int) IS 'equal';
 """
 
 
@@ -115,7 +119,7 @@ def test_new_kinds_across_versions(pg, pg15):
     s15 = capture(dsn15)
     assert {kind: len(s15[kind]) for kind in ("extended_statistics", "casts", "foreign_data_wrappers", "foreign_servers",
                                               "user_mappings", "publications", "publication_tables", "rules",
-                                              "event_triggers")} == {
+                                              "event_triggers", "operators")} == {
         "extended_statistics": 3, "casts": 3, "foreign_data_wrappers": 1, "foreign_servers": 1, "user_mappings": 1,
         "publications": 2, "publication_tables": 1, "rules": 2,
-        "event_triggers": 2}
+        "event_triggers": 2, "operators": 2}

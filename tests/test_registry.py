@@ -51,6 +51,8 @@ def test_each_kind_writes_its_drop_sql_that_parses(kind):
     from pglast.parser import split
 
     identity = tuple(f"x{i}" for i in range(len(KINDS[kind].identity)))
+    if kind == "operators":                      # an operator's name is a symbol
+        identity = ("x0", "===", "x2", "x3")
     row = {"type_kind": "enum", "function_kind": "function"}
     sql = builder(kind).drop_sql(identity, row)
     assert len(split(sql)) == 1 and ("DROP" in sql)

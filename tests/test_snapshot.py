@@ -39,6 +39,8 @@ CREATE USER MAPPING FOR PUBLIC SERVER "Sales Server" OPTIONS (password 'never re
 CREATE RULE "No Delete" AS ON DELETE TO "Sales Ops".lines DO INSTEAD NOTHING;
 CREATE FUNCTION "Sales Ops".noted() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END; $$;
 CREATE EVENT TRIGGER "Sales Noted" ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION "Sales Ops".noted();
+CREATE FUNCTION "Sales Ops".same(int, int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT $1 = $2';
+CREATE OPERATOR "Sales Ops".=== (LEFTARG = int, RIGHTARG = int, FUNCTION = "Sales Ops".same, COMMUTATOR = ===);
 CREATE PUBLICATION "Sales Feed" FOR TABLE "Sales Ops".lines (id, order_id) WHERE (order_id > 0);
 CREATE VIEW "Sales Ops".big AS SELECT id FROM "Sales Ops"."Orders" WHERE qty > 10;
 CREATE MATERIALIZED VIEW "Sales Ops".mv AS SELECT count(*) AS n FROM "Sales Ops".lines;
@@ -111,7 +113,7 @@ def test_objects_of_each_kind(every_kind):
 def test_extension_members_and_system_schemas_are_left_out(every_kind):
     functions = every_kind["functions"].set_index("name")["internal"].to_dict()
     # hstore's ~60 functions are the extension's; the range type's constructors are its own
-    assert functions == {"touch": False, "noted": False, "floatrange": True, "floatmultirange": True}
+    assert functions == {"touch": False, "noted": False, "same": False, "floatrange": True, "floatmultirange": True}
     assert "hstore" not in set(every_kind["types"]["name"])
     for kind, frame in every_kind.frames.items():
         if kind == "extensions":                     # plpgsql lives in pg_catalog, and is an extension
@@ -123,7 +125,7 @@ def test_extension_members_and_system_schemas_are_left_out(every_kind):
 def test_counts_follow_the_counting_rules(every_kind):
     counts = every_kind.counts
     assert counts["tables"] == 2 and counts["views"] == 1 and counts["materialized_views"] == 1
-    assert counts["columns"] == 6 + 2 and counts["sequences"] == 2 and counts["functions"] == 2 + 2 + 3  # range constructors
+    assert counts["columns"] == 6 + 2 and counts["sequences"] == 2 and counts["functions"] == 3 + 2 + 3  # range constructors
     assert counts["triggers"] == 1 and counts["constraints"] == 4 and counts["types"] == 4
     assert counts["indexes"] == 3                       # the matview has none; PK indexes count
 

@@ -350,6 +350,10 @@ def _hostile_source_sql() -> list[sql.Composable]:
                       sql.SQL("{} int").format(sql.Identifier(f"a{i}{text}")) for i, text in enumerate(HOSTILE))),
                   sql.SQL("CREATE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN NEW.{} := {}; RETURN NEW; "
                           "END $f$").format(q("trig fn\n"), sql.Identifier("note$$"), sql.Literal("$$ */ --\n;")),
+                  sql.SQL("CREATE FUNCTION {}(int, int) RETURNS bool LANGUAGE sql AS 'SELECT $1 = $2'").format(q("op fn\n")),
+                  sql.SQL("CREATE OPERATOR {}.=== (LEFTARG = int, RIGHTARG = int, FUNCTION = {}, COMMUTATOR = ===)").format(
+                      schema, q("op fn\n")),
+                  sql.SQL("COMMENT ON OPERATOR {}.=== (int, int) IS {}").format(schema, sql.Literal(HOSTILE[3])),
                   sql.SQL("CREATE FUNCTION {}() RETURNS event_trigger LANGUAGE plpgsql AS $f$ BEGIN END $f$").format(
                       q("evt fn\r")),
                   sql.SQL("CREATE EVENT TRIGGER {} ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION {}()").format(

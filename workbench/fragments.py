@@ -133,6 +133,12 @@ def type_name(text: str) -> None:
         raise Refused("is more than a type name")
 
 
+def type_name_or_none(text: str) -> None:
+    """An operand type, or NONE (a prefix operator's left operand)."""
+    if text != "NONE":
+        type_name(text)
+
+
 def collation(text: str) -> None:
     column = _column(f"CREATE TABLE x (c text COLLATE {text})", 'CREATE TABLE x (c text COLLATE "C")')
     if column.get("constraints") or "collClause" not in column:
@@ -234,6 +240,25 @@ def arguments(text: str) -> None:
         raise Refused("is not one argument list")
 
 
+_OPERATOR_CHARACTERS = set("+-*/<>=~!@#%^&|`?")
+
+
+def operator_symbol(text: str) -> None:
+    """An operator's name: operator characters only (it is written unquoted)."""
+    if not text or len(text) > 63 or not set(text) <= _OPERATOR_CHARACTERS or "--" in text or "/*" in text:
+        raise Refused("is not an operator name")
+
+
+setattr(operator_symbol, "words", True)
+
+
+def operator_option(text: str) -> None:
+    """The value of one CREATE OPERATOR option: OPERATOR(schema.op) or a function's name."""
+    node = _one(f"CREATE OPERATOR x.+ (COMMUTATOR = {text})", "DefineStmt")
+    if len(node.get("definition") or []) != 1:
+        raise Refused("is more than one option value")
+
+
 def publish(text: str) -> None:
     """A publication's operations: some of insert, update, delete, truncate (a literal in WITH (publish = ...))."""
     if text and not set(text.split(", ")) <= {"insert", "update", "delete", "truncate"}:
@@ -287,6 +312,9 @@ CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
                  "command": one_of("ALL", "SELECT", "INSERT", "UPDATE", "DELETE")},
     "comments": {"sql_target": comment_target},
     "publication_tables": {"row_filter": expression},
+    "operators": {"name": operator_symbol, "left_type": type_name_or_none, "right_type": type_name,
+                  "commutator": operator_option, "negator": operator_option, "restrict": operator_option,
+                  "join": operator_option},
     "publications": {"publish": publish},
 }
 _PRIVILEGES = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "USAGE", "CREATE",

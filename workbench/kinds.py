@@ -72,6 +72,9 @@ _ENTRIES = [
           "security_definer", "leakproof", "parallel", "config", "aggregate"), stage="stage04_functions", drop_rank=100),
     Kind("casts", ("source_type", "target_type"), ("method", "function", "context"), stage="stage04_functions",
          drop_rank=95),
+    Kind("operators", ("schema", "name", "left_type", "right_type"),
+         ("result_type", "function", "commutator", "negator", "restrict", "join", "hashes", "merges"),
+         stage="stage04_functions", drop_rank=97),
     Kind("triggers", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"},
          stage="stage06_triggers", drop_rank=30),
     Kind("rules", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"},
@@ -118,6 +121,8 @@ def object_label(kind: str, values: tuple) -> str:
         return f"({parts[0]} AS {parts[1]})"
     if kind == "user_mappings":
         return f"{parts[0]} SERVER {parts[1]}"
+    if kind == "operators":
+        return f"{parts[0]}.{parts[1]}({parts[2]}, {parts[3]})"
     return ".".join(parts)
 
 

@@ -1,6 +1,7 @@
 -- comments: COMMENT ON tables, views, sequences, indexes, columns, functions, types, schemas,
 -- constraints, triggers, policies, and of the kinds with a registry entry since: collations,
--- extended statistics, casts, foreign data wrappers, servers, publications, rules, event triggers. The comment initdb puts on schema public is a default. `object` is
+-- extended statistics, casts, foreign data wrappers, servers, publications, rules, event triggers,
+-- operators. The comment initdb puts on schema public is a default. `object` is
 -- spelled as the object's builder names it (planner/kinds/<kind>.py `names`).
 WITH user_ns AS (
   SELECT n.oid, n.nspname FROM pg_namespace n
@@ -119,4 +120,13 @@ UNION ALL
 SELECT 'event trigger', quote_ident(e.evtname), d.description, NULL, 'EVENT TRIGGER ' || quote_ident(e.evtname)
 FROM pg_description d
 JOIN pg_event_trigger e ON d.classoid = 'pg_event_trigger'::regclass AND e.oid = d.objoid
-WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_event_trigger'::regclass AND ext.objid = e.oid);
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_event_trigger'::regclass AND ext.objid = e.oid)
+UNION ALL
+SELECT 'operator', quote_ident(n.nspname) || '.' || o.oprname || '(' || coalesce(format_type(nullif(o.oprleft, 0), NULL), 'NONE')
+         || ', ' || format_type(o.oprright, NULL) || ')', d.description, n.nspname,
+       'OPERATOR ' || quote_ident(n.nspname) || '.' || o.oprname || ' (' || coalesce(format_type(nullif(o.oprleft, 0), NULL), 'NONE')
+         || ', ' || format_type(o.oprright, NULL) || ')'
+FROM pg_description d
+JOIN pg_operator o ON d.classoid = 'pg_operator'::regclass AND o.oid = d.objoid
+JOIN user_ns n ON n.oid = o.oprnamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_operator'::regclass AND ext.objid = o.oid);
