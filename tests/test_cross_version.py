@@ -105,6 +105,7 @@ CREATE FUNCTION int_eq3(int, int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT
 CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = int_eq3, COMMUTATOR = ===, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
 CREATE OPERATOR st.~~~ (RIGHTARG = int, FUNCTION = int4um);
 COMMENT ON OPERATOR === (int, int) IS 'equal';
+CREATE DEFAULT CONVERSION st.latin_utf FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
 """
 
 
@@ -119,7 +120,7 @@ def test_new_kinds_across_versions(pg, pg15):
     s15 = capture(dsn15)
     assert {kind: len(s15[kind]) for kind in ("extended_statistics", "casts", "foreign_data_wrappers", "foreign_servers",
                                               "user_mappings", "publications", "publication_tables", "rules",
-                                              "event_triggers", "operators")} == {
+                                              "event_triggers", "operators", "conversions")} == {
         "extended_statistics": 3, "casts": 3, "foreign_data_wrappers": 1, "foreign_servers": 1, "user_mappings": 1,
         "publications": 2, "publication_tables": 1, "rules": 2,
-        "event_triggers": 2, "operators": 2}
+        "event_triggers": 2, "operators": 2, "conversions": 1}

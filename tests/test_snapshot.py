@@ -41,6 +41,7 @@ CREATE FUNCTION "Sales Ops".noted() RETURNS event_trigger LANGUAGE plpgsql AS $$
 CREATE EVENT TRIGGER "Sales Noted" ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION "Sales Ops".noted();
 CREATE FUNCTION "Sales Ops".same(int, int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT $1 = $2';
 CREATE OPERATOR "Sales Ops".=== (LEFTARG = int, RIGHTARG = int, FUNCTION = "Sales Ops".same, COMMUTATOR = ===);
+CREATE CONVERSION "Sales Ops"."Latin In" FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
 CREATE PUBLICATION "Sales Feed" FOR TABLE "Sales Ops".lines (id, order_id) WHERE (order_id > 0);
 CREATE VIEW "Sales Ops".big AS SELECT id FROM "Sales Ops"."Orders" WHERE qty > 10;
 CREATE MATERIALIZED VIEW "Sales Ops".mv AS SELECT count(*) AS n FROM "Sales Ops".lines;

@@ -354,6 +354,7 @@ def _hostile_source_sql() -> list[sql.Composable]:
                   sql.SQL("CREATE OPERATOR {}.=== (LEFTARG = int, RIGHTARG = int, FUNCTION = {}, COMMUTATOR = ===)").format(
                       schema, q("op fn\n")),
                   sql.SQL("COMMENT ON OPERATOR {}.=== (int, int) IS {}").format(schema, sql.Literal(HOSTILE[3])),
+                  sql.SQL("CREATE CONVERSION {} FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8").format(q("conv\n;--$$'")),
                   sql.SQL("CREATE FUNCTION {}() RETURNS event_trigger LANGUAGE plpgsql AS $f$ BEGIN END $f$").format(
                       q("evt fn\r")),
                   sql.SQL("CREATE EVENT TRIGGER {} ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION {}()").format(

@@ -75,6 +75,8 @@ _ENTRIES = [
     Kind("operators", ("schema", "name", "left_type", "right_type"),
          ("result_type", "function", "commutator", "negator", "restrict", "join", "hashes", "merges"),
          stage="stage04_functions", drop_rank=97),
+    Kind("conversions", ("schema", "name"), ("source_encoding", "target_encoding", "function", "is_default"),
+         stage="stage04_functions", drop_rank=96),
     Kind("triggers", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"},
          stage="stage06_triggers", drop_rank=30),
     Kind("rules", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"},

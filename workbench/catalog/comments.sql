@@ -1,7 +1,7 @@
 -- comments: COMMENT ON tables, views, sequences, indexes, columns, functions, types, schemas,
 -- constraints, triggers, policies, and of the kinds with a registry entry since: collations,
 -- extended statistics, casts, foreign data wrappers, servers, publications, rules, event triggers,
--- operators. The comment initdb puts on schema public is a default. `object` is
+-- operators, conversions. The comment initdb puts on schema public is a default. `object` is
 -- spelled as the object's builder names it (planner/kinds/<kind>.py `names`).
 WITH user_ns AS (
   SELECT n.oid, n.nspname FROM pg_namespace n
@@ -129,4 +129,11 @@ SELECT 'operator', quote_ident(n.nspname) || '.' || o.oprname || '(' || coalesce
 FROM pg_description d
 JOIN pg_operator o ON d.classoid = 'pg_operator'::regclass AND o.oid = d.objoid
 JOIN user_ns n ON n.oid = o.oprnamespace
-WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_operator'::regclass AND ext.objid = o.oid);
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_operator'::regclass AND ext.objid = o.oid)
+UNION ALL
+SELECT 'conversion', quote_ident(n.nspname) || '.' || quote_ident(c.conname), d.description, n.nspname,
+       'CONVERSION ' || quote_ident(n.nspname) || '.' || quote_ident(c.conname)
+FROM pg_description d
+JOIN pg_conversion c ON d.classoid = 'pg_conversion'::regclass AND c.oid = d.objoid
+JOIN user_ns n ON n.oid = c.connamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_conversion'::regclass AND ext.objid = c.oid);
