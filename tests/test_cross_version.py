@@ -106,6 +106,12 @@ CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = int_eq3, COMMUTAT
 CREATE OPERATOR st.~~~ (RIGHTARG = int, FUNCTION = int4um);
 COMMENT ON OPERATOR === (int, int) IS 'equal';
 CREATE DEFAULT CONVERSION st.latin_utf FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
+CREATE TEXT SEARCH TEMPLATE st.tmpl (INIT = dsimple_init, LEXIZE = dsimple_lexize);
+CREATE TEXT SEARCH PARSER st.prs (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, LEXTYPES = prsd_lextype);
+CREATE TEXT SEARCH DICTIONARY st.eng (TEMPLATE = snowball, language = 'english', stopwords = 'english');
+CREATE TEXT SEARCH CONFIGURATION st.cfg (PARSER = st.prs);
+ALTER TEXT SEARCH CONFIGURATION st.cfg ADD MAPPING FOR asciiword, word WITH st.eng, simple;
+CREATE TEXT SEARCH CONFIGURATION st.english2 (COPY = english);
 """
 
 
@@ -120,7 +126,10 @@ def test_new_kinds_across_versions(pg, pg15):
     s15 = capture(dsn15)
     assert {kind: len(s15[kind]) for kind in ("extended_statistics", "casts", "foreign_data_wrappers", "foreign_servers",
                                               "user_mappings", "publications", "publication_tables", "rules",
-                                              "event_triggers", "operators", "conversions")} == {
+                                              "event_triggers", "operators", "conversions", "text_search_templates",
+                                              "text_search_parsers", "text_search_dictionaries",
+                                              "text_search_configurations")} == {
         "extended_statistics": 3, "casts": 3, "foreign_data_wrappers": 1, "foreign_servers": 1, "user_mappings": 1,
         "publications": 2, "publication_tables": 1, "rules": 2,
-        "event_triggers": 2, "operators": 2, "conversions": 1}
+        "event_triggers": 2, "operators": 2, "conversions": 1, "text_search_templates": 1, "text_search_parsers": 1,
+        "text_search_dictionaries": 1, "text_search_configurations": 2}

@@ -42,6 +42,11 @@ CREATE EVENT TRIGGER "Sales Noted" ON ddl_command_end WHEN TAG IN ('CREATE TABLE
 CREATE FUNCTION "Sales Ops".same(int, int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT $1 = $2';
 CREATE OPERATOR "Sales Ops".=== (LEFTARG = int, RIGHTARG = int, FUNCTION = "Sales Ops".same, COMMUTATOR = ===);
 CREATE CONVERSION "Sales Ops"."Latin In" FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
+CREATE TEXT SEARCH TEMPLATE "Sales Ops".tmpl (INIT = dsimple_init, LEXIZE = dsimple_lexize);
+CREATE TEXT SEARCH PARSER "Sales Ops".prs (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, LEXTYPES = prsd_lextype);
+CREATE TEXT SEARCH DICTIONARY "Sales Ops".dict (TEMPLATE = "Sales Ops".tmpl, stopwords = 'english');
+CREATE TEXT SEARCH CONFIGURATION "Sales Ops".cfg (PARSER = "Sales Ops".prs);
+ALTER TEXT SEARCH CONFIGURATION "Sales Ops".cfg ADD MAPPING FOR word WITH "Sales Ops".dict, simple;
 CREATE PUBLICATION "Sales Feed" FOR TABLE "Sales Ops".lines (id, order_id) WHERE (order_id > 0);
 CREATE VIEW "Sales Ops".big AS SELECT id FROM "Sales Ops"."Orders" WHERE qty > 10;
 CREATE MATERIALIZED VIEW "Sales Ops".mv AS SELECT count(*) AS n FROM "Sales Ops".lines;

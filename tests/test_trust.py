@@ -354,6 +354,14 @@ def _hostile_source_sql() -> list[sql.Composable]:
                   sql.SQL("CREATE OPERATOR {}.=== (LEFTARG = int, RIGHTARG = int, FUNCTION = {}, COMMUTATOR = ===)").format(
                       schema, q("op fn\n")),
                   sql.SQL("COMMENT ON OPERATOR {}.=== (int, int) IS {}").format(schema, sql.Literal(HOSTILE[3])),
+                  sql.SQL("CREATE TEXT SEARCH TEMPLATE {} (INIT = dsimple_init, LEXIZE = dsimple_lexize)").format(q("tmpl\n;")),
+                  sql.SQL("CREATE TEXT SEARCH PARSER {} (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, "
+                          "LEXTYPES = prsd_lextype)").format(q("prs */")),
+                  sql.SQL("CREATE TEXT SEARCH DICTIONARY {} (TEMPLATE = {}, stopwords = 'english')").format(
+                      q("dict'\r"), q("tmpl\n;")),
+                  sql.SQL("CREATE TEXT SEARCH CONFIGURATION {} (PARSER = {})").format(q("cfg$$"), q("prs */")),
+                  sql.SQL("ALTER TEXT SEARCH CONFIGURATION {} ADD MAPPING FOR word WITH {}").format(q("cfg$$"), q("dict'\r")),
+                  sql.SQL("COMMENT ON TEXT SEARCH CONFIGURATION {} IS {}").format(q("cfg$$"), sql.Literal(HOSTILE[4])),
                   sql.SQL("CREATE CONVERSION {} FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8").format(q("conv\n;--$$'")),
                   sql.SQL("CREATE FUNCTION {}() RETURNS event_trigger LANGUAGE plpgsql AS $f$ BEGIN END $f$").format(
                       q("evt fn\r")),

@@ -252,11 +252,27 @@ def operator_symbol(text: str) -> None:
 setattr(operator_symbol, "words", True)
 
 
-def operator_option(text: str) -> None:
-    """The value of one CREATE OPERATOR option: OPERATOR(schema.op) or a function's name."""
+def option_value(text: str) -> None:
+    """The value of one option of CREATE OPERATOR, CREATE TEXT SEARCH ...: OPERATOR(schema.op), a function."""
     node = _one(f"CREATE OPERATOR x.+ (COMMUTATOR = {text})", "DefineStmt")
     if len(node.get("definition") or []) != 1:
         raise Refused("is more than one option value")
+
+
+def dictionary_options(text: str) -> None:
+    """A text search dictionary's options, as CREATE TEXT SEARCH DICTIONARY (TEMPLATE = t, ...) takes them."""
+    node = _one(f"CREATE TEXT SEARCH DICTIONARY x (TEMPLATE = y, {text})", "DefineStmt")
+    _same_fields(node, "CREATE TEXT SEARCH DICTIONARY x (TEMPLATE = y, a = 1)", "DefineStmt")
+
+
+def ts_mappings(text: str) -> None:
+    """A configuration's mappings: a JSON list of [token type, dictionary, ...], the dictionaries qualified names."""
+    for token, *dictionaries in json.loads(text):
+        for dictionary in dictionaries:
+            _checked(dictionary, relation)
+
+
+setattr(ts_mappings, "words", True)
 
 
 def publish(text: str) -> None:
@@ -312,9 +328,15 @@ CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
                  "command": one_of("ALL", "SELECT", "INSERT", "UPDATE", "DELETE")},
     "comments": {"sql_target": comment_target},
     "publication_tables": {"row_filter": expression},
+    "text_search_parsers": {"start_function": option_value, "token_function": option_value,
+                            "end_function": option_value, "lextypes_function": option_value,
+                            "headline_function": option_value},
+    "text_search_templates": {"init_function": option_value, "lexize_function": option_value},
+    "text_search_dictionaries": {"options": dictionary_options},
+    "text_search_configurations": {"mappings": ts_mappings},
     "operators": {"name": operator_symbol, "left_type": type_name_or_none, "right_type": type_name,
-                  "commutator": operator_option, "negator": operator_option, "restrict": operator_option,
-                  "join": operator_option},
+                  "commutator": option_value, "negator": option_value, "restrict": option_value,
+                  "join": option_value},
     "publications": {"publish": publish},
 }
 _PRIVILEGES = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "USAGE", "CREATE",

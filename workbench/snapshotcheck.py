@@ -33,6 +33,7 @@ JSON_COLUMNS = {
     "publication_tables": ("columns",),
     "rules": ("relations",),
     "event_triggers": ("tags",),
+    "text_search_configurations": ("mappings",),
     "policies": ("roles",),
     "views": ("columns", "depends_on_relations", "depends_on_functions", "depends_on_columns", "depends_on_constraints"),
     "materialized_views": ("columns", "depends_on_relations", "depends_on_functions", "depends_on_columns",

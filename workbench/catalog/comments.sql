@@ -1,7 +1,7 @@
 -- comments: COMMENT ON tables, views, sequences, indexes, columns, functions, types, schemas,
 -- constraints, triggers, policies, and of the kinds with a registry entry since: collations,
 -- extended statistics, casts, foreign data wrappers, servers, publications, rules, event triggers,
--- operators, conversions. The comment initdb puts on schema public is a default. `object` is
+-- operators, conversions, text search objects. The comment initdb puts on schema public is a default. `object` is
 -- spelled as the object's builder names it (planner/kinds/<kind>.py `names`).
 WITH user_ns AS (
   SELECT n.oid, n.nspname FROM pg_namespace n
@@ -136,4 +136,32 @@ SELECT 'conversion', quote_ident(n.nspname) || '.' || quote_ident(c.conname), d.
 FROM pg_description d
 JOIN pg_conversion c ON d.classoid = 'pg_conversion'::regclass AND c.oid = d.objoid
 JOIN user_ns n ON n.oid = c.connamespace
-WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_conversion'::regclass AND ext.objid = c.oid);
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_conversion'::regclass AND ext.objid = c.oid)
+UNION ALL
+SELECT 'text search parser', quote_ident(n.nspname) || '.' || quote_ident(x.prsname), d.description, n.nspname,
+       'TEXT SEARCH PARSER ' || quote_ident(n.nspname) || '.' || quote_ident(x.prsname)
+FROM pg_description d
+JOIN pg_ts_parser x ON d.classoid = 'pg_ts_parser'::regclass AND x.oid = d.objoid
+JOIN user_ns n ON n.oid = x.prsnamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_ts_parser'::regclass AND ext.objid = x.oid)
+UNION ALL
+SELECT 'text search template', quote_ident(n.nspname) || '.' || quote_ident(x.tmplname), d.description, n.nspname,
+       'TEXT SEARCH TEMPLATE ' || quote_ident(n.nspname) || '.' || quote_ident(x.tmplname)
+FROM pg_description d
+JOIN pg_ts_template x ON d.classoid = 'pg_ts_template'::regclass AND x.oid = d.objoid
+JOIN user_ns n ON n.oid = x.tmplnamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_ts_template'::regclass AND ext.objid = x.oid)
+UNION ALL
+SELECT 'text search dictionary', quote_ident(n.nspname) || '.' || quote_ident(x.dictname), d.description, n.nspname,
+       'TEXT SEARCH DICTIONARY ' || quote_ident(n.nspname) || '.' || quote_ident(x.dictname)
+FROM pg_description d
+JOIN pg_ts_dict x ON d.classoid = 'pg_ts_dict'::regclass AND x.oid = d.objoid
+JOIN user_ns n ON n.oid = x.dictnamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_ts_dict'::regclass AND ext.objid = x.oid)
+UNION ALL
+SELECT 'text search configuration', quote_ident(n.nspname) || '.' || quote_ident(x.cfgname), d.description, n.nspname,
+       'TEXT SEARCH CONFIGURATION ' || quote_ident(n.nspname) || '.' || quote_ident(x.cfgname)
+FROM pg_description d
+JOIN pg_ts_config x ON d.classoid = 'pg_ts_config'::regclass AND x.oid = d.objoid
+JOIN user_ns n ON n.oid = x.cfgnamespace
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_ts_config'::regclass AND ext.objid = x.oid);
