@@ -80,3 +80,16 @@ def test_a_dependency_cycle_names_its_objects():
                     depends_on=("a",))
     with pytest.raises(PlannerBug, match=r"cycle between create views s\.(a|b) -> create views s\.(a|b)"):
         order_statements([one, two])
+
+
+def test_mypy_is_strict_over_the_whole_package():
+    """make test runs mypy as pyproject.toml configures it: strict, and no override of the
+    package's own modules (relaxed rules or ignored errors) that would make a part of it unchecked."""
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert config["strict"] is True and config["files"] == ["workbench"]
+    own = [override for override in config.get("overrides", [])
+           if any(module == "workbench" or module.startswith("workbench.") for module in override["module"])]
+    assert own == []

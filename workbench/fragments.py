@@ -20,10 +20,8 @@ import json
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
-Row = Mapping[str, Any]
-
 from workbench.errors import WorkbenchError
-from workbench.kinds import KINDS, object_label
+from workbench.kinds import KINDS, Row, object_label
 from workbench.planner.quote import visible
 
 

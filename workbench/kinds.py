@@ -11,9 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from workbench.errors import WorkbenchError
+
+# An object's identity: the values of its kind's identity columns, in the order `Kind.identity` names them.
+Identity = tuple[str, ...]
+# One catalog row of a kind, read by column name: a dict, or the planner's view over a snapshot's
+# tuple (planner/context.py). The values are Any because a column's type depends on its name (text,
+# integers, booleans, JSON text, None) and differs per kind, which a Mapping cannot say; every
+# catalog query's columns are the contract (registry tests tie them to this file).
+Row = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -122,7 +130,7 @@ for _kind in _ENTRIES:
 SCHEMA_COLUMN = {name: ("name" if name == "schemas" else "schema") for name in KINDS}
 
 
-def object_label(kind: str, values: tuple) -> str:
+def object_label(kind: str, values: Sequence[object]) -> str:
     """One readable name for an object from its identity values: schema.table.name, or
     schema.name(arguments) for functions. Used in listings and by --ignore patterns."""
     parts = [str(v) for v in values]
@@ -137,7 +145,7 @@ def object_label(kind: str, values: tuple) -> str:
     return ".".join(parts)
 
 
-def ignore_filter(kind: str, columns: list[str], patterns) -> "Callable[[Sequence], bool] | None":
+def ignore_filter(kind: str, columns: list[str], patterns: Iterable[str]) -> "Callable[[Sequence[Any]], bool] | None":
     """A predicate over a kind's rows (in `columns` order) that is true for the objects an --ignore
     pattern names; None when no pattern applies to the kind. A pattern is `GLOB` (any kind) or
     `KIND:GLOB`, matched against object_label, e.g. `functions:gis.st_*` or `*.tmp_*`."""
@@ -184,7 +192,7 @@ def resolve(names: list[str] | tuple[str, ...] | None) -> list[str]:
     return [name for name in KINDS if name in names]
 
 
-def select(only=None, skip=()) -> list[str]:
+def select(only: Iterable[str] | None = None, skip: Iterable[str] = ()) -> list[str]:
     """The kinds a command works on: all (or `only`), less `skip`; unknown names are errors."""
     chosen = resolve(list(only) if only else None)
     skipped = set(resolve(list(skip))) if skip else set()

@@ -4,12 +4,14 @@ sorted (planner/graph.py)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from workbench import fragments
 from workbench.census import skipped_entries
 from workbench.compare import Drift
+from workbench.snapshot import Snapshot
 from workbench.errors import PlannerBug, WorkbenchError
-from workbench.kinds import KINDS
+from workbench.kinds import KINDS, Identity
 from workbench.planner import recreations
 from workbench.planner.context import Context, PlanOptions, label
 from workbench.planner.graph import object_edges, order_statements
@@ -35,15 +37,19 @@ def plan(drift: Drift, options: PlanOptions | None = None) -> Plan:
     for position, statement in enumerate(statements):
         first.setdefault((statement.kind, str(statement.identity)), position)
     traps = sorted(ctx.traps, key=lambda trap: first.get((trap["kind"], str(trap["identity"])), len(statements)))
-    side = lambda snap: {"dsn": snap.dsn, "server_version": snap.server_version,  # noqa: E731
-                         "fingerprint": snap.fingerprint, "counts": snap.counts}
-    return Plan(statements=statements, source=side(drift.source), target=side(drift.target),
+    return Plan(statements=statements, source=_side(drift.source), target=_side(drift.target),
                 target_fingerprint=drift.target.fingerprint,
                 options={**vars(ctx.options), "kinds": list(drift.frames), "schemas": list(drift.options.schemas),
                          "exclude_schemas": list(drift.options.exclude_schemas), "ignore": list(drift.options.ignore),
                          "ignore_extension_versions": drift.options.ignore_extension_versions},
                 skipped=ctx.skipped + skipped_entries(drift.unmodeled), traps=traps,
                 created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+
+def _side(snapshot: Snapshot) -> dict[str, Any]:
+    """What plan.json says of a side: where it was read, its server, fingerprint and counts."""
+    return {"dsn": snapshot.dsn, "server_version": snapshot.server_version, "fingerprint": snapshot.fingerprint,
+            "counts": snapshot.counts}
 
 
 def _build_kind(ctx: Context, kind: str) -> None:
@@ -53,16 +59,20 @@ def _build_kind(ctx: Context, kind: str) -> None:
     gate = KINDS[kind].planned_with            # an option-gated kind (privileges) is planned only with it
     if gate and not getattr(ctx.options, gate):
         return
-    identity: tuple = ()
+    identity: Identity = ()
     try:
         for identity in ctx.to_create(kind):
-            build.create(ctx, ctx.definition_row(kind, identity))
-        for identity, source, target in ctx.objects(kind, "changed"):
+            row = ctx.definition_row(kind, identity)
+            if row is None:
+                raise PlannerBug(f"planner bug: no row to create {kind} {label(identity)} from", kind=kind,
+                                 label=label(identity))
+            build.create(ctx, row)
+        for identity, source, target in ctx.changed(kind):
             build.alter(ctx, source, target, ctx.differences[kind][identity])
         identity = ()
         build.finish(ctx)
         if ctx.options.allow_drops:
-            for identity, _, target in ctx.objects(kind, "only_in_target"):
+            for identity, target in ctx.only_in_target(kind):
                 build.drop(ctx, target)
     except WorkbenchError:
         raise

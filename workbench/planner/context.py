@@ -1,6 +1,6 @@
 """What the DDL generators share: the drift, lookups of full catalog rows, and the growing plan.
 
-The generators read rows (dicts of a snapshot frame) by kind and identity, and add Statements.
+The generators read rows (`Row`: a catalog row by column name) by kind and identity, and add Statements.
 Objects that must be dropped and created again although the drift calls them identical (a view
 over a column whose type changes, say) are registered as *recreated*: the generator of their
 kind creates them from the source, or from the target when the source does not have them, so
@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Hashable, ItemsView, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar, overload
 
 from workbench.compare import Drift
-from workbench.kinds import KINDS
+from workbench.kinds import KINDS, Identity, Row
 from workbench.errors import PlannerBug
 from workbench.planner.hazards import Action, Fact, UnknownOperation, hazards
 from workbench.planner.model import STAGE_INDEX, STAGE_NAMES, Stage, Statement
 
-Identity = tuple
-_STAGE: dict[str, Stage] = {**Stage._value2member_map_, **{s: s for s in Stage}}        # type: ignore[dict-item]
-_ACTION: dict[str, Action] = {**Action._value2member_map_, **{a: a for a in Action}}     # type: ignore[dict-item]
+# by value; a member is its own value too (StrEnum: equal, same hash)
+_STAGE: dict[str, Stage] = {stage.value: stage for stage in Stage}
+_ACTION: dict[str, Action] = {action.value: action for action in Action}
 # kinds whose identity starts with (schema, table) of the table they are on, and tables themselves
 _ON_TABLES = {"tables", "columns", "indexes", "constraints", "triggers", "policies"}
 
@@ -40,7 +40,8 @@ def label(identity: Identity) -> str:
     return ".".join(str(part) for part in identity)
 
 
-def json_list(text: str | None) -> list:
+def json_list(text: str | None) -> list[Any]:
+    """A catalog column holding a JSON list (dependencies, labels, attributes); None is empty."""
     return json.loads(text) if text else []
 
 
@@ -49,8 +50,8 @@ class Context:
     drift: Drift
     options: PlanOptions
     statements: list[Statement] = field(default_factory=list)
-    skipped: list[dict] = field(default_factory=list)
-    traps: list[dict] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    traps: list[dict[str, Any]] = field(default_factory=list)
     # (kind, identity) -> stage where the object is dropped ahead of a change that needs it gone
     predropped: dict[tuple[str, Identity], str] = field(default_factory=dict)
     recreated: set[tuple[str, Identity]] = field(default_factory=set)
@@ -66,14 +67,14 @@ class Context:
         # per kind one index identity -> object of the comparison, shared by the statuses, the
         # differences and both sides' rows (views, not copies: at scale 100 a dict per lookup
         # table was the planner's largest allocation)
-        self.source_rows: defaultdict[str, Mapping[Identity, Row]] = defaultdict(dict)
-        self.target_rows: defaultdict[str, Mapping[Identity, Row]] = defaultdict(dict)
+        self.source_rows: defaultdict[str, Rows] = defaultdict(Rows.empty)
+        self.target_rows: defaultdict[str, Rows] = defaultdict(Rows.empty)
         self.statuses: dict[str, Mapping[Identity, str]] = {}
-        self.differences: dict[str, Mapping[Identity, tuple]] = {}
+        self.differences: dict[str, Mapping[Identity, tuple[str, ...]]] = {}
         for kind, compared in self.drift.comparisons.items():
-            index = dict(zip(compared.keys, range(len(compared.statuses))))
-            self.statuses[kind] = ByObject(index, compared.statuses)
-            self.differences[kind] = ByObject(index, compared.differences)
+            index: dict[Identity, int] = dict(zip(compared.keys, range(len(compared.statuses))))
+            self.statuses[kind] = Positional(index, compared.statuses)
+            self.differences[kind] = Positional(index, compared.differences)
             at = compared.rows_at
             if at is not None:
                 self.source_rows[kind] = Rows(self.drift.source.table(kind), at.source_keys, index, at.source)
@@ -86,22 +87,39 @@ class Context:
         self._ids: set[str] = set()
         # (create | drop, kind, identity) -> its statements of that action: the ends of the object edges
         self.by_object: dict[tuple[Action, str, Identity], list[Statement]] = {}
+        # lookups built when first asked for (see the methods that fill them)
+        self._new_function_names: set[str] | None = None
+        self._dropped_names: set[str] | None = None
+        self._names_of: dict[str, dict[str, list[Identity]]] = {}
+        self._keys_of_table: dict[str, list[Identity]] | None = None
+        self._column_names: dict[str, dict[tuple[int, int], str]] = {}
+        self._columns_by_table: dict[str, dict[tuple[str, str], list[Row]]] = {}
 
     # --- lookups -----------------------------------------------------------------------------
-    def objects(self, kind: str, *statuses: str) -> Iterator[tuple[Identity, dict | None, dict | None]]:
-        """(identity, source row, target row) of the objects of a kind with one of the statuses."""
+    def changed(self, kind: str) -> Iterator[tuple[Identity, Row, Row]]:
+        """(identity, source row, target row) of the changed objects of a kind (both sides hold them)."""
+        source, target = self.source_rows[kind], self.target_rows[kind]
         for identity, status in self.statuses.get(kind, {}).items():
-            if status in statuses:
-                yield identity, self.source_rows[kind].get(identity), self.target_rows[kind].get(identity)
+            if status == "changed":
+                yield identity, source[identity], target[identity]
+
+    def only_in_target(self, kind: str) -> Iterator[tuple[Identity, Row]]:
+        """(identity, target row) of the objects of a kind that only the target holds."""
+        target = self.target_rows[kind]
+        for identity, status in self.statuses.get(kind, {}).items():
+            if status == "only_in_target":
+                yield identity, target[identity]
 
     def status(self, kind: str, identity: Identity) -> str | None:
         return self.statuses.get(kind, {}).get(identity)
 
-    def source(self, kind: str, identity: Identity) -> dict | None:
-        return self.source_rows.get(kind, {}).get(identity)
+    def source(self, kind: str, identity: Identity) -> Row | None:
+        rows = self.source_rows.get(kind)
+        return None if rows is None else rows.find(identity)
 
-    def target(self, kind: str, identity: Identity) -> dict | None:
-        return self.target_rows.get(kind, {}).get(identity)
+    def target(self, kind: str, identity: Identity) -> Row | None:
+        rows = self.target_rows.get(kind)
+        return None if rows is None else rows.find(identity)
 
     def to_create(self, kind: str) -> list[Identity]:
         """Objects to create: those only in the source, and those recreated (dropped first)."""
@@ -113,7 +131,7 @@ class Context:
 
     def new_function_names(self) -> set[str]:
         """Names of the functions this plan creates (only in source, or dropped and created again)."""
-        if not hasattr(self, "_new_function_names"):
+        if self._new_function_names is None:
             self._new_function_names = {identity[1] for identity in self.to_create("functions")}
         return self._new_function_names
 
@@ -125,19 +143,19 @@ class Context:
         """Whether a comment's or privilege's object is itself dropped by this plan (stage 10)."""
         if not self.options.allow_drops:
             return False
-        if not hasattr(self, "_dropped_names"):
-            self._dropped_names = {name for kind in self.statuses for identity, _, _ in self.objects(kind, "only_in_target")
+        if self._dropped_names is None:
+            self._dropped_names = {name for kind in self.statuses for identity, _ in self.only_in_target(kind)
                                    for name in object_names(kind, identity)}
         return object_name in self._dropped_names or object_name.rsplit(".", 1)[0] in self._dropped_names
 
     def names_of(self, kind: str) -> dict[str, list[Identity]]:
         """schema.name as format_type / regproc spell it -> the identities of that name (both sides)."""
-        cache = self.__dict__.setdefault("_names_of", {})
+        cache = self._names_of
         if kind not in cache:
             from workbench.planner.quote import qualified
 
             found: dict[str, list[Identity]] = {}
-            for rows in (self.source_rows.get(kind, {}), self.target_rows.get(kind, {})):
+            for rows in (self.source_rows.get(kind, NO_ROWS), self.target_rows.get(kind, NO_ROWS)):
                 for identity in rows:
                     known = found.setdefault(qualified(identity[0], identity[1]), [])
                     if identity not in known:
@@ -154,17 +172,17 @@ class Context:
 
     def keys_of_table(self, table: str) -> list[Identity]:
         """PRIMARY KEY / UNIQUE constraints (either side) of a table, by its qualified name."""
-        index = self.__dict__.setdefault("_keys_of_table", {})
-        if not index:
+        index = self._keys_of_table
+        if index is None:
             from workbench.planner.quote import qualified
 
-            for rows in (self.source_rows.get("constraints", {}), self.target_rows.get("constraints", {})):
+            index = self._keys_of_table = {}
+            for rows in (self.source_rows.get("constraints", NO_ROWS), self.target_rows.get("constraints", NO_ROWS)):
                 for identity, row in rows.items():
                     if row["constraint_type"] in ("p", "u"):
                         known = index.setdefault(qualified(identity[0], identity[1]), [])
                         if identity not in known:
                             known.append(identity)
-            index[None] = []
         return index.get(table, [])
 
     @staticmethod
@@ -180,7 +198,7 @@ class Context:
 
     # --- building the plan ---------------------------------------------------------------------
     def add(self, stage: str, kind: str, identity: Identity, action: str, sql: str, *, clause: str = "",
-            facts: Iterable[Fact] = (), transactional: bool = True, depends_on: list[str] | tuple = (),
+            facts: Iterable[Fact] = (), transactional: bool = True, depends_on: Sequence[str] = (),
             note: str = "", rehearsal_sql: str | None = None, step: str = "") -> str:
         """Add a statement; returns its id (kind:identity:action[:step], unique in the plan). Its
         hazards come from the hazard table (planner/hazards.py) for (kind, action, clause) and the
@@ -192,11 +210,11 @@ class Context:
             n += 1
             statement_id = f"{base}#{n}"
         self._ids.add(statement_id)
-        facts = set(facts)
+        known = set(facts)
         if kind in _ON_TABLES and not self.table_is_new(identity[0], identity[1]):
-            facts.add(Fact.EXISTING_TABLE)
+            known.add(Fact.EXISTING_TABLE)
         try:
-            found = hazards(kind, action, clause, facts)
+            found = hazards(kind, action, clause, known)
         except UnknownOperation as error:
             raise PlannerBug(f"planner bug: {error} ({statement_id})", kind=kind, label=label(identity)) from None
         statement = Statement(stage=_STAGE[stage], kind=kind, identity=dict(zip(names, identity)), action=_ACTION[action],
@@ -224,19 +242,19 @@ class Context:
             if current is None or STAGE_NAMES.index(before_stage) < STAGE_NAMES.index(current):
                 self.predropped[(kind, identity)] = before_stage
 
-    def constraint_columns(self, row: dict, side: str = "source") -> list[str]:
+    def constraint_columns(self, row: Row, side: str = "source") -> list[str]:
         """A constraint's column names, from its attnums and the columns of the same snapshot."""
         rows = self.source_rows if side == "source" else self.target_rows
-        cache = self.__dict__.setdefault(f"_column_names_{side}", {})
+        cache = self._column_names.setdefault(side, {})
         if not cache:
             for (_, _, name), column in rows.get("columns", {}).items():
                 cache[(column["table_oid"], column["position"])] = name
         numbers = (row.get("column_numbers") or "{}").strip("{}")
         return [cache.get((row["table_oid"], int(n)), f"#{n}") for n in numbers.split(",") if n]
 
-    def columns_of_table(self, schema: str, table: str, side: str = "source") -> list[dict]:
+    def columns_of_table(self, schema: str, table: str, side: str = "source") -> list[Row]:
         """A table's column rows in position order (indexed once per side: no scan per table)."""
-        index = self.__dict__.setdefault(f"_columns_by_table_{side}", {})
+        index = self._columns_by_table.setdefault(side, {})
         if not index:
             rows = self.source_rows if side == "source" else self.target_rows
             for (s, t, _), row in rows.get("columns", {}).items():
@@ -245,7 +263,7 @@ class Context:
                 found.sort(key=lambda row: row["position"])
         return index.get((schema, table), [])
 
-    def definition_row(self, kind: str, identity: Identity) -> dict | None:
+    def definition_row(self, kind: str, identity: Identity) -> Row | None:
         """The row to (re)create an object from: the source's, else the target's own."""
         return self.source(kind, identity) or self.target(kind, identity)
 
@@ -258,97 +276,103 @@ def object_names(kind: str, identity: Identity) -> set[str]:
     return builder(kind).names(identity)
 
 
-def _rows(table: tuple[list[str], list], kind: str) -> "Rows":
+def _rows(table: tuple[list[str], Sequence[Sequence[Any]]], kind: str) -> "Rows":
     """identity -> row, from a snapshot's (columns, rows) without a comparison to share the index
     with (a kind not compared, or held twice on a side): its own index, the last row winning."""
     columns, rows = table
     positions = [columns.index(c) for c in KINDS[kind].identity]
     key = itemgetter(*positions) if len(positions) > 1 else (lambda row, i=positions[0]: (row[i],))
-    position = dict(zip(map(key, rows), range(len(rows))))
+    position: dict[Identity, int] = dict(zip(map(key, rows), range(len(rows))))
     return Rows(table, list(position), position, range(len(rows)))
 
 
-class Row(Mapping):
-    """One catalog row, read by column name: a view over the snapshot's own tuple (a dict per row
-    of both snapshots was the planner's largest allocation)."""
-
-    __slots__ = ("_values", "_index")
-
-    def __init__(self, values: Sequence, index: dict[str, int]):
-        self._values, self._index = values, index
-
-    def __getitem__(self, column: str):
-        return self._values[self._index[column]]
-
-    def get(self, column: str, default=None):
-        position = self._index.get(column)
-        return default if position is None else self._values[position]
-
-    def __contains__(self, column: object) -> bool:
-        return column in self._index
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._index)
-
-    def __len__(self) -> int:
-        return len(self._index)
-
-    def __repr__(self) -> str:
-        return f"Row({dict(self)!r})"
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+T = TypeVar("T")
 
 
-class ByObject(Mapping):
-    """identity -> a comparison's value of that object (status, differences), through the shared index."""
+class Positional(Mapping[K, V]):
+    """key -> value, the values one sequence and a shared index key -> position (in position
+    order). Serves as one catalog row read by column name (a view over the snapshot's own tuple:
+    a dict per row of both snapshots was the planner's largest allocation) and as a comparison's
+    values (status, differences) by identity, one index shared by both."""
 
     __slots__ = ("_index", "_values")
 
-    def __init__(self, index: dict[Identity, int], values: Sequence):
+    def __init__(self, index: Mapping[K, int], values: Sequence[V]) -> None:
         self._index, self._values = index, values
 
-    def __getitem__(self, identity: Identity):
-        return self._values[self._index[identity]]
+    def __getitem__(self, key: K) -> V:
+        return self._values[self._index[key]]
 
-    def get(self, identity: Identity, default=None):
-        i = self._index.get(identity)
-        return default if i is None else self._values[i]
+    @overload
+    def get(self, key: K, /) -> V | None: ...
+    @overload
+    def get(self, key: K, default: V, /) -> V: ...
+    @overload
+    def get(self, key: K, default: T, /) -> V | T: ...
 
-    def __contains__(self, identity: object) -> bool:
-        return identity in self._index
+    def get(self, key: K, default: object = None, /) -> object:
+        position = self._index.get(key)
+        return default if position is None else self._values[position]
 
-    def __iter__(self) -> Iterator[Identity]:
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[K]:
         return iter(self._index)
 
     def __len__(self) -> int:
         return len(self._index)
 
-    def items(self):  # type: ignore[override]
-        """(identity, value) in the comparison's order, without a lookup per object."""
-        return zip(self._index, self._values)
+    def items(self) -> ItemsView[K, V]:
+        """(key, value) in position order, without a lookup per key."""
+        return _Pairs(self, lambda: zip(self._index, self._values))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({dict(self.items())!r})"
 
 
-class Rows(Mapping):
+class _Pairs(ItemsView[K, V]):
+    """items() of a view: iterated by the view's own way of pairing keys and values."""
+
+    def __init__(self, owner: Mapping[K, V], pairs: Callable[[], Iterator[tuple[K, V]]]) -> None:
+        super().__init__(owner)
+        self._pairs = pairs
+
+    def __iter__(self) -> Iterator[tuple[K, V]]:
+        return self._pairs()
+
+
+class Rows(Mapping[Identity, Row]):
     """identity -> Row of one kind of one side, iterated in the side's row order. `index` maps an
     identity to a slot of `at`, which holds the row's position (None: not on this side). A Row is
     made when first asked for and kept: the same object every time (generators tell the sides
-    apart with `is`)."""
+    apart with `is`). `find` is the lookup without an exception for a missing object."""
 
     __slots__ = ("_rows", "_columns", "_keys", "_slot", "_at", "_made")
 
-    def __init__(self, table: tuple[list[str], Sequence[Sequence]], keys: list[Identity], index: Mapping[Identity, int],
-                 at: Sequence[int | None]):
+    def __init__(self, table: tuple[list[str], Sequence[Sequence[Any]]], keys: list[Identity],
+                 index: Mapping[Identity, int], at: Sequence[int | None]) -> None:
         columns, self._rows = table
         self._columns = {column: i for i, column in enumerate(columns)}
         self._keys, self._slot, self._at = keys, index, at
         self._made: dict[int, Row] = {}
 
+    @staticmethod
+    def empty() -> Rows:
+        return Rows(([], []), [], {}, [])
+
     def _position(self, identity: object) -> int | None:
-        slot = self._slot.get(identity)            # type: ignore[call-overload]
+        if not isinstance(identity, tuple):
+            return None
+        slot = self._slot.get(identity)
         return None if slot is None else self._at[slot]
 
     def _row(self, position: int) -> Row:
         row = self._made.get(position)
         if row is None:
-            row = self._made[position] = Row(self._rows[position], self._columns)
+            row = self._made[position] = Positional(self._columns, self._rows[position])
         return row
 
     def __getitem__(self, identity: Identity) -> Row:
@@ -357,9 +381,9 @@ class Rows(Mapping):
             raise KeyError(identity)
         return self._row(position)
 
-    def get(self, identity: Identity, default=None):
+    def find(self, identity: Identity) -> Row | None:
         position = self._position(identity)
-        return default if position is None else self._row(position)
+        return None if position is None else self._row(position)
 
     def __contains__(self, identity: object) -> bool:
         return self._position(identity) is not None
@@ -367,5 +391,19 @@ class Rows(Mapping):
     def __iter__(self) -> Iterator[Identity]:
         return iter(self._keys)
 
+    def items(self) -> ItemsView[Identity, Row]:
+        """(identity, row) in the side's row order, without a lookup per identity through the
+        Mapping protocol."""
+        return _Pairs(self, self._pairs)
+
+    def _pairs(self) -> Iterator[tuple[Identity, Row]]:
+        for key in self._keys:
+            position = self._at[self._slot[key]]
+            if position is not None:
+                yield key, self._row(position)
+
     def __len__(self) -> int:
         return len(self._keys)
+
+
+NO_ROWS = Rows.empty()                 # the rows of a kind a side does not hold

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.errors import PlannerBug, WorkbenchError
 from workbench.jsonfile import write as write_json
 from workbench.planner import stagecheck
 from workbench.planner.model import STAGES, Plan, Statement, sha256_text
 from workbench.planner.quote import comment
+
+if TYPE_CHECKING:
+    from workbench.compare import Drift
 
 
 def check_parses(sql: str, where: str) -> str:
@@ -82,7 +86,7 @@ def migration_text(plan: Plan, texts: dict[str, str] | None = None) -> str:
     return MIGRATION_HEADER + "".join("\n" + texts[name] for name, _ in STAGES)
 
 
-def write_plan_dir(plan: Plan, out_dir: str | Path, drift=None) -> Path:
+def write_plan_dir(plan: Plan, out_dir: str | Path, drift: Drift | None = None) -> Path:
     """Write every stage file (empty ones too), plan.json, schema_migration.sql and, when a Drift is
     given, schema_differences.json (the text rendering beside it, schema_comparison_report.txt, is
     workbench.pipeline.write_plan's: the core renders no text)."""

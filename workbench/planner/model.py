@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.planner.hazards import MEANING, Action, Hazard
@@ -60,7 +61,7 @@ class Statement:
     """One statement of a plan. Frozen: once the planner has added it, nothing changes it."""
     stage: Stage
     kind: str
-    identity: dict
+    identity: dict[str, str]
     action: Action
     sql: str
     hazards: tuple[Hazard, ...] = ()
@@ -99,12 +100,12 @@ class Statement:
 @dataclass
 class Plan:
     statements: list[Statement]
-    source: dict
-    target: dict
+    source: dict[str, Any]
+    target: dict[str, Any]
     target_fingerprint: str
-    options: dict
-    skipped: list[dict] = field(default_factory=list)
-    traps: list[dict] = field(default_factory=list)
+    options: dict[str, Any]
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    traps: list[dict[str, Any]] = field(default_factory=list)
     created_at: str = ""
 
     def by_stage(self) -> dict[str, list[Statement]]:
@@ -113,7 +114,7 @@ class Plan:
             stages[statement.stage].append(statement)
         return stages
 
-    def to_dict(self, stage_hashes: dict[str, str] | None = None) -> dict:
+    def to_dict(self, stage_hashes: dict[str, str] | None = None) -> dict[str, Any]:
         stages = self.by_stage()
         return {
             "format": PLAN_FORMAT, "version": PLAN_VERSION, "created_at": self.created_at,
@@ -130,7 +131,7 @@ class Plan:
         }
 
     @classmethod
-    def from_dict(cls, data: dict, origin: str = "plan") -> "Plan":
+    def from_dict(cls, data: dict[str, Any], origin: str = "plan") -> "Plan":
         """A plan from plan.json, its shape checked: errors are `ORIGIN: what is wrong`."""
         if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
             raise WorkbenchError(f"{origin}: not a drift-workbench plan (its format is not {PLAN_FORMAT})")
@@ -171,7 +172,7 @@ def _check_statement(entry: object, where: str) -> None:
         raise WorkbenchError(f"{where}: hazards must be a list of names")
 
 
-def read_plan(plan_dir: str | Path) -> tuple[Plan, dict]:
+def read_plan(plan_dir: str | Path) -> tuple[Plan, dict[str, Any]]:
     """plan.json of a plan directory: the Plan and the raw dict (stage file hashes included)."""
     from workbench import jsonfile
 

@@ -11,9 +11,10 @@ that run ahead of their stage are written here with each kind's own `drop_sql`.
 from __future__ import annotations
 
 from workbench.kinds import KINDS
-from workbench.planner.context import Context, json_list, object_names
+from workbench.planner.context import NO_ROWS, Context, json_list, object_names
 from workbench.planner.hazards import Fact
 from workbench.planner.kinds import builder
+from workbench.planner.kinds.base import Key
 from workbench.planner.kinds.columns import retyped_views
 from workbench.planner.model import Stage
 
@@ -63,7 +64,7 @@ def _parts_of_recreated_relations(ctx: Context) -> None:
     are created again (from the source, or from the target when the source lacks them)."""
     relations_gone = {identity for kind, identity in ctx.recreated if kind in ("tables", *_VIEW_KINDS)}
     for kind in ctx.kinds_on_tables():
-        for rows in (ctx.source_rows.get(kind, {}), ctx.target_rows.get(kind, {})):
+        for rows in (ctx.source_rows.get(kind, NO_ROWS), ctx.target_rows.get(kind, NO_ROWS)):
             for key in rows:
                 if key[:2] in relations_gone and (kind, key) not in ctx.predropped:
                     ctx.recreated.add((kind, key))
@@ -91,7 +92,7 @@ def _name_collisions(ctx: Context) -> None:
 def _close_view_dependents(ctx: Context) -> None:
     """A view or table that goes takes the views over it along (dependents are dropped first and
     created again after): repeat until nothing new is added."""
-    users: dict[tuple, list[tuple]] = {}
+    users: dict[Key, list[Key]] = {}
     for kind in _VIEW_KINDS:
         for identity, row in ctx.target_rows.get(kind, {}).items():
             for used in json_list(row.get("depends_on_relations")):

@@ -11,6 +11,7 @@ added statement instead of running unseen.
 from __future__ import annotations
 
 import difflib
+from typing import Any
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +53,7 @@ class Edit:
                 "changed": f"changes the planned statement {self.planned_id}"}[self.change]
         return f"{where}: {what}: '{shown}'"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return dict(vars(self))
 
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Iterable, Mapping
 
+from workbench.kinds import Identity, Row
 from workbench.planner.hazards import Action, Rule
 
 if TYPE_CHECKING:
     from workbench.kinds import Kind
     from workbench.planner.context import Context
 
-Identity = tuple
 Key = tuple[str, Identity]           # (kind, identity)
 
 
@@ -31,19 +31,19 @@ class Builder:
     # kind whose rows are not there yet
     hazard_rules: ClassVar[dict[tuple[Action, str], Rule]] = {}
 
-    def create(self, ctx: "Context", row: dict) -> None:
+    def create(self, ctx: "Context", row: Row) -> None:
         raise NotImplementedError(f"{self.kind}: create")
 
-    def alter(self, ctx: "Context", source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: "Context", source: Row, target: Row, differences: tuple[str, ...]) -> None:
         """Nothing to alter by default: a kind whose compared fields all need drop and create says so."""
 
-    def drop(self, ctx: "Context", row: dict) -> None:
+    def drop(self, ctx: "Context", row: Row) -> None:
         raise NotImplementedError(f"{self.kind}: drop")
 
-    def depends_on(self, ctx: "Context", row: dict) -> Iterable[Key]:
+    def depends_on(self, ctx: "Context", row: Row) -> Iterable[Key]:
         return ()
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         raise NotImplementedError(f"{self.kind}: drop_sql")
 
     def names(self, identity: Identity) -> set[str]:

@@ -4,14 +4,15 @@ collation's definition (ALTER COLLATION only refreshes its version or renames it
 one in use fails, so a changed collation is reported as skipped, with the reason."""
 from __future__ import annotations
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context
 from workbench.planner.hazards import Action, _rule
-from workbench.planner.kinds.base import Builder, Identity, builds
+from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import literal, qualified
 
 
-def create_collation_sql(row: dict) -> str:
+def create_collation_sql(row: Row) -> str:
     provider = row["provider"]
     if provider == "libc":
         options = [f"lc_collate = {literal(row['lc_collate'])}", f"lc_ctype = {literal(row['lc_ctype'])}"]
@@ -29,19 +30,19 @@ class Collations(Builder):
     kind = "collations"
     hazard_rules = {(Action.CREATE, ""): _rule(), (Action.DROP, ""): _rule()}   # a drop in use fails: no data goes
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         ctx.add(Stage.PREREQUISITES, self.kind, (row["schema"], row["name"]), "create", create_collation_sql(row))
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         ctx.skip(self.kind, (source["schema"], source["name"]),
                  f"collation {', '.join(differences)} differs and cannot be altered: drop it (after the columns "
                  "and types using it) and create it again by hand")
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["name"])
         ctx.add(Stage.DROPS, self.kind, identity, "drop", self.drop_sql(identity, row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         return f"DROP COLLATION {qualified(*identity)}"
 
     def names(self, identity: Identity) -> set[str]:

@@ -2,10 +2,13 @@
 generated expressions; defaults that call a function this plan creates wait for stage 09."""
 from __future__ import annotations
 
+from typing import Mapping, Sequence
+
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.expressions import needs_new_function
 from workbench.planner.hazards import Fact
-from workbench.planner.kinds.base import Builder, Identity, builds
+from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, literal, qualified
 
@@ -16,13 +19,14 @@ COLUMNS, FINISHING, DROPS = Stage.COLUMNS, Stage.FINISHING, Stage.DROPS
 class Columns(Builder):
     kind = "columns"
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         schema, table, column = identity = (row["schema"], row["table"], row["name"])
         if ctx.table_is_new(schema, table):
             return                                     # part of CREATE TABLE
-        row = ctx.source("columns", identity)
-        if row is None or not row.get("is_local", True):
+        source = ctx.source("columns", identity)
+        if source is None or not source.get("is_local", True):
             return                                     # inherited: comes with the parent's column
+        row = source                                   # the source's row, also for a column made again
         late = not row.get("identity") and not row.get("generated") and needs_new_function(ctx, row.get("default_value"))
         facts = []
         if row.get("not_null") and row.get("default_value") is None and not row.get("identity") and not row.get("generated"):
@@ -38,12 +42,12 @@ class Columns(Builder):
                     clause="set default", step="default", depends_on=[step],
                     note="default calls a function created in stage 04")
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["table"], source["name"])
         if not ctx.table_is_new(*identity[:2]):
             _alter_column(ctx, identity, source, target, set(differences))
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])
         if ctx.status("tables", identity[:2]) == "only_in_target" or not row.get("is_local", True):
             return
@@ -51,14 +55,14 @@ class Columns(Builder):
         ctx.add(DROPS, "columns", identity, "drop", self.drop_sql(identity, row, only=only),
                 note="ONLY: the inheriting tables keep their own column" if only else "")
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True, only: bool = False) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True, only: bool = False) -> str:
         return (f"ALTER TABLE {'ONLY ' if only else ''}{qualified(*identity[:2])} DROP COLUMN "
                 f"{'IF EXISTS ' if if_exists else ''}{ident(identity[2])}")
 
     def recreations(self, ctx: Context) -> None:
         """Columns whose type changes in stage 03 take the views that read them along (dropped
         ahead, created again in stage 05)."""
-        for identity, source, target in ctx.objects("columns", "changed"):
+        for identity, source, target in ctx.changed("columns"):
             if set(ctx.differences["columns"][identity]) & {"data_type", "collation"} and not ctx.table_is_new(*identity[:2]):
                 ctx.retype.add(identity)
 
@@ -71,7 +75,7 @@ def retyped_views(ctx: Context) -> None:
             ctx.recreate(*view, before_stage=COLUMNS)
 
 
-def column_definition(row: dict, *, with_default: bool = True) -> str:
+def column_definition(row: Row, *, with_default: bool = True) -> str:
     sql = f"{ident(row['name'])} {row['data_type']}"
     if row.get("collation"):
         sql += f" COLLATE {row['collation']}"
@@ -87,17 +91,17 @@ def column_definition(row: dict, *, with_default: bool = True) -> str:
 
 
 
-def columns_of_type(ctx: Context, schema: str, type_name: str, rows: dict) -> list[tuple]:
+def columns_of_type(ctx: Context, schema: str, type_name: str, rows: Mapping[Identity, Row]) -> list[Identity]:
     """Columns whose type is the named type (or an array of it), in any spelling format_type uses."""
     spellings = {ident(type_name), qualified(schema, type_name)}
     spellings |= {f"{s}[]" for s in spellings}
     return [identity for identity, row in rows.items() if row["data_type"] in spellings]
 
 
-def dependent_views(ctx: Context, column_identity: tuple) -> list[tuple]:
+def dependent_views(ctx: Context, column_identity: Identity) -> list[Key]:
     """Views and materialized views of the target whose query reads the column."""
     key = list(column_identity)
-    found = []
+    found: list[Key] = []
     for kind in ("views", "materialized_views"):
         for identity, row in ctx.target_rows.get(kind, {}).items():
             if key in json_list(row.get("depends_on_columns")):
@@ -112,7 +116,7 @@ def _is_user_type(ctx: Context, data_type: str) -> bool:
     return False
 
 
-def _primary_key_stage(ctx: Context, identity: tuple) -> Stage | None:
+def _primary_key_stage(ctx: Context, identity: Identity) -> Stage | None:
     """A column in the target's primary key keeps NOT NULL until that key is gone: stage 10 when
     the key is dropped there, stage 09 when it is replaced in stage 08; None when not in a key."""
     schema, table, column = identity
@@ -122,11 +126,14 @@ def _primary_key_stage(ctx: Context, identity: tuple) -> Stage | None:
     return None
 
 
-def convert_column_type(ctx: Context, identity: tuple, *, via_text: bool = False, depends_on: list[str] = ()) -> list[str]:
+def convert_column_type(ctx: Context, identity: Identity, *, via_text: bool = False,
+                        depends_on: Sequence[str] = ()) -> list[str]:
     """Change a column to the source's type: dependent views out of the way first, the old default
-    dropped (it may not cast), ALTER TYPE ... USING, the source's default set again."""
+    dropped (it may not cast), ALTER TYPE ... USING, the source's default set again. Only for a
+    column the target holds (a type change, an enum rebuilt under it)."""
     schema, table, column = identity
-    source, target = ctx.definition_row("columns", identity), ctx.target("columns", identity)
+    target = ctx.target_rows["columns"][identity]
+    source = ctx.definition_row("columns", identity) or target
     table_name, column_name = qualified(schema, table), ident(column)
     steps: list[str] = []             # dependent views were dropped ahead (planner.build._predrops)
     previous = list(depends_on)
@@ -154,7 +161,7 @@ def convert_column_type(ctx: Context, identity: tuple, *, via_text: bool = False
 
 
 
-def _children_keep(ctx: Context, identity: tuple) -> bool:
+def _children_keep(ctx: Context, identity: Identity) -> bool:
     """Whether a table inheriting from this one keeps the column in the source (then the parent's
     column is dropped with ONLY, which leaves the children's column in place as their own)."""
     parent = qualified(*identity[:2])
@@ -164,7 +171,7 @@ def _children_keep(ctx: Context, identity: tuple) -> bool:
     return False
 
 
-def _alter_column(ctx: Context, identity, source: dict, target: dict, differs: set[str]) -> None:
+def _alter_column(ctx: Context, identity: Identity, source: Row, target: Row, differs: set[str]) -> None:
     schema, table, column = identity
     table_name, column_name = qualified(schema, table), ident(column)
     alter = f"ALTER TABLE {table_name} ALTER COLUMN {column_name}"

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from workbench.kinds import Identity, Row
 from workbench.normalize import same_sql
 from workbench.planner.context import Context
 from workbench.planner.hazards import Fact
-from workbench.planner.kinds.base import Builder, Identity, Key, builds
+from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, qualified
 
@@ -19,7 +20,7 @@ CONSTRAINTS = Stage.CONSTRAINTS
 class Constraints(Builder):
     kind = "constraints"
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])
         if row.get("inherited"):
             return                                # comes with the parent's
@@ -30,7 +31,7 @@ class Constraints(Builder):
             depends.append(self._drop_to_add_again(ctx, identity))
         _add_constraint(ctx, identity, row, depends)
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["table"], source["name"])
         if ("constraints", identity) in ctx.recreated or source.get("inherited"):
             return
@@ -48,19 +49,19 @@ class Constraints(Builder):
                        facts=_key_facts(ctx.target("constraints", identity), Fact.REBUILT),
                        step="recreate", note="dropped to be added again with its new definition")
 
-    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         """A foreign key needs the PRIMARY KEY / UNIQUE constraints of the table it references."""
         if row["constraint_type"] != "f" or not row.get("references_table"):
             return ()
         return [("constraints", key) for key in ctx.keys_of_table(row["references_table"])]
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])
         if row.get("inherited") or ctx.status("tables", identity[:2]) == "only_in_target":
             return
         ctx.add(Stage.DROPS, "constraints", identity, "drop", self.drop_sql(identity, row), facts=_key_facts(row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         return (f"ALTER TABLE {qualified(*identity[:2])} DROP CONSTRAINT {'IF EXISTS ' if if_exists else ''}"
                 f"{ident(identity[2])}")
 
@@ -70,7 +71,7 @@ class Constraints(Builder):
     def recreations(self, ctx: Context) -> None:
         """A changed PRIMARY KEY / UNIQUE that foreign keys of the target rely on: the foreign keys
         are dropped first and added again after it."""
-        for identity, source, target in ctx.objects("constraints", "changed"):
+        for identity, source, target in ctx.changed("constraints"):
             if target["constraint_type"] not in ("p", "u"):
                 continue
             table = qualified(*identity[:2])
@@ -79,13 +80,13 @@ class Constraints(Builder):
                     ctx.recreate("constraints", fk, before_stage=CONSTRAINTS)
 
 
-def _key_facts(row: dict | None, *more: Fact) -> list[Fact]:
+def _key_facts(row: Row | None, *more: Fact) -> list[Fact]:
     """What a constraint's hazards depend on: whether it is a key, or a foreign key."""
     kind = (row or {}).get("constraint_type")
     return [*more, *([Fact.KEY] if kind in ("p", "u") else []), *([Fact.FOREIGN_KEY] if kind == "f" else [])]
 
 
-def _reusable_index(ctx: Context, identity, row: dict) -> dict | None:
+def _reusable_index(ctx: Context, identity: Identity, row: Row) -> Row | None:
     """The target's plain unique index of the same name that matches the index this constraint
     would build, or None."""
     if row["constraint_type"] not in ("p", "u") or ctx.table_is_new(identity[0], identity[1]):
@@ -100,7 +101,7 @@ def _reusable_index(ctx: Context, identity, row: dict) -> dict | None:
 
 
 
-def _add_constraint(ctx: Context, identity, row: dict, depends: list[str]) -> None:
+def _add_constraint(ctx: Context, identity: Identity, row: Row, depends: list[str]) -> None:
     table, name, kind = qualified(*identity[:2]), ident(identity[2]), row["constraint_type"]
     if identity in ctx.early_constraints:
         ctx.add(ctx.early_constraints[identity], "constraints", identity, "create",

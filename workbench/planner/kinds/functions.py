@@ -5,32 +5,33 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.hazards import Fact
-from workbench.planner.kinds.base import Builder, Identity, Key, builds
+from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import qualified
 
 FUNCTIONS = Stage.FUNCTIONS
 
 
-def function_signature(identity: tuple) -> str:
+def function_signature(identity: Identity) -> str:
     schema, name, arguments = identity
     return f"{qualified(schema, name)}({arguments})"
 
 
-def _replaceable(source: dict, target: dict) -> bool:
+def _replaceable(source: Row, target: Row) -> bool:
     """CREATE OR REPLACE keeps the function (and what depends on it) when kind, result type and
     parameter names stay; anything else needs DROP and CREATE."""
-    return (source["function_kind"] == target["function_kind"] and source["returns"] == target["returns"]
-            and source["signature"].split(" DEFAULT ")[0] == target["signature"].split(" DEFAULT ")[0])
+    return bool(source["function_kind"] == target["function_kind"] and source["returns"] == target["returns"]
+                and source["signature"].split(" DEFAULT ")[0] == target["signature"].split(" DEFAULT ")[0])
 
 
 @builds
 class Functions(Builder):
     kind = "functions"
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["name"], row["arguments"])
         if row.get("internal"):
             return                                   # a range constructor: made by CREATE TYPE
@@ -45,13 +46,13 @@ class Functions(Builder):
                                    facts=[Fact.REBUILT], step="recreate", note="its signature or result type changes"))
         ctx.add(FUNCTIONS, "functions", identity, "create", row["definition"], depends_on=depends)
 
-    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         """An aggregate needs its state, final and combine functions (CREATE AGGREGATE checks them)."""
         if row["function_kind"] != "aggregate" or not row.get("aggregate"):
             return ()
         return [("functions", identity) for identity in ctx.function_names_in(row["aggregate"])]
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["name"], source["arguments"])
         if ("functions", identity) in ctx.recreated or source.get("internal"):
             return
@@ -62,12 +63,12 @@ class Functions(Builder):
             return
         ctx.add(FUNCTIONS, "functions", identity, "replace", source["definition"])
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["name"], row["arguments"])
         if not row.get("internal"):
             ctx.add(Stage.DROPS, "functions", identity, "drop", self.drop_sql(identity, row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         word = {"procedure": "PROCEDURE", "aggregate": "AGGREGATE"}.get((row or {}).get("function_kind", ""), "FUNCTION")
         return f"DROP {word} IF EXISTS {function_signature(identity)}"
 
@@ -77,7 +78,7 @@ class Functions(Builder):
     def recreations(self, ctx: Context) -> None:
         """Changed functions that CREATE OR REPLACE cannot change are dropped and created; the views
         and triggers of the target that use them go and come back with them."""
-        for identity, source, target in ctx.objects("functions", "changed"):
+        for identity, source, target in ctx.changed("functions"):
             if source.get("internal") or _replaceable(source, target):
                 continue
             ctx.recreate("functions", identity, before_stage=FUNCTIONS)

@@ -2,9 +2,12 @@
 its constraint; an index of a partitioned table's partition comes with the parent's index."""
 from __future__ import annotations
 
+from typing import Sequence
+
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context
 from workbench.planner.hazards import Action, Fact
-from workbench.planner.kinds.base import Builder, Identity, builds
+from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import dollar_quoted, literal, qualified
 from workbench.sqltree import with_flags
@@ -16,11 +19,11 @@ INDEXES = Stage.INDEXES
 class Indexes(Builder):
     kind = "indexes"
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         if not (row.get("backs_constraint") or row.get("attached_to")):     # made by its constraint /
             _create_index(ctx, (row["schema"], row["table"], row["name"]), row)   # attached below (finish)
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["table"], source["name"])
         if ("indexes", identity) in ctx.recreated or source.get("attached_to") or target.get("attached_to"):
             return                     # a partition's index: attached (or made again) in finish
@@ -37,20 +40,20 @@ class Indexes(Builder):
                    if kind == "indexes" and action == Action.CREATE}
         _partition_indexes(ctx, created)
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])
         if row.get("backs_constraint") or row.get("inherited") or ctx.status("tables", identity[:2]) == "only_in_target":
             return
         ctx.add(Stage.DROPS, "indexes", identity, "drop", self.drop_sql(identity, row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         return f"DROP INDEX {'IF EXISTS ' if if_exists else ''}{qualified(identity[0], identity[2])}"
 
     def names(self, identity: Identity) -> set[str]:
         return {qualified(identity[0], identity[2])}
 
 
-def _create_index(ctx: Context, identity: Identity, row: dict, depends_on: list[str] | tuple = ()) -> str:
+def _create_index(ctx: Context, identity: Identity, row: Row, depends_on: Sequence[str] = ()) -> str:
     sql = row["definition"]
     facts = [Fact.UNIQUE] if row.get("is_unique") else []
     existing_table = not ctx.table_is_new(identity[0], identity[1])
@@ -98,13 +101,13 @@ def _partition_indexes(ctx: Context, created: dict[str, str]) -> None:
         created[name] = create or attach
 
 
-def _joins_parent_in_plan(ctx: Context, table: tuple) -> bool:
+def _joins_parent_in_plan(ctx: Context, table: Identity) -> bool:
     """Whether a partition becomes one in this plan (CREATE TABLE ... PARTITION OF, or ATTACH
     PARTITION in stage 03): PostgreSQL then gives it the parent's existing indexes itself."""
     return ctx.table_is_new(*table) or "partition_of" in ctx.differences.get("tables", {}).get(table, ())
 
 
-def _rename_cloned_index(ctx: Context, identity, parent: str) -> str:
+def _rename_cloned_index(ctx: Context, identity: Identity, parent: str) -> str:
     """PostgreSQL named the index it made for the partition (table_column_idx, with a number when
     taken); give it the source's name, whatever it chose. Looked up at apply time in pg_inherits."""
     name = qualified(identity[0], identity[2])

@@ -12,5 +12,5 @@ class MaterializedViews(ViewBuilder):
     kind = "materialized_views"
 
     def recreations(self, ctx: Context) -> None:
-        for identity, _, _ in ctx.objects("materialized_views", "changed"):
+        for identity, _, _ in ctx.changed("materialized_views"):
             ctx.recreate("materialized_views", identity, before_stage=VIEWS)

@@ -3,23 +3,24 @@ defaults, a 'revoked' row a default taken away: creating the source's row means 
 REVOKE, and dropping the target's the opposite."""
 from __future__ import annotations
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context
-from workbench.planner.kinds.base import Builder, Identity, builds
+from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.model import Stage
 
 
-def _grant_sql(row: dict, grantable: bool | None = None) -> str:
+def _grant_sql(row: Row, grantable: bool | None = None) -> str:
     column = f" ({row['sql_column']})" if row.get("sql_column") else ""
     option = " WITH GRANT OPTION" if (row["grantable"] if grantable is None else grantable) else ""
     return f"GRANT {row['privilege']}{column} ON {row['sql_object']} TO {row['sql_grantee']}{option}"
 
 
-def _revoke_sql(row: dict) -> str:
+def _revoke_sql(row: Row) -> str:
     column = f" ({row['sql_column']})" if row.get("sql_column") else ""
     return f"REVOKE {row['privilege']}{column} ON {row['sql_object']} FROM {row['sql_grantee']}"
 
 
-def _identity(row: dict) -> Identity:
+def _identity(row: Row) -> Identity:
     return (row["object_kind"], row["object"], row["grantee"], row["privilege"])
 
 
@@ -27,23 +28,23 @@ def _identity(row: dict) -> Identity:
 class Privileges(Builder):
     kind = "privileges"
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         ctx.add(Stage.FINISHING, "privileges", _identity(row), "create",
                 _grant_sql(row) if row["state"] == "granted" else _revoke_sql(row))
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = _identity(source)
         revoke = ctx.add(Stage.FINISHING, "privileges", identity, "alter", _revoke_sql(target), clause="revoke", step="revoke")
         if source["state"] == "granted":
             ctx.add(Stage.FINISHING, "privileges", identity, "alter", _grant_sql(source), clause="grant", step="grant",
                     depends_on=[revoke])
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         if ctx.goes_away(row["object_kind"], row["object"]):
             return
         ctx.add(Stage.DROPS, "privileges", _identity(row), "drop", self.drop_sql(_identity(row), row),
                 note="restores a default privilege the target had revoked" if row["state"] == "revoked" else "")
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         assert row is not None
         return _revoke_sql(row) if row["state"] == "granted" else _grant_sql(row, grantable=False)

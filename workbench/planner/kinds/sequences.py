@@ -1,8 +1,11 @@
 """Sequences (stage 01; OWNED BY in stage 09, once the owning column exists)."""
 from __future__ import annotations
 
+from typing import Sequence
+
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context
-from workbench.planner.kinds.base import Builder, Identity, builds
+from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import qualified
 
@@ -11,7 +14,7 @@ from workbench.planner.quote import qualified
 class Sequences(Builder):
     kind = "sequences"
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["name"])
         persistence = "UNLOGGED " if row.get("unlogged") else ""
         sql = (f"CREATE {persistence}SEQUENCE {qualified(*identity)} AS {row['data_type']}"
@@ -21,7 +24,7 @@ class Sequences(Builder):
         if row.get("owned_by"):
             owned_by(ctx, identity, row["owned_by"])
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["name"])
         differs = set(differences)
         clauses = []
@@ -45,7 +48,7 @@ class Sequences(Builder):
         if "owned_by" in differs:
             owned_by(ctx, identity, source["owned_by"] or "NONE")
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["name"])
         if (self.kind, identity) in ctx.early_drops:
             return
@@ -53,7 +56,7 @@ class Sequences(Builder):
         ctx.add(Stage.DROPS, self.kind, identity, "drop", self.drop_sql(identity, row),
                 note=f"owned by {owner}" if owner else "")
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         return f"DROP SEQUENCE {'IF EXISTS ' if if_exists else ''}{qualified(*identity)}"
 
     def names(self, identity: Identity) -> set[str]:
@@ -61,7 +64,7 @@ class Sequences(Builder):
 
 
 def owned_by(ctx: Context, identity: Identity, owner: str, *, stage: Stage = Stage.FINISHING, step: str = "owned by",
-             depends_on: list[str] | tuple = ()) -> str:
+             depends_on: Sequence[str] = ()) -> str:
     """ALTER SEQUENCE ... OWNED BY: in stage 09 (the column exists by then), or NONE ahead of a rebuild."""
     return ctx.add(stage, "sequences", identity, "alter", f"ALTER SEQUENCE {qualified(*identity)} OWNED BY {owner}",
                    clause="owned by", step=step, depends_on=depends_on)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.expressions import needs_new_function
-from workbench.planner.kinds.base import Builder, Identity, Key, builds
+from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.kinds.columns import column_definition
 from workbench.planner.kinds.sequences import owned_by
 from workbench.planner.model import Stage
@@ -22,7 +23,7 @@ TABLES, COLUMNS, FINISHING = Stage.TABLES, Stage.COLUMNS, Stage.FINISHING
 class Tables(Builder):
     kind = "tables"
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["name"])
         target = ctx.target("tables", identity)
         if row["table_kind"] == "foreign":
@@ -54,18 +55,18 @@ class Tables(Builder):
                     note="default calls a function created in stage 04", clause="set default", step="default")
         _row_security(ctx, identity, row, None)
 
-    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         """Its parents: the partitioned table it is a partition of, the tables it inherits from."""
         parents = [row["partition_of"]] if row.get("partition_of") else []
         parents += json_list(row.get("inherits"))
         return [("tables", split_qualified(parent)) for parent in parents]
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["name"])
         if ("tables", identity) not in ctx.recreated:
             _alter_table(ctx, identity, source, target, set(differences))
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["name"])
         if ("tables", identity) in ctx.early_drops:
             return
@@ -73,7 +74,7 @@ class Tables(Builder):
             return                       # dropped with its parent
         ctx.add(Stage.DROPS, "tables", identity, "drop", self.drop_sql(identity, row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         return f"DROP TABLE {'IF EXISTS ' if if_exists else ''}{qualified(*identity)}"
 
     def names(self, identity: Identity) -> set[str]:
@@ -82,7 +83,7 @@ class Tables(Builder):
     def recreations(self, ctx: Context) -> None:
         """Tables whose kind or partition key changes: dropped and created again with their parts,
         partitions and the foreign keys that point at them (--allow-drops), else skipped."""
-        for identity, source, target in ctx.objects("tables", "changed"):
+        for identity, source, target in ctx.changed("tables"):
             if not set(ctx.differences["tables"][identity]) & {"table_kind", "partition_key"}:
                 continue
             if not ctx.options.allow_drops:
@@ -105,27 +106,31 @@ class Tables(Builder):
 
 def split_qualified(text: str) -> tuple[str, str]:
     """'"my schema".tab' -> ('my schema', 'tab'), through the parser (quoted names may hold dots)."""
-    from pglast import parse_sql
+    from pglast import ast, parse_sql
 
-    relation = parse_sql(f"SELECT * FROM {text}")[0].stmt.fromClause[0]
+    select = parse_sql(f"SELECT * FROM {text}")[0].stmt
+    relation = select.fromClause[0] if isinstance(select, ast.SelectStmt) and select.fromClause else None
+    if not isinstance(relation, ast.RangeVar) or relation.schemaname is None or relation.relname is None:
+        raise ValueError(f"not a schema-qualified table name: {text}")
     return relation.schemaname, relation.relname
 
 
-def _drop_for_rebuild(ctx: Context, identity: Identity, target: dict) -> str:
+def _drop_for_rebuild(ctx: Context, identity: Identity, target: Row) -> str:
     """A table whose kind or partitioning changes is dropped (its data lost) and created anew."""
     depends = []
     for seq_identity, seq in ctx.target_rows["sequences"].items():
         owner = seq.get("owned_by") or ""
         if owner.startswith(qualified(*identity) + "."):
             depends.append(owned_by(ctx, seq_identity, "NONE", stage=TABLES, step="release before table rebuild"))
-            if ctx.source("sequences", seq_identity) and ctx.source("sequences", seq_identity).get("owned_by"):
-                owned_by(ctx, seq_identity, ctx.source("sequences", seq_identity)["owned_by"], step="owned by after rebuild")
+            source = ctx.source("sequences", seq_identity)
+            if source is not None and source.get("owned_by"):
+                owned_by(ctx, seq_identity, source["owned_by"], step="owned by after rebuild")
     return ctx.add(TABLES, "tables", identity, "drop", Tables().drop_sql(identity, target, if_exists=False),
                    depends_on=depends, step="rebuild",
                    note=f"{', '.join(ctx.differences['tables'].get(identity, ()))} cannot be altered in place")
 
 
-def _alter_table(ctx: Context, identity: Identity, source: dict, target: dict, differs: set[str]) -> None:
+def _alter_table(ctx: Context, identity: Identity, source: Row, target: Row, differs: set[str]) -> None:
     name = qualified(*identity)
     if "persistence" in differs:
         ctx.add(COLUMNS, "tables", identity, "alter",
@@ -153,13 +158,13 @@ def _alter_table(ctx: Context, identity: Identity, source: dict, target: dict, d
                     f"ALTER TABLE {source['partition_of']} ATTACH PARTITION {name} {source['partition_bound']}",
                     clause="attach partition", step="attach", depends_on=[detach] if detach else [])
     if differs & {"inherits"}:
-        wanted, present = json_list(source.get("inherits")), json_list(target.get("inherits"))
-        for parent in present:
-            if parent not in wanted:
+        parents, parents_now = json_list(source.get("inherits")), json_list(target.get("inherits"))
+        for parent in parents_now:
+            if parent not in parents:
                 ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} NO INHERIT {parent}",
                         clause="inheritance", step=f"no inherit {parent}")
-        for parent in wanted:
-            if parent not in present:
+        for parent in parents:
+            if parent not in parents_now:
                 ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} INHERIT {parent}",
                         clause="inheritance", step=f"inherit {parent}")
     _row_security(ctx, identity, source, target)
@@ -167,7 +172,7 @@ def _alter_table(ctx: Context, identity: Identity, source: dict, target: dict, d
         ctx.skip("tables", identity, "foreign server changed: not planned")
 
 
-def _row_security(ctx: Context, identity: Identity, source: dict, target: dict | None) -> None:
+def _row_security(ctx: Context, identity: Identity, source: Row, target: Row | None) -> None:
     name = qualified(*identity)
     for flag, on, off in (("rls_enabled", "ENABLE", "DISABLE"), ("rls_forced", "FORCE", "NO FORCE")):
         wanted, present = bool(source.get(flag)), bool(target.get(flag)) if target else False

@@ -2,8 +2,9 @@
 ENABLE / DISABLE / REPLICA / ALWAYS."""
 from __future__ import annotations
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context
-from workbench.planner.kinds.base import Builder, Identity, builds
+from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, qualified
 from workbench.sqltree import with_flags
@@ -11,7 +12,7 @@ from workbench.sqltree import with_flags
 TRIGGERS = Stage.TRIGGERS
 
 
-def _enable_sql(identity: tuple, enabled: str) -> str:
+def _enable_sql(identity: Identity, enabled: str) -> str:
     schema, table, name = identity
     clause = {"disabled": "DISABLE TRIGGER", "replica": "ENABLE REPLICA TRIGGER", "always": "ENABLE ALWAYS TRIGGER",
               "enabled": "ENABLE TRIGGER"}[enabled]
@@ -22,7 +23,7 @@ def _enable_sql(identity: tuple, enabled: str) -> str:
 class Triggers(Builder):
     kind = "triggers"
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])
         if row.get("inherited"):
             return                                     # cloned from the partitioned table's trigger
@@ -32,7 +33,7 @@ class Triggers(Builder):
             ctx.add(TRIGGERS, "triggers", identity, "alter", _enable_sql(identity, row["enabled"]), clause="enable",
                     step="enable", depends_on=[step])
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["table"], source["name"])
         if ("triggers", identity) in ctx.recreated or source.get("inherited"):
             return
@@ -48,12 +49,12 @@ class Triggers(Builder):
             ctx.add(TRIGGERS, "triggers", identity, "alter", _enable_sql(identity, source["enabled"]),
                     clause="enable", step="enable")
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])
         if not row.get("inherited") and ctx.status("tables", identity[:2]) != "only_in_target":
             ctx.add(Stage.DROPS, "triggers", identity, "drop", self.drop_sql(identity, row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         return f"DROP TRIGGER {'IF EXISTS ' if if_exists else ''}{ident(identity[2])} ON {qualified(*identity[:2])}"
 
     def names(self, identity: Identity) -> set[str]:

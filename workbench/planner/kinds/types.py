@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.hazards import Fact
-from workbench.planner.kinds.base import Builder, Identity, Key, builds
+from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, literal, qualified
 
@@ -17,10 +18,10 @@ STAGE = Stage.PREREQUISITES
 class Types(Builder):
     kind = "types"
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         ctx.add(STAGE, self.kind, (row["schema"], row["name"]), "create", create_type_sql(row))
 
-    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         """The types it is built from (domain base, composite attributes, range subtype), and a
         domain's collation."""
         by_name = ctx.names_of("types")
@@ -29,7 +30,7 @@ class Types(Builder):
             found += [("collations", identity) for identity in ctx.names_of("collations").get(row["collation"], ())]
         return found
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["name"])
         if source["type_kind"] != target["type_kind"]:
             ctx.skip("types", identity, f"type kind changes from {target['type_kind']} to {source['type_kind']}: "
@@ -43,11 +44,11 @@ class Types(Builder):
         else:
             ctx.skip("types", identity, "range type definition changed: drop and recreate it by hand")
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["name"])
         ctx.add(Stage.DROPS, self.kind, identity, "drop", self.drop_sql(identity, row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         word = "DOMAIN" if row and row["type_kind"] == "domain" else "TYPE"
         return f"DROP {word} {qualified(*identity)}"
 
@@ -58,12 +59,13 @@ class Types(Builder):
         """An enum rebuilt under its columns changes their type: they are converted in stage 03."""
         from workbench.planner.kinds.columns import columns_of_type
 
-        for identity, source, target in ctx.objects("types", "changed"):
+        for identity, source, target in ctx.changed("types"):
             if source["type_kind"] == target["type_kind"] == "enum" and enum_needs_rebuild(source, target):
-                ctx.retype.update(columns_of_type(ctx, *identity, ctx.target_rows["columns"]))
+                schema, name = identity
+                ctx.retype.update(columns_of_type(ctx, schema, name, ctx.target_rows["columns"]))
 
 
-def create_type_sql(row: dict) -> str:
+def create_type_sql(row: Row) -> str:
     name = qualified(row["schema"], row["name"])
     kind = row["type_kind"]
     if kind == "enum":
@@ -87,7 +89,7 @@ def create_type_sql(row: dict) -> str:
 
 
 
-def _used_types(row: dict) -> set[str]:
+def _used_types(row: Row) -> set[str]:
     """The type names a type is built from (domain base, composite attributes, range subtype), as
     format_type spells them (schema-qualified: catalogs are read with an empty search_path)."""
     used = {row.get("base_type"), row.get("range_subtype")} | {t for _, t in json_list(row.get("attributes"))}
@@ -96,13 +98,13 @@ def _used_types(row: dict) -> set[str]:
 
 
 
-def enum_needs_rebuild(source: dict, target: dict) -> bool:
+def enum_needs_rebuild(source: Row, target: Row) -> bool:
     """Labels removed or reordered: ALTER TYPE ... ADD VALUE cannot get there."""
     wanted, present = json_list(source["enum_labels"]), json_list(target["enum_labels"])
     return [label for label in wanted if label in present] != present
 
 
-def _alter_enum(ctx: Context, identity, source: dict, target: dict) -> None:
+def _alter_enum(ctx: Context, identity: Identity, source: Row, target: Row) -> None:
     wanted, present = json_list(source["enum_labels"]), json_list(target["enum_labels"])
     name = qualified(*identity)
     if not enum_needs_rebuild(source, target):     # only additions: ADD VALUE, each placed next to its neighbour
@@ -119,7 +121,7 @@ def _alter_enum(ctx: Context, identity, source: dict, target: dict) -> None:
     _rebuild_enum(ctx, identity, source, target)
 
 
-def _rebuild_enum(ctx: Context, identity, source: dict, target: dict) -> None:
+def _rebuild_enum(ctx: Context, identity: Identity, source: Row, target: Row) -> None:
     """Labels removed or reordered: rename the old type away, create the new one, convert every
     column through text (stage 03), drop the old type (stage 09). Rows holding a removed label
     make the conversion fail, which is the safe outcome."""
@@ -137,7 +139,7 @@ def _rebuild_enum(ctx: Context, identity, source: dict, target: dict) -> None:
             facts=[Fact.REBUILT], step="drop old")
 
 
-def _alter_domain(ctx: Context, identity, source: dict, target: dict) -> None:
+def _alter_domain(ctx: Context, identity: Identity, source: Row, target: Row) -> None:
     name = qualified(*identity)
     if source["base_type"] != target["base_type"] or source.get("collation") != target.get("collation"):
         ctx.skip("types", identity, "domain base type or collation changed: recreate the domain by hand")
@@ -163,7 +165,7 @@ def _alter_domain(ctx: Context, identity, source: dict, target: dict) -> None:
                     clause="add check", step=f"add check {constraint}")
 
 
-def _alter_composite(ctx: Context, identity, source: dict, target: dict) -> None:
+def _alter_composite(ctx: Context, identity: Identity, source: Row, target: Row) -> None:
     name = qualified(*identity)
     wanted, present = json_list(source["attributes"]), json_list(target["attributes"])
     wanted_map, present_map = dict(map(tuple, wanted)), dict(map(tuple, present))
