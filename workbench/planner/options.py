@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.quote import ident, literal
 
@@ -54,7 +55,7 @@ def readable(text: str | None) -> str:
     return json.dumps([[key, value] for key, value in pairs(text) if value != SECRET])
 
 
-def report_secrets(ctx: Context, kind: str, identity: tuple, text: str | None) -> None:
+def report_secrets(ctx: Context, kind: str, identity: Identity, text: str | None) -> None:
     """A skipped entry for the options a plan cannot write because their value was never read."""
     hidden = [key for key, value in pairs(text) if value == SECRET]
     if hidden:

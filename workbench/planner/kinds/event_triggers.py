@@ -15,9 +15,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Iterable
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.hazards import Action, Hazard, _rule
-from workbench.planner.kinds.base import Builder, Identity, Key, builds
+from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import STAGE_INDEX, Stage
 from workbench.planner.quote import ident, literal, qualified
 
@@ -26,7 +27,7 @@ _STATE = {"enabled": "ENABLE", "disabled": "DISABLE", "replica": "ENABLE REPLICA
 _FIXED = ("event", "function", "tags")          # what ALTER EVENT TRIGGER cannot change
 
 
-def create_sql(row: dict) -> str:
+def create_sql(row: Row) -> str:
     tags = json_list(row.get("tags"))
     when = f" WHEN TAG IN ({', '.join(literal(t) for t in tags)})" if row.get("tags") is not None else ""
     return (f"CREATE EVENT TRIGGER {ident(row['name'])} ON {ident(row['event'])}{when} "
@@ -44,13 +45,13 @@ class EventTriggers(Builder):
                     (Action.ALTER, "disable during stage"): _rule(Hazard.DISABLES_EVENT_TRIGGER),
                     (Action.ALTER, "enable after stage"): _rule()}
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         made = ctx.add(Stage.FINISHING, KIND, (row["name"],), "create", create_sql(row))
         if row.get("enabled", "enabled") != "enabled":
             ctx.add(Stage.FINISHING, KIND, (row["name"],), "alter", _state_sql(row["name"], row["enabled"]),
                     clause="enable", step="enable", depends_on=[made])
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["name"],)
         if set(differences) & set(_FIXED):
             drop = ctx.add(Stage.FINISHING, KIND, identity, "drop", self.drop_sql(identity, target, if_exists=False),
@@ -64,7 +65,7 @@ class EventTriggers(Builder):
             ctx.add(Stage.FINISHING, KIND, identity, "alter", _state_sql(source["name"], source["enabled"]),
                     clause="enable", step="enable")
 
-    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         return [("functions", (row["function_schema"], row["function_name"], ""))]
 
     def finish(self, ctx: Context) -> None:
@@ -74,10 +75,10 @@ class EventTriggers(Builder):
             for name, _start, end in _enabled_during(ctx, stage):
                 _disabled_around(ctx, stage, name, end)
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         ctx.add(Stage.DROPS, KIND, (row["name"],), "drop", self.drop_sql((row["name"],), row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         return f"DROP EVENT TRIGGER {'IF EXISTS ' if if_exists else ''}{ident(identity[0])}"
 
     def names(self, identity: Identity) -> set[str]:

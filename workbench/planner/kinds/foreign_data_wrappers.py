@@ -5,9 +5,10 @@ extension's, not a kind's object. Handlers are an extension's functions (stage 0
 handler written in this database's own functions would be created later, in stage 04."""
 from __future__ import annotations
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context
 from workbench.planner.hazards import Action, _rule
-from workbench.planner.kinds.base import Builder, Identity, builds
+from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.model import Stage
 from workbench.planner.options import alter_options_sql, options_sql
 from workbench.planner.quote import ident, qualified
@@ -15,7 +16,7 @@ from workbench.planner.quote import ident, qualified
 KIND = "foreign_data_wrappers"
 
 
-def _function(row: dict, role: str) -> str:
+def _function(row: Row, role: str) -> str:
     """HANDLER f / VALIDATOR f, or NO HANDLER / NO VALIDATOR."""
     name = row.get(f"{role}_name")
     return f"{role.upper()} {qualified(row[f'{role}_schema'], name)}" if name else f"NO {role.upper()}"
@@ -28,13 +29,13 @@ class ForeignDataWrappers(Builder):
                     (Action.ALTER, "validator"): _rule(), (Action.ALTER, "options"): _rule(),
                     (Action.DROP, ""): _rule()}        # a wrapper holds no data; in use, its drop fails
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         parts = [_function(row, role) for role in ("handler", "validator") if row.get(f"{role}_name")]
         ctx.add(Stage.PREREQUISITES, KIND, (row["name"],), "create",
                 f"CREATE FOREIGN DATA WRAPPER {ident(row['name'])}{''.join(' ' + p for p in parts)}"
                 f"{options_sql(row.get('options'))}")
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["name"],)
         name = ident(source["name"])
         for role in ("handler", "validator"):
@@ -46,10 +47,10 @@ class ForeignDataWrappers(Builder):
             ctx.add(Stage.PREREQUISITES, KIND, identity, "alter", f"ALTER FOREIGN DATA WRAPPER {name}{change}",
                     clause="options", step="options")
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         ctx.add(Stage.DROPS, KIND, (row["name"],), "drop", self.drop_sql((row["name"],), row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         return f"DROP FOREIGN DATA WRAPPER {'IF EXISTS ' if if_exists else ''}{ident(identity[0])}"
 
     def names(self, identity: Identity) -> set[str]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context
 from workbench.planner.hazards import Action, _rule
-from workbench.planner.kinds.base import Builder, Identity, Key, builds
+from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.options import alter_options_sql, options_sql, readable, report_secrets
 from workbench.planner.quote import ident, literal
@@ -24,7 +25,7 @@ class ForeignServers(Builder):
     hazard_rules = {(Action.CREATE, ""): _rule(), (Action.ALTER, "version"): _rule(),
                     (Action.ALTER, "options"): _rule(), (Action.DROP, ""): _rule()}
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         identity = (row["name"],)
         kind = f" TYPE {literal(row['server_type'])}" if row.get("server_type") is not None else ""
         version = f" VERSION {literal(row['server_version'])}" if row.get("server_version") is not None else ""
@@ -33,7 +34,7 @@ class ForeignServers(Builder):
                 f"CREATE SERVER {ident(row['name'])}{kind}{version} FOREIGN DATA WRAPPER {ident(row['wrapper'])}"
                 f"{options_sql(readable(row.get('options')))}")
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["name"],)
         name = ident(source["name"])
         fixed = [d for d in differences if d in ("wrapper", "server_type")]
@@ -50,16 +51,16 @@ class ForeignServers(Builder):
             ctx.add(Stage.PREREQUISITES, KIND, identity, "alter", f"ALTER SERVER {name}{change}",
                     clause="options", step="options")
 
-    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         found: list[Key] = [("foreign_data_wrappers", (row["wrapper"],))]
         if row.get("wrapper_extension"):
             found.append(("extensions", (row["wrapper_extension"],)))
         return found
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         ctx.add(Stage.DROPS, KIND, (row["name"],), "drop", self.drop_sql((row["name"],), row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         return f"DROP SERVER {'IF EXISTS ' if if_exists else ''}{ident(identity[0])}"
 
     def names(self, identity: Identity) -> set[str]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context
 from workbench.planner.hazards import Action, Fact, _rule
-from workbench.planner.kinds.base import Builder, Identity, Key, builds
+from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, qualified
 
@@ -27,7 +28,7 @@ def _signature(identity: Identity) -> str:
     return f"{operator_name(identity)} ({identity[2]}, {identity[3]})"
 
 
-def create_operator_sql(row: dict) -> str:
+def create_operator_sql(row: Row) -> str:
     parts = [f"FUNCTION = {qualified(row['function_schema'], row['function_name'])}"]
     if row["left_type"] != "NONE":
         parts.append(f"LEFTARG = {row['left_type']}")
@@ -39,7 +40,7 @@ def create_operator_sql(row: dict) -> str:
     return f"CREATE OPERATOR {operator_name((row['schema'], row['name']))} ({', '.join(parts)})"
 
 
-def _identity(row: dict) -> Identity:
+def _identity(row: Row) -> Identity:
     return (row["schema"], row["name"], row["left_type"], row["right_type"])
 
 
@@ -49,10 +50,10 @@ class Operators(Builder):
     hazard_rules = {(Action.CREATE, ""): _rule(), (Action.ALTER, "estimators"): _rule(),
                     (Action.DROP, ""): _rule()}          # an operator holds no data; in use, its drop fails
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         ctx.add(Stage.FUNCTIONS, KIND, _identity(row), "create", create_operator_sql(row))
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = _identity(source)
         if set(differences) <= _ALTERABLE:
             settings = [f"{option.upper()} = {source.get(option) or 'NONE'}" for option in ("restrict", "join")
@@ -65,7 +66,7 @@ class Operators(Builder):
                        note=f"its {', '.join(d for d in differences if d not in _ALTERABLE)} changes (no ALTER OPERATOR for it)")
         ctx.add(Stage.FUNCTIONS, KIND, identity, "create", create_operator_sql(source), depends_on=[drop])
 
-    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         found: list[Key] = [("functions", identity) for identity in
                             ctx.names_of("functions").get(qualified(row["function_schema"], row["function_name"]), ())]
         types = ctx.names_of("types")
@@ -73,11 +74,11 @@ class Operators(Builder):
             found += [("types", identity) for identity in types.get(name.removesuffix("[]"), ())]
         return found
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         identity = _identity(row)
         ctx.add(Stage.DROPS, KIND, identity, "drop", self.drop_sql(identity, row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         return f"DROP OPERATOR {'IF EXISTS ' if if_exists else ''}{_signature(identity)}"
 
     def names(self, identity: Identity) -> set[str]:

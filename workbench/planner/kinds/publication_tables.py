@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.hazards import Action, _rule
-from workbench.planner.kinds.base import Builder, Identity, Key, builds
+from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, qualified
 
 KIND = "publication_tables"
 
 
-def _add_sql(row: dict) -> str:
+def _add_sql(row: Row) -> str:
     columns = json_list(row.get("columns"))
     listed = f" ({', '.join(map(ident, columns))})" if row.get("columns") is not None else ""
     where = f" WHERE ({row['row_filter']})" if row.get("row_filter") else ""
@@ -28,10 +29,10 @@ class PublicationTables(Builder):
     kind = KIND
     hazard_rules = {(Action.CREATE, ""): _rule(), (Action.DROP, ""): _rule()}
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         ctx.add(Stage.FINISHING, KIND, (row["schema"], row["table"], row["name"]), "create", _add_sql(row))
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["table"], source["name"])
         if (KIND, identity) in ctx.recreated:
             return
@@ -39,17 +40,17 @@ class PublicationTables(Builder):
                        step="recreate", note=f"its {', '.join(differences)} changes")
         ctx.add(Stage.FINISHING, KIND, identity, "create", _add_sql(source), depends_on=[drop])
 
-    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         table = (row["schema"], row["table"])
         return [("publications", (row["name"],)), ("tables", table),
                 *(("columns", (*table, column)) for column in json_list(row.get("columns")))]
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])
         if "only_in_target" in (ctx.status("tables", identity[:2]), ctx.status("publications", (row["name"],))):
             return
         ctx.add(Stage.DROPS, KIND, identity, "drop", self.drop_sql(identity, row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         # DROP TABLE of ALTER PUBLICATION has no IF EXISTS
         return f"ALTER PUBLICATION {ident(identity[2])} DROP TABLE ONLY {qualified(identity[0], identity[1])}"

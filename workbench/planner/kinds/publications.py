@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.hazards import Action, _rule
-from workbench.planner.kinds.base import Builder, Identity, Key, builds
+from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, literal
 
 KIND = "publications"
 
 
-def _with(row: dict, target: dict | None = None) -> list[str]:
+def _with(row: Row, target: Row | None = None) -> list[str]:
     """The WITH (...) settings of a publication (those that differ from `target`, or from the defaults)."""
     base = target or {"publish": "insert, update, delete, truncate", "via_root": False, "generated_columns": None}
     found = []
@@ -36,7 +37,7 @@ class Publications(Builder):
     hazard_rules = {(Action.CREATE, ""): _rule(), (Action.ALTER, "options"): _rule(),
                     (Action.ALTER, "schemas"): _rule(), (Action.DROP, ""): _rule()}   # no data, no table lock
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         schemas = json_list(row.get("schemas"))
         scope = (" FOR ALL TABLES" if row.get("all_tables") else
                  f" FOR TABLES IN SCHEMA {', '.join(map(ident, schemas))}" if schemas else "")
@@ -44,7 +45,7 @@ class Publications(Builder):
         ctx.add(Stage.FINISHING, KIND, (row["name"],), "create",
                 f"CREATE PUBLICATION {ident(row['name'])}{scope}" + (f" WITH ({', '.join(settings)})" if settings else ""))
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["name"],)
         name = ident(source["name"])
         if "all_tables" in differences:
@@ -66,13 +67,13 @@ class Publications(Builder):
                     f"ALTER PUBLICATION {name} ADD TABLES IN SCHEMA {', '.join(map(ident, new))}",
                     clause="schemas", step="add schemas")
 
-    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         return [("schemas", (schema,)) for schema in json_list(row.get("schemas"))]
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         ctx.add(Stage.DROPS, KIND, (row["name"],), "drop", self.drop_sql((row["name"],), row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         return f"DROP PUBLICATION {'IF EXISTS ' if if_exists else ''}{ident(identity[0])}"
 
     def names(self, identity: Identity) -> set[str]:

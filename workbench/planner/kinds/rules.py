@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.hazards import Action, Fact, Hazard, _rule
-from workbench.planner.kinds.base import Builder, Identity, Key, builds
+from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, qualified
 from workbench.sqltree import with_flags
@@ -38,14 +39,14 @@ class Rules(Builder):
     hazard_rules = {(Action.CREATE, ""): _rule(when=_LOCK), (Action.REPLACE, ""): _rule(when=_LOCK),
                     (Action.ALTER, "enable"): _rule(), (Action.DROP, ""): _rule(when=_LOCK)}
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])
         made = ctx.add(Stage.TRIGGERS, KIND, identity, "create", row["definition"], facts=_facts(ctx, identity))
         if row.get("enabled") and row["enabled"] != "enabled":
             ctx.add(Stage.TRIGGERS, KIND, identity, "alter", _enable_sql(identity, row["enabled"]), clause="enable",
                     step="enable", depends_on=[made])
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["table"], source["name"])
         if (KIND, identity) in ctx.recreated:
             return
@@ -56,17 +57,17 @@ class Rules(Builder):
             ctx.add(Stage.TRIGGERS, KIND, identity, "alter", _enable_sql(identity, source["enabled"]),
                     clause="enable", step="enable")
 
-    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         relations = [(row["schema"], row["table"]), *(tuple(pair) for pair in json_list(row.get("relations")))]
         return [(kind, relation) for relation in relations for kind in _RELATIONS]
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])
         if any(ctx.status(kind, identity[:2]) == "only_in_target" for kind in _RELATIONS):
             return
         ctx.add(Stage.DROPS, KIND, identity, "drop", self.drop_sql(identity, row), facts=_facts(ctx, identity))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         return f"DROP RULE {'IF EXISTS ' if if_exists else ''}{ident(identity[2])} ON {qualified(identity[0], identity[1])}"
 
     def names(self, identity: Identity) -> set[str]:

@@ -12,9 +12,10 @@ parser is skipped: dropping the configuration would take the indexes using it al
 stage 10, each before what it needs."""
 from __future__ import annotations
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context
 from workbench.planner.hazards import Action, _rule
-from workbench.planner.kinds.base import Builder, Identity
+from workbench.planner.kinds.base import Builder
 from workbench.planner.model import Stage
 from workbench.planner.quote import qualified
 
@@ -22,7 +23,7 @@ PRE = Stage.PREREQUISITES
 NO_HAZARD = {(Action.CREATE, ""): _rule(), (Action.DROP, ""): _rule()}
 
 
-def identity_of(row: dict) -> Identity:
+def identity_of(row: Row) -> Identity:
     return (row["schema"], row["name"])
 
 
@@ -30,21 +31,21 @@ class TextSearch(Builder):
     """What the four kinds share: CREATE TEXT SEARCH <what> (options), DROP, names."""
     what = ""
 
-    def options(self, row: dict) -> list[str]:
+    def options(self, row: Row) -> list[str]:
         raise NotImplementedError
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         ctx.add(PRE, self.kind, identity_of(row), "create",
                 f"CREATE TEXT SEARCH {self.what} {qualified(*identity_of(row))} ({', '.join(self.options(row))})")
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         ctx.skip(self.kind, identity_of(source), f"text search {self.what.lower()} {', '.join(differences)} differs and "
                                                "cannot be altered: drop it and create it again by hand")
 
-    def drop(self, ctx: Context, row: dict) -> None:
+    def drop(self, ctx: Context, row: Row) -> None:
         ctx.add(Stage.DROPS, self.kind, identity_of(row), "drop", self.drop_sql(identity_of(row), row))
 
-    def drop_sql(self, identity: Identity, row: dict | None, *, if_exists: bool = True) -> str:
+    def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         return f"DROP TEXT SEARCH {self.what} {'IF EXISTS ' if if_exists else ''}{qualified(*identity)}"
 
     def names(self, identity: Identity) -> set[str]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.hazards import Action, _rule
 from workbench.planner.kinds.base import Key, builds
@@ -10,7 +11,7 @@ from workbench.planner.kinds.text_search import NO_HAZARD, PRE, TextSearch, iden
 from workbench.planner.quote import ident, qualified
 
 
-def _mappings(row: dict) -> dict[str, list[str]]:
+def _mappings(row: Row) -> dict[str, list[str]]:
     return {mapping[0]: list(mapping[1:]) for mapping in json_list(row.get("mappings"))}
 
 
@@ -20,20 +21,20 @@ class TextSearchConfigurations(TextSearch):
     what = "CONFIGURATION"
     hazard_rules = {**NO_HAZARD, (Action.ALTER, "mapping"): _rule()}
 
-    def options(self, row: dict) -> list[str]:
+    def options(self, row: Row) -> list[str]:
         return [f"PARSER = {qualified(row['parser_schema'], row['parser_name'])}"]
 
-    def create(self, ctx: Context, row: dict) -> None:
+    def create(self, ctx: Context, row: Row) -> None:
         super().create(ctx, row)
         self._map(ctx, row, {})
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         if "parser" in differences:
             super().alter(ctx, source, target, ("parser",))
             return
         self._map(ctx, source, _mappings(target))
 
-    def _map(self, ctx: Context, row: dict, present: dict[str, list[str]]) -> None:
+    def _map(self, ctx: Context, row: Row, present: dict[str, list[str]]) -> None:
         name = qualified(*identity_of(row))
         wanted = _mappings(row)
         for token, dictionaries in wanted.items():
@@ -48,7 +49,7 @@ class TextSearchConfigurations(TextSearch):
                         f"ALTER TEXT SEARCH CONFIGURATION {name} DROP MAPPING FOR {ident(token)}", clause="mapping",
                         step=f"drop mapping {token}")
 
-    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         found: list[Key] = [("text_search_parsers", (row["parser_schema"], row["parser_name"]))]
         by_name = ctx.names_of("text_search_dictionaries")
         for dictionaries in _mappings(row).values():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from workbench.kinds import Identity, Row
 from workbench.planner.context import Context
 from workbench.planner.hazards import Action, _rule
 from workbench.planner.kinds.base import Key, builds
@@ -16,8 +17,11 @@ def _option_names(options: str | None) -> list[str]:
         return []
     from pglast import parse_sql
 
+    from pglast import ast
+
     statement = parse_sql(f"CREATE TEXT SEARCH DICTIONARY x (TEMPLATE = y, {options})")[0].stmt
-    return [element.defname for element in statement.definition if element.defname != "template"]
+    assert isinstance(statement, ast.DefineStmt)
+    return [str(element.defname) for element in statement.definition or () if element.defname != "template"]
 
 
 @builds
@@ -26,11 +30,11 @@ class TextSearchDictionaries(TextSearch):
     what = "DICTIONARY"
     hazard_rules = {**NO_HAZARD, (Action.ALTER, "options"): _rule()}
 
-    def options(self, row: dict) -> list[str]:
+    def options(self, row: Row) -> list[str]:
         return [f"TEMPLATE = {qualified(row['template_schema'], row['template_name'])}",
                 *([row["options"]] if row.get("options") else [])]
 
-    def alter(self, ctx: Context, source: dict, target: dict, differences: tuple[str, ...]) -> None:
+    def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         if "template" in differences:
             super().alter(ctx, source, target, ("template",))
             return
@@ -39,5 +43,5 @@ class TextSearchDictionaries(TextSearch):
         ctx.add(PRE, self.kind, identity_of(source), "alter",
                 f"ALTER TEXT SEARCH DICTIONARY {qualified(*identity_of(source))} ({', '.join(settings)})", clause="options")
 
-    def depends_on(self, ctx: Context, row: dict) -> Iterable[Key]:
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         return [("text_search_templates", (row["template_schema"], row["template_name"]))]
