@@ -112,6 +112,9 @@ CREATE TEXT SEARCH DICTIONARY st.eng (TEMPLATE = snowball, language = 'english',
 CREATE TEXT SEARCH CONFIGURATION st.cfg (PARSER = st.prs);
 ALTER TEXT SEARCH CONFIGURATION st.cfg ADD MAPPING FOR asciiword, word WITH st.eng, simple;
 CREATE TEXT SEARCH CONFIGURATION st.english2 (COPY = english);
+CREATE OPERATOR CLASS oc FOR TYPE int USING hash AS OPERATOR 1 ===, FUNCTION 1 hashint4(int);
+CREATE OPERATOR FAMILY st.fam USING btree;
+ALTER OPERATOR FAMILY st.fam USING btree ADD OPERATOR 3 = (int, bigint), FUNCTION 1 btint48cmp(int, bigint);
 """
 
 
@@ -128,8 +131,9 @@ def test_new_kinds_across_versions(pg, pg15):
                                               "user_mappings", "publications", "publication_tables", "rules",
                                               "event_triggers", "operators", "conversions", "text_search_templates",
                                               "text_search_parsers", "text_search_dictionaries",
-                                              "text_search_configurations")} == {
+                                              "text_search_configurations", "operator_classes",
+                                              "operator_families")} == {
         "extended_statistics": 3, "casts": 3, "foreign_data_wrappers": 1, "foreign_servers": 1, "user_mappings": 1,
         "publications": 2, "publication_tables": 1, "rules": 2,
         "event_triggers": 2, "operators": 2, "conversions": 1, "text_search_templates": 1, "text_search_parsers": 1,
-        "text_search_dictionaries": 1, "text_search_configurations": 2}
+        "text_search_dictionaries": 1, "text_search_configurations": 2, "operator_classes": 1, "operator_families": 2}

@@ -351,9 +351,13 @@ def _hostile_source_sql() -> list[sql.Composable]:
                   sql.SQL("CREATE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN NEW.{} := {}; RETURN NEW; "
                           "END $f$").format(q("trig fn\n"), sql.Identifier("note$$"), sql.Literal("$$ */ --\n;")),
                   sql.SQL("CREATE FUNCTION {}(int, int) RETURNS bool LANGUAGE sql AS 'SELECT $1 = $2'").format(q("op fn\n")),
-                  sql.SQL("CREATE OPERATOR {}.=== (LEFTARG = int, RIGHTARG = int, FUNCTION = {}, COMMUTATOR = ===)").format(
+                  sql.SQL("CREATE OPERATOR {}.=== (LEFTARG = int, RIGHTARG = int, FUNCTION = {}, COMMUTATOR = ===, HASHES)").format(
                       schema, q("op fn\n")),
                   sql.SQL("COMMENT ON OPERATOR {}.=== (int, int) IS {}").format(schema, sql.Literal(HOSTILE[3])),
+                  sql.SQL("CREATE OPERATOR FAMILY {} USING btree").format(q("fam\n;--")),
+                  sql.SQL("ALTER OPERATOR FAMILY {} USING btree ADD OPERATOR 3 = (int, bigint)").format(q("fam\n;--")),
+                  sql.SQL("CREATE OPERATOR CLASS {} FOR TYPE int USING hash AS OPERATOR 1 {}.===, FUNCTION 1 hashint4(int)").format(
+                      q("opc */$$"), schema),
                   sql.SQL("CREATE TEXT SEARCH TEMPLATE {} (INIT = dsimple_init, LEXIZE = dsimple_lexize)").format(q("tmpl\n;")),
                   sql.SQL("CREATE TEXT SEARCH PARSER {} (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, "
                           "LEXTYPES = prsd_lextype)").format(q("prs */")),

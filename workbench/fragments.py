@@ -273,6 +273,39 @@ def ts_mappings(text: str) -> None:
 setattr(ts_mappings, "words", True)
 
 
+def family_members(text: str) -> None:
+    """An operator family's members: a JSON list of [kind, number, left, right, ADD clause]."""
+    for *_key, clause in json.loads(text):
+        _checked(clause, _family_member)
+    for kind, number, left, right, _clause in json.loads(text):
+        if kind not in ("operator", "function") or not str(number).isdigit():
+            raise Refused("is not a list of operator and function members")
+        _checked(left, type_name)
+        _checked(right, type_name)
+
+
+def _family_member(clause: str) -> None:
+    node = _one(f"ALTER OPERATOR FAMILY f USING btree ADD {clause}", "AlterOpFamilyStmt")
+    if len(node.get("items") or []) != 1:
+        raise Refused("is more than one member")
+
+
+def class_members(text: str) -> None:
+    """An operator class's members: a JSON list of the clauses CREATE OPERATOR CLASS ... AS takes."""
+    for clause in json.loads(text):
+        _checked(clause, _class_member)
+
+
+def _class_member(clause: str) -> None:
+    node = _one(f"CREATE OPERATOR CLASS c FOR TYPE int USING btree AS {clause}", "CreateOpClassStmt")
+    if len(node.get("items") or []) != 1:
+        raise Refused("is more than one member")
+
+
+for _check in (family_members, class_members):
+    setattr(_check, "words", True)
+
+
 def publish(text: str) -> None:
     """A publication's operations: some of insert, update, delete, truncate (a literal in WITH (publish = ...))."""
     if text and not set(text.split(", ")) <= {"insert", "update", "delete", "truncate"}:
@@ -326,6 +359,8 @@ CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
                  "command": one_of("ALL", "SELECT", "INSERT", "UPDATE", "DELETE")},
     "comments": {"sql_target": comment_target},
     "publication_tables": {"row_filter": expression},
+    "operator_families": {"members": family_members},
+    "operator_classes": {"members": class_members, "data_type": type_name, "storage": type_name},
     "text_search_parsers": {"start_function": option_value, "token_function": option_value,
                             "end_function": option_value, "lextypes_function": option_value,
                             "headline_function": option_value},

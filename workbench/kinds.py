@@ -92,6 +92,9 @@ _ENTRIES = [
     Kind("operators", ("schema", "name", "left_type", "right_type"),
          ("result_type", "function", "commutator", "negator", "restrict", "join", "hashes", "merges"),
          stage="stage04_functions", drop_rank=97),
+    Kind("operator_families", ("schema", "name", "method"), ("members",), stage="stage04_functions", drop_rank=94),
+    Kind("operator_classes", ("schema", "name", "method"), ("data_type", "is_default", "family", "storage", "members"),
+         stage="stage04_functions", drop_rank=93),
     Kind("conversions", ("schema", "name"), ("source_encoding", "target_encoding", "function", "is_default"),
          stage="stage04_functions", drop_rank=96),
     Kind("triggers", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"},
@@ -142,6 +145,8 @@ def object_label(kind: str, values: Sequence[object]) -> str:
         return f"{parts[0]} SERVER {parts[1]}"
     if kind == "operators":
         return f"{parts[0]}.{parts[1]}({parts[2]}, {parts[3]})"
+    if kind in ("operator_families", "operator_classes"):
+        return f"{parts[0]}.{parts[1]} USING {parts[2]}"
     return ".".join(parts)
 
 

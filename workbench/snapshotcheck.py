@@ -34,6 +34,8 @@ JSON_COLUMNS = {
     "rules": ("relations",),
     "event_triggers": ("tags",),
     "text_search_configurations": ("mappings",),
+    "operator_families": ("members",),
+    "operator_classes": ("members", "operators"),
     "policies": ("roles",),
     "views": ("columns", "depends_on_relations", "depends_on_functions", "depends_on_columns", "depends_on_constraints"),
     "materialized_views": ("columns", "depends_on_relations", "depends_on_functions", "depends_on_columns",

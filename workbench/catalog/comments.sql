@@ -1,7 +1,7 @@
 -- comments: COMMENT ON tables, views, sequences, indexes, columns, functions, types, schemas,
 -- constraints, triggers, policies, and of the kinds with a registry entry since: collations,
 -- extended statistics, casts, foreign data wrappers, servers, publications, rules, event triggers,
--- operators, conversions, text search objects. The comment initdb puts on schema public is a default. `object` is
+-- operators, operator classes and families, conversions, text search objects. The comment initdb puts on schema public is a default. `object` is
 -- spelled as the object's builder names it (planner/kinds/<kind>.py `names`).
 WITH user_ns AS (
   SELECT n.oid, n.nspname FROM pg_namespace n
@@ -164,4 +164,22 @@ SELECT 'text search configuration', quote_ident(n.nspname) || '.' || quote_ident
 FROM pg_description d
 JOIN pg_ts_config x ON d.classoid = 'pg_ts_config'::regclass AND x.oid = d.objoid
 JOIN user_ns n ON n.oid = x.cfgnamespace
-WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_ts_config'::regclass AND ext.objid = x.oid);
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_ts_config'::regclass AND ext.objid = x.oid)
+UNION ALL
+SELECT 'operator class', quote_ident(n.nspname) || '.' || quote_ident(x.opcname) || ' USING ' || quote_ident(am.amname),
+       d.description, n.nspname,
+       'OPERATOR CLASS ' || quote_ident(n.nspname) || '.' || quote_ident(x.opcname) || ' USING ' || quote_ident(am.amname)
+FROM pg_description d
+JOIN pg_opclass x ON d.classoid = 'pg_opclass'::regclass AND x.oid = d.objoid
+JOIN user_ns n ON n.oid = x.opcnamespace
+JOIN pg_am am ON am.oid = x.opcmethod
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_opclass'::regclass AND ext.objid = x.oid)
+UNION ALL
+SELECT 'operator family', quote_ident(n.nspname) || '.' || quote_ident(x.opfname) || ' USING ' || quote_ident(am.amname),
+       d.description, n.nspname,
+       'OPERATOR FAMILY ' || quote_ident(n.nspname) || '.' || quote_ident(x.opfname) || ' USING ' || quote_ident(am.amname)
+FROM pg_description d
+JOIN pg_opfamily x ON d.classoid = 'pg_opfamily'::regclass AND x.oid = d.objoid
+JOIN user_ns n ON n.oid = x.opfnamespace
+JOIN pg_am am ON am.oid = x.opfmethod
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_opfamily'::regclass AND ext.objid = x.oid);
