@@ -115,6 +115,9 @@ CREATE TEXT SEARCH CONFIGURATION st.english2 (COPY = english);
 CREATE OPERATOR CLASS oc FOR TYPE int USING hash AS OPERATOR 1 ===, FUNCTION 1 hashint4(int);
 CREATE OPERATOR FAMILY st.fam USING btree;
 ALTER OPERATOR FAMILY st.fam USING btree ADD OPERATOR 3 = (int, bigint), FUNCTION 1 btint48cmp(int, bigint);
+CREATE FUNCTION pl_handler() RETURNS language_handler AS '$libdir/plpgsql', 'plpgsql_call_handler' LANGUAGE C;
+CREATE TRUSTED LANGUAGE mypl HANDLER pl_handler;
+COMMENT ON LANGUAGE mypl IS 'again';
 """
 
 
@@ -132,8 +135,9 @@ def test_new_kinds_across_versions(pg, pg15):
                                               "event_triggers", "operators", "conversions", "text_search_templates",
                                               "text_search_parsers", "text_search_dictionaries",
                                               "text_search_configurations", "operator_classes",
-                                              "operator_families")} == {
+                                              "operator_families", "languages")} == {
         "extended_statistics": 3, "casts": 3, "foreign_data_wrappers": 1, "foreign_servers": 1, "user_mappings": 1,
         "publications": 2, "publication_tables": 1, "rules": 2,
         "event_triggers": 2, "operators": 2, "conversions": 1, "text_search_templates": 1, "text_search_parsers": 1,
-        "text_search_dictionaries": 1, "text_search_configurations": 2, "operator_classes": 1, "operator_families": 2}
+        "text_search_dictionaries": 1, "text_search_configurations": 2, "operator_classes": 1, "operator_families": 2,
+        "languages": 1}

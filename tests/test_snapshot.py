@@ -48,6 +48,8 @@ CREATE TEXT SEARCH DICTIONARY "Sales Ops".dict (TEMPLATE = "Sales Ops".tmpl, sto
 CREATE TEXT SEARCH CONFIGURATION "Sales Ops".cfg (PARSER = "Sales Ops".prs);
 ALTER TEXT SEARCH CONFIGURATION "Sales Ops".cfg ADD MAPPING FOR word WITH "Sales Ops".dict, simple;
 CREATE OPERATOR CLASS "Sales Ops".same_ops FOR TYPE int USING hash AS OPERATOR 1 "Sales Ops".===, FUNCTION 1 hashint4(int);
+CREATE FUNCTION "Sales Ops".pl_handler() RETURNS language_handler AS '$libdir/plpgsql', 'plpgsql_call_handler' LANGUAGE C;
+CREATE LANGUAGE "Sales PL" HANDLER "Sales Ops".pl_handler;
 CREATE PUBLICATION "Sales Feed" FOR TABLE "Sales Ops".lines (id, order_id) WHERE (order_id > 0);
 CREATE VIEW "Sales Ops".big AS SELECT id FROM "Sales Ops"."Orders" WHERE qty > 10;
 CREATE MATERIALIZED VIEW "Sales Ops".mv AS SELECT count(*) AS n FROM "Sales Ops".lines;
@@ -120,7 +122,8 @@ def test_objects_of_each_kind(every_kind):
 def test_extension_members_and_system_schemas_are_left_out(every_kind):
     functions = every_kind["functions"].set_index("name")["internal"].to_dict()
     # hstore's ~60 functions are the extension's; the range type's constructors are its own
-    assert functions == {"touch": False, "noted": False, "same": False, "floatrange": True, "floatmultirange": True}
+    assert functions == {"touch": False, "noted": False, "same": False, "pl_handler": False, "floatrange": True,
+                         "floatmultirange": True}
     assert "hstore" not in set(every_kind["types"]["name"])
     for kind, frame in every_kind.frames.items():
         if kind == "extensions":                     # plpgsql lives in pg_catalog, and is an extension
@@ -132,7 +135,7 @@ def test_extension_members_and_system_schemas_are_left_out(every_kind):
 def test_counts_follow_the_counting_rules(every_kind):
     counts = every_kind.counts
     assert counts["tables"] == 2 and counts["views"] == 1 and counts["materialized_views"] == 1
-    assert counts["columns"] == 6 + 2 and counts["sequences"] == 2 and counts["functions"] == 3 + 2 + 3  # range constructors
+    assert counts["columns"] == 6 + 2 and counts["sequences"] == 2 and counts["functions"] == 4 + 2 + 3  # range constructors
     assert counts["triggers"] == 1 and counts["constraints"] == 4 and counts["types"] == 4
     assert counts["indexes"] == 3                       # the matview has none; PK indexes count
 

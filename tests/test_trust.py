@@ -366,6 +366,9 @@ def _hostile_source_sql() -> list[sql.Composable]:
                   sql.SQL("CREATE TEXT SEARCH CONFIGURATION {} (PARSER = {})").format(q("cfg$$"), q("prs */")),
                   sql.SQL("ALTER TEXT SEARCH CONFIGURATION {} ADD MAPPING FOR word WITH {}").format(q("cfg$$"), q("dict'\r")),
                   sql.SQL("COMMENT ON TEXT SEARCH CONFIGURATION {} IS {}").format(q("cfg$$"), sql.Literal(HOSTILE[4])),
+                  sql.SQL("CREATE FUNCTION {}() RETURNS language_handler AS '$libdir/plpgsql', 'plpgsql_call_handler' "
+                          "LANGUAGE C").format(q("pl handler\n")),
+                  sql.SQL("CREATE LANGUAGE {} HANDLER {}").format(sql.Identifier("pl\n;--$$'"), q("pl handler\n")),
                   sql.SQL("CREATE CONVERSION {} FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8").format(q("conv\n;--$$'")),
                   sql.SQL("CREATE FUNCTION {}() RETURNS event_trigger LANGUAGE plpgsql AS $f$ BEGIN END $f$").format(
                       q("evt fn\r")),

@@ -97,6 +97,8 @@ _ENTRIES = [
          stage="stage04_functions", drop_rank=93),
     Kind("conversions", ("schema", "name"), ("source_encoding", "target_encoding", "function", "is_default"),
          stage="stage04_functions", drop_rank=96),
+    Kind("languages", ("name",), ("trusted", "handler", "inline", "validator"), stage="stage04_functions",
+         drop_rank=105),
     Kind("triggers", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"},
          stage="stage06_triggers", drop_rank=30),
     Kind("rules", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"},

@@ -1,7 +1,7 @@
 -- comments: COMMENT ON tables, views, sequences, indexes, columns, functions, types, schemas,
 -- constraints, triggers, policies, and of the kinds with a registry entry since: collations,
 -- extended statistics, casts, foreign data wrappers, servers, publications, rules, event triggers,
--- operators, operator classes and families, conversions, text search objects. The comment initdb puts on schema public is a default. `object` is
+-- operators, operator classes and families, conversions, text search objects, languages. The comment initdb puts on schema public is a default. `object` is
 -- spelled as the object's builder names it (planner/kinds/<kind>.py `names`).
 WITH user_ns AS (
   SELECT n.oid, n.nspname FROM pg_namespace n
@@ -182,4 +182,10 @@ FROM pg_description d
 JOIN pg_opfamily x ON d.classoid = 'pg_opfamily'::regclass AND x.oid = d.objoid
 JOIN user_ns n ON n.oid = x.opfnamespace
 JOIN pg_am am ON am.oid = x.opfmethod
-WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_opfamily'::regclass AND ext.objid = x.oid);
+WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_opfamily'::regclass AND ext.objid = x.oid)
+UNION ALL
+SELECT 'language', quote_ident(l.lanname), d.description, NULL, 'LANGUAGE ' || quote_ident(l.lanname)
+FROM pg_description d
+JOIN pg_language l ON d.classoid = 'pg_language'::regclass AND l.oid = d.objoid
+WHERE l.oid >= 16384
+  AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_language'::regclass AND ext.objid = l.oid);

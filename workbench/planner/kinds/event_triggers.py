@@ -12,11 +12,11 @@ event trigger is created after every other statement of stage 09 (its edges), so
 nothing the plan does but the comments on it."""
 from __future__ import annotations
 
-import dataclasses
 from typing import Iterable
 
 from workbench.kinds import Identity, Row
 from workbench.planner.context import Context, json_list
+from workbench.planner.edges import add_edges
 from workbench.planner.hazards import Action, Hazard, _rule
 from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import STAGE_INDEX, Stage
@@ -85,14 +85,6 @@ class EventTriggers(Builder):
         return {ident(identity[0])}
 
 
-def _add_edges(ctx: Context, edges: dict[str, set[str]]) -> None:
-    """Statements made to wait for more statements (statement id -> ids): their depends_on grows."""
-    for position, statement in enumerate(ctx.statements):
-        extra = edges.get(statement.id, set()) - set(statement.depends_on)
-        if extra:
-            ctx.statements[position] = dataclasses.replace(statement, depends_on=(*statement.depends_on, *sorted(extra)))
-
-
 def _created_last(ctx: Context) -> None:
     """A new event trigger's CREATE waits for every statement of stage 09 that is not about event
     triggers (comments on it wait for it, through the comments' own order)."""
@@ -101,9 +93,9 @@ def _created_last(ctx: Context) -> None:
         return
     others = {s.id for s in ctx.statements if s.stage == Stage.FINISHING and s.kind != KIND
               and not (s.kind == "comments" and s.identity.get("object_kind") == "event trigger")}
-    _add_edges(ctx, {created: others for created in creates})
+    add_edges(ctx, {created: others for created in creates})
     comments = {s.id for s in ctx.statements if s.kind == "comments" and s.identity.get("object_kind") == "event trigger"}
-    _add_edges(ctx, {comment: set(creates) for comment in comments})
+    add_edges(ctx, {comment: set(creates) for comment in comments})
 
 
 def _enabled_during(ctx: Context, stage: str) -> list[tuple[str, str, str]]:
@@ -134,7 +126,7 @@ def _disabled_around(ctx: Context, stage: str, name: str, end: str) -> None:
     inside = [s.id for s in ctx.statements if s.stage == stage]
     disable = ctx.add(stage, KIND, (name,), "alter", _state_sql(name, "disabled"), clause="disable during stage",
                       step=f"disable during {stage}", note="the event trigger would fire on the plan's DDL")
-    _add_edges(ctx, {statement: {disable} for statement in inside})
+    add_edges(ctx, {statement: {disable} for statement in inside})
     if end != "disabled":
         ctx.add(stage, KIND, (name,), "alter", _state_sql(name, end), clause="enable after stage",
                 step=f"enable after {stage}", depends_on=[*inside, disable])
