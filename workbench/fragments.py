@@ -232,8 +232,12 @@ def policy_check(text: str) -> None:
 
 
 def arguments(text: str) -> None:
-    """A function's identity arguments, as DROP FUNCTION f(...) takes them."""
-    node = _one(f"DROP FUNCTION f({text})", "DropStmt")
+    """A function's identity arguments, as DROP FUNCTION f(...) takes them (an ordered-set
+    aggregate's, with ORDER BY, as DROP AGGREGATE does)."""
+    try:
+        node = _one(f"DROP FUNCTION f({text})", "DropStmt")
+    except Refused:
+        node = _one(f"DROP AGGREGATE f({text})", "DropStmt")
     if len(node.get("objects") or []) != 1:
         raise Refused("is not one argument list")
 
