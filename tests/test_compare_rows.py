@@ -111,9 +111,10 @@ def test_seedscale_matches_the_oracle(seedscale_pair):
 def test_an_identity_held_twice_pairs_like_a_merge():
     """Hand-made frames (not from a catalog) with a duplicated identity and missing values."""
     def snapshot(rows):
-        frame = pd.DataFrame(rows, columns=["schema", "name", "data_type", "not_null", "default_value", "identity",
-                                            "generated", "generated_kind", "collation", "table", "table_kind"],
-                             dtype=object)
+        columns = ["schema", "name", "data_type", "not_null", "default_value", "identity", "generated",
+                   "generated_kind", "collation", "table", "table_kind"]
+        unset = [c for c in KINDS["columns"].compared if c not in columns]      # statistics, storage, ...
+        frame = pd.DataFrame([row + [None] * len(unset) for row in rows], columns=columns + unset, dtype=object)
         return Snapshot({"columns": frame}, "dsn", "18", 180000, "db", "now")
     source = snapshot([["s", "b", "int", True, None, "", None, "", None, "t", "ordinary"],
                        ["s", "a", "int", True, None, "", None, "", None, "t", "ordinary"],

@@ -166,6 +166,17 @@ def owned_by(text: str) -> None:
         raise Refused("is not one column")
 
 
+def sequence_options(text: str) -> None:
+    """An identity sequence's options (columns.sql's START WITH ... CACHE ...), as CREATE SEQUENCE
+    and GENERATED ... AS IDENTITY (...) take them: numbers and the options a sequence has, no more."""
+    node = _one(f"CREATE SEQUENCE s {text}", "CreateSeqStmt")
+    _same_fields(node, "CREATE SEQUENCE s START WITH 1", "CreateSeqStmt")
+    names = [option["DefElem"]["defname"] for option in node.get("options") or []]
+    if not names or set(names) - {"start", "increment", "minvalue", "maxvalue", "cache", "cycle"} \
+            or len(set(names)) != len(names):
+        raise Refused("is not a list of sequence options")
+
+
 def partition_key(text: str) -> None:
     node = _one(f"CREATE TABLE x (a int) PARTITION BY {text}", "CreateStmt")
     _same_fields(node, "CREATE TABLE x (a int) PARTITION BY RANGE (a)", "CreateStmt")
@@ -338,15 +349,19 @@ def one_of(*values: str | None) -> Callable[[str], None]:
     return check
 
 
+_STORAGE = ("plain", "external", "main", "extended")
 # kind -> column -> check. Columns used only to compare or to pick a code path are not here.
 CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
     "types": {"default_value": default, "base_type": type_name, "range_subtype": range_subtype,
               "collation": collation, "checks": domain_checks, "attributes": attributes},
     "sequences": {"data_type": type_name, "owned_by": owned_by},
     "tables": {"partition_key": partition_key, "partition_of": relation, "partition_bound": partition_bound,
-               "inherits": relations, "options": reloptions},
+               "inherits": relations, "options": reloptions, "of_type": type_name,
+               "replica_identity": one_of("default", "nothing", "full", "index")},
     "columns": {"data_type": type_name, "default_value": default, "generated": generated, "collation": collation,
-                "identity": one_of("", "always", "by default"), "generated_kind": one_of("", "stored", "virtual")},
+                "identity": one_of("", "always", "by default"), "generated_kind": one_of("", "stored", "virtual"),
+                "storage": one_of(*_STORAGE), "type_storage": one_of(*_STORAGE), "compression": one_of("pglz", "lz4"),
+                "identity_sequence": relation, "identity_options": sequence_options},
     "views": {"definition": query, "options": reloptions},
     "materialized_views": {"definition": query, "options": reloptions},
     "functions": {"arguments": arguments},
@@ -356,7 +371,8 @@ CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
     "rules": {"enabled": one_of("enabled", "disabled", "replica", "always")},
     "event_triggers": {"enabled": one_of("enabled", "disabled", "replica", "always"),
                        "event": one_of("ddl_command_start", "ddl_command_end", "sql_drop", "table_rewrite", "login")},
-    "indexes": {"attached_to": relation},            # ALTER INDEX <parent> ATTACH PARTITION ...
+    "indexes": {"attached_to": relation,             # ALTER INDEX <parent> ATTACH PARTITION ...
+                "options": reloptions},              # ALTER INDEX ... SET (...)
     "collations": {"provider": one_of("libc", "icu", "builtin", "default")},    # CREATE COLLATION (provider = ...)
     "constraints": {"definition": constraint},
     "policies": {"using_expression": policy_using, "with_check": policy_check,

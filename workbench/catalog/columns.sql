@@ -10,6 +10,29 @@ SELECT n.nspname AS schema,
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated,
        CASE a.attgenerated WHEN 's' THEN 'stored' WHEN 'v' THEN 'virtual' ELSE '' END AS generated_kind,
        quote_ident(cn.nspname) || '.' || quote_ident(co.collname) AS collation,
+       -- SET STATISTICS: NULL for the default (-1 before PostgreSQL 17, NULL since)
+       CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int END AS statistics,
+       -- SET STORAGE: only when it is not the type's own (pg_dump writes it then)
+       CASE WHEN a.attstorage <> t.typstorage THEN
+         CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' WHEN 'x' THEN 'extended' END
+       END AS storage,
+       CASE t.typstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' WHEN 'x' THEN 'extended' END
+         AS type_storage,
+       -- SET COMPRESSION: NULL for the server's default_toast_compression
+       CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression,
+       -- an identity column's sequence (it belongs to the column, not to the sequences kind): its name,
+       -- and its options as pg_dump writes them (NO MINVALUE / NO MAXVALUE for the defaults of its type
+       -- and direction), which is also how GENERATED ... AS IDENTITY (...) takes them
+       CASE WHEN seq.seqrelid IS NOT NULL THEN quote_ident(seq.nspname) || '.' || quote_ident(seq.relname) END
+         AS identity_sequence,
+       CASE WHEN seq.seqrelid IS NOT NULL THEN
+         'START WITH ' || seq.seqstart || ' INCREMENT BY ' || seq.seqincrement
+         || CASE WHEN seq.seqmin = CASE WHEN seq.seqincrement > 0 THEN 1 ELSE seq.type_min END THEN ' NO MINVALUE'
+                 ELSE ' MINVALUE ' || seq.seqmin END
+         || CASE WHEN seq.seqmax = CASE WHEN seq.seqincrement > 0 THEN seq.type_max ELSE -1 END THEN ' NO MAXVALUE'
+                 ELSE ' MAXVALUE ' || seq.seqmax END
+         || ' CACHE ' || seq.seqcache || CASE WHEN seq.seqcycle THEN ' CYCLE' ELSE '' END
+       END AS identity_options,
        CASE c.relkind WHEN 'r' THEN 'ordinary' WHEN 'p' THEN 'partitioned' WHEN 'f' THEN 'foreign' END AS table_kind,
        a.attislocal AS is_local,
        c.oid::bigint AS table_oid
@@ -21,6 +44,20 @@ LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 -- a collation other than the type's, joined (a subquery per column would scan pg_collation per row)
 LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> 0 AND a.attcollation <> t.typcollation
 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+-- identity sequences (pg_depend deptype 'i' from the sequence to its column), read in one pass
+LEFT JOIN (SELECT d.refobjid, d.refobjsubid, s.seqrelid, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache,
+                  s.seqcycle, sc.relname, sn.nspname,
+                  CASE s.seqtypid WHEN 'int2'::regtype THEN -32768 WHEN 'int4'::regtype THEN -2147483648
+                                  ELSE '-9223372036854775808'::bigint END AS type_min,
+                  CASE s.seqtypid WHEN 'int2'::regtype THEN 32767 WHEN 'int4'::regtype THEN 2147483647
+                                  ELSE '9223372036854775807'::bigint END AS type_max
+           FROM pg_depend d
+           JOIN pg_sequence s ON s.seqrelid = d.objid
+           JOIN pg_class sc ON sc.oid = s.seqrelid
+           JOIN pg_namespace sn ON sn.oid = sc.relnamespace
+           WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'i'
+           OFFSET 0) seq
+       ON a.attidentity <> '' AND seq.refobjid = a.attrelid AND seq.refobjsubid = a.attnum
 WHERE c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'

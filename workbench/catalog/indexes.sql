@@ -9,6 +9,11 @@ SELECT n.nspname AS schema,
        k.conname IS NOT NULL AS backs_constraint,
        k.conname AS constraint_name,
        i.indisvalid AS is_valid,
+       -- ALTER TABLE ... CLUSTER ON this index; REPLICA IDENTITY USING INDEX this index
+       i.indisclustered AS clustered,
+       i.indisreplident AS replica_identity,
+       -- its storage parameters (also in the definition's WITH (...)): ALTER INDEX ... SET / RESET
+       array_to_string(ic.reloptions, ',') AS options,
        CASE c.relkind WHEN 'r' THEN 'ordinary' WHEN 'p' THEN 'partitioned' WHEN 'm' THEN 'materialized view' END AS table_kind,
        ic.relispartition AS inherited,
        -- the partitioned table's index this partition's index is attached to (ALTER INDEX ... ATTACH PARTITION)

@@ -9,7 +9,17 @@ SELECT n.nspname AS schema,
        CASE WHEN NOT c.relispartition THEN parents.names END AS inherits,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
-       array_to_string(c.reloptions, ',') AS options,
+       -- storage parameters: the table's, then its TOAST table's as `toast.name=value` (as WITH (...) takes them)
+       array_to_string(c.reloptions || CASE WHEN tc.reloptions IS NOT NULL
+                                            THEN ARRAY(SELECT 'toast.' || o FROM unnest(tc.reloptions) o) END, ',') AS options,
+       -- REPLICA IDENTITY: 'index' only while an index holds it (pg_index.indisreplident; that index says
+       -- which, in the indexes kind); an index dropped from under it leaves the default behaviour
+       CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full'
+         WHEN 'i' THEN CASE WHEN EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = c.oid AND x.indisreplident)
+                            THEN 'index' ELSE 'default' END
+         ELSE 'default' END AS replica_identity,
+       -- a typed table (CREATE TABLE ... OF type): its columns are the type's
+       CASE WHEN c.reloftype <> 0 THEN format_type(c.reloftype, NULL) END AS of_type,
        CASE WHEN c.relkind = 'f' THEN
          (SELECT s.srvname FROM pg_foreign_table ft JOIN pg_foreign_server s ON s.oid = ft.ftserver WHERE ft.ftrelid = c.oid)
        END AS foreign_server,
@@ -17,6 +27,7 @@ SELECT n.nspname AS schema,
        c.oid::bigint AS oid
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
 -- parents (a partition's one, or the tables inherited from), read once for every table and
 -- aggregated per table: a subquery per table scanned pg_inherits each time while it was small
 LEFT JOIN (SELECT i.inhrelid,

@@ -10,8 +10,9 @@ of the same kind and action cannot disagree about their hazards.
 Locks follow PostgreSQL's documentation of ALTER TABLE, DROP INDEX, DROP TRIGGER and CREATE INDEX:
 DROP INDEX, DROP TRIGGER and ALTER TABLE ... DROP CONSTRAINT take ACCESS EXCLUSIVE on the table;
 CREATE INDEX (without CONCURRENTLY) takes SHARE, which blocks writes for the whole build.
-Brief metadata-only ALTERs (ADD COLUMN without a volatile default, SET DEFAULT, ENABLE TRIGGER)
-are not flagged: their lock is held for a catalog update only, and stage files set lock_timeout.
+Brief metadata-only ALTERs (ADD COLUMN without a volatile default, SET DEFAULT, ENABLE TRIGGER,
+SET STORAGE / COMPRESSION, REPLICA IDENTITY, OF type) are not flagged: their lock is held for a
+catalog update only, and stage files set lock_timeout. SET LOGGED / UNLOGGED is: it rewrites the table.
 """
 from __future__ import annotations
 
@@ -126,6 +127,8 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("tables", A.ALTER, "attach partition"): _rule(*_VALIDATES),
     ("tables", A.ALTER, "inheritance"): _NONE,
     ("tables", A.ALTER, "row security"): _NONE,
+    ("tables", A.ALTER, "of type"): _NONE,                 # OF / NOT OF: catalog only (the columns must match)
+    ("tables", A.ALTER, "replica identity"): _NONE,
     ("tables", A.DROP, ""): _rule(H.DATA_LOSS, *_LOCK),
     ("columns", A.CREATE, ""): _rule(when={F.NOT_NULL_WITHOUT_DEFAULT: [H.MAY_FAIL_ON_DATA],
                                            F.FILLS_ROWS: [H.TABLE_REWRITE, *_LOCK]}),
@@ -141,6 +144,11 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("columns", A.ALTER, "type"): _rule(H.TABLE_REWRITE, *_LOCK, H.MAY_FAIL_ON_DATA),
     ("columns", A.ALTER, "set not null"): _rule(*_VALIDATES, *_LOCK),
     ("columns", A.ALTER, "drop not null"): _NONE,
+    ("columns", A.ALTER, "set statistics"): _NONE,         # SHARE UPDATE EXCLUSIVE
+    ("columns", A.ALTER, "set storage"): _NONE,            # rows already stored keep their form: no rewrite
+    ("columns", A.ALTER, "set compression"): _NONE,        # likewise: only new values are compressed so
+    ("columns", A.ALTER, "identity options"): _NONE,       # the identity sequence's options (ALTER SEQUENCE)
+    ("columns", A.ALTER, "identity sequence"): _NONE,      # its name (ALTER SEQUENCE ... RENAME)
     ("columns", A.DROP, ""): _rule(H.DATA_LOSS, *_LOCK),
     ("functions", A.CREATE, ""): _NONE,
     ("functions", A.REPLACE, ""): _NONE,
@@ -159,6 +167,9 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
                                      unless={F.CONCURRENTLY: [H.BLOCKS_WRITES]}),
     ("indexes", A.ALTER, "attach partition"): _NONE,       # SHARE UPDATE EXCLUSIVE, catalog only
     ("indexes", A.ALTER, "rename"): _NONE,                 # the index PostgreSQL made for a new partition
+    ("indexes", A.ALTER, "cluster"): _NONE,                # CLUSTER ON / SET WITHOUT CLUSTER: a flag, SHARE UPDATE EXCLUSIVE
+    ("indexes", A.ALTER, "replica identity"): _NONE,       # REPLICA IDENTITY USING INDEX: a flag
+    ("indexes", A.ALTER, "options"): _NONE,                # ALTER INDEX SET / RESET (...): later builds only
     ("indexes", A.DROP, ""): _rule(*_LOCK),
     ("constraints", A.CREATE, ""): _rule(when={F.EXISTING_TABLE: [*_LOCK, *_VALIDATES]},
                                          unless={F.FOREIGN_KEY: _LOCK, F.USING_INDEX: _VALIDATES,

@@ -36,6 +36,7 @@ class Columns(Builder):
         step = ctx.add(COLUMNS, "columns", identity, "create",
                        f"ALTER TABLE {qualified(schema, table)} ADD COLUMN {column_definition(row, with_default=not late)}",
                        facts=facts)
+        column_settings(ctx, identity, row, None, COLUMNS, depends_on=[step])
         if late:
             ctx.add(FINISHING, "columns", identity, "alter",
                     f"ALTER TABLE {qualified(schema, table)} ALTER COLUMN {ident(column)} SET DEFAULT {row['default_value']}",
@@ -82,13 +83,81 @@ def column_definition(row: Row, *, with_default: bool = True) -> str:
     if row.get("generated"):
         sql += f" GENERATED ALWAYS AS ({row['generated']}) {(row.get('generated_kind') or 'stored').upper()}"
     elif row.get("identity"):
-        sql += f" GENERATED {row['identity'].upper()} AS IDENTITY"
+        sql += f" {identity_clause(row)}"
     elif with_default and row.get("default_value") is not None:
         sql += f" DEFAULT {row['default_value']}"
     if row.get("not_null"):
         sql += " NOT NULL"
     return sql
 
+
+
+# an identity sequence's options when none is given (NO MINVALUE / NO MAXVALUE: the type's own bounds)
+DEFAULT_IDENTITY_OPTIONS = "START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1"
+# per-column settings pg_dump writes as ALTER TABLE ONLY ... ALTER COLUMN ... after the table:
+# compared field -> the ALTER COLUMN clause (its hazard row's clause, in lower case)
+SETTINGS = {"statistics": "SET STATISTICS", "storage": "SET STORAGE", "compression": "SET COMPRESSION"}
+# back to the default: statistics -1, compression DEFAULT, storage the type's own (SET STORAGE
+# DEFAULT is PostgreSQL 16's)
+_SETTING_DEFAULTS = {"statistics": "-1", "compression": "DEFAULT"}
+
+
+def identity_clause(row: Row) -> str:
+    """GENERATED ... AS IDENTITY, with the sequence's name when it is not the one PostgreSQL would
+    choose (table_column_seq) and its options when they are not the defaults."""
+    options = []
+    sequence = row.get("identity_sequence")
+    if sequence and sequence != qualified(row["schema"], f"{row['table']}_{row['name']}_seq"):
+        options.append(f"SEQUENCE NAME {sequence}")
+    if row.get("identity_options") and row["identity_options"] != DEFAULT_IDENTITY_OPTIONS:
+        options.append(row["identity_options"])
+    return f"GENERATED {row['identity'].upper()} AS IDENTITY" + (f" ({' '.join(options)})" if options else "")
+
+
+def identity_option_changes(text: str) -> str:
+    """`SET START WITH 100 SET INCREMENT BY 5 ...`: an identity column's options (as columns.sql
+    spells them, checked by fragments.sequence_options) as ALTER COLUMN sets each of them; a
+    cycle the text does not ask for is turned off."""
+    from pglast import ast, parse_sql
+
+    statement = parse_sql(f"CREATE SEQUENCE s {text}")[0].stmt
+    assert isinstance(statement, ast.CreateSeqStmt), text          # fragments.sequence_options made sure
+    words = {"start": "START WITH", "increment": "INCREMENT BY", "minvalue": "MINVALUE", "maxvalue": "MAXVALUE",
+             "cache": "CACHE"}
+    clauses: list[str] = []
+    cycle = False
+    for option in statement.options or ():
+        value = option.arg
+        if option.defname == "cycle":
+            cycle = isinstance(value, ast.Boolean) and bool(value.boolval)
+        elif value is None:
+            clauses.append(f"SET NO {words[option.defname]}")
+        else:
+            number = value.ival if isinstance(value, ast.Integer) else value.fval
+            clauses.append(f"SET {words[option.defname]} {int(str(number))}")
+    clauses.append("SET CYCLE" if cycle else "SET NO CYCLE")
+    return " ".join(clauses)
+
+
+def column_settings(ctx: Context, identity: Identity, source: Row, target: Row | None, stage: Stage,
+                    depends_on: Sequence[str] = ()) -> list[str]:
+    """SET STATISTICS / STORAGE / COMPRESSION where the source's differ from the target's (or from
+    the defaults, for a column made by this plan). ONLY: an inheriting table keeps its own."""
+    steps: list[str] = []
+    for field, clause in SETTINGS.items():
+        wanted, present = source.get(field), target.get(field) if target is not None else None
+        if wanted == present:
+            continue
+        if wanted is None:
+            value = _SETTING_DEFAULTS.get(field) or str(source.get("type_storage") or "extended").upper()
+        elif field == "statistics":
+            value = str(int(wanted))
+        else:                          # a storage keyword, a compression method (checked: fragments.py)
+            value = str(wanted).upper() if field == "storage" else str(wanted)
+        steps.append(ctx.add(stage, "columns", identity, "alter",
+                             f"ALTER TABLE ONLY {qualified(*identity[:2])} ALTER COLUMN {ident(identity[2])} "
+                             f"{clause} {value}", clause=clause.lower(), step=field, depends_on=depends_on))
+    return steps
 
 
 def columns_of_type(ctx: Context, schema: str, type_name: str, rows: Mapping[Identity, Row]) -> list[Identity]:
@@ -220,8 +289,19 @@ def _alter_column(ctx: Context, identity: Identity, source: Row, target: Row, di
         if target.get("identity"):
             add(f"{alter} SET GENERATED {source['identity'].upper()}", "identity", "identity kind")
         else:
-            add(f"{alter} ADD GENERATED {source['identity'].upper()} AS IDENTITY", "identity", "add identity")
+            add(f"{alter} ADD {identity_clause(source)}", "identity", "add identity")
             # a new identity sequence starts at 1: move it past the values the column already holds
             add(f"SELECT setval(pg_get_serial_sequence({literal(table_name)}, {literal(column)}), "
                 f"coalesce(max({column_name}), 0) + 1, false) FROM {table_name}", "sequence position",
                 "identity past existing values")
+    if source.get("identity") and target.get("identity"):
+        if "identity_sequence" in differs and source.get("identity_sequence") and target.get("identity_sequence"):
+            from workbench.planner.kinds.tables import split_qualified
+
+            add(f"ALTER SEQUENCE {target['identity_sequence']} RENAME TO "
+                f"{ident(split_qualified(source['identity_sequence'])[1])}", "identity sequence", "identity sequence name")
+        if "identity_options" in differs and source.get("identity_options"):
+            add(f"{alter} {identity_option_changes(source['identity_options'])}", "identity options",
+                "identity options")
+    if differs & set(SETTINGS):
+        steps.extend(column_settings(ctx, identity, source, target, COLUMNS, depends_on=steps[-1:]))

@@ -1,5 +1,7 @@
 """Indexes (stage 07). The index that backs a PRIMARY KEY / UNIQUE / EXCLUDE constraint is made by
-its constraint; an index of a partitioned table's partition comes with the parent's index."""
+its constraint; an index of a partitioned table's partition comes with the parent's index. What an
+index is to its table (CLUSTER ON it, REPLICA IDENTITY USING it) is set in stage 09, once every
+index and key of the plan exists; a change of storage parameters alone is ALTER INDEX SET / RESET."""
 from __future__ import annotations
 
 from typing import Sequence
@@ -9,10 +11,12 @@ from workbench.planner.context import Context
 from workbench.planner.hazards import Action, Fact
 from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.model import Stage
-from workbench.planner.quote import dollar_quoted, literal, qualified
+from workbench.planner.quote import dollar_quoted, ident, literal, qualified
 from workbench.sqltree import with_flags
 
-INDEXES = Stage.INDEXES
+INDEXES, FINISHING = Stage.INDEXES, Stage.FINISHING
+# what an index says about its table: ALTER TABLE ... CLUSTER ON / REPLICA IDENTITY USING INDEX it
+_FLAGS = {"clustered", "replica_identity"}
 
 
 @builds
@@ -29,6 +33,12 @@ class Indexes(Builder):
             return                     # a partition's index: attached (or made again) in finish
         if source.get("backs_constraint") or target.get("backs_constraint"):
             return                     # the constraint builder decides (USING INDEX, or drop and add)
+        if not set(differences) - _FLAGS:
+            return                     # CLUSTER ON / REPLICA IDENTITY only: set in finish
+        if set(differences) == {"definition"} and _without_options(source["definition"]) == \
+                _without_options(target["definition"]):
+            _alter_options(ctx, identity, source, target)
+            return
         drop = ctx.add(INDEXES, "indexes", identity, "drop", self.drop_sql(identity, target, if_exists=False),
                        step="recreate", note="its definition changes")
         _create_index(ctx, identity, source, depends_on=[drop])
@@ -39,6 +49,7 @@ class Indexes(Builder):
                    for (action, kind, identity), statements in ctx.by_object.items()
                    if kind == "indexes" and action == Action.CREATE}
         _partition_indexes(ctx, created)
+        _flags(ctx)
 
     def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])
@@ -119,3 +130,68 @@ def _rename_cloned_index(ctx: Context, identity: Identity, parent: str) -> str:
     return ctx.add(INDEXES, "indexes", identity, "alter", f"DO {dollar_quoted(body)}", clause="rename",
                    step="name the partition's index",
                    note=f"made by PostgreSQL when the partition joined its parent (the index {parent})")
+
+
+def _without_options(definition: str) -> str:
+    """An index definition without its WITH (...): what is left must match for SET / RESET to do."""
+    from pglast import ast, parse_sql
+    from pglast.stream import RawStream
+
+    statement = parse_sql(definition)[0].stmt
+    assert isinstance(statement, ast.IndexStmt), definition       # fragments checked the definition
+    statement.options = None
+    return str(RawStream()(statement))
+
+
+def _alter_options(ctx: Context, identity: Identity, source: Row, target: Row) -> None:
+    """ALTER INDEX ... RESET the parameters the source lacks, SET the source's (no rebuild: they
+    apply to what the index writes from now on, as pg_dump's WITH (...) records them)."""
+    name = qualified(identity[0], identity[2])
+    wanted = dict(o.split("=", 1) for o in (source.get("options") or "").split(",") if o)
+    present = dict(o.split("=", 1) for o in (target.get("options") or "").split(",") if o)
+    removed = [key for key in present if key not in wanted]
+    if removed:
+        ctx.add(INDEXES, "indexes", identity, "alter", f"ALTER INDEX {name} RESET ({', '.join(removed)})",
+                clause="options", step="reset")
+    changed = {key: value for key, value in wanted.items() if present.get(key) != value}
+    if changed:
+        ctx.add(INDEXES, "indexes", identity, "alter",
+                f"ALTER INDEX {name} SET ({', '.join(f'{k}={v}' for k, v in changed.items())})", clause="options",
+                step="options")
+
+
+def _rebuilt(ctx: Context, identity: Identity, row: Row, created: set[Identity]) -> bool:
+    """Whether this plan makes the target's index anew (created again, its table or its constraint
+    made again): what the target's index was flagged with is then gone."""
+    if identity in created or ("indexes", identity) in ctx.recreated or ctx.table_is_new(identity[0], identity[1]):
+        return True
+    if row.get("backs_constraint") and row.get("constraint_name"):
+        key = (identity[0], identity[1], row["constraint_name"])
+        return ctx.status("constraints", key) != "identical" or ("constraints", key) in ctx.recreated
+    return False
+
+
+def _flags(ctx: Context) -> None:
+    """CLUSTER ON and REPLICA IDENTITY USING INDEX for the source's flagged indexes the target
+    lacks flagged (or that this plan builds again); SET WITHOUT CLUSTER where the source clusters
+    no index of a table the target clusters on an index it keeps."""
+    clustered_tables: set[Identity] = set()
+    created = {key for action, kind, key in ctx.by_object if kind == "indexes" and action == Action.CREATE}
+    for identity, row in ctx.source_rows.get("indexes", {}).items():
+        table = identity[:2]
+        if row.get("clustered"):
+            clustered_tables.add(table)
+        target = ctx.target("indexes", identity)
+        rebuilt = target is None or _rebuilt(ctx, identity, row, created)
+        for flag, clause, sql in (
+                ("clustered", "cluster", f"ALTER TABLE {qualified(*table)} CLUSTER ON {ident(identity[2])}"),
+                ("replica_identity", "replica identity",
+                 f"ALTER TABLE {qualified(*table)} REPLICA IDENTITY USING INDEX {ident(identity[2])}")):
+            if row.get(flag) and (rebuilt or target is None or not target.get(flag)):
+                ctx.add(FINISHING, "indexes", identity, "alter", sql, clause=clause, step=clause)
+    for identity, row in ctx.target_rows.get("indexes", {}).items():
+        table = identity[:2]
+        if (row.get("clustered") and table not in clustered_tables and ctx.source("indexes", identity) is not None
+                and not ctx.table_is_new(*table)):
+            ctx.add(FINISHING, "indexes", identity, "alter", f"ALTER TABLE {qualified(*table)} SET WITHOUT CLUSTER",
+                    clause="cluster", step="without cluster")

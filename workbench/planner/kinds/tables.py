@@ -1,17 +1,18 @@
-"""Tables (stage 02; their options, partitioning and inheritance in stage 03, RLS in stage 09).
+"""Tables (stage 02; their options, partitioning and inheritance in stage 03; RLS, typed tables
+(OF type, once the columns match the type) and replica identity in stage 09).
 
 A table whose kind or partition key changes cannot be altered: with --allow-drops it is dropped
 (its data lost) and created again with everything on it; without, it is reported as skipped.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from workbench.kinds import Identity, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.expressions import needs_new_function
 from workbench.planner.kinds.base import Builder, Key, builds
-from workbench.planner.kinds.columns import column_definition
+from workbench.planner.kinds.columns import column_definition, column_settings
 from workbench.planner.kinds.sequences import owned_by
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, qualified
@@ -48,7 +49,13 @@ class Tables(Builder):
             body = ",\n    ".join(column_definition(c, with_default=c["name"] not in late) for c in own)
             inherits = f" INHERITS ({', '.join(parents)})" if parents else ""
             sql = f"CREATE {unlogged}TABLE {qualified(*identity)} (\n    {body}\n){inherits}{partition_by}{options}"
-        ctx.add(TABLES, "tables", identity, "create", sql, depends_on=depends)
+        created = ctx.add(TABLES, "tables", identity, "create", sql, depends_on=depends)
+        for column in columns:
+            column_settings(ctx, (*identity, column["name"]), column, None, TABLES, depends_on=[created])
+        if row.get("of_type"):
+            ctx.add(FINISHING, "tables", identity, "alter", f"ALTER TABLE {qualified(*identity)} OF {row['of_type']}",
+                    clause="of type", step="of type", depends_on=[created])
+        _replica_identity(ctx, identity, row, None, TABLES, depends_on=[created])
         for column in late_defaults:
             ctx.add(FINISHING, "columns", (*identity, column["name"]), "alter",
                     f"ALTER TABLE {qualified(*identity)} ALTER COLUMN {ident(column['name'])} SET DEFAULT {column['default_value']}",
@@ -167,6 +174,16 @@ def _alter_table(ctx: Context, identity: Identity, source: Row, target: Row, dif
             if parent not in parents_now:
                 ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} INHERIT {parent}",
                         clause="inheritance", step=f"inherit {parent}")
+    if "of_type" in differs:
+        untyped = None
+        if target.get("of_type"):
+            untyped = ctx.add(FINISHING, "tables", identity, "alter", f"ALTER TABLE {name} NOT OF",
+                              clause="of type", step="not of")
+        if source.get("of_type"):
+            ctx.add(FINISHING, "tables", identity, "alter", f"ALTER TABLE {name} OF {source['of_type']}",
+                    clause="of type", step="of type", depends_on=[untyped] if untyped else [])
+    if "replica_identity" in differs:
+        _replica_identity(ctx, identity, source, target, FINISHING)
     _row_security(ctx, identity, source, target)
     if "foreign_server" in differs:
         ctx.skip("tables", identity, "foreign server changed: not planned")
@@ -181,3 +198,14 @@ def _row_security(ctx: Context, identity: Identity, source: Row, target: Row | N
                     clause="row security", step=flag)
 
 
+
+
+def _replica_identity(ctx: Context, identity: Identity, source: Row, target: Row | None, stage: Stage,
+                      depends_on: Sequence[str] = ()) -> None:
+    """REPLICA IDENTITY DEFAULT / NOTHING / FULL; USING INDEX is the index's (the indexes builder
+    sets it once the index exists, in stage 09, after the constraints that make key indexes)."""
+    wanted = source.get("replica_identity") or "default"
+    present = (target.get("replica_identity") or "default") if target is not None else "default"
+    if wanted != present and wanted != "index":
+        ctx.add(stage, "tables", identity, "alter", f"ALTER TABLE {qualified(*identity)} REPLICA IDENTITY {wanted.upper()}",
+                clause="replica identity", step="replica identity", depends_on=depends_on)

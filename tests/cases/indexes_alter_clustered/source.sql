@@ -1,0 +1,4 @@
+CREATE TABLE a (x int, y int); CREATE INDEX a_x ON a (x); ALTER TABLE a CLUSTER ON a_x;
+CREATE TABLE b (x int, y int); CREATE INDEX b_x ON b (x); CREATE INDEX b_y ON b (y); ALTER TABLE b CLUSTER ON b_y;
+CREATE TABLE c (x int); CREATE INDEX c_x ON c (x);
+CREATE TABLE d (x int PRIMARY KEY); ALTER TABLE d CLUSTER ON d_pkey;

@@ -1,0 +1,1 @@
+CREATE TYPE ct AS (a int, b text);
