@@ -12,20 +12,24 @@ from os.wait4):
   wb diff        `workbench diff LEGACY CURRENT --format json`
   wb plan        `workbench plan LEGACY CURRENT --out DIR`
   wb report      `workbench report LEGACY CURRENT --out DIR` (up to --report-up-to, default 10)
+  wb rehearse    the same with `--rehearse` (the plan run on CURRENT and rolled back)
   migra          `migra --unsafe CURRENT LEGACY` (the `bench` extra: pip install -e '.[bench]')
   pg-delta       `pgdelta diff --source CURRENT --desired LEGACY` (npm @supabase/pg-delta, through
                  npx, when node is installed; --no-pg-delta to leave it out)
 
 Objects: every catalog row of both snapshots (the rows of every kind); `ms/1000` is a tool's
-time per 1000 of them, the cost that should stay flat across scales. `x diff` is a tool's time
+time per 1000 of them, the cost that should stay flat across scales. `cpu s` is the user + system
+time of the tool's own process (and of the processes it waited for): on a loaded machine the wall
+time stretches with the load, the CPU time much less, and it does not count the server's work. `x diff` is a tool's time
 over `workbench diff`'s in the same run (migra 4.0x means migra takes four times as long). The
 machine's load average is printed beside every scale: on a shared machine compare ratios within
 one run, not times across runs.
 
-Prints one table and writes benchmarks/results/bench_tools.json.
+Prints one table (and, with --markdown, the same run as the README's table) and writes
+benchmarks/results/bench_tools.json.
 
 Usage:  .venv/bin/python benchmarks/bench_tools.py [--scales 1,10,30] [--big] [--repeat 3]
-            [--reuse postgresql://postgres@127.0.0.1:PORT] [--no-migra] [--no-pg-delta]
+            [--reuse postgresql://postgres@127.0.0.1:PORT] [--no-migra] [--no-pg-delta] [--markdown]
 """
 from __future__ import annotations
 
@@ -48,15 +52,16 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from scenarios import pairs  # noqa: E402
 
 PG_DELTA = "@supabase/pg-delta@1.0.0-alpha.34"
-TOOLS = ("pg_dump -s", "wb snapshot", "wb diff", "wb plan", "wb report", "migra", "pg-delta")
+TOOLS = ("pg_dump -s", "wb snapshot", "wb diff", "wb plan", "wb report", "wb rehearse", "migra", "pg-delta")
 # The issue's targets (reported, never adjusted to fit).
 TARGET_MIGRA_RATIO = {1: 2.0, 10: 4.0}
 TARGET_PLAN = {100: (15.0, 700.0)}          # seconds, MB
 TARGET_REPORT = {10: 10.0}
+TARGET_REHEARSE = {10: 15.0}
 
 
-def run(cmd: list[str], env: dict | None = None) -> tuple[float, int, float, str]:
-    """One process: (wall seconds, exit code, its peak RSS in MB, stderr tail)."""
+def run(cmd: list[str], env: dict | None = None) -> tuple[float, int, float, str, float]:
+    """One process: (wall seconds, exit code, its peak RSS in MB, stderr tail, CPU seconds)."""
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL, env=env)
@@ -64,22 +69,25 @@ def run(cmd: list[str], env: dict | None = None) -> tuple[float, int, float, str
         elapsed = time.perf_counter() - started
         err.seek(0)
         tail = err.read().decode(errors="replace").strip()[-400:]
-    return elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024, tail
+    return (elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024, tail,
+            usage.ru_utime + usage.ru_stime)
 
 
-def run_together(cmds: list[list[str]]) -> tuple[float, int, float, str]:
-    """Several processes at once: wall time until the last ends, the worst exit code, the largest RSS."""
+def run_together(cmds: list[list[str]]) -> tuple[float, int, float, str, float]:
+    """Several processes at once: wall time until the last ends, the worst exit code, the largest
+    RSS, the CPU time of all."""
     started = time.perf_counter()
     procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
              for cmd in cmds]
-    codes, peaks, tails = [], [], []
+    codes, peaks, tails, cpu = [], [], [], 0.0
     for proc in procs:
         _, status, usage = os.wait4(proc.pid, 0)
         codes.append(os.waitstatus_to_exitcode(status))
         peaks.append(usage.ru_maxrss / 1024)
+        cpu += usage.ru_utime + usage.ru_stime
         tails.append(proc.stderr.read().decode(errors="replace").strip()[-200:])
         proc.stderr.close()
-    return time.perf_counter() - started, max(codes, key=abs), max(peaks), " | ".join(t for t in tails if t)
+    return time.perf_counter() - started, max(codes, key=abs), max(peaks), " | ".join(t for t in tails if t), cpu
 
 
 def measure(cmd_or_cmds, repeat: int, warm: bool, ok_codes: tuple[int, ...], together: bool = False) -> dict:
@@ -89,7 +97,8 @@ def measure(cmd_or_cmds, repeat: int, warm: bool, ok_codes: tuple[int, ...], tog
     runs = [once() for _ in range(repeat)]
     bad = [r for r in runs if r[1] not in ok_codes]
     result = {"s": statistics.median(r[0] for r in runs), "runs_s": [round(r[0], 3) for r in runs],
-              "mb": max(r[2] for r in runs), "exit_codes": sorted({r[1] for r in runs})}
+              "mb": max(r[2] for r in runs), "exit_codes": sorted({r[1] for r in runs}),
+              "cpu_s": statistics.median(r[4] for r in runs)}
     if bad:
         result["error"] = bad[0][3]
     return result
@@ -146,6 +155,8 @@ def bench_scale(pair, args, work: Path, workbench: str, migra: list[str] | None,
     if scale <= args.report_up_to:
         tools["wb report"] = measure([workbench, "report", pair.legacy, pair.current, "--out", str(work / f"report{scale}")],
                                      repeat, warm, (0,))
+        tools["wb rehearse"] = measure([workbench, "report", pair.legacy, pair.current, "--rehearse",
+                                        "--out", str(work / f"rehearse{scale}")], repeat, warm, (0,))
     if migra and scale <= args.migra_up_to:
         tools["migra"] = measure([*migra, "--unsafe", psycopg2_url(pair.current), psycopg2_url(pair.legacy)],
                                  repeat, warm, (0, 2))                     # migra: 2 = differences found
@@ -156,21 +167,22 @@ def bench_scale(pair, args, work: Path, workbench: str, migra: list[str] | None,
     for name, result in tools.items():
         result["ms_per_1000"] = result["s"] * 1000 / row["objects"] * 1000
         result["x_diff"] = result["s"] / diff_s
-        log(f"{name}: {result['s']:.2f}s, {result['mb']:.0f} MB" + (f"  ERROR {result['error']}" if "error" in result else ""))
+        log(f"{name}: {result['s']:.2f}s, {result['mb']:.0f} MB, {result['cpu_s']:.2f} cpu s"
+            + (f"  ERROR {result['error']}" if "error" in result else ""))
     row["tools"] = tools
     row["load_before"], row["load_after"] = load_before, os.getloadavg()
     return row
 
 
 def print_table(rows: list[dict]) -> list[str]:
-    header = ("scale", "objects", "tool", "seconds", "peak MB", "ms/1000 obj", "x wb diff", "load 1 min")
+    header = ("scale", "objects", "tool", "seconds", "cpu s", "peak MB", "ms/1000 obj", "x wb diff", "load 1 min")
     lines = [header]
     for row in rows:
         for name in TOOLS:
             r = row["tools"].get(name)
             if r is None:
                 continue
-            lines.append((str(row["scale"]), str(row["objects"]), name, f"{r['s']:.2f}", f"{r['mb']:.0f}",
+            lines.append((str(row["scale"]), str(row["objects"]), name, f"{r['s']:.2f}", f"{r['cpu_s']:.2f}", f"{r['mb']:.0f}",
                           f"{r['ms_per_1000']:.1f}", f"{r['x_diff']:.2f}x" + (" ERROR" if "error" in r else ""),
                           f"{row['load_before'][0]:.1f}-{row['load_after'][0]:.1f}"))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
@@ -191,10 +203,12 @@ def print_table(rows: list[dict]) -> list[str]:
             verdicts.append(f"scale {scale}: plan {plan['s']:.1f}s (target < {s:g}s): " + ("met" if plan["s"] < s else "NOT MET"))
             verdicts.append(f"scale {scale}: plan peak {plan['mb']:.0f} MB (target < {mb:g} MB): "
                             + ("met" if plan["mb"] < mb else "NOT MET"))
-        if scale in TARGET_REPORT and "wb report" in tools:
-            report = tools["wb report"]["s"]
-            verdicts.append(f"scale {scale}: report {report:.1f}s (target < {TARGET_REPORT[scale]:g}s): "
-                            + ("met" if report < TARGET_REPORT[scale] else "NOT MET"))
+        for name, targets, what in (("wb report", TARGET_REPORT, "report"), ("wb rehearse", TARGET_REHEARSE,
+                                                                              "report --rehearse")):
+            if scale in targets and name in tools:
+                seconds = tools[name]["s"]
+                verdicts.append(f"scale {scale}: {what} {seconds:.1f}s (target < {targets[scale]:g}s): "
+                                + ("met" if seconds < targets[scale] else "NOT MET"))
     for name in ("wb diff", "wb plan"):
         costs = [row["tools"][name]["ms_per_1000"] for row in rows if row["scale"] >= 10 and name in row["tools"]]
         if len(costs) > 1:
@@ -205,6 +219,30 @@ def print_table(rows: list[dict]) -> list[str]:
     for line in verdicts:
         print(line)
     return verdicts
+
+
+def markdown_table(rows: list[dict]) -> str:
+    """The run as one Markdown table, a scale per row: each tool's `seconds (peak MB)`, the ratios
+    to `workbench diff`, diff and plan per 1000 objects, the load average before and after."""
+    shown = [name for name in TOOLS if any(name in row["tools"] for row in rows)]
+    head = (["scale", "objects"] + [f"`{name}` s (MB)" for name in shown]
+            + ["migra / diff", "pg-delta / diff", "diff / plan ms per 1000 objects", "load (1 min)"])
+    lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(["---:"] * (len(head) - 2) + [":---"] * 2) + " |"]
+    for row in rows:
+        tools = row["tools"]
+        cells = [str(row["scale"]), f"{row['objects']:,}"]
+        cells += [f"{tools[n]['s']:.2f} ({tools[n]['mb']:.0f})" if n in tools else "-" for n in shown]
+        cells += [f"{tools[n]['x_diff']:.1f}x" if n in tools else "-" for n in ("migra", "pg-delta")]
+        cells.append(" / ".join(f"{tools[n]['ms_per_1000']:.0f}" if n in tools else "-" for n in ("wb diff", "wb plan")))
+        cells.append(f"{row['load_before'][0]:.1f}-{row['load_after'][0]:.1f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    cpu = [name for name in ("wb diff", "wb report", "wb rehearse", "migra") if name in shown]
+    lines += ["", "| scale | " + " | ".join(f"`{name}` cpu s" for name in cpu) + " |",
+              "| ---: | " + " | ".join("---:" for _ in cpu) + " |"]
+    for row in rows:
+        lines.append(f"| {row['scale']} | " + " | ".join(f"{row['tools'][n]['cpu_s']:.2f}" if n in row["tools"] else "-"
+                                                        for n in cpu) + " |")
+    return "\n".join(lines)
 
 
 def main() -> int:
@@ -220,6 +258,7 @@ def main() -> int:
     parser.add_argument("--pg-delta-up-to", type=int, default=30)
     parser.add_argument("--report-up-to", type=int, default=10, help="largest scale `workbench report` runs at")
     parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results" / "bench_tools.json")
+    parser.add_argument("--markdown", action="store_true", help="also print the run as the README's table")
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",") if s.strip()] + ([100] if args.big else [])
 
@@ -235,6 +274,9 @@ def main() -> int:
         for pair in each:
             rows.append(bench_scale(pair, args, Path(tmp), workbench, migra, pg_delta))
     verdicts = print_table(rows)
+    if args.markdown:
+        print()
+        print(markdown_table(rows))
     with_load = [f"{r['load_before'][0]:.1f}" for r in rows]
     print(f"\nload average (1 min) at the start of each scale: {', '.join(with_load)} on {os.cpu_count()} CPUs")
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -154,3 +154,15 @@ def test_diff_plan_and_snapshot_commands_load_no_pandas(seedscale_pair, tmp_path
     assert report["codes"] == [1, True, 1, True, 0, True, 0, True, 0, False, 1, True]
     assert (tmp_path / "plan" / "plan.json").exists() and (tmp_path / "legacy.json").exists()
     assert report["loaded"] == [[]] * len(runs)
+
+
+def test_showing_names_loads_no_planner():
+    """What `workbench diff` imports to compare and show names loads nothing of the planner (its
+    per-kind builders and pglast's parse trees cost about a tenth of a second of every run):
+    names are escaped by workbench.escapes, outside the planner package."""
+    code = ("import sys\n"
+            "import workbench.cli, workbench.compare, workbench.present.text, workbench.sides, workbench.store\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('workbench.planner', 'pglast'))))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

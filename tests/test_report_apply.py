@@ -189,7 +189,7 @@ def test_a_terminal_shows_a_progress_line_per_step(rehearsed):
     assert all(re.match(r"\[\s*\d+\.\ds\] ", line) for line in lines), lines
     steps = [line.split("] ", 1)[1] for line in lines]
     assert steps[:3] == ["reading source and target", "comparing", f"using the plan in {rehearsed['folder']}"]
-    # the drift report needs nothing of the rehearsal: it runs meanwhile, in its own kernel
+    # the drift report needs nothing of the rehearsal: it runs meanwhile, in a worker thread
     assert steps[3:5] == ["running drift_report.ipynb", "rehearsing the plan"]
     assert "rehearsing stage08_constraints (9/11, 158 statements)" in steps
     assert steps[-2:] == ["running migration_plan.ipynb", "rendering report.html"]

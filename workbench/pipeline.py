@@ -59,6 +59,8 @@ class Run:
     background: list[Any] = field(default_factory=list)     # writers still running (threads)
     errors: list[BaseException] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list, repr=False)   # passwords of the sides: in no file
+    captured: dict[str, "Snapshot"] = field(default_factory=dict, repr=False)   # role -> what its file holds
+    plan: "Plan | None" = field(default=None, repr=False)   # the plan this run wrote (None: an existing folder)
 
     def wait(self) -> "Run":
         """Join the background writers; the first error they met is raised here."""
@@ -246,6 +248,7 @@ def apply_and_verify(run: Run, target: str, options: "CompareOptions", keep_goin
         except WorkbenchError as error:
             run.error = f"verify: {error}"
             return
+        run.captured["target_after"] = run.verify.drift.target
         run.snapshots["target_after"] = run.verify.drift.target.save(run.out / SNAPSHOT_FILES["target_after"])
         run.written += [run.snapshots["target_after"], write_result(run.verify, run.out / VERIFY_FILE)]
 
@@ -287,16 +290,18 @@ def prepare(source: str, target: str, out: str | Path, options: "CompareOptions 
     written = list(snapshots.values())
 
     folder = Path(plan_dir) if plan_dir else out / "plan"
+    made = None
     if use_existing:
         step(f"using the plan in {folder}")
     else:
         step(f"planning into {folder}")
-        write_plan(plan(drift, plan_options or PlanOptions()), folder)
+        made = plan(drift, plan_options or PlanOptions())
+        write_plan(made, folder)
         written += plan_files(folder)
     from workbench.connect import secrets_of
 
-    result = Run(out, drift, folder, not use_existing, dict(snapshots), mode, written=written,
-                 secrets=secrets_of(sides.values()))
+    result = Run(out, drift, folder, not use_existing, dict(snapshots), mode, captured=dict(captured), plan=made,
+                 written=written, secrets=secrets_of(sides.values()))
     # the comparison files are for people and tools, not for the steps after: written meanwhile
     result.in_background(lambda: write_comparison(drift, out))
     return result

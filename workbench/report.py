@@ -22,15 +22,21 @@ The notebooks read the snapshot files written here, never the DSNs: a password g
 would otherwise be injected into the executed notebook's parameters cell. Snapshots hold masked
 DSNs only, and a last check refuses any output file that contains a password.
 
-Kernels: papermill runs the notebooks in a kernel of *this* Python (sys.executable with
-ipykernel), whatever kernelspecs the machine has, so a fresh `pip install -e .` is enough. The
-kernels start (and import pandas, plotly and workbench.present) while the pipeline snapshots and
-plans, and the two notebooks run concurrently, one kernel each.
+Execution: papermill runs the notebooks (parameters injected, its metadata, its error cell), with
+workbench.inprocess as its engine: the kernel is this process, so no kernel starts and imports
+pandas and plotly again, and each notebook is handed the objects behind the files the pipeline
+has just written (workbench.present.reuse: snapshots, comparison, plan, apply log) instead of
+reading and checking them again. They run one after the other in a worker thread: during a
+rehearsal or an apply the drift report runs while the main thread applies. What the notebooks and
+the rendering import, and the rendering's templates, are loaded while the pipeline waits on the
+servers. `execute()` without in_process runs a notebook in a kernel of this Python (sys.executable
+with ipykernel), whatever kernelspecs the machine has.
 No network: nbconvert's lab template loads require.js, MathJax, Mermaid and widget managers
 from CDNs; the template below drops those blocks and inlines plotly.js once in the head.
 """
 from __future__ import annotations
 
+import gc
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +52,7 @@ if TYPE_CHECKING:
     from workbench.compare import CompareOptions, Drift
     from workbench.pipeline import Run
     from workbench.planner import PlanOptions
+    from workbench.present.reuse import Handover
     from workbench.sides import Shadow
     from workbench.present.migration_plan import PlanView
 
@@ -117,6 +124,17 @@ def notebook_path(name: str) -> Path:
 
 
 # --- running notebooks --------------------------------------------------------------------------
+def light_jsonschema() -> None:
+    """Keep jsonschema from building its RFC 3987 grammar: nbformat, nbconvert and papermill import
+    jsonschema, whose format checkers import rfc3987_syntax when it is installed, and that module
+    compiles a lark grammar at import (0.8-1.2 s of CPU, the largest single import of a report).
+    Nothing here validates an IRI: the "iri" format is left unchecked, as it is without that
+    package. Only before jsonschema is first imported; a process that already has it keeps it.
+    (None in sys.modules is Python's "this module cannot be imported".)"""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def _kernel_manager_class(asynchronous: bool = True) -> type[Any]:
     """A kernel manager whose kernel is this Python with ipykernel, named python3 (so that the
     executed notebook keeps its usual kernelspec for reruns in JupyterLab). The kernel's own log
@@ -142,6 +160,7 @@ def _kernel_manager_class(asynchronous: bool = True) -> type[Any]:
 def check_parameters(notebook: Path, parameters: dict[str, Any]) -> None:
     """Every parameter must be declared in the notebook's `parameters` cell: a typo fails loudly
     (papermill itself only warns)."""
+    light_jsonschema()
     import papermill
 
     declared = papermill.inspect_notebook(str(notebook))
@@ -152,18 +171,26 @@ def check_parameters(notebook: Path, parameters: dict[str, Any]) -> None:
 
 
 def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path | None = None,
-            km: Any = None) -> Any:
+            in_process: bool = False) -> Any:
     """Run a notebook with papermill (parameters injected) into `output`; return the executed
-    notebook. A failing cell raises a one-line WorkbenchError; the notebook with its error is kept."""
+    notebook. In a kernel of this Python (started in `cwd`), or `in_process` (workbench.inprocess:
+    no kernel; relative file names are then read by workbench.present.reuse from the folder it is
+    given). A failing cell raises a one-line WorkbenchError; the notebook with its error is kept."""
+    light_jsonschema()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     check_parameters(notebook, parameters)
+    if in_process:
+        from workbench import inprocess
+
+        how: dict[str, Any] = {"engine_name": inprocess.register(), "request_save_on_cell_execute": False}
+    else:
+        how = {"cwd": str(cwd) if cwd else None, "kernel_manager_class": _kernel_manager_class()}
     try:
         return papermill.execute_notebook(
-            str(notebook), str(output), parameters=parameters, kernel_name="python3",
-            cwd=str(cwd) if cwd else None, progress_bar=False, log_output=False,
-            execution_timeout=CELL_TIMEOUT_S, kernel_manager_class=_kernel_manager_class(), km=km)
+            str(notebook), str(output), parameters=parameters, kernel_name="python3", progress_bar=False,
+            log_output=False, execution_timeout=CELL_TIMEOUT_S, **how)
     except PapermillExecutionError as error:
         message = " ".join(str(error.evalue).split())
         raise WorkbenchError(f"{notebook.name} failed in cell {error.exec_count}: {error.ename}: {message} "
@@ -201,6 +228,7 @@ def plotly_js() -> str:
 
 def combine(notebooks: Sequence[Any], title: str) -> Any:
     """One notebook holding the cells of all, in order (the first one's metadata, titled)."""
+    light_jsonschema()
     import copy
 
     import nbformat
@@ -214,16 +242,30 @@ def combine(notebooks: Sequence[Any], title: str) -> Any:
     return combined
 
 
+_exporters: list[Any] = []            # one HTML exporter per process: its compiled templates kept
+
+
+def html_exporter() -> Any:
+    """nbconvert's HTML exporter with the report's template, its templates compiled (rendering an
+    empty notebook once: half a second that the preload spends while the pipeline waits)."""
+    if not _exporters:
+        light_jsonschema()
+        import jinja2
+        import nbformat
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(template_name="lab", template_file=TEMPLATE_NAME,
+                                extra_loaders=[jinja2.DictLoader({TEMPLATE_NAME: TEMPLATE})],
+                                exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                                embed_images=True)
+        exporter.from_notebook_node(nbformat.v4.new_notebook())
+        _exporters.append(exporter)
+    return _exporters[0]
+
+
 def render_html(notebooks: Sequence[Any], output: Path, title: str) -> Path:
     """The executed notebooks as one HTML file: code hidden, plotly.js inline, no network."""
-    import jinja2
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="lab", template_file=TEMPLATE_NAME,
-                            extra_loaders=[jinja2.DictLoader({TEMPLATE_NAME: TEMPLATE})],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            embed_images=True)
-    body, _ = exporter.from_notebook_node(combine(notebooks, title))
+    body, _ = html_exporter().from_notebook_node(combine(notebooks, title))
     if body.count(PLOTLY_PLACEHOLDER) != 1:
         raise WorkbenchError("the report template lost its plotly.js placeholder")
     from workbench.present.html import once
@@ -233,76 +275,28 @@ def render_html(notebooks: Sequence[Any], output: Path, title: str) -> Path:
     return output
 
 
-# --- kernels, started while the pipeline works ----------------------------------------------------
-WARM_UP = ("import pandas, plotly.graph_objects, plotly.io, workbench.compare, workbench.snapshot, "
-           "workbench.present.drift_report, workbench.present.migration_plan, workbench.present.charts")
-
-
-class Kernels:
-    """Kernels of this Python started in the background (each then imports what the notebooks use),
-    so that starting them costs nothing while the pipeline snapshots, compares and plans."""
-
-    def __init__(self, count: int, cwd: Path) -> None:
-        import threading
-
-        self.managers: list[Any] = []
-        self.errors: list[BaseException] = []
-        self.cwd = cwd
-        self.threads = [threading.Thread(target=self._start, daemon=True) for _ in range(count)]
-        for thread in self.threads:
-            thread.start()
-
-    def _start(self) -> None:
-        try:
-            manager = _kernel_manager_class(asynchronous=False)(kernel_name="python3")
-            manager.start_kernel(cwd=str(self.cwd))
-            self.managers.append(manager)
-            client = manager.client()
-            client.start_channels()
-            try:
-                client.wait_for_ready(timeout=120)
-                client.execute_interactive(WARM_UP, store_history=False, timeout=120)
-            finally:
-                client.stop_channels()
-        except BaseException as error:          # a kernel that cannot start: papermill starts its own
-            self.errors.append(error)
-
-    def take(self) -> list[Any]:
-        for thread in self.threads:
-            thread.join()
-        return list(self.managers)
-
-    def shutdown(self) -> None:
-        for thread in self.threads:
-            thread.join()
-        for manager in self.managers:
-            try:
-                manager.shutdown_kernel(now=True)
-            except Exception:
-                pass
-        self.managers = []
-
-
+# --- notebooks in this process, handed what the pipeline made ------------------------------------
 class Runner:
-    """Notebooks run in threads, each in its own pre-started kernel (or a fresh one when none could
-    start): submit() returns at once, results() waits and raises the first failure."""
+    """The report's notebooks, one after the other in one worker thread of this process
+    (workbench.inprocess), each handed the pipeline's objects (workbench.present.reuse): submit()
+    returns at once (the main thread goes on applying), results() waits and raises the first
+    failure."""
 
-    def __init__(self, kernels: Kernels, cwd: Path, jobs: int) -> None:
+    def __init__(self, handover: "Handover") -> None:
         from concurrent.futures import ThreadPoolExecutor
 
-        self.kernels, self.cwd = kernels, cwd
-        self.pool = ThreadPoolExecutor(max_workers=jobs)
+        self.handover = handover
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="workbench-notebook")
         self.futures: list[Any] = []
 
     def submit(self, notebook: Path, output: Path, parameters: dict[str, Any]) -> None:
-        index = len(self.futures)
-        self.futures.append(self.pool.submit(self._one, index, notebook, output, parameters))
+        self.futures.append(self.pool.submit(self._one, notebook, output, parameters))
 
-    def _one(self, index: int, notebook: Path, output: Path, parameters: dict[str, Any]) -> Any:
-        managers = self.kernels.take()
-        manager = managers[index] if index < len(managers) else None
-        # a pre-started kernel already runs in cwd; papermill's own cwd would chdir this process
-        return execute(notebook, output, parameters, cwd=None if manager is not None else self.cwd, km=manager)
+    def _one(self, notebook: Path, output: Path, parameters: dict[str, Any]) -> Any:
+        from workbench.present import reuse
+
+        with reuse.given(self.handover):
+            return execute(notebook, output, parameters, in_process=True)
 
     def results(self) -> list[Any]:
         errors = [future.exception() for future in self.futures]
@@ -312,14 +306,48 @@ class Runner:
                 raise error
         return [future.result() for future in self.futures]
 
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def handover_of(run: "Run") -> "Handover":
+    """What the notebooks are handed: the snapshots behind the snapshot files, the comparison of
+    the two, and the plan behind the plan folder this run wrote (with the hashes of the stage files
+    as written: what plan.json records of them)."""
+    from workbench.planner import STAGE_NAMES
+    from workbench.planner.model import sha256_text
+    from workbench.planner.stagecheck import read_stage_file
+    from workbench.present.reuse import Handover
+
+    handover = Handover(run.out.resolve())
+    for role, path in run.snapshots.items():
+        if role in run.captured:
+            handover.add_snapshot(path, run.captured[role])
+    if "source" in run.captured and "target" in run.captured:
+        handover.add_drift(run.snapshots["source"], run.snapshots["target"], run.drift.options, run.drift)
+    if run.plan is not None:
+        stages = [{"name": name, "sha256": sha256_text(read_stage_file(run.plan_dir / f"{name}.sql"))}
+                  for name in STAGE_NAMES]
+        handover.add_plan(run.plan_dir, run.plan, {"stages": stages})
+    return handover
+
 
 def _preload() -> "threading.Thread":
-    """Import papermill and nbconvert (about 2 s) in a thread while the pipeline waits on the servers."""
+    """Import what the notebooks and the rendering use (papermill, nbconvert, IPython, pandas,
+    plotly and the figure classes it loads on first use, workbench.present: about a second) and
+    compile the report's templates, in a thread while the pipeline waits on the servers."""
     import threading
 
+    light_jsonschema()
+
     def load() -> None:
-        import nbconvert  # noqa: F401  (the import is the point: warm the module cache)
-        import papermill  # noqa: F401
+        # the imports are the point: warm the module cache
+        import papermill.engines  # noqa: F401
+        from IPython.core import interactiveshell  # noqa: F401
+
+        from workbench.present import charts, drift_report, migration_plan  # noqa: F401
+        drift_report.figure_bundle(charts.before_after({"tables": 1}, {"tables": 1}))  # plotly's lazy modules
+        html_exporter()
 
     thread = threading.Thread(target=load, daemon=True)
     thread.start()
@@ -357,29 +385,37 @@ def build(source: str, target: str, out: str | Path, title: str = "", schemas: S
     notebooks = [notebook_path(name) for name in REPORT_NOTEBOOKS]
     out = Path(out)
     step = progress or (lambda _text: None)
-    pipeline.check_request(target, target_after, mode, plan_dir, plan_options)   # before any kernel starts
-    kernels = Kernels(len(notebooks), pipeline.make_folder(out).resolve())
+    pipeline.check_request(target, target_after, mode, plan_dir, plan_options)   # before any work
     preload = _preload()
-    runner = Runner(kernels, out, len(notebooks))
+    run = pipeline.prepare(source, target, out, options, target_after=target_after, plan_dir=plan_dir,
+                           mode=mode, plan_options=plan_options, progress=progress, shadow=shadow)
+    preload.join()
+    runner = Runner(handover_of(run))
+    # The snapshots, comparison and plan (millions of objects at scale 10) live until the end: out
+    # of the cyclic collector's sight, so that its full passes while the notebooks run and the
+    # report renders do not walk them again and again (put back afterwards).
+    gc.freeze()
     try:
-        run = pipeline.prepare(source, target, out, options, target_after=target_after, plan_dir=plan_dir,
-                               mode=mode, plan_options=plan_options, progress=progress, shadow=shadow)
-        preload.join()
         drift_parameters, _ = notebook_parameters(run, title, schemas)
         if mode != "apply":          # the drift report needs nothing of a rehearsal: it runs meanwhile
             step(f"running {notebooks[0].name}")
             runner.submit(notebooks[0], out / notebooks[0].name, drift_parameters)
         if mode:
             pipeline.apply_and_verify(run, target, run.drift.options, keep_going, step, accept_edits)
+            if run.apply is not None and run.log_path is not None and run.apply.path == run.log_path:
+                runner.handover.add_log(run.log_path, run.apply.log)
         drift_parameters, plan_parameters = notebook_parameters(run, title, schemas)
         if mode == "apply":           # after verify: its target_after
+            if "target_after" in run.captured:
+                runner.handover.add_snapshot(run.snapshots["target_after"], run.captured["target_after"])
             step(f"running {notebooks[0].name}")
             runner.submit(notebooks[0], out / notebooks[0].name, drift_parameters)
         step(f"running {notebooks[1].name}")
         runner.submit(notebooks[1], out / notebooks[1].name, plan_parameters)
         results = runner.results()
     finally:
-        kernels.shutdown()
+        runner.shutdown()
+        gc.unfreeze()
     executed = [out / notebook.name for notebook in notebooks]
     (progress or (lambda _text: None))("rendering report.html")
     html_title = title or f"Schema drift: {run.drift.source.database} \u2192 {run.drift.target.database}"
@@ -406,8 +442,11 @@ def build_timeline(store: str | Path, out: str | Path, since: str = "", until: s
     written = [write_history(timeline, out / HISTORY_FILE)]
     step(f"running {TIMELINE_NOTEBOOK}")
     executed = out / TIMELINE_NOTEBOOK
-    notebook = execute(notebook_path(TIMELINE_NOTEBOOK), executed,
-                       {"store": str(store_dir), "since": since, "until": until, "title": title}, cwd=out)
+    from workbench.present import reuse
+
+    with reuse.given(reuse.Handover(out.resolve())):
+        notebook = execute(notebook_path(TIMELINE_NOTEBOOK), executed,
+                           {"store": str(store_dir), "since": since, "until": until, "title": title}, in_process=True)
     step("rendering report.html")
     html = render_html([notebook], out / "report.html", title or f"Schema history: {store_dir.name}")
     written += [executed, html]

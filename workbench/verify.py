@@ -9,6 +9,7 @@ is reported but does not fail verification: the target matches the source there.
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -210,15 +211,39 @@ def read_result(path: str | Path) -> dict[str, Any]:
 
 
 # --- trap outcomes --------------------------------------------------------------------------------
+def _near(kind: object, identity: dict[str, Any]) -> tuple[str, str | None, str | None]:
+    """The bucket of an object among a plan's statements: its kind, schema and table."""
+    schema, table = identity.get("schema"), identity.get("table")
+    return str(kind), None if schema is None else str(schema), None if table is None else str(table)
+
+
+_indexes: list[tuple["weakref.ref[Plan]", int, dict[tuple[str, str | None, str | None], list[Statement]]]] = []
+
+
+def _statements_near(plan: Plan, kind: object, identity: dict[str, Any]) -> list[Statement]:
+    """The plan's statements of one kind, schema and table, in plan order: an index made once per
+    plan (a report asks for every trap's statements: one scan of the plan per trap grew with
+    traps x statements)."""
+    for ref, count, index in _indexes:
+        if ref() is plan and count == len(plan.statements):
+            break
+    else:
+        index = {}
+        for statement in plan.statements:
+            index.setdefault(_near(statement.kind, statement.identity), []).append(statement)
+        _indexes[:] = [entry for entry in _indexes if entry[0]() is not None][-3:] + [
+            (weakref.ref(plan), len(plan.statements), index)]
+    return index.get(_near(kind, identity), [])
+
+
 def trap_statements(plan: Plan, trap: dict[str, Any]) -> list[Statement]:
     """The planned statements that resolve a trap: the object's own, and for a constraint over a
     retyped column the type changes of its table's columns (stage 03)."""
     identity = trap.get("identity") or {}
-    found = [s for s in plan.statements if s.kind == trap.get("kind") and s.identity == identity]
+    found = [s for s in _statements_near(plan, trap.get("kind"), identity) if s.identity == identity]
     if trap.get("trap") == "constraint_over_retyped_column":
-        types = [s for s in plan.statements if s.kind == "columns" and s.action == "alter"
-                 and s.identity.get("schema") == identity.get("schema")
-                 and s.identity.get("table") == identity.get("table") and _changes_type(s.sql)]
+        types = [s for s in _statements_near(plan, "columns", identity)
+                 if s.action == "alter" and _changes_type(s.sql)]
         found = types + found
     return found
 

@@ -9,9 +9,10 @@ in a table's name must never turn the rest of the name into a statement that psq
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from pglast import keywords
+
+from workbench.escapes import visible as visible  # comment lines; also planner.quote.visible for its callers
 
 _PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
 _NEEDS_QUOTES = keywords.RESERVED_KEYWORDS | keywords.COL_NAME_KEYWORDS | keywords.TYPE_FUNC_NAME_KEYWORDS
@@ -35,34 +36,6 @@ def literal(text: str) -> str:
     if "\\" in text:
         return "E'" + text.replace("\\", "\\\\") + "'"
     return "'" + text + "'"
-
-
-# Characters escaped in comment text: C0 and C1 controls (newline and carriage return end a `--`
-# comment for PostgreSQL and psql), DEL, line/paragraph separators, and format characters (bidi
-# overrides, zero-width characters) that would make a reviewer read something else than is there.
-_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
-
-
-def _escape_char(char: str) -> str:
-    if char in _NAMED_ESCAPES:
-        return _NAMED_ESCAPES[char]
-    code = ord(char)
-    if code < 0x20 or 0x7F <= code <= 0x9F or unicodedata.category(char) in ("Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
-        return f"\\x{code:02x}" if code <= 0xFF else (f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
-    return char
-
-
-_SAFE = re.compile(r"[ -\[\]-~]*")     # printable ASCII without backslash: nothing to escape
-
-
-def visible(text: str) -> str:
-    """Text with control characters escaped visibly (`\\n`, `\\r`, `\\t`, `\\xNN`, `\\uNNNN`; a
-    backslash doubled so the escapes are unambiguous): for comment lines, and for names in error
-    messages and logs that a terminal would otherwise interpret."""
-    text = str(text)
-    if _SAFE.fullmatch(text):
-        return text
-    return "".join(_escape_char(char) for char in text)
 
 
 def comment(text: str) -> str:

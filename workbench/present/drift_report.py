@@ -23,8 +23,9 @@ from workbench.compare import CompareOptions, Drift, compare
 from workbench.errors import WorkbenchError
 from workbench.kinds import KINDS
 from workbench.present import html as wbhtml
-from workbench.present.labels import STATUS_ORDER, STATUS_WORDS, field_word, object_name, parity_text
-from workbench.snapshot import Snapshot, open_pair, open_side
+from workbench.present import reuse
+from workbench.present.labels import STATUS_ORDER, STATUS_WORDS, field_word, key_name, object_name, parity_text
+from workbench.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from workbench.planner.model import Plan
@@ -87,16 +88,15 @@ def load(source: str, target: str, schemas: object = (), plan_dir: str = "", tar
     target_after = _side("target_after", target_after) if target_after else ""
     options = CompareOptions(schemas=schema_list(schemas))
     kinds = options.selected_kinds()
-    drift = compare(*open_pair(source, target, kinds, shadow=shadow or None), options)
+    drift = (reuse.drift(source, target, options)          # `workbench report`'s own, for the files it wrote
+             or compare(*reuse.open_pair(source, target, kinds, shadow=shadow or None), options))
     inputs = ReportInputs(drift, title.strip() if isinstance(title, str) and title.strip()
                           else f"Schema drift: {drift.source.database} \u2192 {drift.target.database}")
     if target_after:
-        inputs.residual = compare(drift.source, open_side(target_after, kinds, shadow=shadow or None), options)
+        inputs.residual = compare(drift.source, reuse.open_side(target_after, kinds, shadow=shadow or None), options)
         inputs.after = inputs.residual.target
     if plan_dir:
-        from workbench.planner import read_plan
-
-        inputs.plan, _ = read_plan(plan_dir)
+        inputs.plan, _ = reuse.read_plan(plan_dir)
         inputs.planned = statements_by_object(inputs.plan)
     return inputs
 
@@ -217,39 +217,42 @@ def _short(value: object) -> str:
     return text if len(text) <= CELL_LIMIT else text[:CELL_LIMIT - 1] + "\u2026"
 
 
-def _describe(row: dict[str, Any], side: str, fields: Iterable[str]) -> str:
-    if f"{side}_definition" in row and "definition" in fields:
-        return _short(row[f"{side}_definition"])
-    parts = [f"{field_word(f)}: {_short(row[f'{side}_{f}'])}" for f in fields
-             if f"{side}_{f}" in row and row[f"{side}_{f}"] not in (None, "")]
+def _describe(values: tuple[Any, ...], shown: list[str], fields: Iterable[str]) -> str:
+    """One side of an object in a cell: its definition when it has one and it is asked for, else
+    `field: value` for each asked-for field that has a value (values in the order of `shown`)."""
+    fields = list(fields)
+    if "definition" in shown and "definition" in fields:
+        return _short(values[shown.index("definition")])
+    parts = [f"{field_word(f)}: {_short(values[shown.index(f)])}" for f in fields
+             if f in shown and values[shown.index(f)] not in (None, "")]
     return "; ".join(parts)
-
-
-def _ordered(frame: pd.DataFrame, statuses: Iterable[str]) -> pd.DataFrame:
-    rows = frame[frame["status"].isin(list(statuses))]
-    return rows.iloc[rows["status"].map(STATUS_ORDER).argsort(kind="stable")] if len(rows) else rows
 
 
 def kind_objects(drift: Drift, kind: str, statuses: Iterable[str] = ("changed", "only_in_source", "only_in_target"),
                  ) -> pd.DataFrame:
     """Objects of one kind (changed first): name, status, what differs, and the source/target
-    values (of the differing fields for changed objects; of the whole object otherwise)."""
-    frame = drift[kind]
-    rows = _ordered(frame, statuses)
-    compared = list(KINDS[kind].compared) + (["definition"] if "source_definition" in frame.columns
-                                             and "definition" not in KINDS[kind].compared else [])
-    identity = list(KINDS[kind].identity)
-    records = rows.to_dict("records")
-    source, target, names = [], [], []
-    for row in records:
-        fields = list(row["differences"]) if row["status"] == "changed" else compared
-        names.append(object_name(kind, {c: row[c] for c in identity}))
-        source.append(_describe(row, "source", fields) if row["status"] != "only_in_target" else "")
-        target.append(_describe(row, "target", fields) if row["status"] != "only_in_source" else "")
-    return pd.DataFrame({"kind": [kind] * len(records), "object": names,
-                         "status": [STATUS_WORDS[r["status"]] for r in records],
-                         "differs in": [", ".join(field_word(f) for f in r["differences"]) for r in records],
-                         "source (legacy)": source, "target (current)": target})
+    values (of the differing fields for changed objects; of the whole object otherwise). Read from
+    the comparison's rows (compare.KindDrift), not from its DataFrame: a report lists tens of
+    thousands of objects."""
+    compared = drift.comparisons[kind]
+    shown = list(compared.shown)
+    wanted = set(statuses)
+    chosen = sorted((i for i, status in enumerate(compared.statuses) if status in wanted),
+                    key=lambda i: STATUS_ORDER[compared.statuses[i]])
+    every = list(KINDS[kind].compared) + (["definition"] if "definition" in shown
+                                          and "definition" not in KINDS[kind].compared else [])
+    names, source, target, status_words, differs = [], [], [], [], []
+    for i in chosen:
+        status, differences = compared.statuses[i], compared.differences[i]
+        fields = list(differences) if status == "changed" else every
+        names.append(key_name(kind, compared.key_at(i)))
+        left, right = compared.source[i], compared.target[i]
+        source.append(_describe(left, shown, fields) if status != "only_in_target" and left is not None else "")
+        target.append(_describe(right, shown, fields) if status != "only_in_source" and right is not None else "")
+        status_words.append(STATUS_WORDS[status])
+        differs.append(", ".join(field_word(f) for f in differences))
+    return pd.DataFrame({"kind": [kind] * len(chosen), "object": names, "status": status_words,
+                         "differs in": differs, "source (legacy)": source, "target (current)": target})
 
 
 def differing_objects(drift: Drift) -> pd.DataFrame:

@@ -5,7 +5,7 @@ import math
 from typing import Any, Mapping
 
 from workbench.kinds import KINDS, object_label
-from workbench.planner.quote import visible
+from workbench.escapes import visible
 
 STATUS_WORDS = {"only_in_source": "to create", "changed": "changed", "only_in_target": "extra in target",
                 "identical": "identical"}
@@ -30,7 +30,7 @@ def object_name(kind: str, identity: Mapping[str, object]) -> str:
 def key_name(kind: str, key: tuple[Any, ...]) -> str:
     """object_name from the identity values in the kind's identity order (what a comparison holds:
     no dict made per object when a listing names tens of thousands of them). Control characters are
-    shown escaped (planner.quote.visible): a name must not move a terminal's cursor or split a line."""
+    shown escaped (workbench.escapes.visible): a name must not move a terminal's cursor or split a line."""
     key = tuple(visible(str(value)) for value in key)
     if kind == "privileges":
         object_kind, name, grantee, privilege = key

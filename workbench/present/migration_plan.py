@@ -22,12 +22,13 @@ import pandas as pd
 
 from workbench.compare import CompareOptions, Drift, compare
 from workbench.errors import WorkbenchError
-from workbench.planner import STAGE_NAMES, Plan, PlanOptions, Statement, plan, read_plan
+from workbench.planner import STAGE_NAMES, Plan, PlanOptions, Statement, plan
 from workbench.planner.files import render_stage
 from workbench.planner.model import HAZARDS, STAGES, sha256_text
 from workbench.present.drift_report import schema_list, show, show_html, show_table, table_html
 from workbench.present.html import box as _box
 from workbench.present.html import heading
+from workbench.present import reuse
 from workbench.present.labels import object_name as identity_label
 from workbench.present.labels import parity_text as _parity_sentence
 from workbench.verify import trap_outcome as _trap_outcome
@@ -84,10 +85,11 @@ def _flag(name: str, value: object) -> bool:
 
 
 def read_apply_log(path: str | Path) -> dict[str, Any]:
-    """An apply_log.json or rehearsal_log.json (workbench.apply's reader, beside its writer)."""
+    """An apply_log.json or rehearsal_log.json (workbench.apply's reader, beside its writer; in a
+    report run here, the apply's own log for the file it wrote: workbench.present.reuse)."""
     from workbench.apply import read_log
 
-    log = read_log(path)
+    log = reuse.apply_log(str(path)) or read_log(reuse.path(str(path)))
     if log is None:
         raise WorkbenchError(f"apply log {path} does not exist")
     return log
@@ -131,8 +133,8 @@ def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str
         raise WorkbenchError("parameters source and target are empty: give a DSN or a snapshot file for each "
                              "(or plan_dir, a plan folder to show)")
     if plan_dir:
-        folder = Path(plan_dir)
-        the_plan, raw = read_plan(folder)
+        folder = Path(reuse.path(plan_dir))
+        the_plan, raw = reuse.read_plan(folder)
         texts = stage_texts_of(folder)
         recorded = {stage.get("name"): stage.get("sha256") for stage in raw.get("stages", [])}
         edited = [name for name in STAGE_NAMES if recorded.get(name) and recorded[name] != sha256_text(texts[name])]
@@ -143,7 +145,7 @@ def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str
         if out_dir:
             from workbench.pipeline import write_plan
 
-            folder = write_plan(the_plan, out_dir, drift)
+            folder = write_plan(the_plan, reuse.path(out_dir), drift)
             view = PlanView(the_plan, stage_texts_of(folder), "", drift, folder, True)
         else:
             by_stage = the_plan.by_stage()
@@ -153,20 +155,18 @@ def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str
     view.title = title or ("Migration plan" + (f": {drift.source.database} \u2192 {drift.target.database}"
                                                if drift is not None else ""))
     if _text("apply_log", apply_log):
-        view.apply_log = read_apply_log(apply_log)
+        view.apply_log = read_apply_log(_text("apply_log", apply_log))
     view.apply_error = " ".join(_text("apply_error", apply_error).split())
     if _text("verify_result", verify_result):
-        view.verify = read_verify(verify_result)
+        view.verify = read_verify(reuse.path(_text("verify_result", verify_result)))
     return view
 
 
 def compare_sides(source: str, target: str, schemas: object = (), kinds: tuple[str, ...] | None = None) -> Drift:
     """The comparison `workbench plan SOURCE TARGET [--schema S]` plans from (of some kinds only)."""
-    from workbench.snapshot import open_side
-
     options = CompareOptions(schemas=schema_list(schemas), kinds=kinds)
     selected = options.selected_kinds()
-    return compare(open_side(source, selected), open_side(target, selected), options)
+    return reuse.drift(source, target, options) or compare(*reuse.open_pair(source, target, selected), options)
 
 
 # --- numbers ------------------------------------------------------------------------------------

@@ -370,8 +370,9 @@ def report_summary(report: Any, drift_table: bool = True) -> str:
     after = run.verify.drift.target if run is not None and run.verify is not None else None
     lines += [counts_frame(report.drift, after).to_string(), ""]
     if run is not None:
-        plan, _ = read_plan(run.plan_dir)
-        log = read_log(run.log_path) if run.log_path else None
+        plan = run.plan if run.plan is not None else read_plan(run.plan_dir)[0]      # the one it wrote, or the folder's
+        log = (run.apply.log if run.apply is not None and run.apply.path == run.log_path
+               else read_log(run.log_path) if run.log_path else None)
         verified = run.verify.to_json() if run.verify is not None else None
         where = "written to" if run.planned else "read from"
         lines.append(f"plan: {len(plan.statements)} statements, {where} {run.plan_dir}/")
