@@ -7,11 +7,11 @@ SELECT format_type(c.castsource, NULL) AS source_type,
        NULL::text AS schema,
        CASE c.castmethod WHEN 'f' THEN 'function' WHEN 'i' THEN 'inout' WHEN 'b' THEN 'binary' END AS method,
        CASE WHEN c.castfunc <> 0 THEN
-         quote_ident(fn.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+         quote_ident(fn.nspname) || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')'
        END AS function,
        fn.nspname AS function_schema,
        p.proname AS function_name,
-       pg_get_function_identity_arguments(p.oid) AS function_arguments,
+       oidvectortypes(p.proargtypes) AS function_arguments,
        CASE c.castcontext WHEN 'e' THEN 'explicit' WHEN 'a' THEN 'assignment' WHEN 'i' THEN 'implicit' END AS context,
        c.oid::bigint AS oid
 FROM pg_cast c
