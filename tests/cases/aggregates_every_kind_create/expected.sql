@@ -15,4 +15,4 @@ SELECT public.my_avg(x) AS a,
     public.my_rank((1.0)::double precision) WITHIN GROUP (ORDER BY x) AS r
    FROM public.t;
 -- stage09_finishing
-COMMENT ON AGGREGATE public.my_pct(double precision ORDER BY double precision) IS 'percentile';
+COMMENT ON AGGREGATE public.my_pct(double precision, double precision) IS 'percentile';
