@@ -1,5 +1,6 @@
 -- casts: CREATE CAST objects made by users (oid >= 16384, FirstNormalObjectId: not built in), not by
--- an extension. A cast belongs to no schema (schema is NULL: a --schema filter leaves it out, as
+-- an extension, nor internally for another object (deptype 'i': the casts CREATE TYPE ... AS RANGE
+-- makes from a range to its multirange). A cast belongs to no schema (schema is NULL: a --schema filter leaves it out, as
 -- the census does). Its function is named by the functions kind's identity (schema, name,
 -- identity arguments), which is also how CREATE CAST ... WITH FUNCTION takes it.
 SELECT format_type(c.castsource, NULL) AS source_type,
@@ -19,4 +20,4 @@ LEFT JOIN pg_proc p ON p.oid = c.castfunc
 LEFT JOIN pg_namespace fn ON fn.oid = p.pronamespace
 WHERE c.oid >= 16384
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass
-                  AND d.objid = c.oid AND d.deptype = 'e');
+                  AND d.objid = c.oid AND d.deptype IN ('e', 'i'));
