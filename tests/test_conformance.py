@@ -86,6 +86,8 @@ EXPECTED = {
     "partitioning": {
         ("tables", "only_in_source", ("public", "measurement_y2005m02"), ()),
         ("tables", "changed", ("public", "measurement_y2006m03"), ("partition_of", "partition_bound")),
+        # PostgreSQL 18: a partition's NOT NULL constraints are named after its parent's
+        *{("columns", "changed", ("public", "measurement_y2006m03", c), ("not_null_name",)) for c in ("city_id", "logdate")},
         ("tables", "changed", ("public", "partitioned2reg"), ("table_kind", "partition_key")),
         ("tables", "changed", ("public", "reg2partitioned"), ("table_kind", "partition_key")),
         ("columns", "only_in_source", ("public", "measurement", "extra"), ()),

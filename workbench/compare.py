@@ -288,8 +288,9 @@ def compare(source: Snapshot, target: Snapshot, options: CompareOptions | None =
     source_scope = source.filtered(options.schemas, options.exclude_schemas, kinds, options.ignore)
     target_scope = target.filtered(options.schemas, options.exclude_schemas, kinds, options.ignore)
     with paused():
+        versions = (source.server_version_num, target.server_version_num)
         compared = {kind: compare_rows(KINDS[kind], source_scope.table(kind), target_scope.table(kind),
-                                       options.compared(KINDS[kind]))
+                                       KINDS[kind].compared_between(versions, options.compared(KINDS[kind])))
                     for kind in kinds}
     return Drift(compared, source_scope, target_scope, options)
 

@@ -38,6 +38,14 @@ class Kind:
     drop_rank: int = 0
     # the planning option (a PlanOptions field) without which the kind is compared but not planned
     planned_with: str = ""
+    # compared column -> the server version (server_version_num) that first holds it: compared
+    # only when both sides are that new (an older server has no such thing: no drift to report)
+    since: Mapping[str, int] = field(default_factory=dict)
+
+    def compared_between(self, versions: Sequence[int], compared: Sequence[str] | None = None) -> tuple[str, ...]:
+        """The compared columns (these, or the entry's) that servers of these versions all hold."""
+        oldest = min(versions)
+        return tuple(c for c in (self.compared if compared is None else compared) if self.since.get(c, 0) <= oldest)
 
     @property
     def sql(self) -> str:
@@ -66,8 +74,9 @@ _ENTRIES = [
          stage="stage02_tables", drop_rank=90),
     Kind("columns", ("schema", "table", "name"),
          ("data_type", "not_null", "default_value", "identity", "generated", "generated_kind", "collation",
-          "statistics", "storage", "compression", "identity_sequence", "identity_options"),
-         {"default_value": "expression", "generated": "expression"}, stage="stage03_columns", drop_rank=80),
+          "statistics", "storage", "compression", "identity_sequence", "identity_options", "not_null_name"),
+         {"default_value": "expression", "generated": "expression"}, stage="stage03_columns", drop_rank=80,
+         since={"not_null_name": 180000}),
     Kind("views", ("schema", "name"), ("definition", "options"), {"definition": "query"}, stage="stage05_views",
          drop_rank=60),
     Kind("materialized_views", ("schema", "name"), ("definition", "options"), {"definition": "query"},

@@ -81,7 +81,9 @@ def check_kind(origin: str, kind: str, body: object) -> tuple[list[str], list[An
     if missing or unknown:
         parts = ([f"lacks column(s) {', '.join(missing)}"] if missing else []) + \
                 ([f"has unknown column(s) {', '.join(unknown)}"] if unknown else [])
-        raise WorkbenchError(f"{origin}: kind {kind} {' and '.join(parts)}")
+        # a file that lacks what the queries read since (and holds nothing unknown) is an old one
+        hint = " (written by an older workbench: capture it again)" if missing and not unknown else ""
+        raise WorkbenchError(f"{origin}: kind {kind} {' and '.join(parts)}{hint}")
     width = len(columns)
     for number, row in enumerate(rows, 1):
         if not isinstance(row, list) or len(row) != width:

@@ -10,6 +10,11 @@ SELECT n.nspname AS schema,
        CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated,
        CASE a.attgenerated WHEN 's' THEN 'stored' WHEN 'v' THEN 'virtual' ELSE '' END AS generated_kind,
        quote_ident(cn.nspname) || '.' || quote_ident(co.collname) AS collation,
+       -- PostgreSQL 18 keeps NOT NULL as a named constraint: its name when it is not the one PostgreSQL
+       -- chooses (table_column_not_null), which is when pg_dump writes `CONSTRAINT name NOT NULL`
+       -- (compared only between two servers that have such names: kinds.py `since`)
+       CASE WHEN nn.conname <> c.relname || '_' || a.attname || '_not_null' THEN nn.conname::text END AS not_null_name,
+       coalesce(nn.coninhcount > 0, false) AS not_null_inherited,
        -- SET STATISTICS: NULL for the default (-1 before PostgreSQL 17, NULL since)
        CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int END AS statistics,
        -- SET STORAGE: only when it is not the type's own (pg_dump writes it then)
@@ -44,6 +49,9 @@ LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 -- a collation other than the type's, joined (a subquery per column would scan pg_collation per row)
 LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> 0 AND a.attcollation <> t.typcollation
 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
+-- NOT NULL constraints (PostgreSQL 18: contype 'n', one column each; none before)
+LEFT JOIN (SELECT conrelid, conkey[1] AS attnum, conname, coninhcount FROM pg_constraint WHERE contype = 'n' OFFSET 0) nn
+       ON nn.conrelid = a.attrelid AND nn.attnum = a.attnum
 -- identity sequences (pg_depend deptype 'i' from the sequence to its column), read in one pass
 LEFT JOIN (SELECT d.refobjid, d.refobjsubid, s.seqrelid, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache,
                   s.seqcycle, sc.relname, sn.nspname,

@@ -141,6 +141,7 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("columns", A.ALTER, "type"): _rule(H.TABLE_REWRITE, *_LOCK, H.MAY_FAIL_ON_DATA),
     ("columns", A.ALTER, "set not null"): _rule(*_VALIDATES, *_LOCK),
     ("columns", A.ALTER, "drop not null"): _NONE,
+    ("columns", A.ALTER, "not null name"): _NONE,          # RENAME CONSTRAINT of a NOT NULL (PostgreSQL 18)
     ("columns", A.ALTER, "set statistics"): _NONE,         # SHARE UPDATE EXCLUSIVE
     ("columns", A.ALTER, "set storage"): _NONE,            # rows already stored keep their form: no rewrite
     ("columns", A.ALTER, "set compression"): _NONE,        # likewise: only new values are compressed so
@@ -154,6 +155,7 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("views", A.REPLACE, ""): _NONE,
     ("views", A.DROP, ""): _NONE,
     ("materialized_views", A.CREATE, ""): _NONE,
+    ("materialized_views", A.ALTER, "options"): _NONE,
     ("materialized_views", A.DROP, ""): _NONE,
     ("triggers", A.CREATE, ""): _NONE,
     ("triggers", A.REPLACE, ""): _NONE,

@@ -87,8 +87,32 @@ def column_definition(row: Row, *, with_default: bool = True) -> str:
     elif with_default and row.get("default_value") is not None:
         sql += f" DEFAULT {row['default_value']}"
     if row.get("not_null"):
-        sql += " NOT NULL"
+        sql += f" CONSTRAINT {ident(row['not_null_name'])} NOT NULL" if row.get("not_null_name") else " NOT NULL"
     return sql
+
+
+def not_null_renames(ctx: Context, table: Identity, depends_on: list[str]) -> list[str]:
+    """RENAME CONSTRAINT for the NOT NULLs of a table that leaves or joins a partitioned table:
+    after DETACH (an inherited constraint cannot be renamed), before ATTACH (it would become one)."""
+    steps = list(depends_on)
+    for column in ctx.columns_of_table(table[0], table[1], side="source"):
+        identity = (*table, column["name"])
+        target = ctx.target("columns", identity)
+        differs = ctx.differences.get("columns", {}).get(identity, ())
+        if target is not None and "not_null_name" in differs and "not_null" not in differs and column.get("not_null"):
+            steps = [ctx.add(COLUMNS, "columns", identity, "alter", _rename_not_null(identity, column, target),
+                             clause="not null name", step="not null name", depends_on=steps[-1:])]
+    return steps
+
+
+def _rename_not_null(identity: Identity, source: Row, target: Row) -> str:
+    return (f"ALTER TABLE {qualified(*identity[:2])} RENAME CONSTRAINT {ident(not_null_name(target))} "
+            f"TO {ident(not_null_name(source))}")
+
+
+def not_null_name(row: Row) -> str:
+    """The name of a column's NOT NULL constraint (PostgreSQL 18): its own, or the one PostgreSQL chooses."""
+    return str(row.get("not_null_name") or f"{row['table']}_{row['name']}_not_null")
 
 
 
@@ -274,10 +298,23 @@ def _alter_column(ctx: Context, identity: Identity, source: Row, target: Row, di
         steps.extend(convert_column_type(ctx, identity, depends_on=steps[-1:]))
         default_handled = True
     if "not_null" in differs:
-        if source.get("not_null"):
+        if source.get("not_null") and source.get("not_null_name") and ctx.target_version >= 180000:
+            add(f"ALTER TABLE {table_name} ADD CONSTRAINT {ident(source['not_null_name'])} NOT NULL {column_name}",
+                "set not null", "set not null")
+        elif source.get("not_null"):
             add(f"{alter} SET NOT NULL", "set not null", "set not null")
         else:
             add(f"{alter} DROP NOT NULL", "drop not null", "drop not null", _primary_key_stage(ctx, identity) or COLUMNS)
+    if "not_null_name" in differs and "not_null" not in differs and source.get("not_null"):
+        table_differs = ctx.differences.get("tables", {}).get(identity[:2], ())
+        if {"partition_of", "partition_bound"} & set(table_differs):
+            pass                       # renamed by the tables builder, around DETACH / ATTACH PARTITION
+        elif target.get("not_null_inherited") and "inherits" not in table_differs:
+            ctx.skip("columns", identity, f"its NOT NULL constraint is inherited as {not_null_name(target)}, "
+                                          "which cannot be renamed (detach, or recreate the table)")
+        else:                          # an inherited one once NO INHERIT (stage 03) made it the table's own
+            add(_rename_not_null(identity, source, target), "not null name", "not null name",
+                FINISHING if target.get("not_null_inherited") else COLUMNS)
     if "default_value" in differs and not default_handled:
         if source.get("default_value") is None:
             if target.get("default_value") is not None:

@@ -144,31 +144,31 @@ def _without_options(definition: str) -> str:
 
 
 def _alter_options(ctx: Context, identity: Identity, source: Row, target: Row) -> None:
-    """ALTER INDEX ... RESET the parameters the source lacks, SET the source's (no rebuild: they
-    apply to what the index writes from now on, as pg_dump's WITH (...) records them)."""
-    name = qualified(identity[0], identity[2])
-    wanted = dict(o.split("=", 1) for o in (source.get("options") or "").split(",") if o)
-    present = dict(o.split("=", 1) for o in (target.get("options") or "").split(",") if o)
-    removed = [key for key in present if key not in wanted]
-    if removed:
-        ctx.add(INDEXES, "indexes", identity, "alter", f"ALTER INDEX {name} RESET ({', '.join(removed)})",
-                clause="options", step="reset")
-    changed = {key: value for key, value in wanted.items() if present.get(key) != value}
-    if changed:
-        ctx.add(INDEXES, "indexes", identity, "alter",
-                f"ALTER INDEX {name} SET ({', '.join(f'{k}={v}' for k, v in changed.items())})", clause="options",
-                step="options")
+    """ALTER INDEX ... SET / RESET (no rebuild: the parameters apply to what the index writes from
+    now on, and pg_dump's WITH (...) records them as they are)."""
+    from workbench.planner.kinds.tables import option_changes
+
+    head = f"ALTER INDEX {qualified(identity[0], identity[2])}"
+    for sql, step in option_changes(head, source.get("options"), target.get("options")):
+        ctx.add(INDEXES, "indexes", identity, "alter", sql, clause="options", step=step)
 
 
 def _rebuilt(ctx: Context, identity: Identity, row: Row, created: set[Identity]) -> bool:
     """Whether this plan makes the target's index anew (created again, its table or its constraint
     made again): what the target's index was flagged with is then gone."""
-    if identity in created or ("indexes", identity) in ctx.recreated or ctx.table_is_new(identity[0], identity[1]):
+    if identity in created or ("indexes", identity) in ctx.recreated or _table_made(ctx, identity[:2], row):
         return True
     if row.get("backs_constraint") and row.get("constraint_name"):
         key = (identity[0], identity[1], row["constraint_name"])
         return ctx.status("constraints", key) != "identical" or ("constraints", key) in ctx.recreated
     return False
+
+
+def _table_made(ctx: Context, table: Identity, row: Row) -> bool:
+    """Whether the index's table (or materialized view) is made by this plan, new or again."""
+    if row.get("table_kind") == "materialized view":
+        return ("materialized_views", table) in ctx.recreated or ctx.target("materialized_views", table) is None
+    return ctx.table_is_new(*table)
 
 
 def _flags(ctx: Context) -> None:
@@ -192,6 +192,6 @@ def _flags(ctx: Context) -> None:
     for identity, row in ctx.target_rows.get("indexes", {}).items():
         table = identity[:2]
         if (row.get("clustered") and table not in clustered_tables and ctx.source("indexes", identity) is not None
-                and not ctx.table_is_new(*table)):
+                and not _table_made(ctx, table, row)):
             ctx.add(FINISHING, "indexes", identity, "alter", f"ALTER TABLE {qualified(*table)} SET WITHOUT CLUSTER",
                     clause="cluster", step="without cluster")

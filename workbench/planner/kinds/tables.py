@@ -12,7 +12,8 @@ from workbench.kinds import Identity, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.expressions import needs_new_function
 from workbench.planner.kinds.base import Builder, Key, builds
-from workbench.planner.kinds.columns import column_definition, column_settings
+from workbench.planner.kinds.columns import (column_definition, column_settings, not_null_name,
+                                             not_null_renames)
 from workbench.planner.kinds.sequences import owned_by
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, qualified
@@ -41,7 +42,9 @@ class Tables(Builder):
         partition_by = f" PARTITION BY {row['partition_key']}" if row.get("partition_key") else ""
         unlogged = "UNLOGGED " if row.get("persistence") == "unlogged" else ""
         if row.get("partition_of"):
-            sql = (f"CREATE {unlogged}TABLE {qualified(*identity)} PARTITION OF {row['partition_of']}"
+            not_nulls = _partition_not_nulls(ctx, row, columns)
+            elements = f" (\n    {', '.join(not_nulls)}\n)" if not_nulls else ""
+            sql = (f"CREATE {unlogged}TABLE {qualified(*identity)} PARTITION OF {row['partition_of']}{elements}"
                    f" {row['partition_bound']}{partition_by}{options}")
         else:
             parents = json_list(row.get("inherits"))
@@ -111,6 +114,41 @@ class Tables(Builder):
                     ctx.recreate("constraints", key, before_stage=TABLES)
 
 
+def option_changes(head: str, wanted: str | None, present: str | None) -> list[tuple[str, str]]:
+    """(sql, step) that take storage parameters (reloptions as `name=value,...`, checked by
+    fragments.reloptions) from the present ones to the wanted ones: RESET what goes, SET what is
+    new or changed. For tables, indexes and materialized views alike (`head` is `ALTER ... name`)."""
+    def parsed(text: str | None) -> dict[str, str]:
+        return dict(item.split("=", 1) for item in (text or "").split(",") if item)
+
+    want, have = parsed(wanted), parsed(present)
+    removed = [key for key in have if key not in want]
+    changed = {key: value for key, value in want.items() if have.get(key) != value}
+    found = [(f"{head} RESET ({', '.join(removed)})", "reset")] if removed else []
+    if changed:
+        found.append((f"{head} SET ({', '.join(f'{key}={value}' for key, value in changed.items())})", "options"))
+    return found
+
+
+def _partition_not_nulls(ctx: Context, row: Row, columns: Sequence[Row]) -> list[str]:
+    """A partition's NOT NULL columns that PARTITION OF would not make as the source has them: not
+    null where the parent's column is not, or (PostgreSQL 18 on both sides) under a constraint name
+    other than the parent's, which a partition would inherit (and could not rename)."""
+    parent = {c["name"]: c for c in ctx.columns_of_table(*split_qualified(row["partition_of"]), side="source")}
+    named = ctx.drift.source.server_version_num >= 180000 and ctx.target_version >= 180000
+    found = []
+    for column in columns:
+        above = parent.get(column["name"])
+        if not column.get("not_null") or above is None:
+            continue
+        if not above.get("not_null"):
+            found.append(f"{ident(column['name'])} "
+                         + (f"CONSTRAINT {ident(not_null_name(column))} " if named else "") + "NOT NULL")
+        elif named and not_null_name(column) != not_null_name(above):
+            found.append(f"{ident(column['name'])} CONSTRAINT {ident(not_null_name(column))} NOT NULL")
+    return found
+
+
 def split_qualified(text: str) -> tuple[str, str]:
     """'"my schema".tab' -> ('my schema', 'tab'), through the parser (quoted names may hold dots)."""
     from pglast import ast, parse_sql
@@ -144,26 +182,19 @@ def _alter_table(ctx: Context, identity: Identity, source: Row, target: Row, dif
                 f"ALTER TABLE {name} SET {'UNLOGGED' if source['persistence'] == 'unlogged' else 'LOGGED'}",
                 clause="persistence", step="persistence")
     if "options" in differs:
-        wanted = dict(o.split("=", 1) for o in (source.get("options") or "").split(",") if o)
-        present = dict(o.split("=", 1) for o in (target.get("options") or "").split(",") if o)
-        removed = [k for k in present if k not in wanted]
-        if removed:
-            ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} RESET ({', '.join(removed)})",
-                    clause="options", step="reset")
-        if wanted:
-            ctx.add(COLUMNS, "tables", identity, "alter",
-                    f"ALTER TABLE {name} SET ({', '.join(f'{k}={v}' for k, v in wanted.items())})", clause="options",
-                    step="options")
+        for sql, step in option_changes(f"ALTER TABLE {name}", source.get("options"), target.get("options")):
+            ctx.add(COLUMNS, "tables", identity, "alter", sql, clause="options", step=step)
     if differs & {"partition_of", "partition_bound"}:
         detach = None
         if target.get("partition_of"):
             detach = ctx.add(COLUMNS, "tables", identity, "alter",
                              f"ALTER TABLE {target['partition_of']} DETACH PARTITION {name}",
                              clause="detach partition", step="detach")
+        renamed = not_null_renames(ctx, identity, [detach] if detach else [])
         if source.get("partition_of"):
             ctx.add(COLUMNS, "tables", identity, "alter",
                     f"ALTER TABLE {source['partition_of']} ATTACH PARTITION {name} {source['partition_bound']}",
-                    clause="attach partition", step="attach", depends_on=[detach] if detach else [])
+                    clause="attach partition", step="attach", depends_on=renamed[-1:])
     if differs & {"inherits"}:
         parents, parents_now = json_list(source.get("inherits")), json_list(target.get("inherits"))
         for parent in parents_now:

@@ -1,0 +1,1 @@
+CREATE TABLE parent (a int); CREATE TABLE child (a int, b int);
