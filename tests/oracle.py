@@ -32,6 +32,8 @@ class DumpOptions:
 
     owners: bool = False
     privileges: bool = False
+    schemas: tuple[str, ...] = ()           # pg_dump --schema, for a comparison scoped to schemas
+    exclude_schemas: tuple[str, ...] = ()   # pg_dump --exclude-schema
 
 
 def pg_dump_schema(dsn: str, options: DumpOptions = DumpOptions()) -> str:
@@ -41,6 +43,8 @@ def pg_dump_schema(dsn: str, options: DumpOptions = DumpOptions()) -> str:
         command.append("--no-owner")
     if not options.privileges:
         command.append("--no-privileges")
+    command += [f"--schema={schema}" for schema in options.schemas]
+    command += [f"--exclude-schema={schema}" for schema in options.exclude_schemas]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise AssertionError(f"pg_dump failed: {result.stderr.strip()[-500:]}")

@@ -41,6 +41,7 @@ CREATE ROLE snapshot_reader_role;
 GRANT SELECT ON "Sales Ops".lines TO snapshot_reader_role;
 REVOKE EXECUTE ON FUNCTION "Sales Ops".touch() FROM PUBLIC;
 COMMENT ON TABLE "Sales Ops"."Orders" IS 'orders, with a quote: ''';
+ALTER DEFAULT PRIVILEGES IN SCHEMA "Sales Ops" GRANT SELECT ON TABLES TO snapshot_reader_role;
 """
 
 

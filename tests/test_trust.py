@@ -21,7 +21,7 @@ from conftest import workbench_cli
 from workbench.catalog.fetch import fingerprint
 from workbench.errors import WorkbenchError
 from workbench.kinds import KINDS
-from workbench.planner.quote import comment, literal
+from workbench.planner.quote import comment, ident, literal
 from workbench.planner.stagecheck import canonical, split, statement_hash
 from workbench.present.migration_plan import accepted_edits_html
 from workbench.present.text import edit_line
@@ -384,7 +384,12 @@ def _hostile_source_sql() -> list[sql.Composable]:
             sql.SQL("COMMENT ON TABLE {} IS {}").format(table, sql.Literal(text)),
             sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(table, column, sql.Literal(f"*/ {text} /*")),
             sql.SQL("COMMENT ON FUNCTION {}(text) IS {}").format(q(f"f{name}"), sql.Literal(f"$$ {text}")),
+            sql.SQL("ALTER SEQUENCE {} OWNER TO {}").format(q(f"seq{name}"), sql.Identifier(ROLE)),
         ]
+    statements += [sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA {} GRANT USAGE ON TYPES TO {}").format(
+                       sql.Identifier(ROLE), schema, sql.Identifier(ROLE)),
+                   sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA {} GRANT SELECT ON SEQUENCES TO {}").format(
+                       schema, sql.Identifier(ROLE))]
     return statements
 
 
@@ -423,9 +428,10 @@ def test_hostile_names_labels_and_comments_round_trip_and_only_planned_statement
         conn.execute(sql.SQL("ALTER DATABASE {} SET log_statement = 'mod'").format(sql.Identifier(target_name)))
 
     out = tmp_path / "plan"
-    planned = workbench_cli("plan", source, target, "--out", str(out), "--with-privileges")
+    planned = workbench_cli("plan", source, target, "--out", str(out), "--with-privileges", "--with-owners")
     assert planned.returncode == 0, planned.stderr
     plan = json.loads((out / "plan.json").read_text())
+    assert any(s["sql"].endswith(" OWNER TO " + ident(ROLE)) for s in plan["statements"])
     # every kind with a name (columns come with their CREATE TABLE; extensions have fixed names)
     assert {s["kind"] for s in plan["statements"]} == set(KINDS) - {"extensions", "columns"}
     for stage in sorted(out.glob("stage*.sql")):           # no text left its quotes or its comment line
@@ -447,9 +453,9 @@ def test_hostile_names_labels_and_comments_round_trip_and_only_planned_statement
     assert [s for s in logged if s not in planned_texts] == []
     assert planned_texts - set(logged) == set()          # and every planned statement ran
 
-    verified = workbench_cli("verify", source, target, "--format", "json")
+    verified = workbench_cli("verify", source, target, "--format", "json", "--with-owners")
     assert verified.returncode == 0, verified.stdout[-2000:] + verified.stderr
-    assert workbench_cli("diff", source, target).returncode == 0
+    assert workbench_cli("diff", source, target, "--with-owners").returncode == 0
     with psycopg.connect(target) as conn:
         labels = conn.execute("SELECT array_agg(enumlabel ORDER BY enumsortorder) FROM pg_enum").fetchone()[0]
         assert labels == HOSTILE

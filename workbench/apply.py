@@ -536,6 +536,7 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
                 f"not {plan.target_fingerprint[:12]} of the plan{also}; make a new plan, or pass --force",
                 target=masked, planned=plan.target_fingerprint, found=before)
 
+        _refuse_missing_roles(conn, stages, masked)
         log = _new_log(plan_dir, plan, plan_sha, target, rehearse, keep_going, force, lock_timeout_ms,
                        statement_timeout_ms, check, before, resume)
         log["options"]["accept_edits"] = accept_edits
@@ -582,6 +583,21 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
         return ApplyResult(log, log["exit_code"], log_path)
     finally:
         conn.close()
+
+
+def _refuse_missing_roles(conn: psycopg.Connection, stages: list[StageFile], masked: str) -> None:
+    """Before anything runs: every role the statements name (OWNER TO, GRANT ... TO, a policy's TO,
+    ALTER DEFAULT PRIVILEGES FOR ROLE) must exist on the target's server. Roles belong to the whole
+    server, not to a schema a plan can change: a missing one refuses the plan, rather than failing
+    it in the middle of a stage."""
+    from workbench import sqlfiles
+
+    lacking = sqlfiles.missing_roles(conn, sqlfiles.roles_in(step.sql for stage in stages for step in stage.steps))
+    if lacking:
+        many = len(lacking) > 1
+        raise WorkbenchError(f"the plan names role{'s' if many else ''} {', '.join(lacking)}, which {masked}'s server "
+                             f"lacks (owners, grantees): nothing was applied; create {'them' if many else 'it'} there "
+                             f"(roles belong to the whole server), or plan without --with-owners / --with-privileges")
 
 
 def _new_log(plan_dir: Path, plan: Plan, plan_sha: str, target: dict[str, Any], rehearse: bool, keep_going: bool,

@@ -41,6 +41,18 @@ LABELS: dict[str, str] = {
 
 Name = tuple["str | None", str]          # (schema or None for a database-wide object, name)
 
+# census kinds that a column of registry kinds models rather than a kind of their own: ownership is
+# every owned kind's `owner` (compared with --with-owners; without it a Drift lists it as not compared)
+MODELLED_AS_COLUMN: dict[str, str] = {"ownership": "owner"}
+
+
+def modelled(kind: str) -> bool:
+    """Whether a census kind is modelled today: a registry kind, or a column some registry kind reads."""
+    if kind in KINDS:
+        return True
+    column = MODELLED_AS_COLUMN.get(kind)
+    return column is not None and any(column in entry.compared or column in entry.asked for entry in KINDS.values())
+
 
 def census_sql() -> str:
     return resources.files("workbench.catalog").joinpath(CENSUS_SQL).read_text()
@@ -65,14 +77,14 @@ class Census:
         names: dict[str, list[Name]] = {}
         for kind, _catalog, schema, name in rows:
             counts[kind] = counts.get(kind, 0) + 1
-            if kind not in KINDS:
+            if not modelled(kind):
                 names.setdefault(kind, []).append((schema, name))
         return cls(dict(sorted(counts.items())),
                    {kind: sorted(found, key=lambda n: (n[0] or "", n[1])) for kind, found in sorted(names.items())})
 
     def unmodeled(self) -> dict[str, list[Name]]:
         """kind -> names, for the kinds kinds.py does not model (today's registry, not the capture's)."""
-        return {kind: list(found) for kind, found in self.names.items() if kind not in KINDS}
+        return {kind: list(found) for kind, found in self.names.items() if not modelled(kind)}
 
     def filtered(self, schemas: Iterable[str] = (), exclude_schemas: Iterable[str] = ()) -> "Census":
         """Only the named objects in the wanted schemas (database-wide ones go when schemas are named)."""

@@ -71,6 +71,11 @@ def _scope_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-ignore-file", action="store_true", help="do not read ./.workbenchignore")
     parser.add_argument("--compare-extension-versions", action="store_true",
                         help="report extensions whose versions differ (ignored by default)")
+    parser.add_argument("--with-owners", action="store_true",
+                        help="compare the owners of schemas, types, tables, functions, ... (and plan ALTER ... "
+                             "OWNER TO); without it they are listed as not compared")
+    parser.add_argument("--compare-populated", action="store_true",
+                        help="compare whether materialized views hold data (WITH NO DATA); not compared by default")
 
 
 def _shadow_argument(parser: argparse.ArgumentParser) -> None:
@@ -240,7 +245,8 @@ def _options(args: argparse.Namespace) -> "CompareOptions":
     return CompareOptions(schemas=tuple(args.schema), exclude_schemas=tuple(args.exclude_schema),
                           kinds=tuple(args.kind) or None, exclude_kinds=tuple(args.skip_kind),
                           ignore_extension_versions=not args.compare_extension_versions,
-                          ignore=tuple(patterns))
+                          ignore=tuple(patterns), with_owners=args.with_owners,
+                          compare_populated=args.compare_populated)
 
 
 def _cmd_snapshot(args: argparse.Namespace) -> int:

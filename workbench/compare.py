@@ -41,14 +41,22 @@ class CompareOptions:
     # extension versions differ between servers of different ages for the same DDL (design: ignorable)
     ignore_extension_versions: bool = True
     ignore: tuple[str, ...] = ()       # `GLOB` or `KIND:GLOB` over object names (kinds.ignore_filter)
+    # columns compared only when asked (Kind.asked): owners of every owned kind, and planned then
+    with_owners: bool = False
+    compare_populated: bool = False    # whether a materialized view holds data (pg_dump restores them empty)
 
     def selected_kinds(self) -> list[str]:
         return select(self.kinds, self.exclude_kinds)
 
     def compared(self, kind: Kind) -> tuple[str, ...]:
+        base = kind.compared
         if kind.name == "extensions" and self.ignore_extension_versions:
-            return tuple(c for c in kind.compared if c != "version")
-        return kind.compared
+            base = tuple(c for c in base if c != "version")
+        return base + tuple(column for column, option in kind.asked.items() if getattr(self, option))
+
+    def not_compared(self, kind: Kind) -> tuple[str, ...]:
+        """The kind's columns compared only when asked (Kind.asked) that these options leave out."""
+        return tuple(column for column, option in kind.asked.items() if not getattr(self, option))
 
 
 @dataclass
@@ -204,6 +212,21 @@ class Drift:
         return {kind: count for kind, count in found.items() if count}
 
     @cached_property
+    def not_compared(self) -> list[dict[str, Any]]:
+        """What was left out of this comparison because it was not asked for, one entry per column:
+        {"field": "owner", "option": "--with-owners", "kinds": [...]} (the kinds compared whose
+        objects have the column). Said in every summary: not compared is not the same as identical."""
+        from workbench.kinds import ASKED_FLAGS
+
+        found: dict[str, dict[str, Any]] = {}
+        for kind in self.comparisons:
+            for column in self.options.not_compared(KINDS[kind]):
+                option = KINDS[kind].asked[column]
+                entry = found.setdefault(column, {"field": column, "option": ASKED_FLAGS[option], "kinds": []})
+                entry["kinds"].append(kind)
+        return list(found.values())
+
+    @cached_property
     def unmodeled(self) -> dict[str, dict[str, Any]]:
         """Per kind no entry models (census.py): the count on each side and the names one side lacks,
         within the compared schemas (the sides are the scoped snapshots); empty when a side carries
@@ -255,6 +278,7 @@ class Drift:
             "source": side(self.source), "target": side(self.target),
             "summary": {kind: dict(counts) for kind, counts in self.counts.items()},
             "unmodeled": self.unmodeled,
+            "not_compared": self.not_compared,
             "objects": self.objects(),
         }
 

@@ -38,6 +38,10 @@ class Kind:
     drop_rank: int = 0
     # the planning option (a PlanOptions field) without which the kind is compared but not planned
     planned_with: str = ""
+    # columns compared only when asked: column -> the CompareOptions field that asks (`owner` with
+    # --with-owners, a materialized view's `populated` with --compare-populated). Left out, they
+    # are not compared, and a Drift says so (Drift.not_compared), never "identical"
+    asked: Mapping[str, str] = field(default_factory=dict)
     # compared column -> the server version (server_version_num) that first holds it: compared
     # only when both sides are that new (an older server has no such thing: no drift to report)
     since: Mapping[str, int] = field(default_factory=dict)
@@ -55,35 +59,47 @@ class Kind:
     def label(self) -> str:
         return self.name.replace("_", " ")
 
+    @property
+    def owned(self) -> bool:
+        """Whether the kind's objects have an owner (catalog column `owner`, compared with --with-owners)."""
+        return "owner" in self.asked
+
+
+# an owned kind's catalog query returns the owner's name as `owner`; compared with --with-owners
+OWNER: Mapping[str, str] = {"owner": "with_owners"}
+# the command-line flag of each CompareOptions field that asks for columns (Kind.asked)
+ASKED_FLAGS: Mapping[str, str] = {"with_owners": "--with-owners", "compare_populated": "--compare-populated"}
+
 
 _ENTRIES = [
-    Kind("schemas", ("name",), (), stage="stage00_prerequisites", drop_rank=140),
+    Kind("schemas", ("name",), (), stage="stage00_prerequisites", drop_rank=140, asked=OWNER),
     Kind("extensions", ("name",), ("schema", "version"), stage="stage00_prerequisites", drop_rank=130),
     Kind("collations", ("schema", "name"), ("provider", "locale", "lc_collate", "lc_ctype", "deterministic", "rules"),
-         stage="stage00_prerequisites", drop_rank=125),
+         stage="stage00_prerequisites", drop_rank=125, asked=OWNER),
     Kind("types", ("schema", "name"),
          ("type_kind", "enum_labels", "base_type", "default_value", "not_null", "checks", "attributes",
           "range_subtype", "collation"),
-         {"default_value": "expression"}, stage="stage00_prerequisites", drop_rank=120),
+         {"default_value": "expression"}, stage="stage00_prerequisites", drop_rank=120, asked=OWNER),
     Kind("sequences", ("schema", "name"),
          ("data_type", "start_value", "increment", "min_value", "max_value", "cache", "cycle", "owned_by",
-          "unlogged"), stage="stage01_sequences", drop_rank=110),
+          "unlogged"), stage="stage01_sequences", drop_rank=110, asked=OWNER),
     Kind("tables", ("schema", "name"),
          ("table_kind", "persistence", "partition_key", "partition_of", "partition_bound", "inherits",
           "rls_enabled", "rls_forced", "options", "foreign_server", "replica_identity", "of_type"),
-         stage="stage02_tables", drop_rank=90),
+         stage="stage02_tables", drop_rank=90, asked=OWNER),
     Kind("columns", ("schema", "table", "name"),
          ("data_type", "not_null", "default_value", "identity", "generated", "generated_kind", "collation",
           "statistics", "storage", "compression", "identity_sequence", "identity_options", "not_null_name"),
          {"default_value": "expression", "generated": "expression"}, stage="stage03_columns", drop_rank=80,
          since={"not_null_name": 180000}),
     Kind("views", ("schema", "name"), ("definition", "options"), {"definition": "query"}, stage="stage05_views",
-         drop_rank=60),
+         drop_rank=60, asked=OWNER),
     Kind("materialized_views", ("schema", "name"), ("definition", "options"), {"definition": "query"},
-         stage="stage05_views", drop_rank=70),
+         stage="stage05_views", drop_rank=70, asked={**OWNER, "populated": "compare_populated"}),
     Kind("functions", ("schema", "name", "arguments"),
          ("function_kind", "signature", "returns", "language", "body", "volatility", "strict",
-          "security_definer", "leakproof", "parallel", "config", "aggregate"), stage="stage04_functions", drop_rank=100),
+          "security_definer", "leakproof", "parallel", "config", "aggregate"), stage="stage04_functions", drop_rank=100,
+         asked=OWNER),
     Kind("triggers", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"},
          stage="stage06_triggers", drop_rank=30),
     Kind("indexes", ("schema", "table", "name"),
@@ -98,6 +114,9 @@ _ENTRIES = [
     Kind("privileges", ("object_kind", "object", "grantee", "privilege"), ("state", "grantable"),
          stage="stage09_finishing", drop_rank=0, planned_with="with_privileges"),
     Kind("comments", ("object_kind", "object"), ("text",), stage="stage09_finishing", drop_rank=10),
+    # ALTER DEFAULT PRIVILEGES (planned in stage 00, before the objects they would apply to)
+    Kind("default_privileges", ("role", "in_schema", "object_type", "grantee", "privilege"), ("state", "grantable"),
+         stage="stage00_prerequisites", drop_rank=0, planned_with="with_privileges"),
 ]
 
 KINDS: dict[str, Kind] = {}

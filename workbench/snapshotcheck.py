@@ -34,7 +34,8 @@ JSON_COLUMNS = {
 _PG_TYPES = {"name": "text", "text": "text", "char": "text", "varchar": "text", "bpchar": "text",
              "int2": "int", "int4": "int", "int8": "int", "oid": "int", "bool": "bool"}
 _PYTHON_TYPES: dict[str, tuple[type, ...]] = {"text": (str,), "json": (str,), "int": (int,), "bool": (bool,)}
-_MAY_BE_EMPTY = {"arguments"}          # a function without arguments: identity ("public", "f", "")
+# a function without arguments: identity ("public", "f", ""); default privileges of every schema: in_schema ""
+_MAY_BE_EMPTY = {"arguments", "in_schema"}
 _TYPE_WORDS = {"text": "text", "json": "text holding a JSON list", "int": "an integer", "bool": "true or false"}
 
 

@@ -152,6 +152,23 @@ def needs(files: Iterable[Path]) -> Needs:
     return found
 
 
+def roles_in(statements: Iterable[str]) -> list[str]:
+    """The roles SQL statements name (owners, grantees, policy roles, FOR ROLE ...), in order of
+    first mention, read from their parse trees; only statements holding a word that can name one
+    are parsed."""
+    from pglast import parser
+
+    found: list[str] = []
+    for statement in statements:
+        lowered = statement.lower()
+        if not any(word in lowered for word in _WORDS):
+            continue
+        for role in _role_names(json.loads(parser.parse_sql_json(statement))):
+            if role not in found:
+                found.append(role)
+    return found
+
+
 def _role_names(node: Any) -> Iterator[str]:
     """Role names in a parse tree: RoleSpec nodes (owners, grantees, policy roles, AUTHORIZATION)
     and the roles a GRANT role TO role grants."""

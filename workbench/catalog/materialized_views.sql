@@ -1,9 +1,11 @@
--- materialized_views: definition as PostgreSQL deparses it (compared through the pglast parse tree)
+-- materialized_views: definition as PostgreSQL deparses it (compared through the pglast parse tree);
+-- populated: whether it holds data (false after CREATE ... WITH NO DATA, as every pg_dump restore
+-- makes them), compared only with --compare-populated
 -- What a view's query uses (relations, functions, columns, constraints) comes from its rewrite
 -- rule's pg_depend rows, read once for all materialized views and aggregated per view: no lookup per view
 -- that the planner could turn into a scan of pg_depend by refclassid (quadratic on stale stats).
 WITH viewrel AS MATERIALIZED (
-  SELECT c.oid, n.nspname, c.relname, c.reloptions, c.relowner, c.reltablespace
+  SELECT c.oid, n.nspname, c.relname, c.reloptions, c.relowner, c.reltablespace, c.relispopulated
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind = 'm'
@@ -54,6 +56,7 @@ SELECT v.nspname AS schema,
        uc.list AS depends_on_columns,
        uk.list AS depends_on_constraints,
        pg_get_userbyid(v.relowner) AS owner,
+       v.relispopulated AS populated,
        v.oid::bigint AS oid
 FROM viewrel v
 LEFT JOIN used_relations ur ON ur.view_oid = v.oid

@@ -12,7 +12,7 @@ from workbench.compare import Drift
 from workbench.snapshot import Snapshot
 from workbench.errors import PlannerBug, WorkbenchError
 from workbench.kinds import KINDS, Identity
-from workbench.planner import recreations
+from workbench.planner import owners, recreations
 from workbench.planner.context import Context, PlanOptions, label
 from workbench.planner.graph import object_edges, order_statements
 from workbench.planner.kinds import builder
@@ -41,7 +41,9 @@ def plan(drift: Drift, options: PlanOptions | None = None) -> Plan:
                 target_fingerprint=drift.target.fingerprint,
                 options={**vars(ctx.options), "kinds": list(drift.frames), "schemas": list(drift.options.schemas),
                          "exclude_schemas": list(drift.options.exclude_schemas), "ignore": list(drift.options.ignore),
-                         "ignore_extension_versions": drift.options.ignore_extension_versions},
+                         "ignore_extension_versions": drift.options.ignore_extension_versions,
+                         "with_owners": drift.options.with_owners,
+                         "compare_populated": drift.options.compare_populated},
                 skipped=ctx.skipped + skipped_entries(drift.unmodeled), traps=traps,
                 created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
@@ -60,6 +62,7 @@ def _build_kind(ctx: Context, kind: str) -> None:
     if gate and not getattr(ctx.options, gate):
         return
     identity: Identity = ()
+    with_owners = owners.planned(ctx, kind)         # --with-owners: ALTER ... OWNER TO (planner/owners.py)
     try:
         for identity in ctx.to_create(kind):
             row = ctx.definition_row(kind, identity)
@@ -67,8 +70,15 @@ def _build_kind(ctx: Context, kind: str) -> None:
                 raise PlannerBug(f"planner bug: no row to create {kind} {label(identity)} from", kind=kind,
                                  label=label(identity))
             build.create(ctx, row)
+            if with_owners:
+                owners.created(ctx, kind, identity, row)
         for identity, source, target in ctx.changed(kind):
-            build.alter(ctx, source, target, ctx.differences[kind][identity])
+            differences = ctx.differences[kind][identity]
+            rest = tuple(d for d in differences if d != "owner")     # the owner is no builder's business
+            if rest:
+                build.alter(ctx, source, target, rest)
+            if with_owners and "owner" in differences:
+                owners.changed(ctx, kind, identity, source, target)
         identity = ()
         build.finish(ctx)
         if ctx.options.allow_drops:

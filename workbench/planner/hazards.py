@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Iterable, Mapping
 
+from workbench.kinds import KINDS
+
 
 class Hazard(StrEnum):
     TABLE_REWRITE = "table_rewrite"
@@ -155,6 +157,7 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("views", A.REPLACE, ""): _NONE,
     ("views", A.DROP, ""): _NONE,
     ("materialized_views", A.CREATE, ""): _NONE,
+    ("materialized_views", A.ALTER, "refresh"): _rule(*_LOCK),       # REFRESH [WITH NO DATA]: runs the query
     ("materialized_views", A.ALTER, "options"): _NONE,
     ("materialized_views", A.DROP, ""): _NONE,
     ("triggers", A.CREATE, ""): _NONE,
@@ -184,7 +187,16 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("privileges", A.ALTER, "revoke"): _NONE,
     ("privileges", A.ALTER, "grant"): _NONE,
     ("privileges", A.DROP, ""): _NONE,
+    ("default_privileges", A.CREATE, ""): _NONE,
+    ("default_privileges", A.ALTER, "revoke"): _NONE,
+    ("default_privileges", A.ALTER, "grant"): _NONE,
+    ("default_privileges", A.DROP, ""): _NONE,
 }
+
+
+# ALTER ... OWNER TO (--with-owners, planner/owners.py): one catalog row updated, for every kind whose
+# objects have owners; like the other metadata-only ALTERs, its brief lock is not flagged
+TABLE.update({(name, A.ALTER, "owner"): _NONE for name, entry in KINDS.items() if entry.owned})
 
 
 class UnknownOperation(LookupError):

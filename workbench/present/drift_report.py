@@ -151,11 +151,13 @@ def verdict_text(drift: Drift) -> str:
     totals = drift.summary.sum()
     unmodeled = (f" The sides also differ in {', '.join(drift.unmodeled)} (not compared in detail: see the summary)."
                  if drift.has_unmodeled_drift else "")
+    asked = "".join(f" Not compared (not asked): {entry['field']} ({entry['option']})." for entry in drift.not_compared)
     if not drift.has_drift:
         return ("No drift in the compared kinds." + unmodeled if unmodeled
-                else "No drift: the target matches the source for every compared kind.")
+                else "No drift: the target matches the source for every compared kind.") + asked
     return (f"{int(totals['only_in_source'])} objects to create, {int(totals['changed'])} changed, "
-            f"{int(totals['only_in_target'])} extra in the target; {int(totals['identical'])} identical." + unmodeled)
+            f"{int(totals['only_in_target'])} extra in the target; {int(totals['identical'])} identical."
+            + unmodeled + asked)
 
 
 def unmodeled_frame(drift: Drift) -> pd.DataFrame:

@@ -148,6 +148,7 @@ def drift_report(drift: "Drift", limit_per_kind: int | None = None) -> str:
     that differ)."""
     lines = [side_line("source", drift.source.facts()), side_line("target", drift.target.facts()), "",
              summary_table(drift), ""]
+    lines += not_compared_lines(drift.not_compared)
     if not drift.has_drift and not drift.has_unmodeled_drift:
         lines.append("No drift: the target matches the source for every compared kind.")
         return "\n".join(lines + unmodeled_lines(drift.unmodeled, limit_per_kind))
@@ -156,6 +157,13 @@ def drift_report(drift: "Drift", limit_per_kind: int | None = None) -> str:
         total = counts["changed"] + counts["only_in_source"] + counts["only_in_target"]
         lines += listing(f"{kind} ({total})", _first(object_entries(drift, kind), limit_per_kind), total)
     return "\n".join(lines + unmodeled_lines(drift.unmodeled, limit_per_kind))
+
+
+def not_compared_lines(entries: Sequence[Mapping[str, Any]]) -> list[str]:
+    """'not compared (not asked): owner of schemas, tables, ... (--with-owners)': one line per column
+    left out of the comparison (Drift.not_compared), so that not compared never reads as identical."""
+    return [f"not compared (not asked): {entry['field']} of {', '.join(entry['kinds'])} ({entry['option']})"
+            for entry in entries] + ([""] if entries else [])
 
 
 def unmodeled_lines(section: Mapping[str, Mapping[str, Any]], limit: int | None = None) -> list[str]:
@@ -291,6 +299,7 @@ def verify_report(result: "VerifyResult", limit: int | None = None) -> str:
     total, identical = int(parity["source_objects"].sum()), int(parity["identical"].sum())
     lines += ["", f"parity: {parity_text(identical, total)}"]
     lines += [f"{note}: not counted in parity or the verdict" for note in result.notes]
+    lines += not_compared_lines(drift.not_compared)
     residual = [o for o in _objects(drift, ("changed", "only_in_source")) if o["kind"] not in result.not_planned]
     extra = _objects(drift, ("only_in_target",))
     lines += listing(f"residual drift: missing (+) or different (~) in the target ({len(residual)})",

@@ -8,7 +8,9 @@ differences)` for one both sides hold differently, `drop(ctx, row)` for a target
 create waits for the creates of what it needs, and a drop of what it needs waits for its drop.
 `drop_sql` is the only place a kind's DROP statement is written; `names` is how comments.sql and
 privileges.sql spell the object (their `object` column), so that what is dropped takes its
-comments and grants along.
+comments and grants along. A kind whose objects have owners (Kind.owned) says how ALTER ... OWNER
+TO names one (`owned_object`); `owner_sql` writes that statement for every kind, and
+planner/owners.py decides when (--with-owners).
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar, Iterable, Mapping
 
 from workbench.kinds import Identity, Row
 from workbench.planner.hazards import Action, Rule
+from workbench.planner.quote import ident
 
 if TYPE_CHECKING:
     from workbench.kinds import Kind
@@ -48,6 +51,14 @@ class Builder:
 
     def names(self, identity: Identity) -> set[str]:
         return set()
+
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        """The object as ALTER ... OWNER TO names it ('TABLE public.t'), for an owned kind (Kind.owned)."""
+        raise NotImplementedError(f"{self.kind}: owned_object")
+
+    def owner_sql(self, identity: Identity, row: Row, role: str) -> str:
+        """ALTER <object> OWNER TO role: the one place an owner statement is written."""
+        return f"ALTER {self.owned_object(identity, row)} OWNER TO {ident(role)}"
 
     def finish(self, ctx: "Context") -> None:
         """After every create and alter of the kind, before its drops: what needs all of them
@@ -87,3 +98,8 @@ def check_registry(kinds: Mapping[str, "Kind"], builders: Mapping[str, Builder],
     bad = [kind for kind, entry in kinds.items() if entry.stage not in known_stages]
     if bad:
         raise RegistryError(f"kind {', '.join(bad)} names no known stage")
+    unowned = [kind for kind, entry in kinds.items()
+               if entry.owned and type(builders[kind]).owned_object is Builder.owned_object]
+    if unowned:
+        raise RegistryError(f"kind {', '.join(unowned)} has owners but its builder has no owned_object "
+                            f"(how ALTER ... OWNER TO names its objects)")

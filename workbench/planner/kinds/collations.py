@@ -47,3 +47,6 @@ class Collations(Builder):
 
     def names(self, identity: Identity) -> set[str]:
         return {qualified(identity[0], identity[1])}
+
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        return f"COLLATION {qualified(*identity)}"

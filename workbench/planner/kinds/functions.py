@@ -75,6 +75,10 @@ class Functions(Builder):
     def names(self, identity: Identity) -> set[str]:
         return {function_signature(identity)}
 
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        word = {"procedure": "PROCEDURE", "aggregate": "AGGREGATE"}.get(row.get("function_kind", ""), "FUNCTION")
+        return f"{word} {function_signature(identity)}"
+
     def recreations(self, ctx: Context) -> None:
         """Changed functions that CREATE OR REPLACE cannot change are dropped and created; the views
         and triggers of the target that use them go and come back with them."""

@@ -24,3 +24,6 @@ class Schemas(Builder):
 
     def names(self, identity: Identity) -> set[str]:
         return {ident(identity[0])}
+
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        return f"SCHEMA {ident(identity[0])}"

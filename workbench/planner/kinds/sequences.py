@@ -62,6 +62,9 @@ class Sequences(Builder):
     def names(self, identity: Identity) -> set[str]:
         return {qualified(identity[0], identity[1])}
 
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        return f"SEQUENCE {qualified(*identity)}"
+
 
 def owned_by(ctx: Context, identity: Identity, owner: str, *, stage: Stage = Stage.FINISHING, step: str = "owned by",
              depends_on: Sequence[str] = ()) -> str:

@@ -90,6 +90,9 @@ class Tables(Builder):
     def names(self, identity: Identity) -> set[str]:
         return {qualified(identity[0], identity[1])}
 
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        return f"{'FOREIGN TABLE' if row['table_kind'] == 'foreign' else 'TABLE'} {qualified(*identity)}"
+
     def recreations(self, ctx: Context) -> None:
         """Tables whose kind or partition key changes: dropped and created again with their parts,
         partitions and the foreign keys that point at them (--allow-drops), else skipped."""

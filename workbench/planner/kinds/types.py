@@ -55,6 +55,9 @@ class Types(Builder):
     def names(self, identity: Identity) -> set[str]:
         return {qualified(identity[0], identity[1])}
 
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        return f"{'DOMAIN' if row['type_kind'] == 'domain' else 'TYPE'} {qualified(*identity)}"
+
     def recreations(self, ctx: Context) -> None:
         """An enum rebuilt under its columns changes their type: they are converted in stage 03."""
         from workbench.planner.kinds.columns import columns_of_type

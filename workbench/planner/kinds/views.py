@@ -39,7 +39,10 @@ class ViewBuilder(Builder):
                                    note="its columns change: CREATE OR REPLACE cannot do it"))
         if (kind, identity) in ctx.predrop_ids:
             depends.append(ctx.predrop_ids[(kind, identity)])
-        ctx.add(VIEWS, kind, identity, "create", create_view_sql(kind, identity, row), depends_on=depends)
+        ctx.add(VIEWS, kind, identity, "create", self.create_sql(ctx, identity, row), depends_on=depends)
+
+    def create_sql(self, ctx: Context, identity: Identity, row: Row) -> str:
+        return create_view_sql(self.kind, identity, row)
 
     def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         """The relations its query reads, and the constraints it relies on (GROUP BY over a key)."""
@@ -56,6 +59,9 @@ class ViewBuilder(Builder):
 
     def names(self, identity: Identity) -> set[str]:
         return {qualified(identity[0], identity[1])}
+
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        return f"{_WORD[self.kind]} {qualified(*identity)}"
 
 
 @builds

@@ -1,0 +1,3 @@
+-- stage05_views
+REFRESH MATERIALIZED VIEW public.emptied WITH NO DATA;
+REFRESH MATERIALIZED VIEW public.filled;

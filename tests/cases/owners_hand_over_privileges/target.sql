@@ -1,0 +1,10 @@
+CREATE TABLE t (a int);
+ALTER TABLE t OWNER TO drift_owner_a;
+REVOKE SELECT ON t FROM drift_owner_a;
+GRANT SELECT ON t TO drift_case_reader;
+CREATE TABLE u (a int, b int);
+ALTER TABLE u OWNER TO drift_owner_a;
+REVOKE DELETE ON u FROM drift_owner_a;
+GRANT UPDATE (b) ON u TO drift_case_reader;
+CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+ALTER FUNCTION f() OWNER TO drift_owner_a;

@@ -1,0 +1,15 @@
+CREATE SCHEMA app;
+CREATE TYPE app.mood AS ENUM ('sad', 'happy');
+CREATE DOMAIN app.posint AS int CHECK (VALUE > 0);
+CREATE TYPE app.pair AS (a int, b int);
+CREATE COLLATION app.c_coll (provider = libc, locale = 'C');
+CREATE SEQUENCE app.counter;
+CREATE TABLE app.t (id serial PRIMARY KEY, m app.mood, v app.posint);
+CREATE TABLE app.ident (id int GENERATED ALWAYS AS IDENTITY, v text);
+CREATE TABLE app.parted (k int, v text) PARTITION BY LIST (k);
+CREATE TABLE app.parted_1 PARTITION OF app.parted FOR VALUES IN (1);
+CREATE VIEW app.v AS SELECT id, m FROM app.t;
+CREATE MATERIALIZED VIEW app.mv AS SELECT id FROM app.t;
+CREATE FUNCTION app.f(a int, b text) RETURNS int LANGUAGE sql AS 'SELECT a';
+CREATE PROCEDURE app.p() LANGUAGE sql AS 'SELECT 1';
+CREATE AGGREGATE app.total(int) (SFUNC = int4pl, STYPE = int);
