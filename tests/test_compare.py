@@ -34,7 +34,7 @@ def test_each_difference_is_named(make_db):
         ("types", "changed", ("public", 'Mood "x"'), ("enum_labels",)),
         ("columns", "changed", ("public", "Tbl One", "Näme"), ("default_value",)),
         ("indexes", "changed", ("public", "Tbl One", "ix space"), ("definition",)),
-        ("functions", "changed", ("public", "f", "i integer"), ("volatility",)),
+        ("functions", "changed", ("public", "f", "integer"), ("volatility",)),
         ("tables", "only_in_target", ("public", "extra"), ()),
         ("columns", "only_in_target", ("public", "extra", "x"), ()),
     }

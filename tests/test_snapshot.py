@@ -127,7 +127,7 @@ def test_save_load_round_trip(every_kind, tmp_path):
     for kind in KINDS:
         assert loaded[kind].equals(every_kind[kind]), kind
     data = json.loads(path.read_text())
-    assert data["format"] == "drift-workbench/snapshot" and data["version"] == 1
+    assert data["format"] == "drift-workbench/snapshot" and data["version"] == 2
     assert data["server_version"].startswith("18") and data["captured_at"]
 
 
@@ -142,7 +142,10 @@ def test_fingerprint_follows_content(make_db):
 @pytest.mark.parametrize("mutation, message", [
     (lambda text: text[: len(text) // 2], "not JSON"),
     (lambda text: text.replace('"format": "drift-workbench/snapshot"', '"format": "other"'), "not a drift-workbench snapshot"),
-    (lambda text: text.replace('"version": 1', '"version": 99'), "format version 99"),
+    (lambda text: text.replace('"version": 2', '"version": 99'), "format version 99"),
+    # version 1 spelled function identities with parameter names: refused with the reason
+    (lambda text: text.replace('"version": 2', '"version": 1'),
+     r"format version 1, this workbench reads version 2: function identities are their argument types"),
     (lambda text: text.replace('"Sales Ops"', '"Sales Opz"', 1) if '"Sales Ops"' in text else text + "x",
      "does not match its fingerprint"),
 ])

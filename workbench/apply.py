@@ -214,7 +214,7 @@ def load_stages(plan_dir: Path, plan: Plan, raw: dict[str, Any], accept_edits: b
         for statement, planned_text in planned:
             pool.setdefault(planned_text, []).append(statement)
         found = split_statements(text, f"stage file {path}")
-        head, tail = stagecheck.frame(name, all(s.transactional for s in by_stage[name]), not by_stage[name])
+        head, tail = stagecheck.frame(name, by_stage[name])
         edits = stagecheck.compare(path, [piece for piece, _ in found],
                                    [(statement.id, planned_text) for statement, planned_text in planned], head, tail)
         steps: list[Step] = []

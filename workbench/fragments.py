@@ -226,6 +226,14 @@ def range_subtype(text: str) -> None:
         raise Refused("is more than a subtype")
 
 
+def range_options(text: str) -> None:
+    """The other parameters of CREATE TYPE ... AS RANGE (subtype_diff = ..., ...): parameters only."""
+    node = _one(f"CREATE TYPE r AS RANGE (subtype = int4, {text})", "CreateRangeStmt")
+    names = {p["DefElem"]["defname"] for p in node.get("params") or []}
+    if not names <= {"subtype", "subtype_opclass", "collation", "canonical", "subtype_diff", "multirange_type_name"}:
+        raise Refused("is not range parameters")
+
+
 def policy_using(text: str) -> None:
     node = _one(f"CREATE POLICY p ON t USING ({text})", "CreatePolicyStmt")
     _same_fields(node, "CREATE POLICY p ON t USING (true)", "CreatePolicyStmt")
@@ -266,7 +274,7 @@ _STORAGE = ("plain", "external", "main", "extended")
 # kind -> column -> check. Columns used only to compare or to pick a code path are not here.
 CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
     "types": {"default_value": default, "base_type": type_name, "range_subtype": range_subtype,
-              "collation": collation, "checks": domain_checks, "attributes": attributes},
+              "range_options": range_options,              "collation": collation, "checks": domain_checks, "attributes": attributes},
     "sequences": {"data_type": type_name, "owned_by": owned_by},
     "tables": {"partition_key": partition_key, "partition_of": relation, "partition_bound": partition_bound,
                "inherits": relations, "options": reloptions, "of_type": type_name,

@@ -78,7 +78,7 @@ _ENTRIES = [
          stage="stage00_prerequisites", drop_rank=125, asked=OWNER),
     Kind("types", ("schema", "name"),
          ("type_kind", "enum_labels", "base_type", "default_value", "not_null", "checks", "attributes",
-          "range_subtype", "collation"),
+          "range_subtype", "range_options", "collation"),
          {"default_value": "expression"}, stage="stage00_prerequisites", drop_rank=120, asked=OWNER),
     Kind("sequences", ("schema", "name"),
          ("data_type", "start_value", "increment", "min_value", "max_value", "cache", "cycle", "owned_by",

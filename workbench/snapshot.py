@@ -32,7 +32,11 @@ if TYPE_CHECKING:
     from workbench.sides import Shadow
 
 FORMAT = "drift-workbench/snapshot"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# what changed since an older version: why its files are refused, not misread (an old file's
+# functions would all look dropped and created again)
+_OLDER_VERSIONS = {1: "function identities are their argument types since version 2 (f(integer), not f(x integer)); "
+                      "capture the snapshot again"}
 
 # The report's before/after statistics: which rows of which kind count (seedscale.py's rules):
 # name -> (kind, column, the values of that column that count; None: every row counts).
@@ -205,8 +209,9 @@ class Snapshot:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise WorkbenchError(f"{origin}: not a drift-workbench snapshot (its format is not {FORMAT})")
         if data.get("version") != FORMAT_VERSION:
+            why = _OLDER_VERSIONS.get(data.get("version"))           # type: ignore[arg-type]
             raise WorkbenchError(f"{origin}: snapshot format version {data.get('version')}, "
-                                 f"this workbench reads version {FORMAT_VERSION}")
+                                 f"this workbench reads version {FORMAT_VERSION}" + (f": {why}" if why else ""))
         kinds = data.get("kinds")
         if not isinstance(kinds, dict):
             raise WorkbenchError(f"{origin}: no kinds object")

@@ -23,8 +23,12 @@ from workbench.kinds import KINDS
 # text columns that hold a JSON list (of strings, or of lists of strings): the catalog queries'
 # json_agg(...)::text columns, which the planner decodes
 JSON_COLUMNS = {
-    "types": ("enum_labels", "checks", "attributes"),
+    "types": ("enum_labels", "checks", "attributes", "depends_on_functions"),
     "tables": ("inherits",),
+    "columns": ("depends_on_functions",),
+    "indexes": ("depends_on_functions",),
+    "constraints": ("depends_on_functions",),
+    "functions": ("depends_on_types",),
     "policies": ("roles",),
     "views": ("columns", "depends_on_relations", "depends_on_functions", "depends_on_columns", "depends_on_constraints"),
     "materialized_views": ("columns", "depends_on_relations", "depends_on_functions", "depends_on_columns",

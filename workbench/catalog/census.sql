@@ -135,7 +135,7 @@ WITH ext AS (
           AND c.oid NOT IN (SELECT objid FROM internal WHERE classid = 'pg_class'::regclass)
         UNION ALL
         SELECT 'pg_proc', n.nspname, quote_ident(n.nspname) || '.' || quote_ident(p.proname)
-               || '(' || pg_get_function_identity_arguments(p.oid) || ')', p.proowner
+               || '(' || oidvectortypes(p.proargtypes) || ')', p.proowner
         FROM pg_proc p JOIN user_ns n ON n.oid = p.pronamespace
         WHERE p.oid NOT IN (SELECT objid FROM ext WHERE classid = 'pg_proc'::regclass)
         UNION ALL

@@ -1,7 +1,23 @@
 -- functions: functions, procedures, aggregates and window functions, identified by argument types
+-- the user types of its signature (pg_depend; an array's element type) as [kind, schema, name]: a
+-- type, or the table or view whose row type it is; aggregated once: created before it
+WITH used_types AS MATERIALIZED (
+  SELECT d.objid, json_agg(DISTINCT jsonb_build_array(
+           CASE rc.relkind WHEN 'v' THEN 'views' WHEN 'm' THEN 'materialized_views' WHEN 'r' THEN 'tables'
+                           WHEN 'p' THEN 'tables' WHEN 'f' THEN 'tables' ELSE 'types' END,
+           tn.nspname, COALESCE(rc.relname, t.typname)))::text AS list
+  FROM pg_depend d
+  JOIN pg_type a ON a.oid = d.refobjid
+  JOIN pg_type t ON t.oid = CASE WHEN a.typcategory = 'A' AND a.typelem <> 0 THEN a.typelem ELSE a.oid END
+  JOIN pg_namespace tn ON tn.oid = t.typnamespace
+  LEFT JOIN pg_class rc ON rc.oid = t.typrelid
+  WHERE d.classid = 'pg_proc'::regclass AND d.refclassid = 'pg_type'::regclass AND d.deptype = 'n'
+    AND tn.nspname NOT IN ('pg_catalog', 'information_schema')
+  GROUP BY d.objid
+)
 SELECT n.nspname AS schema,
        p.proname AS name,
-       pg_get_function_identity_arguments(p.oid) AS arguments,
+       oidvectortypes(p.proargtypes) AS arguments,
        CASE p.prokind WHEN 'f' THEN 'function' WHEN 'p' THEN 'procedure'
                       WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window' END AS function_kind,
        pg_get_function_arguments(p.oid) AS signature,
@@ -35,11 +51,13 @@ SELECT n.nspname AS schema,
        END AS definition,
        EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
                AND d.deptype = 'i') AS internal,      -- range constructors: made by CREATE TYPE
+       ut.list AS depends_on_types,
        pg_get_userbyid(p.proowner) AS owner,
        p.oid::bigint AS oid
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
+LEFT JOIN used_types ut ON ut.objid = p.oid
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass

@@ -1,4 +1,12 @@
 -- indexes: every index of a table or materialized view, including those that back PK/UNIQUE/EXCLUDE
+-- the user functions each class calls (pg_depend), aggregated once: create them before it, drop it first
+WITH used_functions AS MATERIALIZED (
+  SELECT d.objid, json_agg(DISTINCT jsonb_build_array('functions', pn.nspname, p.proname, oidvectortypes(p.proargtypes)))::text AS list
+  FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid JOIN pg_namespace pn ON pn.oid = p.pronamespace
+  WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_proc'::regclass AND d.deptype = 'n'
+    AND pn.nspname NOT IN ('pg_catalog', 'information_schema')
+  GROUP BY d.objid
+)
 SELECT n.nspname AS schema,
        c.relname AS "table",
        ic.relname AS name,
@@ -18,6 +26,7 @@ SELECT n.nspname AS schema,
        ic.relispartition AS inherited,
        -- the partitioned table's index this partition's index is attached to (ALTER INDEX ... ATTACH PARTITION)
        CASE WHEN h.inhparent IS NOT NULL THEN quote_ident(pn.nspname) || '.' || quote_ident(pic.relname) END AS attached_to,
+       uf.list AS depends_on_functions,       -- of its expressions and predicate
        c.oid::bigint AS table_oid
 FROM pg_index i
 JOIN pg_class c ON c.oid = i.indrelid
@@ -29,6 +38,7 @@ LEFT JOIN (SELECT conindid, conrelid, conname FROM pg_constraint WHERE contype I
 LEFT JOIN (SELECT inhrelid, inhparent FROM pg_inherits OFFSET 0) h ON h.inhrelid = i.indexrelid
 LEFT JOIN pg_class pic ON pic.oid = h.inhparent
 LEFT JOIN pg_namespace pn ON pn.oid = pic.relnamespace
+LEFT JOIN used_functions uf ON uf.objid = i.indexrelid
 WHERE c.relkind IN ('r', 'p', 'm')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'

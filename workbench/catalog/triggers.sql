@@ -10,7 +10,7 @@ SELECT n.nspname AS schema,
        t.tgfoid::regprocedure::text AS function,
        pn.nspname AS function_schema,
        p.proname AS function_name,
-       pg_get_function_identity_arguments(t.tgfoid) AS function_arguments,
+       oidvectortypes(p.proargtypes) AS function_arguments,
        CASE t.tgenabled WHEN 'O' THEN 'enabled' WHEN 'D' THEN 'disabled'
                         WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END AS enabled,
        t.tgparentid <> 0 AS inherited,

@@ -25,7 +25,7 @@ WITH viewrel AS MATERIALIZED (
   GROUP BY u.view_oid
 ), used_functions AS (
   SELECT u.view_oid, json_agg(DISTINCT jsonb_build_array('functions', pn.nspname, p.proname,
-                                                          pg_get_function_identity_arguments(p.oid)))::text AS list
+                                                          oidvectortypes(p.proargtypes)))::text AS list
   FROM uses u JOIN pg_proc p ON p.oid = u.refobjid JOIN pg_namespace pn ON pn.oid = p.pronamespace
   WHERE u.refclassid = 'pg_proc'::regclass AND pn.nspname NOT IN ('pg_catalog', 'information_schema')
   GROUP BY u.view_oid

@@ -45,6 +45,13 @@ def json_list(text: str | None) -> list[Any]:
     return json.loads(text) if text else []
 
 
+def functions_used(row: Mapping[str, Any] | None) -> list[Identity]:
+    """The user functions an object calls, as its catalog row says (`depends_on_functions`, read
+    from pg_depend: a default, a generated expression, a CHECK, an index expression, a domain, a
+    view; each ["functions", schema, name, argument types])."""
+    return [tuple(used[1:]) for used in json_list((row or {}).get("depends_on_functions"))]
+
+
 @dataclass
 class Context:
     drift: Drift

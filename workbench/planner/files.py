@@ -37,7 +37,7 @@ def check_stage_text(name: str, text: str, statements: list[Statement], canonica
     """A rendered stage file must split into its frame and its planned statements, nothing else:
     text of a name or a note that escaped its quotes or its comment is a bug, never output.
     `canonical`: each statement's text as the parser splits it, by id() of the statement."""
-    head, tail = stagecheck.frame(name, all(s.transactional for s in statements), not statements)
+    head, tail = stagecheck.frame(name, statements)
     edits = stagecheck.compare(f"{name}.sql", stagecheck.split(text),
                                [(s.id, canonical[id(s)]) for s in statements], head, tail)
     if edits:
@@ -66,7 +66,7 @@ def render_stage(name: str, description: str, statements: list[Statement]) -> st
                   "; not transactional (CREATE INDEX CONCURRENTLY): each statement commits on its own")))
     body = [_statement_block(s) for s in statements]
     if transactional:
-        head, tail = stagecheck.frame(name, transactional, False)
+        head, tail = stagecheck.frame(name, statements)
         return "\n".join(header + ["", *(f"{s};" for s in head), "", "\n\n".join(body), "", *(f"{s};" for s in tail), ""])
     return "\n".join(header + ["", "\n\n".join(body), ""])
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import dataclasses
 import heapq
 from graphlib import CycleError, TopologicalSorter
+from typing import Iterator
 
-from workbench.kinds import KINDS
+from workbench.kinds import KINDS, Identity
 from workbench.planner.context import Context, label
 from workbench.planner.hazards import Action
 from workbench.planner.kinds import builder
@@ -41,6 +42,20 @@ def object_edges(ctx: Context) -> dict[str, set[str]]:
                     elif action == Action.DROP and STAGE_INDEX[statement.stage] <= STAGE_INDEX[other.stage]:
                         edges.setdefault(other.id, set()).add(statement.id)       # what it needs goes after it
     return edges
+
+
+def needs(ctx: Context, kind: str) -> Iterator[tuple[Identity, Stage]]:
+    """(an object of `kind` that a planned create needs, the stage of that create), from the
+    builders' depends_on: what tells the functions a domain or a generated column calls to be
+    created ahead of their stage."""
+    for (action, other, identity), statements in list(ctx.by_object.items()):
+        row = ctx.definition_row(other, identity) if action == Action.CREATE else None
+        if row is None:
+            continue
+        for dependency_kind, dependency in builder(other).depends_on(ctx, row):
+            if dependency_kind == kind:
+                for statement in statements:
+                    yield dependency, statement.stage
 
 
 def order_statements(statements: list[Statement], extra: dict[str, set[str]] | None = None) -> list[Statement]:

@@ -15,6 +15,7 @@ from workbench.planner.context import NO_ROWS, Context, json_list, object_names
 from workbench.planner.hazards import Fact
 from workbench.planner.kinds import builder
 from workbench.planner.kinds.base import Key
+from workbench.planner.kinds import functions
 from workbench.planner.kinds.columns import retyped_views
 from workbench.planner.model import Stage
 
@@ -41,15 +42,28 @@ def decide(ctx: Context) -> None:
 
 
 def predrops(ctx: Context) -> None:
-    """The drops ahead of their stage: target-only relations whose name a new object takes, and the
-    views, triggers and constraints dropped before a change they depend on (tables and functions
-    drop themselves when they are created again). Dependents first: the object edges see to it."""
+    """The drops ahead of their stage: target-only relations whose name a new object takes, target-only
+    keys and unique indexes a new foreign key would bind to, and the
+    views, triggers, constraints, indexes and functions dropped before a change they depend on (tables,
+    and functions dropped in stage 04, drop themselves when they are created again). Dependents first: the object edges see to it."""
     for (kind, identity), stage in sorted(ctx.early_drops.items(), key=str):
+        target = ctx.target(kind, identity) or {}
+        if kind == "constraints" and target.get("constraint_type") == "f":     # (constraints.py)
+            facts, step, note = [Fact.FOREIGN_KEY], "key changes", "target-only; dropped before the key it relies on changes"
+        elif kind in ("indexes", "constraints"):
+            facts, step, note = ([Fact.KEY] if kind == "constraints" else [], "key goes",
+                                 "target-only; dropped before the foreign keys are added, which would rely on it")
+        else:
+            facts, step, note = [], "name needed", "target-only; dropped early because a new object takes its name"
         ctx.predrop_ids[(kind, identity)] = ctx.add(
             stage, kind, identity, "drop", builder(kind).drop_sql(identity, ctx.target(kind, identity), if_exists=False),
-            step="name needed", note="target-only; dropped early because a new object takes its name")
+            facts=facts, step=step, note=note)
     for (kind, identity), stage in sorted(ctx.predropped.items(), key=str):
-        if kind not in (*_VIEW_KINDS, "triggers", "constraints") or ctx.target(kind, identity) is None:
+        if kind == "functions" and stage != Stage.FUNCTIONS and ctx.target(kind, identity) is not None:
+            ctx.predrop_ids[(kind, identity)] = functions.predrop(
+                ctx, identity, stage, f"dropped ahead of a change it depends on; created again in {KINDS[kind].stage}")
+            continue
+        if kind not in (*_VIEW_KINDS, "triggers", "constraints", "indexes") or ctx.target(kind, identity) is None:
             continue
         if kind == "constraints" and stage == Stage.CONSTRAINTS:
             continue                           # dropped by the constraint builder, right before it is added

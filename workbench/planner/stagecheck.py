@@ -15,13 +15,16 @@ from typing import Any
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
+from workbench.planner.hazards import Action
+from workbench.planner.model import Stage, Statement
 from workbench.planner.quote import visible
 
 # session settings at the top of a stage (inside its transaction): fail fast on a lock rather than
 # queue behind production traffic, and let functions reference objects created later
 LOCK_TIMEOUT = "SET LOCAL lock_timeout = '10s'"
-STAGE_SETTINGS = {"stage04_functions": ["SET LOCAL check_function_bodies = off"]}
+STAGE_SETTINGS: dict[str, list[str]] = {Stage.FUNCTIONS: ["SET LOCAL check_function_bodies = off"]}
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,16 @@ def canonical(sql: str) -> str:
     return pieces[0].sql
 
 
-def frame(name: str, transactional: bool, empty: bool) -> tuple[list[str], list[str]]:
-    """The statements a stage file holds before and after its planned statements."""
-    if empty or not transactional:
+def frame(name: str, statements: Sequence[Statement]) -> tuple[list[str], list[str]]:
+    """The statements a stage file holds before and after its planned statements. A function
+    created ahead of stage 04 (a domain's CHECK or a generated column calls it) is created with
+    check_function_bodies off in its stage too."""
+    if not statements or not all(s.transactional for s in statements):
         return [], []
-    return ["BEGIN", LOCK_TIMEOUT, *STAGE_SETTINGS.get(name, [])], ["COMMIT"]
+    settings = STAGE_SETTINGS.get(name, [])
+    if not settings and any(s.kind == "functions" and s.action != Action.DROP for s in statements):
+        settings = STAGE_SETTINGS[Stage.FUNCTIONS]
+    return ["BEGIN", LOCK_TIMEOUT, *settings], ["COMMIT"]
 
 
 def compare(file: str | Path, found: list[Piece], planned: list[tuple[str, str]],

@@ -12,7 +12,7 @@ ALTER TABLE app.parted OWNER TO drift_owner_b;
 ALTER TABLE app.parted_1 OWNER TO drift_owner_b;
 ALTER TABLE app.t OWNER TO drift_owner_b;
 -- stage04_functions
-ALTER FUNCTION app.f(a integer, b text) OWNER TO drift_owner_b;
+ALTER FUNCTION app.f(integer, text) OWNER TO drift_owner_b;
 ALTER PROCEDURE app.p() OWNER TO drift_owner_b;
 ALTER AGGREGATE app.total(integer) OWNER TO drift_owner_b;
 -- stage05_views

@@ -39,7 +39,7 @@ CREATE OR REPLACE FUNCTION app.f(a integer, b text)
  LANGUAGE sql
 AS $function$SELECT a$function$
 ;
-ALTER FUNCTION app.f(a integer, b text) OWNER TO drift_owner_b;
+ALTER FUNCTION app.f(integer, text) OWNER TO drift_owner_b;
 CREATE OR REPLACE PROCEDURE app.p()
  LANGUAGE sql
 AS $procedure$SELECT 1$procedure$

@@ -2,10 +2,10 @@
 generated expressions; defaults that call a function this plan creates wait for stage 09."""
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from workbench.kinds import Identity, Row
-from workbench.planner.context import Context, json_list
+from workbench.planner.context import Context, functions_used, json_list
 from workbench.planner.expressions import needs_new_function
 from workbench.planner.hazards import Fact
 from workbench.planner.kinds.base import Builder, Key, builds
@@ -47,6 +47,11 @@ class Columns(Builder):
         identity = (source["schema"], source["table"], source["name"])
         if not ctx.table_is_new(*identity[:2]):
             _alter_column(ctx, identity, source, target, set(differences))
+
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
+        """A generated column needs the functions its expression calls (created ahead of stage 04
+        for it). A default that calls a function this plan creates is set in stage 09 instead."""
+        return [("functions", function) for function in functions_used(row)] if row.get("generated") else []
 
     def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])

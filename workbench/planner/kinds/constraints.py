@@ -7,7 +7,7 @@ from typing import Iterable
 
 from workbench.kinds import Identity, Row
 from workbench.normalize import same_sql
-from workbench.planner.context import Context
+from workbench.planner.context import Context, functions_used
 from workbench.planner.hazards import Fact
 from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import Stage
@@ -50,15 +50,28 @@ class Constraints(Builder):
                        step="recreate", note="dropped to be added again with its new definition")
 
     def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
-        """A foreign key needs the PRIMARY KEY / UNIQUE constraints of the table it references."""
-        if row["constraint_type"] != "f" or not row.get("references_table"):
-            return ()
-        return [("constraints", key) for key in ctx.keys_of_table(row["references_table"])]
+        """A foreign key needs the table it references, its PRIMARY KEY / UNIQUE constraints and the
+        unique index it relies on (their drops wait for the foreign key's); a CHECK or EXCLUDE the
+        functions it calls."""
+        used: list[Key] = [("functions", function) for function in functions_used(row)]
+        referenced = _referenced_table(ctx, row)
+        if referenced is None:
+            return used
+        index = [("indexes", (*referenced, row["references_index"]))] if row.get("references_index") else []
+        return (used + [("tables", referenced)] + index
+                + [("constraints", key) for key in ctx.keys_of_table(row["references_table"])])
 
     def drop(self, ctx: Context, row: Row) -> None:
+        """A constraint of a table that goes goes with it, but for a foreign key to another table that
+        goes too: dropped first, so that the tables drop in any order (tables that reference each
+        other included: DROP TABLE of a referenced table fails with 2BP01)."""
         identity = (row["schema"], row["table"], row["name"])
-        if row.get("inherited") or ctx.status("tables", identity[:2]) == "only_in_target":
+        if row.get("inherited") or ("constraints", identity) in ctx.early_drops:
             return
+        if ctx.status("tables", identity[:2]) == "only_in_target":
+            referenced = _referenced_table(ctx, row)
+            if referenced is None or referenced == identity[:2] or ctx.status("tables", referenced) != "only_in_target":
+                return
         ctx.add(Stage.DROPS, "constraints", identity, "drop", self.drop_sql(identity, row), facts=_key_facts(row))
 
     def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
@@ -70,14 +83,55 @@ class Constraints(Builder):
 
     def recreations(self, ctx: Context) -> None:
         """A changed PRIMARY KEY / UNIQUE that foreign keys of the target rely on: the foreign keys
-        are dropped first and added again after it."""
+        are dropped first and added again after it (a target-only one, with --allow-drops, is only
+        dropped first: adding it back would need the old key). So is a foreign key whose unique index goes
+        (with --allow-drops: a target-only index, or the index of a target-only key). Then the keys
+        and unique indexes that go from a table a foreign key is added to are dropped in stage 08,
+        before it: PostgreSQL would bind the foreign key to one of them, and its drop in stage 10
+        would fail ('other objects depend on it')."""
         for identity, source, target in ctx.changed("constraints"):
             if target["constraint_type"] not in ("p", "u"):
                 continue
             table = qualified(*identity[:2])
             for fk, row in ctx.target_rows["constraints"].items():
-                if row["constraint_type"] == "f" and row.get("references_table") == table:
+                if row["constraint_type"] != "f" or row.get("references_table") != table:
+                    continue
+                if ctx.options.allow_drops and ctx.status("constraints", fk) == "only_in_target":
+                    ctx.early_drops[("constraints", fk)] = CONSTRAINTS     # goes for good, before the key
+                else:
                     ctx.recreate("constraints", fk, before_stage=CONSTRAINTS)
+        if not ctx.options.allow_drops:
+            return
+        for fk, row in ctx.target_rows.get("constraints", {}).items():
+            referenced = _referenced_table(ctx, row)
+            if (referenced is not None and row.get("references_index") and ctx.status("constraints", fk) != "only_in_target"
+                    and ctx.status("indexes", (*referenced, row["references_index"])) == "only_in_target"):
+                ctx.recreate("constraints", fk, before_stage=CONSTRAINTS)
+        added = {_referenced_table(ctx, row) for identity in [*ctx.to_create("constraints"),
+                                                              *(i for i, _, _ in ctx.changed("constraints"))]
+                 for row in [ctx.definition_row("constraints", identity)] if row is not None}
+        added.discard(None)
+        for kind in ("indexes", "constraints"):
+            for key, row in ctx.target_rows.get(kind, {}).items():
+                if (key[:2] in added and ctx.status(kind, key) == "only_in_target" and _unique_key(kind, row)
+                        and ctx.status("tables", key[:2]) != "only_in_target"):
+                    ctx.early_drops[(kind, key)] = CONSTRAINTS
+
+
+def _referenced_table(ctx: Context, row: Row) -> Identity | None:
+    """(schema, name) of the table a foreign key references, or None."""
+    if row["constraint_type"] != "f" or not row.get("references_table"):
+        return None
+    found = ctx.names_of("tables").get(row["references_table"])
+    return found[0] if found else None
+
+
+def _unique_key(kind: str, row: Row) -> bool:
+    """A PRIMARY KEY / UNIQUE constraint, or a unique index of its own (one that backs no
+    constraint): what a foreign key can be bound to."""
+    if kind == "constraints":
+        return row["constraint_type"] in ("p", "u")
+    return bool(row.get("is_unique")) and not row.get("backs_constraint")
 
 
 def _key_facts(row: Row | None, *more: Fact) -> list[Fact]:
@@ -103,6 +157,10 @@ def _reusable_index(ctx: Context, identity: Identity, row: Row) -> Row | None:
 
 def _add_constraint(ctx: Context, identity: Identity, row: Row, depends: list[str]) -> None:
     table, name, kind = qualified(*identity[:2]), ident(identity[2]), row["constraint_type"]
+    referenced = _referenced_table(ctx, row)
+    if referenced is not None:                   # after the keys that go from the table it references
+        depends = depends + [ctx.predrop_ids[key] for key in ctx.early_drops
+                             if key[0] in ("indexes", "constraints") and key[1][:2] == referenced]
     if identity in ctx.early_constraints:
         ctx.add(ctx.early_constraints[identity], "constraints", identity, "create",
                 f"ALTER TABLE {table} ADD CONSTRAINT {name} {row['definition']}", depends_on=depends,

@@ -6,13 +6,78 @@ from __future__ import annotations
 from typing import Iterable
 
 from workbench.kinds import Identity, Row
-from workbench.planner.context import Context, json_list
+from workbench.planner.context import Context, functions_used, json_list
 from workbench.planner.hazards import Fact
-from workbench.planner.kinds.base import Builder, Key, builds
-from workbench.planner.model import Stage
-from workbench.planner.quote import qualified
+from workbench.planner.kinds.base import BUILDERS, Builder, Key, builds
+from workbench.planner.model import STAGE_INDEX, Stage
+from workbench.planner.quote import ident, qualified
 
 FUNCTIONS = Stage.FUNCTIONS
+# what is dropped and created again with a function that is (by its catalog facts, pg_depend)
+_RECREATED_WITH_FUNCTION = ("views", "materialized_views", "constraints", "indexes")
+
+
+def _needed_at(ctx: Context) -> dict[Identity, Stage]:
+    """The functions to create that an object of an earlier stage calls (a domain's CHECK, a
+    generated column: their builders' depends_on), and the earliest stage that needs each: they
+    are created there, and so are the functions those need (an aggregate's, say). Worked out once,
+    when the first function is built: every kind of the earlier stages is built by then."""
+    found: dict[Identity, Stage] | None = ctx.__dict__.get("_functions_needed_at")
+    if found is not None:
+        return found
+    from workbench.planner.graph import needs
+
+    found = {}
+    for function, stage in needs(ctx, "functions"):
+        if STAGE_INDEX[stage] < STAGE_INDEX[found.get(function, FUNCTIONS)]:
+            found[function] = stage
+    pending = list(found)
+    while pending:
+        function = pending.pop()
+        row = ctx.definition_row("functions", function)
+        for kind, used in (BUILDERS["functions"].depends_on(ctx, row) if row is not None else ()):
+            if kind == "functions" and STAGE_INDEX[found[function]] < STAGE_INDEX[found.get(used, FUNCTIONS)]:
+                found[used] = found[function]
+                pending.append(used)
+    ctx.__dict__["_functions_needed_at"] = found
+    return found
+
+
+def predrop(ctx: Context, function: Identity, stage: str, note: str) -> str:
+    """DROP of a function to be created again, in `stage`: after the column defaults of the target
+    that call it are dropped (DROP FUNCTION refuses while one does; _defaults_again sets them
+    after the create). Returns the drop's id."""
+    drops = [ctx.add(stage, "columns", column, "alter",
+                     f"ALTER TABLE {qualified(*column[:2])} ALTER COLUMN {ident(column[2])} DROP DEFAULT",
+                     clause="drop default", step="default dropped",
+                     note="its default calls a function dropped and created again")
+             for column in _default_callers(ctx, function)]
+    return ctx.add(stage, "functions", function, "drop", BUILDERS["functions"].drop_sql(function, ctx.target("functions", function)),
+                   facts=[Fact.REBUILT], step="recreate", note=note, depends_on=drops)
+
+
+def _default_callers(ctx: Context, function: Identity) -> list[Identity]:
+    """The columns of the target whose default calls the function."""
+    return [column for column, row in ctx.target_rows.get("columns", {}).items()
+            if not row.get("generated") and function in functions_used(row)]
+
+
+def _defaults_again(ctx: Context, function: Identity) -> list[tuple[Identity, str]]:
+    """(column, the source's default) of the defaults dropped before the function (predrop), to set
+    again once it is created: not when the source has no default there, nor when the column's own
+    change sets it later (stage 09)."""
+    again = []
+    for column in _default_callers(ctx, function):
+        wanted = ctx.source("columns", column)
+        if wanted is not None and wanted.get("default_value") is not None and not _set_later(ctx, column):
+            again.append((column, wanted["default_value"]))
+    return again
+
+
+def _set_later(ctx: Context, column: Identity) -> bool:
+    """Whether the plan sets the column's default after stage 04 already (it calls a new function)."""
+    return any(s.kind == "columns" and tuple(s.identity.values()) == column and s.stage == Stage.FINISHING
+               for s in ctx.statements)
 
 
 def function_signature(identity: Identity) -> str:
@@ -21,10 +86,40 @@ def function_signature(identity: Identity) -> str:
 
 
 def _replaceable(source: Row, target: Row) -> bool:
-    """CREATE OR REPLACE keeps the function (and what depends on it) when kind, result type and
-    parameter names stay; anything else needs DROP and CREATE."""
-    return bool(source["function_kind"] == target["function_kind"] and source["returns"] == target["returns"]
-                and source["signature"].split(" DEFAULT ")[0] == target["signature"].split(" DEFAULT ")[0])
+    """CREATE OR REPLACE keeps the function (and what depends on it) when its kind and result type
+    stay, and its parameters keep their modes, types and names (a target parameter without a name
+    may get one) and lose no default; anything else needs DROP and CREATE (PostgreSQL refuses:
+    'cannot change routine kind', 'cannot change name of input parameter', 'cannot remove
+    parameter defaults from existing function')."""
+    if source["function_kind"] != target["function_kind"] or source["returns"] != target["returns"]:
+        return False
+    if source["signature"] == target["signature"]:
+        return True
+    wanted, present = _parameters(source["definition"]), _parameters(target["definition"])
+    if wanted is None or present is None or len(wanted) != len(present):
+        return False
+    for (name, mode, data_type, _), (old_name, old_mode, old_type, _) in zip(wanted, present):
+        if mode != old_mode or data_type != old_type or (old_name and name != old_name):
+            return False
+    return sum(d for *_, d in wanted) >= sum(d for *_, d in present)
+
+
+def _parameters(definition: str | None) -> list[tuple[str, str, str, bool]] | None:
+    """(name, mode, type, has a default) of each parameter of a CREATE FUNCTION / PROCEDURE, read
+    from its parse tree (None when it does not parse as one)."""
+    from pglast import parse_sql
+    from pglast.parser import ParseError
+    from pglast.stream import RawStream
+
+    try:
+        statement = parse_sql(definition or "")[0].stmt
+    except (ParseError, IndexError):
+        return None
+    parameters = getattr(statement, "parameters", None)
+    if type(statement).__name__ != "CreateFunctionStmt":
+        return None
+    return [(p.name or "", "i" if p.mode in ("i", "d") else str(p.mode), str(RawStream()(p.argType)),
+             p.defexpr is not None) for p in parameters or ()]
 
 
 @builds
@@ -39,18 +134,28 @@ class Functions(Builder):
             ctx.skip("functions", identity, f"this {row['function_kind']} (ordered-set, moving-aggregate or window) "
                                             "is not planned: create it by hand")
             return
-        depends = []
-        if ("functions", identity) in ctx.predropped:
-            depends.append(ctx.add(FUNCTIONS, "functions", identity, "drop",
-                                   self.drop_sql(identity, ctx.target("functions", identity)),
-                                   facts=[Fact.REBUILT], step="recreate", note="its signature or result type changes"))
-        ctx.add(FUNCTIONS, "functions", identity, "create", row["definition"], depends_on=depends)
+        stage = _needed_at(ctx).get(identity, FUNCTIONS)
+        depends: list[str] = []
+        defaults = _defaults_again(ctx, identity) if ("functions", identity) in ctx.predropped else []
+        if ("functions", identity) in ctx.predrop_ids:            # dropped in an earlier stage (predrop)
+            depends.append(ctx.predrop_ids[("functions", identity)])
+        elif ("functions", identity) in ctx.predropped:
+            depends.append(predrop(ctx, identity, stage, "its signature or result type changes"))
+        note = "" if stage == FUNCTIONS else f"created ahead of {FUNCTIONS.value}: an object of this stage calls it"
+        create = ctx.add(stage, "functions", identity, "create", row["definition"], depends_on=depends, note=note)
+        for column, default in defaults:
+            ctx.add(FUNCTIONS, "columns", column, "alter",
+                    f"ALTER TABLE {qualified(*column[:2])} ALTER COLUMN {ident(column[2])} SET DEFAULT {default}",
+                    clause="set default", step="default again", depends_on=[create],
+                    note="its default calls the function created again above")
 
     def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
-        """An aggregate needs its state, final and combine functions (CREATE AGGREGATE checks them)."""
+        """The types of its signature (pg_depend: types, and the tables whose row type it uses), and
+        an aggregate its state, final and combine functions (CREATE AGGREGATE checks them)."""
+        types: list[Key] = [(used[0], tuple(used[1:])) for used in json_list(row.get("depends_on_types"))]
         if row["function_kind"] != "aggregate" or not row.get("aggregate"):
-            return ()
-        return [("functions", identity) for identity in ctx.function_names_in(row["aggregate"])]
+            return types
+        return types + [("functions", identity) for identity in ctx.function_names_in(row["aggregate"])]
 
     def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["name"], source["arguments"])
@@ -80,16 +185,22 @@ class Functions(Builder):
         return f"{word} {function_signature(identity)}"
 
     def recreations(self, ctx: Context) -> None:
-        """Changed functions that CREATE OR REPLACE cannot change are dropped and created; the views
-        and triggers of the target that use them go and come back with them."""
+        """Changed functions that CREATE OR REPLACE cannot change are dropped and created (with what
+        uses them: recreate_with_users)."""
         for identity, source, target in ctx.changed("functions"):
-            if source.get("internal") or _replaceable(source, target):
-                continue
-            ctx.recreate("functions", identity, before_stage=FUNCTIONS)
-            for kind in ("views", "materialized_views"):
-                for view, row in ctx.target_rows.get(kind, {}).items():
-                    if ["functions", *identity] in json_list(row.get("depends_on_functions")):
-                        ctx.recreate(kind, view, before_stage=FUNCTIONS)
-            for trigger, row in ctx.target_rows.get("triggers", {}).items():
-                if (row["function_schema"], row["function_name"], row["function_arguments"]) == identity:
-                    ctx.recreate("triggers", trigger, before_stage=FUNCTIONS)
+            if not source.get("internal") and not _replaceable(source, target):
+                recreate_with_users(ctx, identity, FUNCTIONS)
+
+
+def recreate_with_users(ctx: Context, function: Identity, stage: Stage) -> None:
+    """Mark a function to be dropped (in `stage`) and created again; the views, CHECK constraints,
+    indexes and triggers of the target that use it go before it and come back after it (column
+    defaults are dropped and set again around it: predrop)."""
+    ctx.recreate("functions", function, before_stage=stage)
+    for kind in _RECREATED_WITH_FUNCTION:
+        for key, row in ctx.target_rows.get(kind, {}).items():
+            if function in functions_used(row) and not row.get("backs_constraint"):
+                ctx.recreate(kind, key, before_stage=stage)
+    for trigger, row in ctx.target_rows.get("triggers", {}).items():
+        if (row["function_schema"], row["function_name"], row["function_arguments"]) == function:
+            ctx.recreate("triggers", trigger, before_stage=stage)

@@ -4,12 +4,12 @@ index is to its table (CLUSTER ON it, REPLICA IDENTITY USING it) is set in stage
 index and key of the plan exists; a change of storage parameters alone is ALTER INDEX SET / RESET."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from workbench.kinds import Identity, Row
-from workbench.planner.context import Context
+from workbench.planner.context import Context, functions_used
 from workbench.planner.hazards import Action, Fact
-from workbench.planner.kinds.base import Builder, builds
+from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import dollar_quoted, ident, literal, qualified
 from workbench.sqltree import with_flags
@@ -35,8 +35,7 @@ class Indexes(Builder):
             return                     # the constraint builder decides (USING INDEX, or drop and add)
         if not set(differences) - _FLAGS:
             return                     # CLUSTER ON / REPLICA IDENTITY only: set in finish
-        if set(differences) == {"definition"} and _without_options(source["definition"]) == \
-                _without_options(target["definition"]):
+        if not _made_again(source, target, differences):
             _alter_options(ctx, identity, source, target)
             return
         drop = ctx.add(INDEXES, "indexes", identity, "drop", self.drop_sql(identity, target, if_exists=False),
@@ -51,9 +50,29 @@ class Indexes(Builder):
         _partition_indexes(ctx, created)
         _flags(ctx)
 
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
+        """The functions its expressions and predicate call."""
+        return [("functions", function) for function in functions_used(row)]
+
+    def recreations(self, ctx: Context) -> None:
+        """A unique index that is dropped and created again (its definition changes) while foreign
+        keys of the target rely on it: they are dropped before it (DROP INDEX refuses while they
+        do) and added again in stage 08."""
+        for identity, source, target in ctx.changed("indexes"):
+            if source.get("attached_to") or target.get("attached_to") or source.get("backs_constraint") \
+                    or target.get("backs_constraint") or not target.get("is_unique") \
+                    or not _made_again(source, target, ctx.differences["indexes"][identity]):
+                continue
+            table = qualified(identity[0], identity[1])
+            for fk, row in ctx.target_rows.get("constraints", {}).items():
+                if (row["constraint_type"] == "f" and row.get("references_table") == table
+                        and row.get("references_index") == identity[2]):
+                    ctx.recreate("constraints", fk, before_stage=INDEXES)
+
     def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["table"], row["name"])
-        if row.get("backs_constraint") or row.get("inherited") or ctx.status("tables", identity[:2]) == "only_in_target":
+        if (row.get("backs_constraint") or row.get("inherited") or ctx.status("tables", identity[:2]) == "only_in_target"
+                or ("indexes", identity) in ctx.early_drops):
             return
         ctx.add(Stage.DROPS, "indexes", identity, "drop", self.drop_sql(identity, row))
 
@@ -62,6 +81,15 @@ class Indexes(Builder):
 
     def names(self, identity: Identity) -> set[str]:
         return {qualified(identity[0], identity[2])}
+
+
+def _made_again(source: Row, target: Row, differences: tuple[str, ...]) -> bool:
+    """Whether a changed index is dropped and created again: its definition changes in more than
+    its storage parameters (those are ALTER INDEX SET / RESET) or CLUSTER ON / REPLICA IDENTITY."""
+    if not set(differences) - _FLAGS:
+        return False
+    return not (set(differences) == {"definition"}
+                and _without_options(source["definition"]) == _without_options(target["definition"]))
 
 
 def _create_index(ctx: Context, identity: Identity, row: Row, depends_on: Sequence[str] = ()) -> str:

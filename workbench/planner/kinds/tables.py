@@ -11,7 +11,7 @@ from typing import Iterable, Sequence
 from workbench.kinds import Identity, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.expressions import needs_new_function
-from workbench.planner.kinds.base import Builder, Key, builds
+from workbench.planner.kinds.base import BUILDERS, Builder, Key, builds
 from workbench.planner.kinds.columns import (column_definition, column_settings, not_null_name,
                                              not_null_renames)
 from workbench.planner.kinds.sequences import owned_by
@@ -66,10 +66,15 @@ class Tables(Builder):
         _row_security(ctx, identity, row, None)
 
     def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
-        """Its parents: the partitioned table it is a partition of, the tables it inherits from."""
+        """Its parents (the partitioned table it is a partition of, the tables it inherits from),
+        and what its columns need (the functions of a generated column: columns.depends_on)."""
         parents = [row["partition_of"]] if row.get("partition_of") else []
         parents += json_list(row.get("inherits"))
-        return [("tables", split_qualified(parent)) for parent in parents]
+        identity = (row["schema"], row["name"])
+        side = "source" if ctx.source("tables", identity) is row else "target"
+        needed = [key for column in ctx.columns_of_table(*identity, side=side)
+                  for key in BUILDERS["columns"].depends_on(ctx, column)]
+        return [("tables", split_qualified(parent)) for parent in parents] + needed
 
     def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["name"])

@@ -2,9 +2,11 @@
 ENABLE / DISABLE / REPLICA / ALWAYS."""
 from __future__ import annotations
 
+from typing import Iterable
+
 from workbench.kinds import Identity, Row
 from workbench.planner.context import Context
-from workbench.planner.kinds.base import Builder, builds
+from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, qualified
 from workbench.sqltree import with_flags
@@ -32,6 +34,12 @@ class Triggers(Builder):
         if row.get("enabled") and row["enabled"] != "enabled":
             ctx.add(TRIGGERS, "triggers", identity, "alter", _enable_sql(identity, row["enabled"]), clause="enable",
                     step="enable", depends_on=[step])
+
+    def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
+        """Its function (created before it, dropped after it)."""
+        if not row.get("function_name"):
+            return ()
+        return [("functions", (row["function_schema"], row["function_name"], row["function_arguments"] or ""))]
 
     def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["table"], source["name"])

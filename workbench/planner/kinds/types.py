@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from workbench.kinds import Identity, Row
-from workbench.planner.context import Context, json_list
+from workbench.planner.context import Context, functions_used, json_list
 from workbench.planner.hazards import Fact
 from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import Stage
@@ -22,13 +22,14 @@ class Types(Builder):
         ctx.add(STAGE, self.kind, (row["schema"], row["name"]), "create", create_type_sql(row))
 
     def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
-        """The types it is built from (domain base, composite attributes, range subtype), and a
-        domain's collation."""
+        """The types it is built from (domain base, composite attributes, range subtype), a
+        domain's collation, and the functions it calls (a domain's CHECK or default, a range's
+        subtype_diff): those are created ahead of stage 04 for it."""
         by_name = ctx.names_of("types")
         found: list[Key] = [("types", identity) for name in _used_types(row) for identity in by_name.get(name, ())]
         if row.get("collation"):
             found += [("collations", identity) for identity in ctx.names_of("collations").get(row["collation"], ())]
-        return found
+        return found + [("functions", function) for function in functions_used(row)]
 
     def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         identity = (source["schema"], source["name"])
@@ -59,13 +60,18 @@ class Types(Builder):
         return f"{'DOMAIN' if row['type_kind'] == 'domain' else 'TYPE'} {qualified(*identity)}"
 
     def recreations(self, ctx: Context) -> None:
-        """An enum rebuilt under its columns changes their type: they are converted in stage 03."""
+        """An enum rebuilt under its columns changes their type: they are converted in stage 03. The
+        functions of its type would keep the old one (renamed away, dropped in stage 09): they are
+        dropped before the rename, with what uses them, and created again over the new type."""
         from workbench.planner.kinds.columns import columns_of_type
+        from workbench.planner.kinds.functions import recreate_with_users
 
         for identity, source, target in ctx.changed("types"):
             if source["type_kind"] == target["type_kind"] == "enum" and enum_needs_rebuild(source, target):
                 schema, name = identity
                 ctx.retype.update(columns_of_type(ctx, schema, name, ctx.target_rows["columns"]))
+                for function in _functions_of_type(ctx, identity):
+                    recreate_with_users(ctx, function, STAGE)
 
 
 def create_type_sql(row: Row) -> str:
@@ -77,7 +83,8 @@ def create_type_sql(row: Row) -> str:
         attributes = ", ".join(f"{ident(a)} {t}" for a, t in json_list(row["attributes"]))
         return f"CREATE TYPE {name} AS ({attributes})"
     if kind == "range":
-        return f"CREATE TYPE {name} AS RANGE (subtype = {row['range_subtype']})"
+        options = f", {row['range_options']}" if row.get("range_options") else ""
+        return f"CREATE TYPE {name} AS RANGE (subtype = {row['range_subtype']}{options})"
     sql = f"CREATE DOMAIN {name} AS {row['base_type']}"
     if row.get("collation"):
         sql += f" COLLATE {row['collation']}"
@@ -124,6 +131,12 @@ def _alter_enum(ctx: Context, identity: Identity, source: Row, target: Row) -> N
     _rebuild_enum(ctx, identity, source, target)
 
 
+def _functions_of_type(ctx: Context, identity: Identity) -> list[Identity]:
+    """The target's functions whose signature uses the type (their depends_on_types, pg_depend)."""
+    return [function for function, row in ctx.target_rows.get("functions", {}).items()
+            if ["types", *identity] in json_list(row.get("depends_on_types"))]
+
+
 def _rebuild_enum(ctx: Context, identity: Identity, source: Row, target: Row) -> None:
     """Labels removed or reordered: rename the old type away, create the new one, convert every
     column through text (stage 03), drop the old type (stage 09). Rows holding a removed label
@@ -132,7 +145,9 @@ def _rebuild_enum(ctx: Context, identity: Identity, source: Row, target: Row) ->
     old_name = f"{type_name}__drift_old"
     ctx.add(STAGE, "types", identity, "alter",
             f"ALTER TYPE {qualified(schema, type_name)} RENAME TO {ident(old_name)}", clause="rename",
-            step="rename old")
+            step="rename old", depends_on=[ctx.predrop_ids[("functions", function)]
+                                           for function in _functions_of_type(ctx, identity)
+                                           if ("functions", function) in ctx.predrop_ids])
     ctx.add(STAGE, "types", identity, "create", create_type_sql(source), step="rebuild")
     from workbench.planner.kinds.columns import columns_of_type, convert_column_type
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from workbench.kinds import Identity, Row
-from workbench.planner.context import Context, json_list
+from workbench.planner.context import Context, functions_used, json_list
 from workbench.planner.kinds.base import Builder, Key, builds
 from workbench.planner.model import Stage
 from workbench.planner.quote import qualified
@@ -45,8 +45,10 @@ class ViewBuilder(Builder):
         return create_view_sql(self.kind, identity, row)
 
     def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
-        """The relations its query reads, and the constraints it relies on (GROUP BY over a key)."""
+        """The relations its query reads, the functions it calls, and the constraints it relies on
+        (GROUP BY over a key)."""
         found: list[Key] = [(used[0], tuple(used[1:])) for used in json_list(row.get("depends_on_relations"))]
+        found += [("functions", function) for function in functions_used(row)]
         return found + [("constraints", tuple(c)) for c in json_list(row.get("depends_on_constraints"))]
 
     def drop(self, ctx: Context, row: Row) -> None:

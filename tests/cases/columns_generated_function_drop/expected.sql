@@ -1,0 +1,3 @@
+-- stage10_drops
+DROP TABLE IF EXISTS public.t;
+DROP FUNCTION IF EXISTS public.dbl(integer);

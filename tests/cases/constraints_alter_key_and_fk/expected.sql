@@ -1,0 +1,7 @@
+-- stage03_columns
+ALTER TABLE public.p ALTER COLUMN b SET NOT NULL;
+-- stage08_constraints
+ALTER TABLE public.c DROP CONSTRAINT c_fk;
+ALTER TABLE public.p DROP CONSTRAINT p_pkey;
+ALTER TABLE public.p ADD CONSTRAINT p_pkey PRIMARY KEY (a, b);
+ALTER TABLE public.c ADD CONSTRAINT c_fk FOREIGN KEY (a, b) REFERENCES public.p(a, b);

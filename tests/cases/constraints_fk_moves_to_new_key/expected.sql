@@ -1,0 +1,7 @@
+-- stage03_columns
+ALTER TABLE public.p ALTER COLUMN id SET NOT NULL;
+-- stage08_constraints
+ALTER TABLE public.p ADD CONSTRAINT p_pkey PRIMARY KEY (id);
+ALTER TABLE public.c DROP CONSTRAINT c_p_fkey;
+DROP INDEX public.p_id;
+ALTER TABLE public.c ADD CONSTRAINT c_p_fkey FOREIGN KEY (p) REFERENCES public.p(id);

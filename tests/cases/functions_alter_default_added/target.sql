@@ -1,0 +1,1 @@
+CREATE FUNCTION f(a int, b int) RETURNS int LANGUAGE sql AS 'SELECT 1'; CREATE VIEW v AS SELECT public.f(1, 2) AS x;

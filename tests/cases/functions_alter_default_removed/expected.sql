@@ -1,0 +1,7 @@
+-- stage04_functions
+DROP FUNCTION IF EXISTS public.f(integer);
+CREATE OR REPLACE FUNCTION public.f(a integer)
+ RETURNS integer
+ LANGUAGE sql
+AS $function$SELECT 1$function$
+;

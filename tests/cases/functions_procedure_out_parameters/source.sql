@@ -1,0 +1,1 @@
+CREATE PROCEDURE p(IN a int, OUT b int) LANGUAGE sql AS 'SELECT 1'; COMMENT ON PROCEDURE p(int, int) IS 'two';

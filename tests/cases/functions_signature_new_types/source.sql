@@ -1,0 +1,1 @@
+CREATE TYPE pair AS (a int, b int); CREATE DOMAIN posint AS int CHECK (VALUE > 0); CREATE TABLE item (id int); CREATE FUNCTION mk(x posint, i item) RETURNS pair LANGUAGE sql AS 'SELECT ROW(x, i.id)::public.pair'; CREATE FUNCTION mks(xs posint[]) RETURNS pair[] LANGUAGE sql AS 'SELECT ARRAY[]::public.pair[]';

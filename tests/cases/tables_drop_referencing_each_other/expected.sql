@@ -1,0 +1,5 @@
+-- stage10_drops
+ALTER TABLE public.a DROP CONSTRAINT IF EXISTS a_b_id_fkey;
+ALTER TABLE public.b DROP CONSTRAINT IF EXISTS b_a_id_fkey;
+DROP TABLE IF EXISTS public.a;
+DROP TABLE IF EXISTS public.b;

@@ -1,0 +1,1 @@
+CREATE TABLE lim (n int); CREATE FUNCTION under_limit(x int) RETURNS boolean LANGUAGE sql STABLE AS 'SELECT x < 100 AND NOT EXISTS (SELECT FROM public.lim WHERE n < 0)'; CREATE DOMAIN d AS int CHECK (public.under_limit(VALUE));

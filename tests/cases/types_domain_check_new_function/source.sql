@@ -1,0 +1,1 @@
+CREATE FUNCTION is_pos(x int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT x > 0'; CREATE DOMAIN d AS int CHECK (public.is_pos(VALUE));

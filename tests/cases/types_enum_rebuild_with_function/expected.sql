@@ -1,0 +1,15 @@
+-- stage00_prerequisites
+DROP FUNCTION IF EXISTS public.is_ok(public.mood);
+ALTER TYPE public.mood RENAME TO mood__drift_old;
+CREATE TYPE public.mood AS ENUM ('sad', 'ok');
+-- stage03_columns
+ALTER TABLE public.t ALTER COLUMN m TYPE public.mood USING m::text::public.mood;
+-- stage04_functions
+CREATE OR REPLACE FUNCTION public.is_ok(m public.mood)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+AS $function$SELECT m = 'ok'$function$
+;
+-- stage09_finishing
+DROP TYPE public.mood__drift_old;

@@ -1,0 +1,1 @@
+CREATE TYPE mood AS ENUM ('sad', 'ok'); CREATE FUNCTION is_ok(m mood) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$SELECT m = 'ok'$$; CREATE TABLE t (m mood);
