@@ -31,6 +31,26 @@ CREATE TABLE "Sales Ops"."Orders" (
 );
 CREATE TABLE "Sales Ops".lines (id serial PRIMARY KEY, order_id bigint REFERENCES "Sales Ops"."Orders"(id));
 CREATE INDEX lines_order ON "Sales Ops".lines (order_id) WHERE order_id IS NOT NULL;
+CREATE STATISTICS "Sales Ops".lines_stats ON id, order_id FROM "Sales Ops".lines;
+CREATE CAST ("Sales Ops".pair AS text) WITH INOUT;
+CREATE FOREIGN DATA WRAPPER "Sales Wrapper" OPTIONS (debug 'true');
+CREATE SERVER "Sales Server" FOREIGN DATA WRAPPER "Sales Wrapper";
+CREATE USER MAPPING FOR PUBLIC SERVER "Sales Server" OPTIONS (password 'never read');
+CREATE RULE "No Delete" AS ON DELETE TO "Sales Ops".lines DO INSTEAD NOTHING;
+CREATE FUNCTION "Sales Ops".noted() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END; $$;
+CREATE EVENT TRIGGER "Sales Noted" ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION "Sales Ops".noted();
+CREATE FUNCTION "Sales Ops".same(int, int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT $1 = $2';
+CREATE OPERATOR "Sales Ops".=== (LEFTARG = int, RIGHTARG = int, FUNCTION = "Sales Ops".same, COMMUTATOR = ===, HASHES);
+CREATE CONVERSION "Sales Ops"."Latin In" FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
+CREATE TEXT SEARCH TEMPLATE "Sales Ops".tmpl (INIT = dsimple_init, LEXIZE = dsimple_lexize);
+CREATE TEXT SEARCH PARSER "Sales Ops".prs (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, LEXTYPES = prsd_lextype);
+CREATE TEXT SEARCH DICTIONARY "Sales Ops".dict (TEMPLATE = "Sales Ops".tmpl, stopwords = 'english');
+CREATE TEXT SEARCH CONFIGURATION "Sales Ops".cfg (PARSER = "Sales Ops".prs);
+ALTER TEXT SEARCH CONFIGURATION "Sales Ops".cfg ADD MAPPING FOR word WITH "Sales Ops".dict, simple;
+CREATE OPERATOR CLASS "Sales Ops".same_ops FOR TYPE int USING hash AS OPERATOR 1 "Sales Ops".===, FUNCTION 1 hashint4(int);
+CREATE FUNCTION "Sales Ops".pl_handler() RETURNS language_handler AS '$libdir/plpgsql', 'plpgsql_call_handler' LANGUAGE C;
+CREATE LANGUAGE "Sales PL" HANDLER "Sales Ops".pl_handler;
+CREATE PUBLICATION "Sales Feed" FOR TABLE "Sales Ops".lines (id, order_id) WHERE (order_id > 0);
 CREATE VIEW "Sales Ops".big AS SELECT id FROM "Sales Ops"."Orders" WHERE qty > 10;
 CREATE MATERIALIZED VIEW "Sales Ops".mv AS SELECT count(*) AS n FROM "Sales Ops".lines;
 CREATE FUNCTION "Sales Ops".touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END; $$;
@@ -97,12 +117,14 @@ def test_objects_of_each_kind(every_kind):
     assert ('"Sales Ops".lines', "snapshot_reader_role", "SELECT", "granted") in privileges
     assert ('"Sales Ops".touch()', "PUBLIC", "EXECUTE", "revoked") in privileges
     assert s["comments"]["text"].tolist() == ["orders, with a quote: '"]
+    assert s["user_mappings"]["options"].tolist() == ['[["password", "********"]]']     # no credentials
 
 
 def test_extension_members_and_system_schemas_are_left_out(every_kind):
     functions = every_kind["functions"].set_index("name")["internal"].to_dict()
     # hstore's ~60 functions are the extension's; the range type's constructors are its own
-    assert functions == {"touch": False, "floatrange": True, "floatmultirange": True}
+    assert functions == {"touch": False, "noted": False, "same": False, "pl_handler": False, "floatrange": True,
+                         "floatmultirange": True}
     assert "hstore" not in set(every_kind["types"]["name"])
     for kind, frame in every_kind.frames.items():
         if kind == "extensions":                     # plpgsql lives in pg_catalog, and is an extension
@@ -114,7 +136,7 @@ def test_extension_members_and_system_schemas_are_left_out(every_kind):
 def test_counts_follow_the_counting_rules(every_kind):
     counts = every_kind.counts
     assert counts["tables"] == 2 and counts["views"] == 1 and counts["materialized_views"] == 1
-    assert counts["columns"] == 6 + 2 and counts["sequences"] == 2 and counts["functions"] == 1 + 2 + 3  # range constructors
+    assert counts["columns"] == 6 + 2 and counts["sequences"] == 2 and counts["functions"] == 4 + 2 + 3  # range constructors
     assert counts["triggers"] == 1 and counts["constraints"] == 4 and counts["types"] == 4
     assert counts["indexes"] == 3                       # the matview has none; PK indexes count
 

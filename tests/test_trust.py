@@ -357,10 +357,42 @@ def _hostile_source_sql() -> list[sql.Composable]:
                   sql.SQL("COMMENT ON SCHEMA {} IS {}").format(schema, sql.Literal("\n".join(HOSTILE))),
                   sql.SQL("CREATE COLLATION {} (provider = libc, locale = 'C')").format(q("coll\n;--$$")),
                   sql.SQL("CREATE TYPE {} AS ENUM ({})").format(q("enum\n;"), sql.SQL(", ").join(map(sql.Literal, HOSTILE))),
+                  sql.SQL("CREATE CAST ({} AS text) WITH INOUT").format(q("enum\n;")),
+                  sql.SQL("CREATE FOREIGN DATA WRAPPER {} OPTIONS ({} {})").format(
+                      sql.Identifier("fdw\n;--$$"), sql.Identifier("key'\n"), sql.Literal(HOSTILE[0])),
+                  sql.SQL("CREATE SERVER {} FOREIGN DATA WRAPPER {} OPTIONS (host {})").format(
+                      sql.Identifier("srv */\r"), sql.Identifier("fdw\n;--$$"), sql.Literal(HOSTILE[-1])),
+                  sql.SQL("CREATE USER MAPPING FOR {} SERVER {} OPTIONS (user {})").format(
+                      sql.Identifier(ROLE), sql.Identifier("srv */\r"), sql.Literal(HOSTILE[1])),
                   sql.SQL("CREATE TYPE {} AS ({})").format(q("comp\r$$"), sql.SQL(", ").join(
                       sql.SQL("{} int").format(sql.Identifier(f"a{i}{text}")) for i, text in enumerate(HOSTILE))),
                   sql.SQL("CREATE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN NEW.{} := {}; RETURN NEW; "
-                          "END $f$").format(q("trig fn\n"), sql.Identifier("note$$"), sql.Literal("$$ */ --\n;"))]
+                          "END $f$").format(q("trig fn\n"), sql.Identifier("note$$"), sql.Literal("$$ */ --\n;")),
+                  sql.SQL("CREATE FUNCTION {}(int, int) RETURNS bool LANGUAGE sql AS 'SELECT $1 = $2'").format(q("op fn\n")),
+                  sql.SQL("CREATE OPERATOR {}.=== (LEFTARG = int, RIGHTARG = int, FUNCTION = {}, COMMUTATOR = ===, HASHES)").format(
+                      schema, q("op fn\n")),
+                  sql.SQL("COMMENT ON OPERATOR {}.=== (int, int) IS {}").format(schema, sql.Literal(HOSTILE[3])),
+                  sql.SQL("CREATE OPERATOR FAMILY {} USING btree").format(q("fam\n;--")),
+                  sql.SQL("ALTER OPERATOR FAMILY {} USING btree ADD OPERATOR 3 = (int, bigint)").format(q("fam\n;--")),
+                  sql.SQL("CREATE OPERATOR CLASS {} FOR TYPE int USING hash AS OPERATOR 1 {}.===, FUNCTION 1 hashint4(int)").format(
+                      q("opc */$$"), schema),
+                  sql.SQL("CREATE TEXT SEARCH TEMPLATE {} (INIT = dsimple_init, LEXIZE = dsimple_lexize)").format(q("tmpl\n;")),
+                  sql.SQL("CREATE TEXT SEARCH PARSER {} (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, "
+                          "LEXTYPES = prsd_lextype)").format(q("prs */")),
+                  sql.SQL("CREATE TEXT SEARCH DICTIONARY {} (TEMPLATE = {}, stopwords = 'english')").format(
+                      q("dict'\r"), q("tmpl\n;")),
+                  sql.SQL("CREATE TEXT SEARCH CONFIGURATION {} (PARSER = {})").format(q("cfg$$"), q("prs */")),
+                  sql.SQL("ALTER TEXT SEARCH CONFIGURATION {} ADD MAPPING FOR word WITH {}").format(q("cfg$$"), q("dict'\r")),
+                  sql.SQL("COMMENT ON TEXT SEARCH CONFIGURATION {} IS {}").format(q("cfg$$"), sql.Literal(HOSTILE[4])),
+                  sql.SQL("CREATE FUNCTION {}() RETURNS language_handler AS '$libdir/plpgsql', 'plpgsql_call_handler' "
+                          "LANGUAGE C").format(q("pl handler\n")),
+                  sql.SQL("CREATE LANGUAGE {} HANDLER {}").format(sql.Identifier("pl\n;--$$'"), q("pl handler\n")),
+                  sql.SQL("CREATE CONVERSION {} FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8").format(q("conv\n;--$$'")),
+                  sql.SQL("CREATE FUNCTION {}() RETURNS event_trigger LANGUAGE plpgsql AS $f$ BEGIN END $f$").format(
+                      q("evt fn\r")),
+                  sql.SQL("CREATE EVENT TRIGGER {} ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION {}()").format(
+                      sql.Identifier("evt\n;--$$'"), q("evt fn\r")),
+                  sql.SQL("COMMENT ON EVENT TRIGGER {} IS {}").format(sql.Identifier("evt\n;--$$'"), sql.Literal(HOSTILE[2]))]
     for i, text in enumerate(HOSTILE):
         table, column, name = q(f"t{i} {text}"), sql.Identifier(f"c{i} {text}"), f"{i} {text}"
         statements += [
@@ -370,6 +402,7 @@ def _hostile_source_sql() -> list[sql.Composable]:
             sql.SQL("CREATE TABLE {} ({} int PRIMARY KEY, {} text DEFAULT {}, CONSTRAINT {} CHECK ({} > 0))").format(
                 table, column, sql.Identifier("note$$"), sql.Literal(text), sql.Identifier(f"con{name}"), column),
             sql.SQL("CREATE INDEX {} ON {} ({})").format(sql.Identifier(f"ix{name}"), table, sql.Identifier("note$$")),
+            sql.SQL("CREATE STATISTICS {} ON {}, {} FROM {}").format(q(f"stx{name}"), column, sql.Identifier("note$$"), table),
             sql.SQL("CREATE VIEW {} AS SELECT {} AS {} FROM {} WHERE {} <> {}").format(
                 q(f"v{name}"), column, sql.Identifier(f"alias{name}"), table, sql.Identifier("note$$"), sql.Literal(text)),
             sql.SQL("CREATE MATERIALIZED VIEW {} AS SELECT {} FROM {}").format(q(f"mv{name}"), column, table),
@@ -380,6 +413,10 @@ def _hostile_source_sql() -> list[sql.Composable]:
             sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(table),
             sql.SQL("CREATE POLICY {} ON {} USING ({} <> {})").format(
                 sql.Identifier(f"pol{name}"), table, sql.Identifier("note$$"), sql.Literal(text)),
+            sql.SQL("CREATE RULE {} AS ON DELETE TO {} WHERE old.{} = {} DO INSTEAD NOTHING").format(
+                sql.Identifier(f"rule{name}"), table, sql.Identifier("note$$"), sql.Literal(text)),
+            sql.SQL("CREATE PUBLICATION {} FOR TABLE {} ({}) WHERE ({} <> {})").format(
+                sql.Identifier(f"pub{name}"), table, column, sql.Identifier("note$$"), sql.Literal(text)),
             sql.SQL("GRANT SELECT ON {} TO {}").format(table, sql.Identifier(ROLE)),
             sql.SQL("COMMENT ON TABLE {} IS {}").format(table, sql.Literal(text)),
             sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(table, column, sql.Literal(f"*/ {text} /*")),

@@ -131,6 +131,12 @@ def type_name(text: str) -> None:
         raise Refused("is more than a type name")
 
 
+def type_name_or_none(text: str) -> None:
+    """An operand type, or NONE (a prefix operator's left operand)."""
+    if text != "NONE":
+        type_name(text)
+
+
 def collation(text: str) -> None:
     column = _column(f"CREATE TABLE x (c text COLLATE {text})", 'CREATE TABLE x (c text COLLATE "C")')
     if column.get("constraints") or "collClause" not in column:
@@ -245,10 +251,91 @@ def policy_check(text: str) -> None:
 
 
 def arguments(text: str) -> None:
-    """A function's identity arguments, as DROP FUNCTION f(...) takes them."""
-    node = _one(f"DROP FUNCTION f({text})", "DropStmt")
+    """A function's identity arguments, as DROP FUNCTION f(...) takes them (an ordered-set
+    aggregate's, with ORDER BY, as DROP AGGREGATE does)."""
+    try:
+        node = _one(f"DROP FUNCTION f({text})", "DropStmt")
+    except Refused:
+        node = _one(f"DROP AGGREGATE f({text})", "DropStmt")
     if len(node.get("objects") or []) != 1:
         raise Refused("is not one argument list")
+
+
+_OPERATOR_CHARACTERS = set("+-*/<>=~!@#%^&|`?")
+
+
+def operator_symbol(text: str) -> None:
+    """An operator's name: operator characters only (it is written unquoted)."""
+    if not text or len(text) > 63 or not set(text) <= _OPERATOR_CHARACTERS or "--" in text or "/*" in text:
+        raise Refused("is not an operator name")
+
+
+setattr(operator_symbol, "words", True)
+
+
+def option_value(text: str) -> None:
+    """The value of one option of CREATE OPERATOR, CREATE TEXT SEARCH ...: OPERATOR(schema.op), a function."""
+    node = _one(f"CREATE OPERATOR x.+ (COMMUTATOR = {text})", "DefineStmt")
+    if len(node.get("definition") or []) != 1:
+        raise Refused("is more than one option value")
+
+
+def dictionary_options(text: str) -> None:
+    """A text search dictionary's options, as CREATE TEXT SEARCH DICTIONARY (TEMPLATE = t, ...) takes them."""
+    node = _one(f"CREATE TEXT SEARCH DICTIONARY x (TEMPLATE = y, {text})", "DefineStmt")
+    _same_fields(node, "CREATE TEXT SEARCH DICTIONARY x (TEMPLATE = y, a = 1)", "DefineStmt")
+
+
+def ts_mappings(text: str) -> None:
+    """A configuration's mappings: a JSON list of [token type, dictionary, ...], the dictionaries qualified names."""
+    for token, *dictionaries in json.loads(text):
+        for dictionary in dictionaries:
+            _checked(dictionary, relation)
+
+
+setattr(ts_mappings, "words", True)
+
+
+def family_members(text: str) -> None:
+    """An operator family's members: a JSON list of [kind, number, left, right, ADD clause]."""
+    for *_key, clause in json.loads(text):
+        _checked(clause, _family_member)
+    for kind, number, left, right, _clause in json.loads(text):
+        if kind not in ("operator", "function") or not str(number).isdigit():
+            raise Refused("is not a list of operator and function members")
+        _checked(left, type_name)
+        _checked(right, type_name)
+
+
+def _family_member(clause: str) -> None:
+    node = _one(f"ALTER OPERATOR FAMILY f USING btree ADD {clause}", "AlterOpFamilyStmt")
+    if len(node.get("items") or []) != 1:
+        raise Refused("is more than one member")
+
+
+def class_members(text: str) -> None:
+    """An operator class's members: a JSON list of the clauses CREATE OPERATOR CLASS ... AS takes."""
+    for clause in json.loads(text):
+        _checked(clause, _class_member)
+
+
+def _class_member(clause: str) -> None:
+    node = _one(f"CREATE OPERATOR CLASS c FOR TYPE int USING btree AS {clause}", "CreateOpClassStmt")
+    if len(node.get("items") or []) != 1:
+        raise Refused("is more than one member")
+
+
+for _check in (family_members, class_members):
+    setattr(_check, "words", True)
+
+
+def publish(text: str) -> None:
+    """A publication's operations: some of insert, update, delete, truncate (a literal in WITH (publish = ...))."""
+    if text and not set(text.split(", ")) <= {"insert", "update", "delete", "truncate"}:
+        raise Refused("is not a list of insert, update, delete, truncate")
+
+
+setattr(publish, "words", True)
 
 
 def comment_target(text: str) -> None:
@@ -286,7 +373,12 @@ CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
     "views": {"definition": query, "options": reloptions},
     "materialized_views": {"definition": query, "options": reloptions},
     "functions": {"arguments": arguments},
+    "casts": {"source_type": type_name, "target_type": type_name, "function_arguments": arguments,
+              "method": one_of("function", "inout", "binary"), "context": one_of("explicit", "assignment", "implicit")},
     "triggers": {"enabled": one_of("enabled", "disabled", "replica", "always")},
+    "rules": {"enabled": one_of("enabled", "disabled", "replica", "always")},
+    "event_triggers": {"enabled": one_of("enabled", "disabled", "replica", "always"),
+                       "event": one_of("ddl_command_start", "ddl_command_end", "sql_drop", "table_rewrite", "login")},
     "indexes": {"attached_to": relation,             # ALTER INDEX <parent> ATTACH PARTITION ...
                 "options": reloptions},              # ALTER INDEX ... SET (...)
     "collations": {"provider": one_of("libc", "icu", "builtin", "default")},    # CREATE COLLATION (provider = ...)
@@ -294,6 +386,19 @@ CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
     "policies": {"using_expression": policy_using, "with_check": policy_check,
                  "command": one_of("ALL", "SELECT", "INSERT", "UPDATE", "DELETE")},
     "comments": {"sql_target": comment_target},
+    "publication_tables": {"row_filter": expression},
+    "operator_families": {"members": family_members},
+    "operator_classes": {"members": class_members, "data_type": type_name, "storage": type_name},
+    "text_search_parsers": {"start_function": option_value, "token_function": option_value,
+                            "end_function": option_value, "lextypes_function": option_value,
+                            "headline_function": option_value},
+    "text_search_templates": {"init_function": option_value, "lexize_function": option_value},
+    "text_search_dictionaries": {"options": dictionary_options},
+    "text_search_configurations": {"mappings": ts_mappings},
+    "operators": {"name": operator_symbol, "left_type": type_name_or_none, "right_type": type_name,
+                  "commutator": option_value, "negator": option_value, "restrict": option_value,
+                  "join": option_value},
+    "publications": {"publish": publish},
 }
 _PRIVILEGES = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "USAGE", "CREATE",
                "CONNECT", "TEMPORARY", "TEMP", "EXECUTE", "MAINTAIN", "SET", "ALTER SYSTEM"}
@@ -315,6 +420,14 @@ def _function_row(row: Row) -> None:
             raise Refused("is a DefineStmt, not a CREATE AGGREGATE")
 
 
+def _rule_row(row: Row) -> None:
+    _only(row["definition"], "RuleStmt")
+
+
+def _statistics_row(row: Row) -> None:
+    _only(row["definition"], "CreateStatsStmt")
+
+
 def _privilege_row(row: Row) -> None:
     if row.get("privilege") not in _PRIVILEGES:
         raise Refused(f"privilege {row.get('privilege')!r} is not a privilege")
@@ -329,6 +442,8 @@ ROW_CHECKS: dict[str, tuple[tuple[str, ...], Callable[[Row], None]]] = {
     "indexes": (("definition",), _index_row),
     "triggers": (("definition",), _trigger_row),
     "functions": (("definition",), _function_row),
+    "extended_statistics": (("definition",), _statistics_row),
+    "rules": (("definition",), _rule_row),
     "privileges": (("privilege", "sql_column", "sql_object", "sql_grantee"), _privilege_row),
 }
 

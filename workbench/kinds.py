@@ -76,6 +76,20 @@ _ENTRIES = [
     Kind("extensions", ("name",), ("schema", "version"), stage="stage00_prerequisites", drop_rank=130),
     Kind("collations", ("schema", "name"), ("provider", "locale", "lc_collate", "lc_ctype", "deterministic", "rules"),
          stage="stage00_prerequisites", drop_rank=125, asked=OWNER),
+    Kind("foreign_data_wrappers", ("name",), ("handler", "validator", "options"), stage="stage00_prerequisites",
+         drop_rank=128),
+    Kind("foreign_servers", ("name",), ("wrapper", "server_type", "server_version", "options"),
+         stage="stage00_prerequisites", drop_rank=127),
+    Kind("user_mappings", ("user", "server"), ("options",), stage="stage00_prerequisites", drop_rank=126),
+    Kind("text_search_parsers", ("schema", "name"),
+         ("start_function", "token_function", "end_function", "lextypes_function", "headline_function"),
+         stage="stage00_prerequisites", drop_rank=123),
+    Kind("text_search_templates", ("schema", "name"), ("init_function", "lexize_function"),
+         stage="stage00_prerequisites", drop_rank=123),
+    Kind("text_search_dictionaries", ("schema", "name"), ("template", "options"), stage="stage00_prerequisites",
+         drop_rank=122),
+    Kind("text_search_configurations", ("schema", "name"), ("parser", "mappings"), stage="stage00_prerequisites",
+         drop_rank=121),
     Kind("types", ("schema", "name"),
          ("type_kind", "enum_labels", "base_type", "default_value", "not_null", "checks", "attributes",
           "range_subtype", "range_options", "collation"),
@@ -100,23 +114,45 @@ _ENTRIES = [
          ("function_kind", "signature", "returns", "language", "body", "volatility", "strict",
           "security_definer", "leakproof", "parallel", "config", "aggregate"), stage="stage04_functions", drop_rank=100,
          asked=OWNER),
+    Kind("casts", ("source_type", "target_type"), ("method", "function", "context"), stage="stage04_functions",
+         drop_rank=95),
+    Kind("operators", ("schema", "name", "left_type", "right_type"),
+         ("result_type", "function", "commutator", "negator", "restrict", "join", "hashes", "merges"),
+         stage="stage04_functions", drop_rank=97),
+    Kind("operator_families", ("schema", "name", "method"), ("members",), stage="stage04_functions", drop_rank=94),
+    Kind("operator_classes", ("schema", "name", "method"), ("data_type", "is_default", "family", "storage", "members"),
+         stage="stage04_functions", drop_rank=93),
+    Kind("conversions", ("schema", "name"), ("source_encoding", "target_encoding", "function", "is_default"),
+         stage="stage04_functions", drop_rank=96),
+    Kind("languages", ("name",), ("trusted", "handler", "inline", "validator"), stage="stage04_functions",
+         drop_rank=105),
     Kind("triggers", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"},
          stage="stage06_triggers", drop_rank=30),
+    Kind("rules", ("schema", "table", "name"), ("definition", "enabled"), {"definition": "statement"},
+         stage="stage06_triggers", drop_rank=32),
     Kind("indexes", ("schema", "table", "name"),
          ("definition", "backs_constraint", "attached_to", "clustered", "replica_identity"),
          {"definition": "statement"}, stage="stage07_indexes", drop_rank=50),
+    Kind("extended_statistics", ("schema", "table", "name"), ("statistics_schema", "definition", "statistics_target"),
+         {"definition": "statement"}, stage="stage07_indexes", drop_rank=55),
     Kind("constraints", ("schema", "table", "name"),
          ("constraint_type", "definition", "deferrable", "initially_deferred", "validated"),
          {"definition": "constraint"}, stage="stage08_constraints", drop_rank=40),
     Kind("policies", ("schema", "table", "name"),
          ("command", "permissive", "roles", "using_expression", "with_check"),
          {"using_expression": "expression", "with_check": "expression"}, stage="stage09_finishing", drop_rank=20),
+    Kind("publications", ("name",), ("all_tables", "publish", "via_root", "generated_columns", "schemas"),
+         stage="stage09_finishing", drop_rank=14),
+    Kind("publication_tables", ("schema", "table", "name"), ("columns", "row_filter"), {"row_filter": "expression"},
+         stage="stage09_finishing", drop_rank=12),
     Kind("privileges", ("object_kind", "object", "grantee", "privilege"), ("state", "grantable"),
          stage="stage09_finishing", drop_rank=0, planned_with="with_privileges"),
     Kind("comments", ("object_kind", "object"), ("text",), stage="stage09_finishing", drop_rank=10),
     # ALTER DEFAULT PRIVILEGES (planned in stage 00, before the objects they would apply to)
     Kind("default_privileges", ("role", "in_schema", "object_type", "grantee", "privilege"), ("state", "grantable"),
          stage="stage00_prerequisites", drop_rank=0, planned_with="with_privileges"),
+    Kind("event_triggers", ("name",), ("event", "function", "tags", "enabled"), stage="stage09_finishing",
+         drop_rank=-10),
 ]
 
 KINDS: dict[str, Kind] = {}
@@ -135,6 +171,14 @@ def object_label(kind: str, values: Sequence[object]) -> str:
     parts = [str(v) for v in values]
     if kind == "functions":
         return f"{parts[0]}.{parts[1]}({parts[2]})"
+    if kind == "casts":
+        return f"({parts[0]} AS {parts[1]})"
+    if kind == "user_mappings":
+        return f"{parts[0]} SERVER {parts[1]}"
+    if kind == "operators":
+        return f"{parts[0]}.{parts[1]}({parts[2]}, {parts[3]})"
+    if kind in ("operator_families", "operator_classes"):
+        return f"{parts[0]}.{parts[1]} USING {parts[2]}"
     return ".".join(parts)
 
 

@@ -26,7 +26,7 @@ import json
 import os
 import uuid
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -355,7 +355,11 @@ def history(store: str | Path | Store, since: str | None = None, until: str | No
         if in_window:
             entries.append(entry)
             if previous is not None and previous[0].fingerprint != entry.fingerprint:
-                steps.append(Step(previous[0], entry, compare(previous[1], snapshot, options)))
+                # a capture made before a kind was added to the registry does not hold it: the step
+                # compares the kinds both captures hold (a kind newly read is not a change of schema)
+                held = [kind for kind in snapshot.frames if kind in previous[1].frames]
+                steps.append(Step(previous[0], entry, compare(previous[1], snapshot,
+                                                              replace(options, kinds=tuple(held)))))
         previous = (entry, snapshot)
     return History(store.path, entries, steps)
 

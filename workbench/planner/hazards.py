@@ -31,6 +31,7 @@ class Hazard(StrEnum):
     VALIDATES_ROWS = "validates_rows"
     NON_TRANSACTIONAL = "non_transactional"
     MAY_FAIL_ON_DATA = "may_fail_on_data"
+    DISABLES_EVENT_TRIGGER = "disables_event_trigger"
 
 
 MEANING: dict[Hazard, str] = {
@@ -41,6 +42,8 @@ MEANING: dict[Hazard, str] = {
     Hazard.VALIDATES_ROWS: "scans existing rows to validate them",
     Hazard.NON_TRANSACTIONAL: "cannot run inside a transaction block",
     Hazard.MAY_FAIL_ON_DATA: "fails if existing rows violate it (NOT NULL, CHECK, UNIQUE, FOREIGN KEY)",
+    Hazard.DISABLES_EVENT_TRIGGER: ("disables an event trigger of the target while a stage runs (enabled again at its "
+                                    "end): DDL others run meanwhile is not seen by it"),
 }
 
 

@@ -36,14 +36,14 @@ class Stage(StrEnum):
 
 STAGE_INDEX: dict[str, int] = {stage: i for i, stage in enumerate(Stage)}      # position in the migration
 DESCRIPTIONS: dict[Stage, str] = {
-    Stage.PREREQUISITES: "schemas, extensions, types (enums, domains, composites, ranges)",
+    Stage.PREREQUISITES: "schemas, extensions, collations, foreign data wrappers, servers and user mappings, types (enums, domains, composites, ranges)",
     Stage.SEQUENCES: "new sequences (OWNED BY comes in stage 09)",
     Stage.TABLES: "new tables with their columns; no foreign keys",
     Stage.COLUMNS: "added columns, type changes (USING), nullability, defaults, identity, generated",
-    Stage.FUNCTIONS: "functions and procedures (check_function_bodies off)",
+    Stage.FUNCTIONS: "functions and procedures (check_function_bodies off), casts",
     Stage.VIEWS: "views and materialized views, in dependency order",
-    Stage.TRIGGERS: "triggers",
-    Stage.INDEXES: "indexes",
+    Stage.TRIGGERS: "triggers and rules",
+    Stage.INDEXES: "indexes, extended statistics",
     Stage.CONSTRAINTS: "PRIMARY KEY / UNIQUE (reusing matching indexes), CHECK, EXCLUDE, then FOREIGN KEY",
     Stage.FINISHING: "defaults calling new functions, sequence OWNED BY, RLS and policies, comments, grants",
     Stage.DROPS: "drops of target-only objects, dependents first (only with --allow-drops)",

@@ -1,0 +1,6 @@
+CREATE TYPE money2 AS (v numeric);
+CREATE FUNCTION money2_num(m money2) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT ($1).v';
+CREATE CAST (money2 AS numeric) WITH FUNCTION money2_num(money2) AS ASSIGNMENT;
+CREATE TYPE mood AS ENUM ('sad', 'happy');
+CREATE CAST (mood AS text) WITH INOUT AS IMPLICIT;
+CREATE CAST (xid AS integer) WITHOUT FUNCTION;

@@ -1,0 +1,1 @@
+CREATE CONVERSION latin_utf FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;

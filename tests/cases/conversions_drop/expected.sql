@@ -1,0 +1,2 @@
+-- stage10_drops
+DROP CONVERSION IF EXISTS public.latin_utf;

@@ -1,0 +1,22 @@
+-- stage02_tables
+ALTER EVENT TRIGGER guard DISABLE;
+CREATE TABLE public.n (
+    x integer
+);
+ALTER EVENT TRIGGER guard ENABLE;
+-- stage03_columns
+ALTER EVENT TRIGGER guard DISABLE;
+ALTER TABLE public.t ADD COLUMN a integer;
+ALTER EVENT TRIGGER guard ENABLE;
+-- stage07_indexes
+ALTER EVENT TRIGGER guard DISABLE;
+CREATE INDEX t_a ON public.t USING btree (a);
+ALTER EVENT TRIGGER guard ENABLE;
+-- stage09_finishing
+ALTER EVENT TRIGGER guard DISABLE;
+COMMENT ON TABLE public.n IS 'new';
+ALTER EVENT TRIGGER guard ENABLE;
+-- stage10_drops
+ALTER EVENT TRIGGER guard DISABLE;
+DROP TABLE IF EXISTS public.old;
+ALTER EVENT TRIGGER guard ENABLE;

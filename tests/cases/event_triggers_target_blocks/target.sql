@@ -1,0 +1,4 @@
+CREATE TABLE t (id int PRIMARY KEY);
+CREATE TABLE old (y int);
+CREATE FUNCTION no_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'schema changes are not allowed (%)', tg_tag; END $$;
+CREATE EVENT TRIGGER guard ON ddl_command_start EXECUTE FUNCTION no_ddl();

@@ -1,0 +1,2 @@
+CREATE SCHEMA st;
+CREATE TABLE t (a int, b int);

@@ -1,0 +1,4 @@
+-- stage10_drops
+DROP STATISTICS IF EXISTS public.s_ab;
+ALTER TABLE public.t DROP COLUMN IF EXISTS b;
+DROP TABLE IF EXISTS public.gone;

@@ -1,0 +1,9 @@
+-- stage00_prerequisites
+ALTER FOREIGN DATA WRAPPER w1 HANDLER public.file_fdw_handler;
+ALTER FOREIGN DATA WRAPPER w1 VALIDATOR public.file_fdw_validator;
+ALTER FOREIGN DATA WRAPPER w2 OPTIONS (DROP b, DROP a, DROP d, ADD a '1', ADD b '2', ADD c '3');
+ALTER SERVER s1 VERSION '2.0';
+ALTER SERVER s1 OPTIONS (DROP dbname, SET host 'new', ADD port '5433');
+ALTER SERVER s2 VERSION NULL;
+ALTER SERVER s2 OPTIONS (SET y '2');
+ALTER USER MAPPING FOR PUBLIC SERVER s1 OPTIONS (SET "user" 'alice', ADD sslmode 'require');

@@ -1,0 +1,11 @@
+-- stage00_prerequisites
+CREATE EXTENSION IF NOT EXISTS postgres_fdw WITH SCHEMA public;
+CREATE FOREIGN DATA WRAPPER "W 2" OPTIONS (debug 'true', "odd key" 'it''s');
+CREATE FOREIGN DATA WRAPPER w1;
+CREATE SERVER "S 2" TYPE 'oracle' VERSION '1.0' FOREIGN DATA WRAPPER w1;
+CREATE SERVER s1 FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'localhost', dbname 'x');
+CREATE USER MAPPING FOR PUBLIC SERVER s1 OPTIONS ("user" 'bob');
+CREATE USER MAPPING FOR fdw_user SERVER "S 2";
+-- stage09_finishing
+COMMENT ON FOREIGN DATA WRAPPER w1 IS 'no handler';
+COMMENT ON SERVER s1 IS 'the other database';

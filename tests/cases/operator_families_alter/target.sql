@@ -1,0 +1,2 @@
+CREATE OPERATOR FAMILY fam USING btree;
+ALTER OPERATOR FAMILY fam USING btree ADD OPERATOR 1 < (int, bigint), OPERATOR 3 = (int, bigint);

@@ -1,0 +1,8 @@
+CREATE FUNCTION int_eq3(int, int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT $1 = $2';
+CREATE FUNCTION int_ne3(int, int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT $1 <> $2';
+CREATE FUNCTION neg3(int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT -$1';
+CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = int_eq3, COMMUTATOR = ===, NEGATOR = !==, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR !== (LEFTARG = int, RIGHTARG = int, FUNCTION = int_ne3, COMMUTATOR = !==, NEGATOR = ===);
+CREATE OPERATOR ~~~ (RIGHTARG = int, FUNCTION = neg3);
+COMMENT ON OPERATOR === (int, int) IS 'equal, thrice';
+CREATE VIEW v AS SELECT 1 === 1 AS same, ~~~ 5 AS negated;

@@ -1,0 +1,9 @@
+-- stage09_finishing
+ALTER PUBLICATION p SET (publish = 'insert', publish_via_partition_root = true);
+ALTER PUBLICATION p DROP TABLES IN SCHEMA s2;
+ALTER PUBLICATION p ADD TABLES IN SCHEMA s3;
+ALTER PUBLICATION p ADD TABLE ONLY public.u;
+ALTER PUBLICATION q DROP TABLE ONLY public.t;
+ALTER PUBLICATION q ADD TABLE ONLY public.t (id, b) WHERE ((a > 10));
+-- stage10_drops
+ALTER PUBLICATION p DROP TABLE ONLY public.w;

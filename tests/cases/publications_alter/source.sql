@@ -1,0 +1,6 @@
+CREATE SCHEMA s1; CREATE SCHEMA s2; CREATE SCHEMA s3;
+CREATE TABLE t (id int PRIMARY KEY, a int, b text);
+CREATE TABLE u (id int PRIMARY KEY);
+CREATE TABLE w (id int PRIMARY KEY);
+CREATE PUBLICATION p FOR TABLE u, TABLES IN SCHEMA s1, s3 WITH (publish = 'insert', publish_via_partition_root = true);
+CREATE PUBLICATION q FOR TABLE t (id, b) WHERE (a > 10);

@@ -1,0 +1,3 @@
+CREATE SCHEMA pubs;
+CREATE TABLE pubs.x (i int);
+CREATE TABLE t (id int PRIMARY KEY, b text);

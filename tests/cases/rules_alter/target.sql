@@ -1,0 +1,4 @@
+CREATE TABLE t (id int PRIMARY KEY, a int);
+CREATE TABLE log (id int, note text);
+CREATE RULE log_a AS ON UPDATE TO t DO ALSO INSERT INTO log VALUES (new.id, 'updated');
+CREATE RULE no_delete AS ON DELETE TO t DO INSTEAD NOTHING;

@@ -1,0 +1,5 @@
+CREATE TEXT SEARCH DICTIONARY eng (TEMPLATE = snowball, language = 'english', stopwords = 'english');
+CREATE TEXT SEARCH DICTIONARY simp (TEMPLATE = simple, accept = false);
+CREATE TEXT SEARCH CONFIGURATION cfg (PARSER = default);
+ALTER TEXT SEARCH CONFIGURATION cfg ADD MAPPING FOR asciiword WITH eng;
+ALTER TEXT SEARCH CONFIGURATION cfg ADD MAPPING FOR word WITH simp, eng;

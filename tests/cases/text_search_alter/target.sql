@@ -1,0 +1,5 @@
+CREATE TEXT SEARCH DICTIONARY eng (TEMPLATE = snowball, language = 'english');
+CREATE TEXT SEARCH DICTIONARY simp (TEMPLATE = simple, stopwords = 'english', accept = true);
+CREATE TEXT SEARCH CONFIGURATION cfg (PARSER = default);
+ALTER TEXT SEARCH CONFIGURATION cfg ADD MAPPING FOR asciiword WITH simple;
+ALTER TEXT SEARCH CONFIGURATION cfg ADD MAPPING FOR int WITH simple;

@@ -1,0 +1,11 @@
+CREATE SCHEMA ts;
+CREATE TEXT SEARCH TEMPLATE ts.tmpl (INIT = dsimple_init, LEXIZE = dsimple_lexize);
+CREATE TEXT SEARCH PARSER ts.prs (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, LEXTYPES = prsd_lextype, HEADLINE = prsd_headline);
+CREATE TEXT SEARCH DICTIONARY ts.eng (TEMPLATE = snowball, language = 'english', stopwords = 'english');
+CREATE TEXT SEARCH DICTIONARY ts."Simple Dict" (TEMPLATE = ts.tmpl, stopwords = 'english', accept = false);
+CREATE TEXT SEARCH CONFIGURATION ts.cfg (PARSER = ts.prs);
+ALTER TEXT SEARCH CONFIGURATION ts.cfg ADD MAPPING FOR asciiword, word WITH ts."Simple Dict", ts.eng;
+ALTER TEXT SEARCH CONFIGURATION ts.cfg ADD MAPPING FOR int WITH simple;
+CREATE TEXT SEARCH CONFIGURATION ts.english2 (COPY = english);
+COMMENT ON TEXT SEARCH CONFIGURATION ts.cfg IS 'two dictionaries';
+COMMENT ON TEXT SEARCH DICTIONARY ts.eng IS 'stems';
