@@ -91,13 +91,19 @@ def _planning_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--concurrently", action="store_true", help="CREATE INDEX CONCURRENTLY on existing tables")
     parser.add_argument("--not-valid", action="store_true", help="add FOREIGN KEY/CHECK as NOT VALID, then VALIDATE")
     parser.add_argument("--with-privileges", action="store_true", help="plan GRANT/REVOKE as well")
+    parser.add_argument("--rename", action="append", default=[], metavar="KIND:OLD=NEW",
+                        help="plan ALTER ... RENAME of the target's OLD to the source's NEW instead of a drop "
+                             "and an add, e.g. columns:public.t.old_name=public.t.new_name (repeatable)")
+    parser.add_argument("--accept-renames", action="store_true",
+                        help="plan every rename candidate the diff lists that is not ambiguous as a rename")
 
 
 def _plan_options(args: argparse.Namespace) -> "PlanOptions":
     from workbench.planner import PlanOptions
 
     return PlanOptions(allow_drops=args.allow_drops, concurrently=args.concurrently, not_valid=args.not_valid,
-                       with_privileges=args.with_privileges)
+                       with_privileges=args.with_privileges, renames=tuple(args.rename),
+                       accept_renames=args.accept_renames)
 
 
 def _comparison_arguments(parser: argparse.ArgumentParser) -> None:

@@ -27,6 +27,8 @@ from workbench.snapshot import Snapshot
 if TYPE_CHECKING:
     import pandas as pd
 
+    from workbench.renames import Rename
+
 STATUSES = ("only_in_source", "only_in_target", "changed", "identical")
 DIFF_FORMAT = "drift-workbench/diff"
 DIFF_VERSION = 1
@@ -227,6 +229,14 @@ class Drift:
         return list(found.values())
 
     @cached_property
+    def rename_candidates(self) -> "list[Rename]":
+        """Pairs of one only-in-source and one only-in-target object of a kind, under one parent, whose
+        definitions are equal apart from the name (workbench/renames.py), best first per kind."""
+        from workbench.renames import candidates
+
+        return candidates(self)
+
+    @cached_property
     def unmodeled(self) -> dict[str, dict[str, Any]]:
         """Per kind no entry models (census.py): the count on each side and the names one side lacks,
         within the compared schemas (the sides are the scoped snapshots); empty when a side carries
@@ -279,6 +289,7 @@ class Drift:
             "summary": {kind: dict(counts) for kind, counts in self.counts.items()},
             "unmodeled": self.unmodeled,
             "not_compared": self.not_compared,
+            "rename_candidates": [candidate.to_dict() for candidate in self.rename_candidates],
             "objects": self.objects(),
         }
 

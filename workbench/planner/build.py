@@ -18,6 +18,8 @@ from workbench.planner.context import Context, PlanOptions, label
 from workbench.planner.graph import object_edges, order_statements
 from workbench.planner.kinds import builder
 from workbench.planner.model import STAGE_INDEX, Plan
+from workbench.planner.renaming import add_renames
+from workbench.renames import Rename, plan_renames
 
 # every kind, in the order of the stage that creates it (the registry's order within a stage)
 _BUILD_ORDER = sorted(KINDS, key=lambda kind: STAGE_INDEX[KINDS[kind].stage])
@@ -32,7 +34,12 @@ def plan(drift: Drift, options: PlanOptions | None = None) -> Plan:
 
 
 def _plan(drift: Drift, options: PlanOptions) -> Plan:
+    given = drift
+    renames: list[Rename] = []
+    if options.renames or options.accept_renames:     # compared again with the target as it reads renamed
+        renames, drift = plan_renames(drift, options.renames, options.accept_renames)
     ctx = Context(drift, options)
+    add_renames(ctx, renames, given.target)
     recreations.decide(ctx)
     recreations.predrops(ctx)
     for kind in _BUILD_ORDER:
@@ -45,15 +52,16 @@ def _plan(drift: Drift, options: PlanOptions) -> Plan:
     for position, statement in enumerate(statements):
         first.setdefault((statement.kind, str(statement.identity)), position)
     traps = sorted(ctx.traps, key=lambda trap: first.get((trap["kind"], str(trap["identity"])), len(statements)))
-    return Plan(statements=statements, source=_side(drift.source), target=_side(drift.target),
-                target_fingerprint=drift.target.fingerprint,
+    return Plan(statements=statements, source=_side(given.source), target=_side(given.target),
+                target_fingerprint=given.target.fingerprint,
                 options={**vars(ctx.options), "kinds": list(drift.frames), "schemas": list(drift.options.schemas),
                          "exclude_schemas": list(drift.options.exclude_schemas), "ignore": list(drift.options.ignore),
                          "ignore_extension_versions": drift.options.ignore_extension_versions,
                          "with_owners": drift.options.with_owners,
                          "compare_populated": drift.options.compare_populated},
                 skipped=ctx.skipped + skipped_entries(drift.unmodeled), traps=traps,
-                created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                renames=[rename.to_dict() for rename in renames])
 
 
 def _side(snapshot: Snapshot) -> dict[str, Any]:

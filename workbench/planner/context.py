@@ -34,6 +34,8 @@ class PlanOptions:
     concurrently: bool = False         # CREATE INDEX CONCURRENTLY on existing tables (non-transactional)
     not_valid: bool = False            # FOREIGN KEY / CHECK added NOT VALID, then VALIDATE
     with_privileges: bool = False      # plan GRANT / REVOKE (privileges kind)
+    renames: tuple[str, ...] = ()      # KIND:OLD=NEW: ALTER ... RENAME instead of a drop and an add (renames.py)
+    accept_renames: bool = False       # every rename candidate that is not ambiguous, too
 
 
 def label(identity: Identity) -> str:

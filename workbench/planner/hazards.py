@@ -132,6 +132,12 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("tables", A.ALTER, "of type"): _NONE,                 # OF / NOT OF: catalog only (the columns must match)
     ("tables", A.ALTER, "replica identity"): _NONE,
     ("tables", A.DROP, ""): _rule(H.DATA_LOSS, *_LOCK),
+    ("tables", A.ALTER, "rename"): _rule(*_LOCK),          # ALTER TABLE ... RENAME: the data stays
+    ("columns", A.ALTER, "rename"): _rule(*_LOCK),
+    ("constraints", A.ALTER, "rename"): _rule(*_LOCK),
+    ("functions", A.ALTER, "rename"): _NONE,
+    ("views", A.ALTER, "rename"): _rule(*_LOCK),
+    ("materialized_views", A.ALTER, "rename"): _rule(*_LOCK),
     ("columns", A.CREATE, ""): _rule(when={F.NOT_NULL_WITHOUT_DEFAULT: [H.MAY_FAIL_ON_DATA],
                                            F.FILLS_ROWS: [H.TABLE_REWRITE, *_LOCK]}),
     ("columns", A.ALTER, "set default"): _NONE,

@@ -107,6 +107,8 @@ class Plan:
     skipped: list[dict[str, Any]] = field(default_factory=list)
     traps: list[dict[str, Any]] = field(default_factory=list)
     created_at: str = ""
+    # the renames planned as ALTER ... RENAME (workbench/renames.py Rename.to_dict)
+    renames: list[dict[str, Any]] = field(default_factory=list)
 
     def by_stage(self) -> dict[str, list[Statement]]:
         stages: dict[str, list[Statement]] = {name: [] for name in STAGE_NAMES}
@@ -127,7 +129,7 @@ class Plan:
                        for name, description in STAGES],
             "statements": [{**vars(s), "hazards": list(s.hazards), "depends_on": list(s.depends_on)}
                            for s in self.statements],                  # flat fields: no deep asdict
-            "skipped": self.skipped, "traps": self.traps,
+            "skipped": self.skipped, "traps": self.traps, "renames": self.renames,
         }
 
     @classmethod
@@ -149,7 +151,8 @@ class Plan:
         try:
             statements = [Statement(**s) for s in data["statements"]]
             return cls(statements, data["source"], data["target"], data["target_fingerprint"], data["options"],
-                       data.get("skipped", []), data.get("traps", []), data.get("created_at", ""))
+                       data.get("skipped", []), data.get("traps", []), data.get("created_at", ""),
+                       data.get("renames", []))
         except (KeyError, TypeError, ValueError) as error:
             raise WorkbenchError(f"{origin}: corrupt ({type(error).__name__}: {error})") from None
 

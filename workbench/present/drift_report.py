@@ -318,6 +318,27 @@ def show_summary(inputs: ReportInputs) -> None:
         show_table(unmodeled_frame(inputs.drift), index=False)
 
 
+def renames_frame(drift: Drift) -> pd.DataFrame:
+    """The rename candidates (Drift.rename_candidates) as a table: kind, old (target), new (source), score."""
+    import pandas as pd
+
+    return pd.DataFrame([{"kind": c.kind, "target (old name)": c.old_label, "source (new name)": c.new_label,
+                          "score": f"{c.score:.2f}", "ambiguous": "yes" if c.ambiguous else "",
+                          "plan with": f"--rename {c.spec}"} for c in drift.rename_candidates],
+                        columns=["kind", "target (old name)", "source (new name)", "score", "ambiguous", "plan with"])
+
+
+def show_renames(inputs: ReportInputs) -> None:
+    """Rename candidates, when there are any: without a rename, the plan drops and adds them."""
+    if not inputs.drift.rename_candidates:
+        return
+    show_html("<h3>Rename candidates</h3><p>Objects only in the source paired with objects only in the target, "
+              "of one kind and parent, defined alike apart from the name (score: 0.5 for equal definitions plus "
+              "up to 0.5 for alike names). Planned as <code>ALTER ... RENAME</code> with <code>--rename</code> "
+              "or <code>--accept-renames</code> (which leaves ambiguous ones out); else as a drop and an add.</p>")
+    show_table(renames_frame(inputs.drift), index=False)
+
+
 def show_counts(inputs: ReportInputs) -> None:
     from workbench.present import charts
 

@@ -171,9 +171,24 @@ def detail_html(drift: Drift, kind: str, identity: Mapping[str, object] | Sequen
     planned = context.planned.get((kind, tuple(ident.values())), [])
     heading = (f"<p class='wb-detail-head'><b>{html.escape(kind)} {html.escape(name)}</b>: "
                f"{html.escape(STATUS_WORDS[row['status']])}; differs in: {html.escape(differs)}</p>")
+    heading += rename_html(drift, kind, tuple(ident.values()))
     return (f"<div class='wb-detail'>{heading}"
             f"{wbhtml.panes(object_text(record, kind, 'source'), object_text(record, kind, 'target'), planned)}"
             f"{dependencies_html(kind, list(ident.values()), context)}</div>")
+
+
+def rename_html(drift: Drift, kind: str, identity: tuple[object, ...]) -> str:
+    """A line for an object that is one end of a rename candidate: what it may be renamed from or to."""
+    lines = []
+    for candidate in drift.rename_candidates:
+        if candidate.kind != kind or identity not in (candidate.old, candidate.new):
+            continue
+        other, how = ((candidate.new_label, "renamed to") if identity == candidate.old
+                      else (candidate.old_label, "renamed from"))
+        lines.append(f"<p class='wb-rename'>Rename candidate: may be {how} <b>{html.escape(other)}</b> "
+                     f"(score {candidate.score:.2f}{', ambiguous' if candidate.ambiguous else ''}); "
+                     f"plan it with <code>--rename {html.escape(candidate.spec)}</code></p>")
+    return "".join(lines)
 
 
 def definition_diff(drift: Drift, kind: str, identity: Mapping[str, object] | Sequence[object] | str,

@@ -119,8 +119,10 @@ def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str
     account needs (the retyped columns), the rest is the drift report's."""
     source, target = _text("source", source), _text("target", target)
     out_dir, plan_dir = _text("out_dir", out_dir), _text("plan_dir", plan_dir)
-    options = PlanOptions(**{name: _flag(name, value) for name, value in zip(
-        PLAN_OPTIONS, (allow_drops, concurrently, not_valid, with_privileges))})
+    options = PlanOptions(allow_drops=_flag("allow_drops", allow_drops),
+                          concurrently=_flag("concurrently", concurrently),
+                          not_valid=_flag("not_valid", not_valid),
+                          with_privileges=_flag("with_privileges", with_privileges))
     if out_dir and plan_dir:
         raise WorkbenchError("give out_dir (to make a plan) or plan_dir (to show a plan folder), not both")
     drift = None

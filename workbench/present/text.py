@@ -14,6 +14,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from workbench.compare import STATUSES
+from workbench.escapes import visible
 from workbench.kinds import KINDS
 from workbench.present.labels import (STATUS_MARK, STATUS_ORDER, field_word, key_name, object_name, parity_text,
                                       percent)
@@ -156,7 +157,20 @@ def drift_report(drift: "Drift", limit_per_kind: int | None = None) -> str:
     for kind, counts in drift.counts.items():
         total = counts["changed"] + counts["only_in_source"] + counts["only_in_target"]
         lines += listing(f"{kind} ({total})", _first(object_entries(drift, kind), limit_per_kind), total)
+    lines += rename_lines(drift.rename_candidates)
     return "\n".join(lines + unmodeled_lines(drift.unmodeled, limit_per_kind))
+
+
+def rename_lines(candidates: Sequence[Any]) -> list[str]:
+    """The rename candidates (Drift.rename_candidates): one line each, old -> new and its score."""
+    if not candidates:
+        return []
+    lines = ["", "rename candidates (equal apart from the name; plan --rename KIND:OLD=NEW, or --accept-renames)"]
+    for candidate in candidates:
+        note = " (ambiguous: not taken by --accept-renames)" if candidate.ambiguous else ""
+        lines.append(f"  {candidate.kind:<12} {visible(candidate.old_label)} -> {visible(candidate.new_label)}"
+                     f"  score {candidate.score:.2f}{note}")
+    return lines
 
 
 def not_compared_lines(entries: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -199,6 +213,9 @@ def plan_summary(plan: "Plan") -> str:
     lines += trap_groups(plan.traps, [trap.get("resolution", "") for trap in plan.traps])
     for skipped in plan.skipped:
         lines.append(f"skipped {skipped['kind']} {object_name(skipped['kind'], skipped['identity'])}: {skipped['reason']}")
+    for rename in plan.renames:
+        lines.append(f"renamed {rename['kind']} {visible(rename['old_label'])} -> {visible(rename['new_label'])} "
+                     "(ALTER ... RENAME: data and dependents kept)")
     return "\n".join(lines)
 
 
