@@ -64,7 +64,8 @@ def test_diff_json_format_exactly(make_db):
     result = workbench_cli("diff", a, b, "--format", "json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
-    assert list(report) == ["format", "version", "source", "target", "summary", "unmodeled", "not_compared", "objects"]
+    assert list(report) == ["format", "version", "source", "target", "summary", "unmodeled", "not_compared",
+                            "rename_candidates", "objects"]
     assert report["unmodeled"] == {}            # nothing beyond the modelled kinds on either side
     # what was not compared because not asked: owners (--with-owners), matviews' data (--compare-populated)
     assert [(e["field"], e["option"]) for e in report["not_compared"]] == [("owner", "--with-owners"),

@@ -33,6 +33,7 @@ from typing import Any, Callable
 import psycopg
 
 from workbench import connect as connect_mod
+from workbench import rows as rows_mod
 from workbench.errors import StalePlan, WorkbenchError
 from workbench.planner import stagecheck
 from workbench.planner.model import STAGES, Plan, Statement, read_plan, sha256_text
@@ -540,6 +541,10 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
         log = _new_log(plan_dir, plan, plan_sha, target, rehearse, keep_going, force, lock_timeout_ms,
                        statement_timeout_ms, check, before, resume)
         log["options"]["accept_edits"] = accept_edits
+        counter = rows_mod.Counter(plan)
+        if not rehearse:                       # rows of the tables it alters, before the first stage runs
+            log["rows"] = (resume or {}).get("rows") or counter.before(conn)
+            log["rows_exact_limit_bytes"] = rows_mod.EXACT_LIMIT_BYTES
         log["accepted_edits"] = [{"stage": stage.name, **edit.to_dict()} for stage in stages for edit in stage.edits]
         if foreign and not rehearse:           # this target's log of another plan: keep it
             kept = own_log.with_name(f"{own_log.stem}.{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}.json")
@@ -577,6 +582,8 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
             _write_log(log, log_path)
             raise
         failed = any(s["status"] == "failed" for s in log["stages"])
+        if not rehearse:
+            rows_mod.Counter.after(conn, log["rows"])
         status = "failed" if failed else ("rehearsed" if rehearse else "applied")
         _finish(log, target_dsn, plan, started, status, EXIT_STAGE_FAILED if failed else EXIT_APPLIED)
         _write_log(log, log_path)

@@ -358,7 +358,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if args.out:
         from workbench.pipeline import write_plan
 
-        out = write_plan(result, args.out, drift)
+        out = write_plan(result, args.out, drift, args.target)
     if args.print_sql:
         from workbench.planner.files import migration_text
 

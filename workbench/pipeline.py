@@ -139,13 +139,17 @@ def write_comparison(drift: "Drift", folder: str | Path) -> list[Path]:
             jsonfile.write_text(folder / COMPARISON_TEXT_FILE, drift_report(drift) + "\n")]
 
 
-def write_plan(plan: "Plan", folder: str | Path, drift: "Drift | None" = None) -> Path:
+def write_plan(plan: "Plan", folder: str | Path, drift: "Drift | None" = None, target: str = "",
+               comparison: bool = True) -> Path:
     """The files of `workbench plan --out DIR`: the plan's (planner.write_plan_dir) and, given the
-    drift it was made from, the comparison files beside them."""
+    drift it was made from, the comparison files beside them (unless not `comparison`). With the
+    target (a live database), the steps that can delete rows carry their table's rows (rows.plan_rows)."""
     from workbench.planner import write_plan_dir
+    from workbench.rows import plan_rows
 
+    plan.rows = plan_rows(plan, target)
     out = write_plan_dir(plan, folder)
-    if drift is not None:
+    if drift is not None and comparison:
         write_comparison(drift, out)
     return out
 
@@ -244,7 +248,8 @@ def apply_and_verify(run: Run, target: str, options: "CompareOptions", keep_goin
             from workbench.planner.model import read_plan
 
             planned_with = read_plan(run.plan_dir)[0].options      # what the plan left to options
-            run.verify = verify(str(run.snapshots["source"]), target, options, plan_options=planned_with)
+            run.verify = verify(str(run.snapshots["source"]), target, options, plan_options=planned_with,
+                                rows=run.apply.log.get("rows"))
         except WorkbenchError as error:
             run.error = f"verify: {error}"
             return
@@ -296,7 +301,7 @@ def prepare(source: str, target: str, out: str | Path, options: "CompareOptions 
     else:
         step(f"planning into {folder}")
         made = plan(drift, plan_options or PlanOptions())
-        write_plan(made, folder)
+        write_plan(made, folder, drift, target, comparison=False)
         written += plan_files(folder)
     from workbench.connect import secrets_of
 

@@ -53,6 +53,8 @@ class VerifyResult:
     # option-gated kinds the plan left alone (privileges without --with-privileges): kind -> their
     # residual differences, kept out of parity and of the verdict, and said so (kinds.not_planned_note)
     not_planned: dict[str, int] = field(default_factory=dict)
+    # rows before -> after of the tables the apply altered (its log's `rows`, workbench/rows.py), when known
+    rows: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def parity(self) -> pd.DataFrame:
@@ -101,11 +103,12 @@ class VerifyResult:
                        for row in self.checks.to_dict(orient="records")],
             "checks_note": self.checks_note, "not_planned": dict(self.not_planned), "notes": self.notes,
             "not_compared": self.drift.not_compared,
+            "rows": self.rows, "rows_lost": [entry["table"] for entry in self.rows if entry.get("lost")],
         }
 
 
 def verify(source: str, target: str, options: CompareOptions | None = None, shadow: "Shadow" = None,
-           plan_options: object | None = None) -> VerifyResult:
+           plan_options: object | None = None, rows: list[dict[str, Any]] | None = None) -> VerifyResult:
     """Compare fresh snapshots of source and target (any sides, see workbench.sides) and, when the
     target is a live database, run the post-apply checks on it. plan_options (PlanOptions or
     plan.json's options) say which option-gated kinds were planned: the differences of the others
@@ -121,8 +124,9 @@ def verify(source: str, target: str, options: CompareOptions | None = None, shad
     if not side.is_live:
         what = {"sql": "SQL files", "store": "a store entry"}.get(side.kind, "a snapshot file")
         return VerifyResult(drift, pd.DataFrame(columns=CHECK_COLUMNS),
-                            f"post-apply checks need a live target database; the target is {what}", not_planned)
-    return VerifyResult(drift, run_checks(target, source_snap, options), None, not_planned)
+                            f"post-apply checks need a live target database; the target is {what}", not_planned,
+                            list(rows or []))
+    return VerifyResult(drift, run_checks(target, source_snap, options), None, not_planned, list(rows or []))
 
 
 def _in_scope(frame: pd.DataFrame, kind: str, options: CompareOptions) -> pd.DataFrame:

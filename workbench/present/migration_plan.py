@@ -579,9 +579,32 @@ def show_apply(view: PlanView) -> None:
     if log is not None and log.get("statements"):
         show(charts.apply_timeline(log["statements"]))
         show_table(apply_stage_frame(log), index=False)
+    if log is not None and log.get("rows"):
+        lost = sum(1 for entry in log["rows"] if entry.get("lost"))
+        show_html("<h3>Rows kept</h3>" + _box(f"{lost} table(s) lost rows" if lost else
+                                               "No table the plan altered lost rows", "bad" if lost else "ok")
+                  + "<p>Rows of every table the plan altered, counted before the first stage and after the last: "
+                  "exact (count(*)) up to 64 MiB of heap, PostgreSQL's estimate (reltuples) above.</p>")
+        show_table(rows_frame(log["rows"]), index=False)
     markup = failures_html(view)
     if markup:
         show_html("<h3>What failed</h3>" + markup)
+
+
+def rows_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
+    """An apply log's `rows`: table, rows before -> after (estimates labelled), a loss flagged."""
+    def shown(rows: Any, exact: Any, how: Any) -> str:
+        if rows is None:
+            return "gone" if how == "absent" else "?"
+        return f"{rows:,}" + ("" if exact else " (estimate)")
+
+    return pd.DataFrame([{"table": e["table"] + (f" (now {e['after_name']})" if e.get("after_name") not in (None, e["table"]) else ""),
+                          "rows before": shown(e["before"], e["before_exact"], e["before_how"]),
+                          "rows after": shown(e["after"], e["after_exact"], e["after_how"]),
+                          "rows before -> after": f"{shown(e['before'], e['before_exact'], e['before_how'])} -> "
+                                                  f"{shown(e['after'], e['after_exact'], e['after_how'])}",
+                          "lost": "LOST ROWS" if e.get("lost") else ""} for e in entries],
+                        columns=["table", "rows before", "rows after", "rows before -> after", "lost"])
 
 
 def show_verify(view: PlanView) -> None:

@@ -213,6 +213,12 @@ def plan_summary(plan: "Plan") -> str:
     lines += trap_groups(plan.traps, [trap.get("resolution", "") for trap in plan.traps])
     for skipped in plan.skipped:
         lines.append(f"skipped {skipped['kind']} {object_name(skipped['kind'], skipped['identity'])}: {skipped['reason']}")
+    at_risk = (plan.rows or {}).get("at_risk") or []
+    if at_risk:
+        lines.append(f"{len(at_risk)} step(s) can delete rows (their table's rows, from {plan.rows['counted_on']}):")
+        for entry in at_risk:
+            rows = "?" if entry["rows"] is None else f"{entry['rows']:,}" + ("" if entry["exact"] else " (estimate)")
+            lines.append(f"  {entry['statement']}: {visible(entry['table'])} holds {rows} rows")
     for rename in plan.renames:
         lines.append(f"renamed {rename['kind']} {visible(rename['old_label'])} -> {visible(rename['new_label'])} "
                      "(ALTER ... RENAME: data and dependents kept)")
@@ -292,6 +298,13 @@ def apply_summary(log: Mapping[str, Any]) -> str:
         lines.append("")
         lines.append(f"{len(edits)} edit(s) of the stage files accepted (--accept-edits):")
         lines.extend(f"  {edit_line(edit)}" for edit in edits)
+    if log.get("rows"):
+        from workbench.rows import summary_lines
+
+        lost = sum(1 for entry in log["rows"] if entry.get("lost"))
+        lines += ["", f"rows of the {len(log['rows'])} table(s) the plan alters, before -> after"
+                  + (f": {lost} LOST ROWS" if lost else ": none lost")]
+        lines += summary_lines(log["rows"])
     return "\n".join(lines)
 
 
@@ -324,6 +337,13 @@ def verify_report(result: "VerifyResult", limit: int | None = None) -> str:
     lines += listing(f"only in the target (kept, not counted against parity) ({len(extra)})",
                      extra[:limit] if limit is not None else extra, len(extra), with_kind=True, with_values=False)
     lines.append("")
+    if result.rows:
+        from workbench.rows import summary_lines
+
+        lost = [entry for entry in result.rows if entry.get("lost")]
+        lines.append(f"rows before -> after (the apply's counts): {len(lost)} table(s) LOST ROWS" if lost
+                     else "rows before -> after (the apply's counts): none lost")
+        lines += summary_lines(result.rows) + [""]
     if result.checks_note:
         lines.append(f"post-apply checks: not run ({result.checks_note})")
     elif result.checks.empty:
