@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import psycopg
 
@@ -38,6 +38,9 @@ from workbench.errors import StalePlan, WorkbenchError
 from workbench.planner import stagecheck
 from workbench.planner.model import STAGES, Plan, Statement, read_plan, sha256_text
 from workbench.sqltree import with_flags
+
+if TYPE_CHECKING:
+    from workbench.snapshot import Snapshot
 
 LOG_FORMAT = "drift-workbench/apply-log"
 LOG_VERSION = 1
@@ -285,16 +288,37 @@ def _label(entry: dict[str, Any]) -> str:
 
 
 # --- the fingerprint check --------------------------------------------------------------------
-def _fingerprint(dsn: str, plan: Plan, timeouts: "connect_mod.Timeouts | None" = None) -> str:
-    """The target's schema fingerprint, captured with the scope the plan was made with (and
-    apply's --lock-timeout / --statement-timeout: the check waits behind a lock no longer than a
+def _snapshot(dsn: str, plan: Plan, timeouts: "connect_mod.Timeouts | None" = None) -> "Snapshot":
+    """The target's snapshot, captured with the scope the plan was made with (and apply's
+    --lock-timeout / --statement-timeout: the check waits behind a lock no longer than a
     statement would)."""
     from workbench.snapshot import capture
 
     options = plan.options or {}
     snapshot = capture(dsn, kinds=options.get("kinds") or None, schemas=options.get("schemas") or (),
                        exclude_schemas=options.get("exclude_schemas") or (), timeouts=timeouts)
-    return snapshot.filtered(ignore=options.get("ignore") or ()).fingerprint
+    return snapshot.filtered(ignore=options.get("ignore") or ())
+
+
+def _fingerprint(dsn: str, plan: Plan, timeouts: "connect_mod.Timeouts | None" = None) -> str:
+    """The target's schema fingerprint in the plan's scope (_snapshot)."""
+    return _snapshot(dsn, plan, timeouts).fingerprint
+
+
+def _forward_fingerprint(plan_dir: Path, plan: Plan, target: dict[str, Any]) -> str | None:
+    """For a rollback plan (DIR/rollback/): the fingerprint the forward apply of DIR left on this
+    target, as its log records it (None when DIR's plan was not applied there)."""
+    if not plan.rollback_of:
+        return None
+    path = target_log_path(plan_dir.parent, target)
+    try:
+        log = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(log, dict) or log.get("status") != "applied":
+        return None
+    found = log.get("target_fingerprint_after")
+    return found if isinstance(found, str) else None
 
 
 def _same_target(log: dict[str, Any], target: dict[str, Any]) -> bool:
@@ -514,13 +538,16 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
                                             or not _same_target(previous, target))
         if foreign:
             previous = None                    # another plan: no progress of ours
-        before = _fingerprint(target_dsn, plan, timeouts)
+        before_snapshot = _snapshot(target_dsn, plan, timeouts)
+        before = before_snapshot.fingerprint
         resume = None
         committed = _committed_fingerprint(previous)
         if previous is not None and previous.get("target_fingerprint_after") == before:
             check, resume = "matches_previous_apply", previous
         elif before == plan.target_fingerprint:
             check = "matches_plan"
+        elif _forward_fingerprint(plan_dir, plan, target) == before:
+            check = "matches_forward_apply"      # a rollback on the target the forward plan was applied to
         elif previous is not None and committed == before:
             check, resume = "matches_committed_stages", previous    # stopped (SIGKILL, Ctrl-C): go on
         elif force:
@@ -542,7 +569,10 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
                        statement_timeout_ms, check, before, resume)
         log["options"]["accept_edits"] = accept_edits
         counter = rows_mod.Counter(plan)
-        if not rehearse:                       # rows of the tables it alters, before the first stage runs
+        if not rehearse:                       # the schema as it was, and the rows, before the first stage runs
+            from workbench.rollback import keep_backup
+
+            log["backup"] = keep_backup(plan_dir, own_log.stem, before_snapshot, target_dsn, plan.options)
             log["rows"] = (resume or {}).get("rows") or counter.before(conn)
             log["rows_exact_limit_bytes"] = rows_mod.EXACT_LIMIT_BYTES
         log["accepted_edits"] = [{"stage": stage.name, **edit.to_dict()} for stage in stages for edit in stage.edits]

@@ -140,10 +140,11 @@ def write_comparison(drift: "Drift", folder: str | Path) -> list[Path]:
 
 
 def write_plan(plan: "Plan", folder: str | Path, drift: "Drift | None" = None, target: str = "",
-               comparison: bool = True) -> Path:
+               comparison: bool = True, rollback: bool = True) -> Path:
     """The files of `workbench plan --out DIR`: the plan's (planner.write_plan_dir) and, given the
-    drift it was made from, the comparison files beside them (unless not `comparison`). With the
-    target (a live database), the steps that can delete rows carry their table's rows (rows.plan_rows)."""
+    drift it was made from, the comparison files beside them (unless not `comparison`) and the way
+    back, DIR/rollback/ (workbench/rollback.py; unless not `rollback`). With the target (a live
+    database), the steps that can delete rows carry their table's rows (rows.plan_rows)."""
     from workbench.planner import write_plan_dir
     from workbench.rows import plan_rows
 
@@ -151,6 +152,11 @@ def write_plan(plan: "Plan", folder: str | Path, drift: "Drift | None" = None, t
     out = write_plan_dir(plan, folder)
     if drift is not None and comparison:
         write_comparison(drift, out)
+    if drift is not None and rollback and not plan.rollback_of:
+        from workbench.rollback import ROLLBACK_DIR, plan_back
+
+        back, back_drift = plan_back(drift, plan)
+        write_plan(back, out / ROLLBACK_DIR, back_drift, target, comparison=comparison, rollback=False)
     return out
 
 

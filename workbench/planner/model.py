@@ -111,6 +111,8 @@ class Plan:
     renames: list[dict[str, Any]] = field(default_factory=list)
     # the steps that can delete rows, with their table's rows on the target (workbench/rows.py plan_rows)
     rows: dict[str, Any] = field(default_factory=dict)
+    # a rollback plan (DIR/rollback/, workbench/rollback.py): the forward plan it undoes
+    rollback_of: dict[str, Any] = field(default_factory=dict)
 
     def by_stage(self) -> dict[str, list[Statement]]:
         stages: dict[str, list[Statement]] = {name: [] for name in STAGE_NAMES}
@@ -132,7 +134,7 @@ class Plan:
             "statements": [{**vars(s), "hazards": list(s.hazards), "depends_on": list(s.depends_on)}
                            for s in self.statements],                  # flat fields: no deep asdict
             "skipped": self.skipped, "traps": self.traps, "renames": self.renames,
-            "rows": self.rows,
+            "rows": self.rows, "rollback_of": self.rollback_of,
         }
 
     @classmethod
@@ -155,7 +157,8 @@ class Plan:
             statements = [Statement(**s) for s in data["statements"]]
             return cls(statements, data["source"], data["target"], data["target_fingerprint"], data["options"],
                        data.get("skipped", []), data.get("traps", []), data.get("created_at", ""),
-                       data.get("renames", []), data.get("rows", {}))
+                       data.get("renames", []), data.get("rows", {}),
+                       data.get("rollback_of", {}))
         except (KeyError, TypeError, ValueError) as error:
             raise WorkbenchError(f"{origin}: corrupt ({type(error).__name__}: {error})") from None
 

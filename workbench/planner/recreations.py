@@ -28,6 +28,7 @@ def decide(ctx: Context) -> None:
         if kind in ctx.statuses:                  # the kinds compared (and so built)
             builder(kind).recreations(ctx)
     retyped_views(ctx)
+    _checks_over_retyped_columns(ctx)
     _name_collisions(ctx)
     _close_view_dependents(ctx)
     _parts_of_recreated_relations(ctx)
@@ -47,7 +48,12 @@ def predrops(ctx: Context) -> None:
     and functions dropped in stage 04, drop themselves when they are created again). Dependents first: the object edges see to it."""
     for (kind, identity), stage in sorted(ctx.early_drops.items(), key=str):
         target = ctx.target(kind, identity) or {}
-        if kind == "constraints" and target.get("constraint_type") == "f":     # (constraints.py)
+        if kind == "constraints" and target.get("constraint_type") == "c":     # (_checks_over_retyped_columns)
+            facts, step, note = [], "column retyped", "target-only; dropped before the type of its column changes"
+        elif kind == "constraints" and stage == Stage.INDEXES:                  # (indexes.py recreations)
+            facts, step, note = [Fact.KEY], "index kept", ("target-only; dropped with its index, which the source "
+                                                           "has as a plain index: made again in stage 07")
+        elif kind == "constraints" and target.get("constraint_type") == "f":     # (constraints.py)
             facts, step, note = [Fact.FOREIGN_KEY], "key changes", "target-only; dropped before the key it relies on changes"
         elif kind in ("indexes", "constraints"):
             facts, step, note = ([Fact.KEY] if kind == "constraints" else [], "key goes",
@@ -70,6 +76,25 @@ def predrops(ctx: Context) -> None:
             stage, kind, identity, "drop", builder(kind).drop_sql(identity, ctx.target(kind, identity)),
             facts=[Fact.REBUILT], step="recreate",
             note=f"dropped ahead of a change it depends on; created again in {KINDS[kind].stage}")
+
+
+def _checks_over_retyped_columns(ctx: Context) -> None:
+    """A CHECK of the target over a column whose type changes is parsed again by ALTER ... TYPE, and
+    fails when its expression has no meaning for the new type (`role <> 'banned'::user_role`, the
+    column made text: the way back of the user_role_simple trap). It is dropped before stage 03:
+    created again in stage 08 where the source has it, gone for good where only the target has it
+    (with --allow-drops; without, the plan leaves it and the type change may fail)."""
+    for identity, row in ctx.target_rows.get("constraints", NO_ROWS).items():
+        if row.get("constraint_type") != "c" or row.get("inherited"):
+            continue
+        if not any((identity[0], identity[1], column) in ctx.retype for column in ctx.constraint_columns(row, "target")):
+            continue
+        status = ctx.status("constraints", identity)
+        if status == "only_in_target":
+            if ctx.options.allow_drops:
+                ctx.early_drops[("constraints", identity)] = Stage.COLUMNS
+        elif status is not None:
+            ctx.recreate("constraints", identity, before_stage=Stage.COLUMNS)
 
 
 def _parts_of_recreated_relations(ctx: Context) -> None:

@@ -400,8 +400,41 @@ def header_html(view: PlanView) -> str:
     if view.edited:
         parts.append(_box(f"Stage files edited after planning: {html.escape(', '.join(view.edited))} "
                           "(shown and applied as they are on disk).", "info"))
+    parts.append(way_back_html(view))
+    parts.append(rows_at_risk_html(view))
     parts.append(outcome_html(view))
     return "".join(parts)
+
+
+def way_back_html(view: PlanView) -> str:
+    """Whether the plan folder holds a way back (rollback/, workbench/rollback.py) and what it costs."""
+    from workbench.rollback import summary
+
+    back = summary(view.plan_dir) if view.plan_dir is not None else None
+    if back is None:
+        return _box("No way back in this plan folder (rollback/ is written by <code>workbench plan --out</code>).",
+                    "info")
+    losing = (f"; {back['data_loss']} of them lose data (what the plan adds is dropped again: "
+              f"{html.escape(', '.join(back['data_loss_objects'][:5]))}{' ...' if back['data_loss'] > 5 else ''})"
+              if back["data_loss"] else "; none loses data")
+    backups = sorted(p.parent.name for p in (view.plan_dir / "backup").glob("*/snapshot.json")) \
+        if view.plan_dir is not None else []
+    kept = (f" Backups of the schema before apply (snapshot, pg_dump -s): {html.escape(', '.join(backups))}."
+            if backups else "")
+    return _box(f"<b>Way back:</b> <code>workbench apply {html.escape(back['dir'])} TARGET</code> takes an applied "
+                f"target back: {back['statements']} statements{losing}.{kept}", "info")
+
+
+def rows_at_risk_html(view: PlanView) -> str:
+    """The steps that can delete rows, with their table's rows (plan.json `rows`)."""
+    at_risk = (view.plan.rows or {}).get("at_risk") or []
+    if not at_risk:
+        return ""
+    frame = pd.DataFrame([{"statement": e["statement"], "table": e["table"],
+                           "rows": "?" if e["rows"] is None else f"{e['rows']:,}" + ("" if e["exact"] else " (estimate)"),
+                           "counted": e["how"]} for e in at_risk])
+    return (f"<h3>Steps that can delete rows ({len(at_risk)})</h3><p>Rows from "
+            f"{html.escape(str(view.plan.rows.get('counted_on', '')))}.</p>" + table_html(frame, index=False))
 
 
 def outcome_html(view: PlanView, with_verify: bool = True) -> str:

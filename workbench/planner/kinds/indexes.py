@@ -31,6 +31,10 @@ class Indexes(Builder):
         identity = (source["schema"], source["table"], source["name"])
         if ("indexes", identity) in ctx.recreated or source.get("attached_to") or target.get("attached_to"):
             return                     # a partition's index: attached (or made again) in finish
+        if ("constraints", identity) in ctx.early_drops and ctx.stage_index(ctx.early_drops[("constraints", identity)]) \
+                == ctx.stage_index(INDEXES):               # its key goes first (recreations): a plain index again
+            _create_index(ctx, identity, source, depends_on=[ctx.predrop_ids[("constraints", identity)]])
+            return
         if source.get("backs_constraint") or target.get("backs_constraint"):
             return                     # the constraint builder decides (USING INDEX, or drop and add)
         if not set(differences) - _FLAGS:
@@ -57,7 +61,18 @@ class Indexes(Builder):
     def recreations(self, ctx: Context) -> None:
         """A unique index that is dropped and created again (its definition changes) while foreign
         keys of the target rely on it: they are dropped before it (DROP INDEX refuses while they
-        do) and added again in stage 08."""
+        do) and added again in stage 08. An index that backs a target-only key of its name and is a
+        plain index in the source (the way back of the unique_wishlist_item trap): with --allow-drops
+        the key is dropped in stage 07 (taking the index along) and the index made again."""
+        for identity, source, target in ctx.changed("indexes"):
+            if target.get("backs_constraint") and not source.get("backs_constraint") \
+                    and ctx.status("constraints", identity) == "only_in_target":
+                if ctx.options.allow_drops:
+                    ctx.early_drops[("constraints", identity)] = INDEXES
+                else:
+                    ctx.skip("indexes", identity, "backs the target-only constraint of its name, which stays: "
+                                                  "plan with --allow-drops to make it a plain index again")
+                continue
         for identity, source, target in ctx.changed("indexes"):
             if source.get("attached_to") or target.get("attached_to") or source.get("backs_constraint") \
                     or target.get("backs_constraint") or not target.get("is_unique") \
