@@ -161,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--out", metavar="DIR", help="directory for the stage files and plan.json")
     plan.add_argument("--print", action="store_true", dest="print_sql",
                       help="print the migration SQL (schema_migration.sql) to stdout, the summary to stderr")
+    plan.add_argument("--no-rollback", action="store_true",
+                      help="do not write DIR/rollback/ (the plan that takes an applied target back)")
     _planning_arguments(plan)
     _scope_arguments(plan)
     _shadow_argument(plan)
@@ -358,7 +360,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if args.out:
         from workbench.pipeline import write_plan
 
-        out = write_plan(result, args.out, drift, args.target)
+        out = write_plan(result, args.out, drift, args.target, rollback=not args.no_rollback)
     if args.print_sql:
         from workbench.planner.files import migration_text
 
@@ -371,7 +373,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         summary.write(f"{not_planned_note(kind, count)}: compared, but left as they are\n")
     if args.out:
         summary.write(f"wrote {out}/ (stage00..stage10 .sql, plan.json, schema_migration.sql, "
-                      f"schema_differences.json, schema_comparison_report.txt)\n")
+                      f"schema_differences.json, schema_comparison_report.txt"
+                      f"{'' if args.no_rollback else '; rollback/: the way back'})\n")
     return EXIT_OK
 
 
