@@ -147,7 +147,7 @@ def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str
         if out_dir:
             from workbench.pipeline import write_plan
 
-            folder = write_plan(the_plan, reuse.path(out_dir), drift)
+            folder = write_plan(the_plan, reuse.path(out_dir), drift, target)
             view = PlanView(the_plan, stage_texts_of(folder), "", drift, folder, True)
         else:
             by_stage = the_plan.by_stage()
