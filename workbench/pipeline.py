@@ -149,13 +149,16 @@ def write_plan(plan: "Plan", folder: str | Path, drift: "Drift | None" = None, t
     from workbench.rows import plan_rows
 
     plan.rows = plan_rows(plan, target)
+    back = None
+    if drift is not None and rollback and not plan.rollback_of:
+        from workbench.rollback import ROLLBACK_DIR, plan_back, way_back
+
+        back, back_drift = plan_back(drift, plan)
+        plan.rollback = way_back(back, ROLLBACK_DIR)        # plan.json says where its way back is
     out = write_plan_dir(plan, folder)
     if drift is not None and comparison:
         write_comparison(drift, out)
-    if drift is not None and rollback and not plan.rollback_of:
-        from workbench.rollback import ROLLBACK_DIR, plan_back
-
-        back, back_drift = plan_back(drift, plan)
+    if back is not None:
         write_plan(back, out / ROLLBACK_DIR, back_drift, target, comparison=comparison, rollback=False)
     return out
 

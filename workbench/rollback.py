@@ -98,17 +98,11 @@ def plan_back(drift: "Drift", plan: "Plan") -> tuple["Plan", "Drift"]:
     return back, back_drift
 
 
-def summary(plan_dir: str | Path) -> dict[str, Any] | None:
-    """What the report says of the way back: whether DIR/rollback/ holds a plan, its statements and
-    those that lose data; None without one."""
-    from workbench.planner.model import read_plan
-
-    folder = Path(plan_dir) / ROLLBACK_DIR
-    if not (folder / "plan.json").exists():
-        return None
-    back, _ = read_plan(folder)
+def way_back(back: "Plan", folder: str) -> dict[str, Any]:
+    """What the forward plan.json (`rollback`) and the report say of the way back: where it is, its
+    statements and those that lose data."""
     losing = [s for s in back.statements if "data_loss" in s.hazards]
-    return {"dir": str(folder), "statements": len(back.statements), "data_loss": len(losing),
+    return {"dir": folder, "statements": len(back.statements), "data_loss": len(losing),
             "data_loss_objects": [f"{s.action} {s.kind} {'.'.join(map(str, s.identity.values()))}" for s in losing],
             "target_fingerprint": back.target_fingerprint}
 

@@ -113,6 +113,8 @@ class Plan:
     rows: dict[str, Any] = field(default_factory=dict)
     # a rollback plan (DIR/rollback/, workbench/rollback.py): the forward plan it undoes
     rollback_of: dict[str, Any] = field(default_factory=dict)
+    # a forward plan's way back, when DIR/rollback/ is written (workbench/rollback.py way_back)
+    rollback: dict[str, Any] = field(default_factory=dict)
 
     def by_stage(self) -> dict[str, list[Statement]]:
         stages: dict[str, list[Statement]] = {name: [] for name in STAGE_NAMES}
@@ -135,6 +137,7 @@ class Plan:
                            for s in self.statements],                  # flat fields: no deep asdict
             "skipped": self.skipped, "traps": self.traps, "renames": self.renames,
             "rows": self.rows, "rollback_of": self.rollback_of,
+            "rollback": self.rollback,
         }
 
     @classmethod
@@ -158,7 +161,7 @@ class Plan:
             return cls(statements, data["source"], data["target"], data["target_fingerprint"], data["options"],
                        data.get("skipped", []), data.get("traps", []), data.get("created_at", ""),
                        data.get("renames", []), data.get("rows", {}),
-                       data.get("rollback_of", {}))
+                       data.get("rollback_of", {}), data.get("rollback", {}))
         except (KeyError, TypeError, ValueError) as error:
             raise WorkbenchError(f"{origin}: corrupt ({type(error).__name__}: {error})") from None
 

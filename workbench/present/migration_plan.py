@@ -408,10 +408,8 @@ def header_html(view: PlanView) -> str:
 
 def way_back_html(view: PlanView) -> str:
     """Whether the plan folder holds a way back (rollback/, workbench/rollback.py) and what it costs."""
-    from workbench.rollback import summary
-
-    back = summary(view.plan_dir) if view.plan_dir is not None else None
-    if back is None:
+    back = view.plan.rollback
+    if not back:
         return _box("No way back in this plan folder (rollback/ is written by <code>workbench plan --out</code>).",
                     "info")
     losing = (f"; {back['data_loss']} of them lose data (what the plan adds is dropped again: "
@@ -421,7 +419,8 @@ def way_back_html(view: PlanView) -> str:
         if view.plan_dir is not None else []
     kept = (f" Backups of the schema before apply (snapshot, pg_dump -s): {html.escape(', '.join(backups))}."
             if backups else "")
-    return _box(f"<b>Way back:</b> <code>workbench apply {html.escape(back['dir'])} TARGET</code> takes an applied "
+    where = f"{view.plan_dir.name}/{back['dir']}" if view.plan_dir is not None else back["dir"]
+    return _box(f"<b>Way back:</b> <code>workbench apply {html.escape(where)} TARGET</code> takes an applied "
                 f"target back: {back['statements']} statements{losing}.{kept}", "info")
 
 
