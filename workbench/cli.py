@@ -218,6 +218,33 @@ def build_parser() -> argparse.ArgumentParser:
     _shadow_argument(report)
     report.set_defaults(run=_cmd_report)
 
+    fleet = sub.add_parser("fleet", help="one SOURCE against many targets: drift grouped by fingerprint "
+                           "(exit 0 every target in parity, 1 any drifts or failed, 2 error)")
+    fleet.add_argument("source", metavar="SOURCE", help=SOURCE_HELP)
+    fleet.add_argument("--targets", nargs="+", action="extend", required=True, metavar="FILE|DSN",
+                       help="targets files (one DSN or service name per line, an optional label before it, "
+                            "# comments) or DSNs (repeatable)")
+    fleet.add_argument("--out", default="", metavar="DIR", help="folder for fleet.json, fleet_targets.json "
+                       "(and with --plan the group plans), e.g. reports/NAME")
+    fleet.add_argument("--format", choices=("text", "json"), default="text")
+    fleet.add_argument("--limit", type=int, default=20, metavar="N", help="text: list at most N objects per group")
+    fleet.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="targets read at once (default: 4 per core, 4 to 32)")
+    fleet.add_argument("--per-server", type=int, default=None, metavar="N",
+                       help="targets read at once on one server (host:port; default 8)")
+    fleet.add_argument("--executor", default="local", metavar="local|dask://HOST:PORT",
+                       help="where the per-target tasks run: local threads (default) or a Dask cluster")
+    fleet.add_argument("--timeout", type=int, default=None, metavar="S",
+                       help="statement timeout of each catalog query of a target, in seconds (default 60)")
+    fleet.add_argument("--plan", action="store_true", help="write one plan folder per drift group into OUT/plans/ "
+                       "(planned once, from one member; applies to every member)")
+    fleet.add_argument("--apply", action="store_true", help="with --plan: apply each group's plan to each of its "
+                       "members (fingerprint-pinned), then verify each (exit 0 all applied and verified)")
+    _planning_arguments(fleet)
+    _scope_arguments(fleet)
+    _shadow_argument(fleet)
+    fleet.set_defaults(run=_cmd_fleet)
+
     explore = sub.add_parser("explore", help="the explorer as a local web app (Voila): kinds, statuses, both sides "
                              "marked, planned SQL, dependencies; prints the URL")
     _sides(explore)
@@ -444,6 +471,64 @@ def _report_timeline(args: argparse.Namespace) -> int:
                             progress=on_terminal())
     _write(f"wrote {result.html}\n")
     return EXIT_OK
+
+
+def _cmd_fleet(args: argparse.Namespace) -> int:
+    from workbench.connect import Timeouts, secrets_of
+    from workbench.errors import WorkbenchError
+    from workbench.fleet import run_fleet, write_files
+    from workbench.pipeline import check_no_secrets
+    from workbench.present.fleet import apply_lines, fleet_text, plan_lines, progress_bar
+
+    if args.plan and not args.out:
+        raise WorkbenchError("--plan needs --out DIR (the plans go to DIR/plans/)")
+    if args.apply and not args.plan:
+        raise WorkbenchError("--apply needs --plan (it applies the group plans)")
+    planning = (args.allow_drops, args.concurrently, args.not_valid, args.with_privileges)
+    if any(planning) and not args.plan:
+        raise WorkbenchError("--allow-drops, --concurrently, --not-valid and --with-privileges are for --plan")
+    timeouts = None
+    if args.timeout is not None:
+        if args.timeout < 1:
+            raise WorkbenchError("--timeout must be at least 1 second")
+        defaults = Timeouts.from_environment()
+        timeouts = Timeouts(args.timeout * 1000, min(defaults.lock_ms, args.timeout * 1000))
+    for name in ("jobs", "per_server"):
+        if getattr(args, name) is not None and getattr(args, name) < 1:
+            raise WorkbenchError(f"--{name.replace('_', '-')} must be at least 1")
+    bar = progress_bar()
+    try:
+        result = run_fleet(args.source, args.targets, _options(args), jobs=args.jobs, per_server=args.per_server,
+                           executor=args.executor, timeouts=timeouts, shadow=args.shadow, frames=False,
+                           on_result=bar)
+    finally:
+        if bar is not None:
+            bar.end()
+    secrets = secrets_of([args.source, *(target.dsn for target in result.targets)])
+    code, lines = result.exit_code, []
+    if args.out:
+        written = write_files(result, args.out)
+        check_no_secrets(written, secrets)
+        lines.append(f"wrote {args.out}/ (fleet.json, fleet_targets.json)")
+    if args.plan:
+        from workbench.fleet.plans import apply_group_plans, write_group_plans
+
+        progress = _progress("")
+        plans = write_group_plans(result, args.out, _plan_options(args), progress)
+        _end_progress(progress)
+        check_no_secrets([path for made in plans for path in made.directory.rglob("*") if path.is_file()], secrets)
+        lines += plan_lines(plans)
+        if args.apply:
+            progress = _progress("")
+            applied = apply_group_plans(result, plans, args.out, progress)
+            _end_progress(progress)
+            lines += apply_lines(applied)
+            code = applied.exit_code
+    if args.format == "json":
+        if lines:
+            sys.stderr.write("\n".join(lines) + "\n")
+        return _finish(code, json.dumps(result.to_json(), default=str) + "\n")
+    return _finish(code, "\n".join([fleet_text(result, args.limit), *lines]) + "\n")
 
 
 def _cmd_explore(args: argparse.Namespace) -> int:
