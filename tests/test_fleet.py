@@ -218,6 +218,64 @@ def test_a_group_plan_applied_to_every_member_brings_the_fleet_to_parity(fleet, 
             pg.drop_database(name)
 
 
+# --- the report ------------------------------------------------------------------------------------
+def test_the_report_folder(fleet_run):
+    out, result = fleet_run["out"], fleet_run["result"]
+    assert {"report.html", "fleet_report.ipynb", "fleet.json", "fleet_targets.json"} <= {p.name for p in out.iterdir()}
+    assert f"wrote {out / 'report.html'}" in result.stderr          # --format json: the rest goes to stderr
+    from workbench.report import plotly_js
+
+    html = (out / "report.html").read_text()
+    bundle = plotly_js(["heatmap"])                  # the full bundle: the basic one draws no heatmap
+    assert html.count(bundle) == 1
+    without = html.replace(bundle, "")
+    assert "cdn.plot.ly" not in without and "<script src=" not in without
+    assert "Plotly.newPlot" in html and 'class="jp-InputArea' not in html      # self-contained, code hidden
+
+
+@pytest.fixture(scope="module")
+def report_page(chromium, fleet_run):
+    page = chromium.new_page(viewport={"width": 1280, "height": 1000})
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto((fleet_run["out"] / "report.html").as_uri(), wait_until="load")
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0")
+    page.errors = errors
+    yield page
+    page.close()
+
+
+def test_the_report_in_chromium_shows_the_heatmap_and_the_groups(report_page, fleet, fleet_run):
+    page = report_page
+    assert page.errors == []
+    heatmap = page.evaluate("""(() => {
+        const g = Array.from(document.querySelectorAll('.js-plotly-plot')).find(g => g.layout.meta.chart === 'fleet_heatmap');
+        return {type: g.data[0].type, x: Array.from(g.data[0].x), y: Array.from(g.data[0].y),
+                z: g.data[0].z.map(row => Array.from(row)), drawn: g.querySelectorAll('.hm, image, .heatmaplayer *').length};
+    })()""")
+    assert heatmap["type"] == "heatmap" and heatmap["drawn"] > 0
+    assert sorted(heatmap["x"]) == ["columns", "functions", "indexes"]
+    drifted = [fleet["shown"][n] for _, numbers in DRIFTS.values() for n in numbers]
+    assert sorted(heatmap["y"]) == sorted(drifted)
+    cells = {(target, kind): heatmap["z"][i][j] for i, target in enumerate(heatmap["y"]) for j, kind in enumerate(heatmap["x"])}
+    assert cells[("tenant-01", "columns")] == 1 and cells[("tenant-01", "indexes")] == 0
+    assert cells[("tenant-07", "indexes")] == 1 and cells[("tenant-11", "functions")] == 1
+    assert sum(cells.values()) == 12
+    groups = page.locator("details.wb-group")
+    assert groups.count() == 3
+    texts = [groups.nth(i).inner_text() for i in range(3)]
+    assert texts[0].startswith("group 1: 5 targets") and "public.account.created_at" in texts[0]
+    assert texts[1].startswith("group 2: 4 targets") and "public.account.account_email_idx" in texts[1]
+    assert texts[2].startswith("group 3: 3 targets") and "public.order_count()" in texts[2]
+    body = page.inner_text("body")
+    assert "50 targets: 36 in parity, 12 drifted in 3 groups, 2 failed" in body
+    assert "Connection refused" in body and "does not exist" in body          # the failed targets
+    assert "tenant-00" in body and "100%" in body                              # parity per target
+    timing = page.evaluate("""Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => g.layout.meta.chart)""")
+    assert timing == ["fleet_heatmap", "fleet_timing"]
+
+
 # --- targets and errors ---------------------------------------------------------------------------
 def test_targets_lines_labels_and_comments():
     assert parse_line("  # a comment") is None and parse_line("") is None

@@ -224,9 +224,11 @@ def build_parser() -> argparse.ArgumentParser:
     fleet.add_argument("--targets", nargs="+", action="extend", required=True, metavar="FILE|DSN",
                        help="targets files (one DSN or service name per line, an optional label before it, "
                             "# comments) or DSNs (repeatable)")
-    fleet.add_argument("--out", default="", metavar="DIR", help="folder for fleet.json, fleet_targets.json "
-                       "(and with --plan the group plans), e.g. reports/NAME")
+    fleet.add_argument("--out", default="", metavar="DIR", help="folder for report.html (the fleet report), "
+                       "fleet.json, fleet_targets.json (and with --plan the group plans), e.g. reports/NAME")
     fleet.add_argument("--format", choices=("text", "json"), default="text")
+    fleet.add_argument("--title", default="", metavar="T", help="title of the fleet report (OUT/report.html)")
+    fleet.add_argument("--no-report", action="store_true", help="with --out: write the JSON files only, no report.html")
     fleet.add_argument("--limit", type=int, default=20, metavar="N", help="text: list at most N objects per group")
     fleet.add_argument("--jobs", type=int, default=None, metavar="N",
                        help="targets read at once (default: 4 per core, 4 to 32)")
@@ -484,6 +486,8 @@ def _cmd_fleet(args: argparse.Namespace) -> int:
         raise WorkbenchError("--plan needs --out DIR (the plans go to DIR/plans/)")
     if args.apply and not args.plan:
         raise WorkbenchError("--apply needs --plan (it applies the group plans)")
+    if (args.no_report or args.title) and not args.out:
+        raise WorkbenchError("--no-report and --title are for --out DIR (the report goes there)")
     planning = (args.allow_drops, args.concurrently, args.not_valid, args.with_privileges)
     if any(planning) and not args.plan:
         raise WorkbenchError("--allow-drops, --concurrently, --not-valid and --with-privileges are for --plan")
@@ -509,7 +513,14 @@ def _cmd_fleet(args: argparse.Namespace) -> int:
     if args.out:
         written = write_files(result, args.out)
         check_no_secrets(written, secrets)
-        lines.append(f"wrote {args.out}/ (fleet.json, fleet_targets.json)")
+        if args.no_report:
+            lines.append(f"wrote {args.out}/ (fleet.json, fleet_targets.json)")
+        else:
+            from workbench.present.progress import on_terminal
+            from workbench.report import build_fleet
+
+            report = build_fleet(args.out, args.title, on_terminal(), secrets)
+            lines.append(f"wrote {report.html} (and fleet.json, fleet_targets.json, {report.notebooks[0].name})")
     if args.plan:
         from workbench.fleet.plans import apply_group_plans, write_group_plans
 
