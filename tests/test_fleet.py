@@ -303,6 +303,76 @@ def test_bad_targets_are_one_line_errors(tmp_path, fleet):
     assert result.returncode == 2 and "--plan needs --out" in result.stderr
 
 
+def test_a_locked_target_times_out_and_a_forbidden_one_is_refused(fleet):
+    """The failures a fleet meets besides unreachable servers: a timeout (a catalog read waiting
+    behind a long ALTER TABLE's lock: --timeout bounds it) and a permission (no CONNECT)."""
+    import time
+
+    import psycopg
+
+    pg = fleet["pg"]
+    locked, forbidden = f"{fleet['names'][0]}_locked", f"{fleet['names'][0]}_forbidden"
+    role = f"fleet_nobody_{uuid.uuid4().hex[:6]}"
+    with pg.connect() as conn:
+        for name in (locked, forbidden):
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{fleet["source_name"]}"')
+        conn.execute(f'CREATE ROLE "{role}" LOGIN')
+        conn.execute(f'REVOKE CONNECT ON DATABASE "{forbidden}" FROM PUBLIC')
+    holder = psycopg.connect(pg.dsn(locked))
+    try:
+        holder.execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE")
+        started = time.monotonic()
+        result = workbench_cli("fleet", fleet["source"], "--targets", f"ok {fleet['dsns'][0]}",
+                               f"locked {pg.dsn(locked)}", f"forbidden {pg.dsn(forbidden).replace('postgres@', role + '@')}",
+                               "--timeout", "2", "--format", "json")
+        assert time.monotonic() - started < 60
+    finally:
+        holder.rollback()
+        holder.close()
+        for name in (locked, forbidden):
+            pg.drop_database(name)
+        with pg.connect() as conn:
+            conn.execute(f'DROP ROLE "{role}"')
+    assert result.returncode == 1, result.stderr
+    found = json.loads(result.stdout)
+    assert [(g["identical"], g["targets"]) for g in found["groups"]] == [(True, ["ok"])]
+    failed = {entry["target"]: entry["error"] for entry in found["failed"]}
+    assert failed["locked"].startswith("lock_timeout (1000 ms) fired reading the views of postgresql://"), failed
+    assert failed["locked"].endswith("or raise --timeout")
+    assert "permission denied for database" in failed["forbidden"], failed
+
+
+def test_the_per_server_cap_holds_whatever_the_jobs(fleet):
+    """At most --per-server targets of one server in flight, even with more jobs: counted by an
+    executor that wraps a thread pool and records how many tasks run at once."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    class Counting(ThreadPoolExecutor):
+        def __init__(self):
+            super().__init__(8)
+            self.lock, self.now, self.most = threading.Lock(), 0, 0
+
+        def submit(self, fn, *args):
+            def counted():
+                with self.lock:
+                    self.now += 1
+                    self.most = max(self.most, self.now)
+                try:
+                    return fn(*args)
+                finally:
+                    with self.lock:
+                        self.now -= 1
+            return super().submit(counted)
+
+    with Counting() as pool:
+        result = run_fleet(fleet["source"], fleet["dsns"][:6], executor=pool, jobs=8, per_server=2)
+    assert pool.most == 2 and len(result.results) == 6 and result.exit_code == 1     # tenant-01..05 drifted
+    with Counting() as pool:
+        run_fleet(fleet["source"], fleet["dsns"][:6], executor=pool, jobs=3, per_server=8)
+    assert pool.most == 3
+
+
 def test_one_target_in_parity_exits_0(fleet):
     result = workbench_cli("fleet", fleet["source"], "--targets", fleet["dsns"][0], "--jobs", "1")
     assert result.returncode == 0, result.stderr

@@ -237,7 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     fleet.add_argument("--executor", default="local", metavar="local|dask://HOST:PORT",
                        help="where the per-target tasks run: local threads (default) or a Dask cluster")
     fleet.add_argument("--timeout", type=int, default=None, metavar="S",
-                       help="statement timeout of each catalog query of a target, in seconds (default 60)")
+                       help="statement timeout of each catalog query of a target, in seconds (default 60; a lock is "
+                            "waited on half as long)")
     fleet.add_argument("--plan", action="store_true", help="write one plan folder per drift group into OUT/plans/ "
                        "(planned once, from one member; applies to every member)")
     fleet.add_argument("--apply", action="store_true", help="with --plan: apply each group's plan to each of its "
@@ -495,8 +496,9 @@ def _cmd_fleet(args: argparse.Namespace) -> int:
     if args.timeout is not None:
         if args.timeout < 1:
             raise WorkbenchError("--timeout must be at least 1 second")
+        # the lock wait gives up first, so that the message says a lock was waited on
         defaults = Timeouts.from_environment()
-        timeouts = Timeouts(args.timeout * 1000, min(defaults.lock_ms, args.timeout * 1000))
+        timeouts = Timeouts(args.timeout * 1000, min(defaults.lock_ms, args.timeout * 500), ("--timeout", "--timeout"))
     for name in ("jobs", "per_server"):
         if getattr(args, name) is not None and getattr(args, name) < 1:
             raise WorkbenchError(f"--{name.replace('_', '-')} must be at least 1")
