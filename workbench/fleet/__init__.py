@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from workbench.errors import WorkbenchError
 from workbench.fleet.targets import Target, read_targets_file, resolve_targets
@@ -218,6 +218,3 @@ def read_files(folder: str | Path) -> tuple[dict[str, Any], dict[str, Any]]:
     return (jsonfile.read(folder / FLEET_FILE, "fleet file", FORMAT),
             jsonfile.read(folder / TARGETS_FILE, "fleet targets file", TARGETS_FORMAT))
 
-
-def exit_code_of(results: Sequence[TargetResult]) -> int:
-    return EXIT_PARITY if all(result.in_parity for result in results) else EXIT_DRIFT

@@ -39,9 +39,12 @@ class Target:
     @property
     def server(self) -> str:
         """host:port (or the service name) of the target's server: the key of the per-server cap."""
-        from workbench.connect import _parsed
+        from workbench.connect import check_dsn
 
-        params = _parsed(self.dsn) or {}
+        try:
+            params = check_dsn(self.dsn)
+        except WorkbenchError:
+            params = {}
         if "service" in params and "host" not in params:
             return f"service={params['service']}"
         return f"{params.get('host', 'localhost')}:{params.get('port', '5432')}"
