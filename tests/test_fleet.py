@@ -239,8 +239,9 @@ def report_page(chromium, fleet_run):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.goto((fleet_run["out"] / "report.html").as_uri(), wait_until="load")
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0")
+    page.goto((fleet_run["out"] / "report.html").as_uri(), wait_until="load", timeout=180_000)
+    # both figures drawn (a busy machine parses the full plotly.js bundle slowly)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2", timeout=180_000)
     page.errors = errors
     yield page
     page.close()
