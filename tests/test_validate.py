@@ -12,6 +12,10 @@ import pytest
 from conftest import run_sql, workbench_cli
 from test_apply import make_plan, query, statement
 from workbench.apply import apply
+from workbench.errors import WorkbenchError
+from workbench.present.migration_plan import header_html, prepare
+from workbench.present.proof import locks_frame
+from workbench.present.text import apply_summary
 from workbench.compare import compare
 from workbench.planner import plan, write_plan_dir
 from workbench.sides import open_pair
@@ -76,6 +80,11 @@ def test_an_injected_wrong_statement_is_caught_and_named(pg, small_pair, tmp_pat
     first = result["failed"][0]
     assert first["id"].endswith("items.price") and first["sqlstate"] == "42P01" and "nowhere" in first["sql"]
     assert "stage03_columns statement" in result["message"] and "items.price" in result["message"]
+    with pytest.raises(WorkbenchError, match="failed its shadow validation"):     # not applied: the shadow said why
+        apply(tmp_path / "plan", target)
+    assert query(target, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'price'")[0][0] == 0
+    header = header_html(prepare(plan_dir=str(tmp_path / "plan")))
+    assert "Shadow validation: failed" in header and "nowhere" in header
 
 
 def test_a_statement_that_runs_but_does_not_converge_is_residual_drift(pg, small_pair, tmp_path):
@@ -148,6 +157,10 @@ def test_a_wrong_predicted_hazard_shows_as_a_planner_defect(make_db, tmp_path):
     assert wrong["predicted_lock"] == "ShareUpdateExclusiveLock"
     assert wrong["lock_defects"] == [{"relation": "public.t", "mode": "ShareLock"}]
     assert log["locks"]["defects"] == 1 and log["locks"]["stronger_than_predicted"][0]["id"] == index.id
+    assert log["locks"]["by_operation"][0]["measured"] == "ShareLock"
+    frame = locks_frame(log["statements"])
+    assert frame.loc[0, "stronger than predicted"] == "public.t ShareLock"
+    assert "planner defect" in apply_summary(log) and "1 x create indexes: ShareLock measured" in apply_summary(log)
 
 
 # --- rehearsal on a copy ----------------------------------------------------------------------
@@ -158,6 +171,7 @@ def test_rehearse_on_copy_leaves_the_target_untouched(pg, small_pair, tmp_path):
     database = psycopg.conninfo.conninfo_to_dict(target)["dbname"] if "=" in target else target.rsplit("/", 1)[1]
     result = workbench_cli("apply", str(tmp_path / "plan"), target, "--rehearse", "--on-copy")
     assert result.returncode == 0, result.stderr
+    assert "a copy of" in result.stdout and "locks measured after" in result.stdout
     log = json.loads((tmp_path / "plan" / "rehearsal_log.json").read_text())
     copy = log["on_copy"]["copy"]
     assert log["status"] == "rehearsed" and log["target"]["database"] == copy != database
@@ -179,3 +193,31 @@ def test_rehearse_on_copy_explains_when_it_cannot(small_pair, tmp_path):
     assert not (tmp_path / "plan" / "rehearsal_log.json").exists()
     refused = workbench_cli("apply", str(tmp_path / "plan"), target, "--on-copy")
     assert refused.returncode == 2 and "--on-copy is for --rehearse" in refused.stderr
+
+
+# --- what the shadow cannot reproduce -----------------------------------------------------------
+POSTGIS_TARGET = """
+CREATE EXTENSION postgis;
+CREATE TABLE public.places (id integer PRIMARY KEY, geom geometry(Point, 4326));
+CREATE TABLE public.items (id integer PRIMARY KEY);
+"""
+
+
+def test_what_the_shadow_lacks_is_left_out_and_named(pg, pg15, tmp_path):
+    """A PostgreSQL 15 target with PostGIS, the embedded PostgreSQL 18 (no PostGIS) as the shadow:
+    the extension and the table that needs it are left out and named; the rest of the plan is
+    still proven."""
+    with psycopg.connect(pg15.admin_dsn) as conn:
+        if not conn.execute("SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'").fetchone()[0]:
+            pytest.skip("the system PostgreSQL 15 has no PostGIS")
+    target, source = pg15.dsn(pg15.create_database()), pg15.dsn(pg15.create_database())
+    run_sql(target, POSTGIS_TARGET)
+    run_sql(source, POSTGIS_TARGET + "ALTER TABLE public.items ADD COLUMN name text;")
+    drift = _planned(source, target, tmp_path / "plan")
+    result = validate(tmp_path / "plan", drift.source, target, drift.target, drift.options, shadow=pg)
+    assert result["status"] == "converged", result["message"]
+    left_out = {(o["kind"], ".".join(o["identity"].values())) for o in result["left_out"]}
+    assert {("extensions", "postgis"), ("tables", "public.places")} <= left_out
+    assert not result["build"]["faithful"] and result["build"]["failed_count"] >= 2
+    assert any("postgis" in failed["sql"] for failed in result["build"]["failed"])
+    assert "could not be reproduced on the shadow" in result["message"]

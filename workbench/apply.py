@@ -526,6 +526,7 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
         measure_locks = rehearse
     plan_dir = Path(plan_dir)
     plan, raw = read_plan(plan_dir)
+    _refuse_invalid(raw, plan_dir, rehearse or bool(log_file) or force)
     plan_sha = hashlib.sha256((plan_dir / "plan.json").read_bytes()).hexdigest()
     stages = load_stages(plan_dir, plan, raw, accept_edits=accept_edits)
     masked = connect_mod.mask(target_dsn)
@@ -628,6 +629,16 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
         return ApplyResult(log, log["exit_code"], log_path)
     finally:
         conn.close()
+
+
+def _refuse_invalid(raw: dict[str, Any], plan_dir: Path, allowed: bool) -> None:
+    """A plan whose shadow validation failed or did not converge (plan.json's `validation`) is not
+    applied unless --force: the shadow showed what would happen. A rehearsal may still run it."""
+    validation = raw.get("validation")
+    if allowed or not isinstance(validation, dict) or validation.get("status") not in ("failed", "diverged"):
+        return
+    raise WorkbenchError(f"{plan_dir}: the plan {validation['status']} its shadow validation "
+                         f"({validation.get('message', '')}); nothing was applied: fix the plan, or pass --force")
 
 
 def _refuse_missing_roles(conn: psycopg.Connection, stages: list[StageFile], masked: str) -> None:

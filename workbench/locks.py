@@ -101,8 +101,40 @@ def summary(statements: Iterable[dict[str, Any]]) -> dict[str, Any]:
             if entry.get("lock_defects"):
                 defects += 1
                 found.append({"stage": entry.get("stage"), "index": entry.get("index"), "id": entry.get("id"),
+                              "kind": entry.get("kind") or "", "action": entry.get("action") or "",
                               "hazards": entry.get("hazards", []), "predicted": entry.get("predicted_lock"),
                               "measured": entry["lock_defects"]})
         elif entry.get("locks_note"):
             unmeasured += 1
-    return {"measured": measured, "not_measured": unmeasured, "defects": defects, "stronger_than_predicted": found}
+    return {"measured": measured, "not_measured": unmeasured, "defects": defects, "stronger_than_predicted": found,
+            "by_operation": by_operation(found)}
+
+
+def by_operation(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The defects grouped by operation (kind and action) and measured mode: one line each for a
+    report, most frequent first, with the first statement as an example."""
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for defect in found:
+        kind, action = str(defect.get("kind") or ""), str(defect.get("action") or "")
+        mode = max((lock["mode"] for lock in defect["measured"]), key=RANK.__getitem__)
+        group = groups.setdefault((kind, action, mode), {"kind": kind, "action": action, "measured": mode,
+                                                         "predicted": defect["predicted"], "statements": 0,
+                                                         "example": defect.get("id")})
+        group["statements"] += 1
+    return sorted(groups.values(), key=lambda g: (-g["statements"], g["kind"], g["action"]))
+
+
+def lines(locks: dict[str, Any] | None) -> list[str]:
+    """What a terminal summary says of measured locks."""
+    if not locks:
+        return []
+    head = f"locks measured after {locks['measured']} statement(s) (pg_locks of the session)"
+    if locks.get("not_measured"):
+        head += f", {locks['not_measured']} not measurable (non-transactional)"
+    if not locks.get("defects"):
+        return [head + ": none stronger than the hazards predict"]
+    found = [head + f": {locks['defects']} took a lock stronger than their hazards predict (planner defect):"]
+    for group in locks.get("by_operation", []):
+        found.append(f"  {group['statements']} x {group['action']} {group['kind']}: {group['measured']} measured, "
+                     f"hazards admit {group['predicted']} (e.g. {group['example']})")
+    return found

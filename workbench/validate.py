@@ -283,13 +283,12 @@ def _object_label(entry: dict[str, Any]) -> str:
 
 def _record(plan_dir: Path, result: dict[str, Any], timings: dict[str, float], started: float) -> dict[str, Any]:
     """Write the result into plan.json (its own key: the rest of the file is left as it is)."""
-    import json
-
     from workbench import jsonfile
+    from workbench.planner.model import read_plan
 
     result["ms"] = {**timings, "total_ms": round((time.perf_counter() - started) * 1000, 1)}
     path = plan_dir / "plan.json"
-    data = json.loads(jsonfile.read_text(path, "plan"))
+    data = read_plan(plan_dir)[1]              # plan.json's one reader
     data[VALIDATION_KEY] = result
     jsonfile.write(path, data, "statements")
     return result
@@ -297,12 +296,9 @@ def _record(plan_dir: Path, result: dict[str, Any], timings: dict[str, float], s
 
 def recorded(plan_dir: str | Path) -> dict[str, Any] | None:
     """The validation plan.json records, or None (made with --no-validate, or before validation)."""
-    import json
+    from workbench.planner.model import read_plan
 
-    from workbench import jsonfile
-
-    data = json.loads(jsonfile.read_text(Path(plan_dir) / "plan.json", "plan"))
-    found = data.get(VALIDATION_KEY)
+    found = read_plan(plan_dir)[1].get(VALIDATION_KEY)
     return found if isinstance(found, dict) else None
 
 
