@@ -16,10 +16,14 @@ LOCK_COLUMNS = ["stage", "statement", "object", "action", "hazards", "predicted 
 
 
 def _object(entry: dict[str, Any]) -> str:
-    try:
-        return object_name(entry["kind"], entry["identity"])
-    except (KeyError, TypeError):
-        return str(entry.get("id") or "")
+    """The object a statement is about; a statement added to a stage file (an accepted edit) has
+    none in plan.json: its SQL then."""
+    if entry.get("kind") and isinstance(entry.get("identity"), dict):
+        try:
+            return object_name(entry["kind"], entry["identity"])
+        except KeyError:
+            pass
+    return str(entry.get("id") or " ".join(str(entry.get("sql", "")).split())[:80])
 
 
 def validation_html(validation: dict[str, Any] | None) -> str:
