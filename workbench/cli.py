@@ -13,8 +13,8 @@ import sys
 from typing import TYPE_CHECKING, NoReturn, Sequence
 
 if TYPE_CHECKING:
-    from workbench.compare import CompareOptions
-    from workbench.planner import PlanOptions
+    from workbench.compare import CompareOptions, Drift
+    from workbench.planner import Plan, PlanOptions
     from workbench.present.progress import Progress
 
 EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
@@ -158,6 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
     _planning_arguments(plan)
     _scope_arguments(plan)
     _shadow_argument(plan)
+    checked = plan.add_mutually_exclusive_group()
+    checked.add_argument("--validate", action="store_true", dest="validate_explicitly",
+                         help="validate the plan on a shadow of the target (the default): the target's schema "
+                              "built in a scratch database (on --shadow, else an embedded PostgreSQL), the plan "
+                              "applied there and compared with the source; exit 1 when it fails or does not converge")
+    checked.add_argument("--no-validate", action="store_true", help="do not validate the plan on a shadow")
     plan.set_defaults(run=_cmd_plan)
 
     demo = sub.add_parser("demo", help="build the demo legacy/current pair in an embedded PostgreSQL, apply the plan "
@@ -171,7 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("plan_dir", metavar="DIR", help="plan folder written by `workbench plan`")
     apply.add_argument("target", help="database to change (the plan's TARGET)")
     apply.add_argument("--rehearse", action="store_true",
-                       help="run everything in one transaction and roll it back: finds errors, changes nothing")
+                       help="run everything in one transaction and roll it back: finds errors, changes nothing "
+                            "(each statement's locks are read from pg_locks and set beside its predicted hazards)")
+    apply.add_argument("--on-copy", action="store_true",
+                       help="with --rehearse: rehearse on CREATE DATABASE ... TEMPLATE TARGET (same server, needs "
+                            "CREATEDB and no other session on TARGET), dropped afterwards: no lock on TARGET")
     apply.add_argument("--keep-going", action="store_true", help="after a failed stage, go on with the next ones")
     apply.add_argument("--force", action="store_true",
                        help="apply even when the target's schema changed since the plan was made")
@@ -383,6 +393,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         from workbench.pipeline import write_plan
 
         out = write_plan(result, args.out, drift)
+    validation = None if args.no_validate else _validate(args, result, drift)
     if args.print_sql:
         from workbench.planner.files import migration_text
 
@@ -396,7 +407,35 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if args.out:
         summary.write(f"wrote {out}/ (stage00..stage10 .sql, plan.json, schema_migration.sql, "
                       f"schema_differences.json, schema_comparison_report.txt)\n")
+    if validation is not None:
+        from workbench.validate import summary_line
+
+        summary.write(summary_line(validation) + "\n")
+        if validation["status"] in ("failed", "diverged"):
+            return EXIT_DRIFT
     return EXIT_OK
+
+
+def _validate(args: argparse.Namespace, result: "Plan", drift: "Drift") -> dict[str, object]:
+    """Shadow validation of a written plan (a temporary folder for --print alone): workbench.validate."""
+    import tempfile
+    from pathlib import Path
+
+    from workbench.validate import validate
+
+    progress = _progress("")
+    try:
+        if args.out:
+            return validate(args.out, drift.source, args.target, drift.target, drift.options, shadow=args.shadow,
+                            progress=progress)
+        from workbench.planner import write_plan_dir
+
+        with tempfile.TemporaryDirectory(prefix="drift-workbench-plan-") as folder:
+            write_plan_dir(result, folder)
+            return validate(folder, drift.source, args.target, drift.target, drift.options, shadow=args.shadow,
+                            progress=progress)
+    finally:
+        _end_progress(progress)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -413,7 +452,7 @@ def _cmd_apply(args: argparse.Namespace) -> int:
     result = apply(args.plan_dir, args.target, rehearse=args.rehearse, keep_going=args.keep_going,
                    force=args.force, lock_timeout_ms=args.lock_timeout,
                    statement_timeout_ms=args.statement_timeout, progress=progress,
-                   accept_edits=args.accept_edits)
+                   accept_edits=args.accept_edits, on_copy=args.on_copy)
     _end_progress(progress)
     return _finish(result.exit_code, f"{apply_summary(result.log)}\n\nlog: {result.path}\n")
 
