@@ -305,6 +305,16 @@ def apply_summary(log: Mapping[str, Any]) -> str:
         lines += ["", f"rows of the {len(log['rows'])} table(s) the plan alters, before -> after"
                   + (f": {lost} LOST ROWS" if lost else ": none lost")]
         lines += summary_lines(log["rows"])
+    if log.get("locks"):
+        from workbench.locks import lines as lock_lines
+
+        lines.append("")
+        lines.extend(lock_lines(log["locks"]))
+    if log.get("on_copy"):
+        copy = log["on_copy"]
+        lines.append("")
+        lines.append(f"rehearsed on {copy['copy']}, a copy of {copy['target']} (CREATE DATABASE ... TEMPLATE), "
+                     f"dropped afterwards: no lock was taken on the target")
     return "\n".join(lines)
 
 
