@@ -3,7 +3,9 @@
 A comment needs the object it is on (depends_on): its COMMENT ON waits for that object's CREATE
 or ALTER by an edge, and a drop of the object waits for the comment's IS NULL. comments.sql's
 `object_kind` says the kind, `object` the name as that kind's builder spells it (`names`); a
-column's comment is on a column (`... column`), spelled table.column.
+column's comment is on a column (`... column`), spelled table.column; a domain constraint's on its
+domain (domain.constraint). A target-only comment on an extension goes back to the extension's
+own (`default_text`), any other to NULL.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ OBJECT_KINDS = {
     "text search template": "text_search_templates", "text search dictionary": "text_search_dictionaries",
     "text search configuration": "text_search_configurations", "operator class": "operator_classes",
     "operator family": "operator_families", "language": "languages", "extension": "extensions",
+    "domain constraint": "types",
 }
 
 
@@ -66,7 +69,10 @@ class Comments(Builder):
         kind = "columns" if object_kind.endswith(" column") else OBJECT_KINDS.get(object_kind)
         if kind is None or kind not in ctx.source_rows and kind not in ctx.target_rows:
             return []
-        return [(kind, identity) for identity in _objects(ctx, kind).get(str(row["object"]), ())]
+        objects, name = _objects(ctx, kind), str(row["object"])
+        if name not in objects and kind == "types":            # a domain's constraint: on its domain
+            name = name.rsplit(".", 1)[0]
+        return [(kind, identity) for identity in objects.get(name, ())]
 
     def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["object_kind"], row["object"])
@@ -74,5 +80,5 @@ class Comments(Builder):
             ctx.add(Stage.DROPS, "comments", identity, "drop", self.drop_sql(identity, row))
 
     def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
-        assert row is not None
-        return f"COMMENT ON {row['sql_target']} IS NULL"
+        assert row is not None          # an extension's comment goes back to its control file's
+        return f"COMMENT ON {row['sql_target']} IS {literal(row['default_text']) if row.get('default_text') else 'NULL'}"
