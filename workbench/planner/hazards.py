@@ -155,6 +155,8 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("columns", A.ALTER, "identity sequence"): _NONE,      # its name (ALTER SEQUENCE ... RENAME)
     ("columns", A.ALTER, "options"): _NONE,                # a foreign table's column OPTIONS (...): catalog only
     ("columns", A.DROP, ""): _rule(H.DATA_LOSS, *_LOCK),
+    # a domain CHECK taken off a function dropped and created again (functions.predrop)
+    ("types", A.DROP, "drop check"): _NONE,
     ("functions", A.CREATE, ""): _NONE,
     ("functions", A.REPLACE, ""): _NONE,
     ("functions", A.DROP, ""): _rule(H.DATA_LOSS, unless={F.REBUILT: [H.DATA_LOSS]}),
