@@ -56,7 +56,8 @@ def predrop(ctx: Context, function: Identity, stage: str, note: str) -> str:
              for column in _default_callers(ctx, function)]
     # a generated column is dropped and added again (DROP EXPRESSION would leave a plain column, and
     # SET EXPRESSION takes only a generated one): its values are computed again, none is lost
-    drops += [ctx.add(stage, "columns", column, "drop", f"ALTER TABLE {qualified(*column[:2])} DROP COLUMN {ident(column[2])}",
+    drops += [ctx.add(stage, "columns", column, "drop",
+                      BUILDERS["columns"].drop_sql(column, ctx.target("columns", column), if_exists=False),
                       step="generated column dropped",
                       note="its generated expression calls a function dropped and created again; added again after it")
               for column in _generated_callers(ctx, function)]
