@@ -6,7 +6,7 @@
 -- by dots, but for a routine (its argument types as oidvectortypes spells them), an operator and a
 -- cast (format_type), a type (already formatted), a domain's constraint (domain.constraint) and an
 -- operator class or family (name USING method). Left out: extension members, system schemas,
--- built-in casts and languages, initdb's comment on schema public and the comment an extension
+-- what initdb made (built-in casts and languages), its comment on schema public and the comment an extension
 -- comes with (its control file's: pg_dump writes it, and CREATE EXTENSION makes it again).
 WITH kinds (object_type, object_kind, keyword) AS (
   VALUES ('table', 'table', 'TABLE'), ('view', 'view', 'VIEW'), ('materialized view', 'materialized view', 'MATERIALIZED VIEW'),
@@ -46,7 +46,10 @@ WITH kinds (object_type, object_kind, keyword) AS (
   LEFT JOIN pg_proc p ON d.classoid = 'pg_proc'::regclass AND p.oid = d.objoid
   LEFT JOIN pg_operator op ON d.classoid = 'pg_operator'::regclass AND op.oid = d.objoid
   LEFT JOIN pg_cast c ON d.classoid = 'pg_cast'::regclass AND c.oid = d.objoid
-  WHERE NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')
+  -- user objects only, before anything is identified: initdb makes every object below FirstNormalObjectId
+  -- (16384), and of those only schema public and extension plpgsql can carry a user's comment
+  WHERE (d.objoid >= 16384 OR d.classoid IN ('pg_namespace'::regclass, 'pg_extension'::regclass))
+    AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')
     AND NOT (o.type = 'rule' AND a.object_names[3] = '_RETURN')
 ), spelled AS (
   SELECT *,
@@ -62,7 +65,6 @@ WITH kinds (object_type, object_kind, keyword) AS (
   FROM described
   WHERE (schema IS NULL OR schema NOT IN ('pg_catalog', 'information_schema')
                            AND schema NOT LIKE 'pg\_toast%' AND schema NOT LIKE 'pg\_temp%')
-    AND (objoid >= 16384 OR object_type NOT IN ('cast', 'language'))
     AND NOT (object_type = 'schema' AND names[1] = 'public' AND description = 'standard public schema')
     AND description IS DISTINCT FROM extension_comment
 )
