@@ -24,7 +24,7 @@ from workbench.kinds import KINDS
 # json_agg(...)::text columns, which the planner decodes
 JSON_COLUMNS = {
     "types": ("enum_labels", "checks", "attributes", "depends_on_functions"),
-    "tables": ("inherits",),
+    "tables": ("inherits", "foreign_options"),
     "extended_statistics": ("columns",),
     "foreign_data_wrappers": ("options",),
     "foreign_servers": ("options",),
@@ -36,7 +36,7 @@ JSON_COLUMNS = {
     "text_search_configurations": ("mappings",),
     "operator_families": ("members",),
     "operator_classes": ("members", "operators"),
-    "columns": ("depends_on_functions",),
+    "columns": ("depends_on_functions", "foreign_options"),
     "indexes": ("depends_on_functions",),
     "constraints": ("depends_on_functions",),
     "functions": ("depends_on_types",),

@@ -48,6 +48,11 @@ SELECT n.nspname AS schema,
        END AS identity_options,
        CASE c.relkind WHEN 'r' THEN 'ordinary' WHEN 'p' THEN 'partitioned' WHEN 'f' THEN 'foreign' END AS table_kind,
        a.attislocal AS is_local,
+       -- a foreign table's column OPTIONS (...): a JSON list of [key, value] in the catalog's order
+       CASE WHEN a.attfdwoptions IS NOT NULL THEN
+         (SELECT json_agg(json_build_array(o.option_name, o.option_value) ORDER BY o.n)::text
+          FROM pg_options_to_table(a.attfdwoptions) WITH ORDINALITY AS o (option_name, option_value, n))
+       END AS foreign_options,
        uf.list AS depends_on_functions,       -- of its default or generated expression
        c.oid::bigint AS table_oid
 FROM pg_attribute a

@@ -14,15 +14,22 @@ SELECT n.nspname AS schema,
                                             THEN ARRAY(SELECT 'toast.' || o FROM unnest(tc.reloptions) o) END, ',') AS options,
        -- REPLICA IDENTITY: 'index' only while an index holds it (pg_index.indisreplident; that index says
        -- which, in the indexes kind); an index dropped from under it leaves the default behaviour
-       CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full'
+       -- (a foreign table has none: 'n' in the catalog, which ALTER TABLE cannot set)
+       CASE WHEN c.relkind = 'f' THEN 'default' ELSE CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full'
          WHEN 'i' THEN CASE WHEN EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = c.oid AND x.indisreplident)
                             THEN 'index' ELSE 'default' END
-         ELSE 'default' END AS replica_identity,
+         ELSE 'default' END END AS replica_identity,
        -- a typed table (CREATE TABLE ... OF type): its columns are the type's
        CASE WHEN c.reloftype <> 0 THEN format_type(c.reloftype, NULL) END AS of_type,
        CASE WHEN c.relkind = 'f' THEN
          (SELECT s.srvname FROM pg_foreign_table ft JOIN pg_foreign_server s ON s.oid = ft.ftserver WHERE ft.ftrelid = c.oid)
        END AS foreign_server,
+       -- a foreign table's OPTIONS (...): a JSON list of [key, value] in the catalog's order (pg_dump's)
+       CASE WHEN c.relkind = 'f' THEN
+         (SELECT coalesce(json_agg(json_build_array(o.option_name, o.option_value) ORDER BY o.n), '[]')::text
+          FROM pg_foreign_table ft, pg_options_to_table(ft.ftoptions) WITH ORDINALITY AS o (option_name, option_value, n)
+          WHERE ft.ftrelid = c.oid)
+       END AS foreign_options,
        pg_get_userbyid(c.relowner) AS owner,
        c.oid::bigint AS oid
 FROM pg_class c

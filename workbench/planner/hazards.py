@@ -125,6 +125,7 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("tables", A.CREATE, ""): _NONE,
     ("tables", A.ALTER, "persistence"): _rule(H.TABLE_REWRITE, *_LOCK),
     ("tables", A.ALTER, "options"): _NONE,
+    ("tables", A.ALTER, "foreign options"): _NONE,         # a foreign table's OPTIONS (...): catalog only
     ("tables", A.ALTER, "detach partition"): _rule(*_LOCK),
     ("tables", A.ALTER, "attach partition"): _rule(*_VALIDATES),
     ("tables", A.ALTER, "inheritance"): _NONE,
@@ -158,7 +159,10 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("columns", A.ALTER, "set compression"): _NONE,        # likewise: only new values are compressed so
     ("columns", A.ALTER, "identity options"): _NONE,       # the identity sequence's options (ALTER SEQUENCE)
     ("columns", A.ALTER, "identity sequence"): _NONE,      # its name (ALTER SEQUENCE ... RENAME)
+    ("columns", A.ALTER, "options"): _NONE,                # a foreign table's column OPTIONS (...): catalog only
     ("columns", A.DROP, ""): _rule(H.DATA_LOSS, *_LOCK),
+    # a domain CHECK taken off a function dropped and created again (functions.predrop)
+    ("types", A.DROP, "drop check"): _NONE,
     ("functions", A.CREATE, ""): _NONE,
     ("functions", A.REPLACE, ""): _NONE,
     ("functions", A.DROP, ""): _rule(H.DATA_LOSS, unless={F.REBUILT: [H.DATA_LOSS]}),

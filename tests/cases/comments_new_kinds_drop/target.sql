@@ -6,3 +6,7 @@ COMMENT ON STATISTICS t_ab IS 'a and b move together';
 CREATE TYPE mood AS ENUM ('sad', 'happy');
 CREATE CAST (mood AS text) WITH INOUT;
 COMMENT ON CAST (mood AS text) IS 'labels as text';
+CREATE EXTENSION postgres_fdw;
+COMMENT ON EXTENSION postgres_fdw IS 'remote tables, commented here';
+CREATE DOMAIN posint AS int CONSTRAINT positive CHECK (VALUE > 0);
+COMMENT ON CONSTRAINT positive ON DOMAIN posint IS 'above zero';

@@ -1,1 +1,2 @@
-CREATE EXTENSION postgres_fdw; CREATE SERVER srv FOREIGN DATA WRAPPER postgres_fdw;
+CREATE EXTENSION postgres_fdw;
+CREATE SCHEMA app;

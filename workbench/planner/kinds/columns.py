@@ -10,6 +10,7 @@ from workbench.planner.expressions import needs_new_function
 from workbench.planner.hazards import Fact
 from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.model import Stage
+from workbench.planner.options import alter_options_sql
 from workbench.planner.quote import ident, literal, qualified
 
 COLUMNS, FINISHING, DROPS = Stage.COLUMNS, Stage.FINISHING, Stage.DROPS
@@ -171,7 +172,9 @@ def identity_option_changes(text: str) -> str:
 def column_settings(ctx: Context, identity: Identity, source: Row, target: Row | None, stage: Stage,
                     depends_on: Sequence[str] = ()) -> list[str]:
     """SET STATISTICS / STORAGE / COMPRESSION where the source's differ from the target's (or from
-    the defaults, for a column made by this plan). ONLY: an inheriting table keeps its own."""
+    the defaults, for a column made by this plan). ONLY: an inheriting table keeps its own. A
+    foreign table's column also gets its OPTIONS (...) here (ALTER FOREIGN TABLE ... ALTER COLUMN:
+    ADD COLUMN takes none)."""
     steps: list[str] = []
     for field, clause in SETTINGS.items():
         wanted, present = source.get(field), target.get(field) if target is not None else None
@@ -186,6 +189,11 @@ def column_settings(ctx: Context, identity: Identity, source: Row, target: Row |
         steps.append(ctx.add(stage, "columns", identity, "alter",
                              f"ALTER TABLE ONLY {qualified(*identity[:2])} ALTER COLUMN {ident(identity[2])} "
                              f"{clause} {value}", clause=clause.lower(), step=field, depends_on=depends_on))
+    change = alter_options_sql(source.get("foreign_options"), target.get("foreign_options") if target is not None else None)
+    if change:                         # a foreign table's column: OPTIONS (...), as pg_dump writes them, after it
+        steps.append(ctx.add(stage, "columns", identity, "alter",
+                             f"ALTER FOREIGN TABLE {qualified(*identity[:2])} ALTER COLUMN {ident(identity[2])}{change}",
+                             clause="options", step="options", depends_on=depends_on))
     return steps
 
 
@@ -243,8 +251,10 @@ def convert_column_type(ctx: Context, identity: Identity, *, via_text: bool = Fa
     via_text = via_text or _is_user_type(ctx, target["data_type"])
     using = f"{column_name}::text::{source['data_type']}" if via_text else f"{column_name}::{source['data_type']}"
     collate = f" COLLATE {source['collation']}" if source.get("collation") else ""
+    # a foreign table stores no rows to convert, and takes no USING
+    using_clause = "" if target.get("table_kind") == "foreign" else f" USING {using}"
     steps.append(ctx.add(COLUMNS, "columns", identity, "alter",
-                         f"ALTER TABLE {table_name} ALTER COLUMN {column_name} TYPE {source['data_type']}{collate} USING {using}",
+                         f"ALTER TABLE {table_name} ALTER COLUMN {column_name} TYPE {source['data_type']}{collate}{using_clause}",
                          clause="type", step="type", depends_on=steps[-1:] or previous,
                          note=f"was {target['data_type']}"))
     if source.get("default_value") is not None and not source.get("identity"):
@@ -345,5 +355,5 @@ def _alter_column(ctx: Context, identity: Identity, source: Row, target: Row, di
         if "identity_options" in differs and source.get("identity_options"):
             add(f"{alter} {identity_option_changes(source['identity_options'])}", "identity options",
                 "identity options")
-    if differs & set(SETTINGS):
+    if differs & {*SETTINGS, "foreign_options"}:
         steps.extend(column_settings(ctx, identity, source, target, COLUMNS, depends_on=steps[-1:]))

@@ -48,3 +48,7 @@ class Conversions(Builder):
 
     def names(self, identity: Identity) -> set[str]:
         return {qualified(*identity)}
+
+
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        return f"CONVERSION {qualified(*identity)}"

@@ -85,6 +85,10 @@ class EventTriggers(Builder):
         return {ident(identity[0])}
 
 
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        return f"EVENT TRIGGER {ident(identity[0])}"
+
+
 def _created_last(ctx: Context) -> None:
     """A new event trigger's CREATE waits for every statement of stage 09 that is not about event
     triggers (comments on it wait for it, through the comments' own order)."""

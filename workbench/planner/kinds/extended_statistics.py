@@ -66,6 +66,10 @@ class ExtendedStatistics(Builder):
         return {qualified(identity[0], identity[2])}
 
 
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        return f"STATISTICS {_name(identity, row)}"
+
+
 def _set_target(ctx: Context, identity: Identity, row: Row, depends_on: list[str] | tuple[str, ...] = ()) -> None:
     target = row.get("statistics_target")
     value = -1 if target is None else int(target)          # -1: back to the default (every version)

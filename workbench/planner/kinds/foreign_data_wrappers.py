@@ -55,3 +55,7 @@ class ForeignDataWrappers(Builder):
 
     def names(self, identity: Identity) -> set[str]:
         return {ident(identity[0])}
+
+
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        return f"FOREIGN DATA WRAPPER {ident(identity[0])}"

@@ -65,3 +65,7 @@ class ForeignServers(Builder):
 
     def names(self, identity: Identity) -> set[str]:
         return {ident(identity[0])}
+
+
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        return f"SERVER {ident(identity[0])}"

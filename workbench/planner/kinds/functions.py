@@ -44,14 +44,27 @@ def _needed_at(ctx: Context) -> dict[Identity, Stage]:
 
 
 def predrop(ctx: Context, function: Identity, stage: str, note: str) -> str:
-    """DROP of a function to be created again, in `stage`: after the column defaults of the target
-    that call it are dropped (DROP FUNCTION refuses while one does; _defaults_again sets them
-    after the create). Returns the drop's id."""
+    """DROP of a function to be created again, in `stage`: after the column defaults, generated
+    expressions and domain CHECKs of the target that call it are taken off it (DROP FUNCTION
+    refuses while one does; _users_again puts them back after the create). Those are written as
+    drops (of what needs the function): so the object edges order them before the function's drop,
+    and their return after its create. Returns the drop's id."""
     drops = [ctx.add(stage, "columns", column, "alter",
                      f"ALTER TABLE {qualified(*column[:2])} ALTER COLUMN {ident(column[2])} DROP DEFAULT",
                      clause="drop default", step="default dropped",
                      note="its default calls a function dropped and created again")
              for column in _default_callers(ctx, function)]
+    # a generated column is dropped and added again (DROP EXPRESSION would leave a plain column, and
+    # SET EXPRESSION takes only a generated one): its values are computed again, none is lost
+    drops += [ctx.add(stage, "columns", column, "drop",
+                      BUILDERS["columns"].drop_sql(column, ctx.target("columns", column), if_exists=False),
+                      step="generated column dropped",
+                      note="its generated expression calls a function dropped and created again; added again after it")
+              for column in _generated_callers(ctx, function)]
+    drops += [ctx.add(stage, "types", domain, "drop", f"ALTER DOMAIN {qualified(*domain)} DROP CONSTRAINT {ident(check)}",
+                      clause="drop check", step=f"check {check} dropped",
+                      note="it calls a function dropped and created again")
+              for domain, check, _ in _domain_checks_calling(ctx, function)]
     return ctx.add(stage, "functions", function, "drop", BUILDERS["functions"].drop_sql(function, ctx.target("functions", function)),
                    facts=[Fact.REBUILT], step="recreate", note=note, depends_on=drops)
 
@@ -60,6 +73,53 @@ def _default_callers(ctx: Context, function: Identity) -> list[Identity]:
     """The columns of the target whose default calls the function."""
     return [column for column, row in ctx.target_rows.get("columns", {}).items()
             if not row.get("generated") and function in functions_used(row)]
+
+
+def _generated_callers(ctx: Context, function: Identity) -> list[Identity]:
+    """The target's generated columns whose expression calls the function and that the source has
+    as they are (a column whose expression changes is the columns builder's)."""
+    found = []
+    for column, row in ctx.target_rows.get("columns", {}).items():
+        if row.get("generated") and function in functions_used(row):
+            wanted = ctx.source("columns", column)
+            if (wanted is not None and (wanted.get("generated"), wanted.get("generated_kind"))
+                    == (row.get("generated"), row.get("generated_kind")) and ("tables", column[:2]) not in ctx.recreated):
+                found.append(column)
+    return found
+
+
+def _domain_checks_calling(ctx: Context, function: Identity) -> list[tuple[Identity, str, str]]:
+    """(domain, check, definition) of the target's domain CHECKs that call the function (by name, or
+    every check of a domain that calls it) and that the source keeps as they are (a changed one
+    the types builder drops and adds itself, in stage 00)."""
+    found = []
+    for domain, row in ctx.target_rows.get("types", {}).items():
+        if function not in functions_used(row):
+            continue
+        checks = [(str(n), str(d)) for n, d in json_list(row.get("checks"))]
+        calling = [(n, d) for n, d in checks if f"{function[1]}(" in d] or checks
+        wanted = dict((str(n), str(d)) for n, d in json_list((ctx.source("types", domain) or {}).get("checks")))
+        found += [(domain, n, d) for n, d in calling if wanted.get(n) == d]
+    return found
+
+
+def _users_again(ctx: Context, function: Identity, create: str) -> None:
+    """After a function dropped for its change is created again: the generated expressions and
+    domain CHECKs taken off it (predrop) are put back."""
+    from workbench.planner.kinds.columns import column_definition
+
+    for column in _generated_callers(ctx, function):
+        wanted = ctx.source("columns", column)
+        assert wanted is not None                                     # _generated_callers made sure
+        ctx.add(FUNCTIONS, "columns", column, "create",
+                f"ALTER TABLE {qualified(*column[:2])} ADD COLUMN {column_definition(wanted)}",
+                facts=[Fact.FILLS_ROWS], step="generated column again", depends_on=[create],
+                note="its generated expression calls the function created again above")
+    for domain, check, definition in _domain_checks_calling(ctx, function):
+        ctx.add(FUNCTIONS, "types", domain, "alter",
+                f"ALTER DOMAIN {qualified(*domain)} ADD CONSTRAINT {ident(check)} {definition}",
+                clause="add check", step=f"check {check} again", depends_on=[create],
+                note="it calls the function created again above")
 
 
 def _defaults_again(ctx: Context, function: Identity) -> list[tuple[Identity, str]]:
@@ -143,6 +203,8 @@ class Functions(Builder):
             depends.append(predrop(ctx, identity, stage, "its signature or result type changes"))
         note = "" if stage == FUNCTIONS else f"created ahead of {FUNCTIONS.value}: an object of this stage calls it"
         create = ctx.add(stage, "functions", identity, "create", row["definition"], depends_on=depends, note=note)
+        if ("functions", identity) in ctx.predropped:
+            _users_again(ctx, identity, create)
         for column, default in defaults:
             ctx.add(FUNCTIONS, "columns", column, "alter",
                     f"ALTER TABLE {qualified(*column[:2])} ALTER COLUMN {ident(column[2])} SET DEFAULT {default}",

@@ -61,3 +61,7 @@ class Languages(Builder):
 
     def names(self, identity: Identity) -> set[str]:
         return {ident(identity[0])}
+
+
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        return f"LANGUAGE {ident(identity[0])}"

@@ -58,3 +58,7 @@ class OperatorClasses(Builder):
 
     def names(self, identity: Identity) -> set[str]:
         return {class_name(identity)}
+
+
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        return f"OPERATOR CLASS {class_name(identity)}"

@@ -59,6 +59,10 @@ class OperatorFamilies(Builder):
         return {family_name(identity)}
 
 
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        return f"OPERATOR FAMILY {family_name(identity)}"
+
+
 def _change(ctx: Context, identity: Identity, source: Row, target: Row | None, depends_on: list[str]) -> None:
     wanted, present = _members(source), _members(target)
     gone = [key for key, clause in present.items() if wanted.get(key) != clause]

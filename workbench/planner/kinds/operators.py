@@ -83,3 +83,7 @@ class Operators(Builder):
 
     def names(self, identity: Identity) -> set[str]:
         return {f"{operator_name(identity)}({identity[2]}, {identity[3]})"}
+
+
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        return f"OPERATOR {_signature(identity)}"

@@ -78,3 +78,7 @@ class Publications(Builder):
 
     def names(self, identity: Identity) -> set[str]:
         return {ident(identity[0])}
+
+
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        return f"PUBLICATION {ident(identity[0])}"

@@ -1,8 +1,11 @@
 """Tables (stage 02; their options, partitioning and inheritance in stage 03; RLS, typed tables
-(OF type, once the columns match the type) and replica identity in stage 09).
+(OF type, once the columns match the type) and replica identity in stage 09). Foreign tables too:
+CREATE FOREIGN TABLE ... SERVER ... OPTIONS (after their server), ALTER FOREIGN TABLE ... OPTIONS,
+DROP FOREIGN TABLE (before their server); every other ALTER TABLE form takes them as it is.
 
-A table whose kind or partition key changes cannot be altered: with --allow-drops it is dropped
-(its data lost) and created again with everything on it; without, it is reported as skipped.
+A table whose kind, partition key or foreign server changes cannot be altered: with --allow-drops
+it is dropped (its data lost) and created again with everything on it; without, it is reported as
+skipped.
 """
 from __future__ import annotations
 
@@ -16,9 +19,13 @@ from workbench.planner.kinds.columns import (column_definition, column_settings,
                                              not_null_renames)
 from workbench.planner.kinds.sequences import owned_by
 from workbench.planner.model import Stage
+from workbench.planner.options import alter_options_sql, options_sql
 from workbench.planner.quote import ident, qualified
 
 TABLES, COLUMNS, FINISHING = Stage.TABLES, Stage.COLUMNS, Stage.FINISHING
+# what ALTER TABLE cannot change: a table whose kind, partition key or foreign server (no ALTER
+# FOREIGN TABLE ... SERVER exists) differs is dropped and created again
+REBUILT_FOR = {"table_kind", "partition_key", "foreign_server"}
 
 
 @builds
@@ -28,9 +35,6 @@ class Tables(Builder):
     def create(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["name"])
         target = ctx.target("tables", identity)
-        if row["table_kind"] == "foreign":
-            ctx.skip("tables", identity, "foreign tables are not planned: create them with their server by hand")
-            return
         depends = []
         if ("tables", identity) in ctx.recreated and target is not None:
             depends.append(_drop_for_rebuild(ctx, identity, target))
@@ -41,17 +45,20 @@ class Tables(Builder):
         options = f" WITH ({row['options']})" if row.get("options") else ""
         partition_by = f" PARTITION BY {row['partition_key']}" if row.get("partition_key") else ""
         unlogged = "UNLOGGED " if row.get("persistence") == "unlogged" else ""
+        head, server = f"CREATE {unlogged}TABLE", ""
+        if row["table_kind"] == "foreign":   # no storage, partition key or persistence of its own: a server
+            head, server = "CREATE FOREIGN TABLE", f" SERVER {ident(row['foreign_server'])}{options_sql(row.get('foreign_options'))}"
         if row.get("partition_of"):
             not_nulls = _partition_not_nulls(ctx, row, columns)
             elements = f" (\n    {', '.join(not_nulls)}\n)" if not_nulls else ""
-            sql = (f"CREATE {unlogged}TABLE {qualified(*identity)} PARTITION OF {row['partition_of']}{elements}"
-                   f" {row['partition_bound']}{partition_by}{options}")
+            sql = (f"{head} {qualified(*identity)} PARTITION OF {row['partition_of']}{elements}"
+                   f" {row['partition_bound']}{partition_by}{options}{server}")
         else:
             parents = json_list(row.get("inherits"))
             own = [c for c in columns if c.get("is_local", True)] if parents else columns
             body = ",\n    ".join(column_definition(c, with_default=c["name"] not in late) for c in own)
             inherits = f" INHERITS ({', '.join(parents)})" if parents else ""
-            sql = f"CREATE {unlogged}TABLE {qualified(*identity)} (\n    {body}\n){inherits}{partition_by}{options}"
+            sql = f"{head} {qualified(*identity)} (\n    {body}\n){inherits}{partition_by}{options}{server}"
         created = ctx.add(TABLES, "tables", identity, "create", sql, depends_on=depends)
         for column in columns:
             column_settings(ctx, (*identity, column["name"]), column, None, TABLES, depends_on=[created])
@@ -67,13 +74,16 @@ class Tables(Builder):
 
     def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         """Its parents (the partitioned table it is a partition of, the tables it inherits from),
-        and what its columns need (the functions of a generated column: columns.depends_on)."""
+        what its columns need (the functions of a generated column: columns.depends_on), and a
+        foreign table's server."""
         parents = [row["partition_of"]] if row.get("partition_of") else []
         parents += json_list(row.get("inherits"))
         identity = (row["schema"], row["name"])
         side = "source" if ctx.source("tables", identity) is row else "target"
         needed = [key for column in ctx.columns_of_table(*identity, side=side)
                   for key in BUILDERS["columns"].depends_on(ctx, column)]
+        if row.get("foreign_server"):            # a foreign table: its server (dropped after it)
+            needed.append(("foreign_servers", (row["foreign_server"],)))
         return [("tables", split_qualified(parent)) for parent in parents] + needed
 
     def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
@@ -90,7 +100,8 @@ class Tables(Builder):
         ctx.add(Stage.DROPS, "tables", identity, "drop", self.drop_sql(identity, row))
 
     def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
-        return f"DROP TABLE {'IF EXISTS ' if if_exists else ''}{qualified(*identity)}"
+        foreign = "FOREIGN " if row is not None and row.get("table_kind") == "foreign" else ""
+        return f"DROP {foreign}TABLE {'IF EXISTS ' if if_exists else ''}{qualified(*identity)}"
 
     def names(self, identity: Identity) -> set[str]:
         return {qualified(identity[0], identity[1])}
@@ -99,14 +110,14 @@ class Tables(Builder):
         return f"{'FOREIGN TABLE' if row['table_kind'] == 'foreign' else 'TABLE'} {qualified(*identity)}"
 
     def recreations(self, ctx: Context) -> None:
-        """Tables whose kind or partition key changes: dropped and created again with their parts,
+        """Tables whose kind, partition key or foreign server changes: dropped and created again with their parts,
         partitions and the foreign keys that point at them (--allow-drops), else skipped."""
         for identity, source, target in ctx.changed("tables"):
-            if not set(ctx.differences["tables"][identity]) & {"table_kind", "partition_key"}:
+            if not set(ctx.differences["tables"][identity]) & REBUILT_FOR:
                 continue
             if not ctx.options.allow_drops:
-                ctx.skip("tables", identity, "its kind or partition key changes, which needs DROP and CREATE TABLE "
-                                             "(the data is lost): plan with --allow-drops")
+                ctx.skip("tables", identity, "its kind, partition key or foreign server changes, which needs DROP and "
+                                             "CREATE TABLE (the data is lost): plan with --allow-drops")
                 continue
             ctx.recreate("tables", identity, before_stage=TABLES)
             table = qualified(*identity)
@@ -224,8 +235,10 @@ def _alter_table(ctx: Context, identity: Identity, source: Row, target: Row, dif
     if "replica_identity" in differs:
         _replica_identity(ctx, identity, source, target, FINISHING)
     _row_security(ctx, identity, source, target)
-    if "foreign_server" in differs:
-        ctx.skip("tables", identity, "foreign server changed: not planned")
+    change = alter_options_sql(source.get("foreign_options"), target.get("foreign_options"))
+    if "foreign_options" in differs and change:
+        ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER FOREIGN TABLE {name}{change}",
+                clause="foreign options", step="foreign options")
 
 
 def _row_security(ctx: Context, identity: Identity, source: Row, target: Row | None) -> None:

@@ -50,3 +50,8 @@ class TextSearch(Builder):
 
     def names(self, identity: Identity) -> set[str]:
         return {qualified(*identity)}
+
+
+    def owned_object(self, identity: Identity, row: Row) -> str:
+        """(dictionaries and configurations have owners; parsers and templates none)"""
+        return f"TEXT SEARCH {self.what} {qualified(*identity)}"

@@ -1,7 +1,7 @@
 """Text search configurations (stage 00, after their parser and dictionaries): see text_search.py."""
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from workbench.kinds import Identity, Key, Row
 from workbench.planner.context import Context, json_list
@@ -26,7 +26,8 @@ class TextSearchConfigurations(TextSearch):
 
     def create(self, ctx: Context, row: Row) -> None:
         super().create(ctx, row)
-        self._map(ctx, row, {})
+        created = ctx.about[(self.kind, identity_of(row))][-1].id
+        self._map(ctx, row, {}, depends_on=[created])      # its mappings: after the CREATE, by an edge
 
     def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
         if "parser" in differences:
@@ -34,7 +35,7 @@ class TextSearchConfigurations(TextSearch):
             return
         self._map(ctx, source, _mappings(target))
 
-    def _map(self, ctx: Context, row: Row, present: dict[str, list[str]]) -> None:
+    def _map(self, ctx: Context, row: Row, present: dict[str, list[str]], depends_on: Sequence[str] = ()) -> None:
         name = qualified(*identity_of(row))
         wanted = _mappings(row)
         for token, dictionaries in wanted.items():
@@ -42,12 +43,12 @@ class TextSearchConfigurations(TextSearch):
                 verb = "ALTER" if token in present else "ADD"
                 ctx.add(PRE, self.kind, identity_of(row), "alter",
                         f"ALTER TEXT SEARCH CONFIGURATION {name} {verb} MAPPING FOR {ident(token)} WITH "
-                        f"{', '.join(dictionaries)}", clause="mapping", step=f"mapping {token}")
+                        f"{', '.join(dictionaries)}", clause="mapping", step=f"mapping {token}", depends_on=depends_on)
         for token in present:
             if token not in wanted:
                 ctx.add(PRE, self.kind, identity_of(row), "alter",
                         f"ALTER TEXT SEARCH CONFIGURATION {name} DROP MAPPING FOR {ident(token)}", clause="mapping",
-                        step=f"drop mapping {token}")
+                        step=f"drop mapping {token}", depends_on=depends_on)
 
     def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         found: list[Key] = [("text_search_parsers", (row["parser_schema"], row["parser_name"]))]

@@ -1,0 +1,7 @@
+CREATE SCHEMA app AUTHORIZATION drift_owner_b;
+CREATE FUNCTION app.int_eq3(int, int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT $1 = $2';
+CREATE OPERATOR app.=== (LEFTARG = int, RIGHTARG = int, FUNCTION = app.int_eq3);
+CREATE TEXT SEARCH DICTIONARY app.simple_dict (TEMPLATE = simple);
+CREATE CONVERSION app.latin_in FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
+CREATE FOREIGN DATA WRAPPER w;
+CREATE TABLE app.t (a int, b int);

@@ -1,0 +1,2 @@
+CREATE EXTENSION postgres_fdw;
+CREATE SCHEMA app;
