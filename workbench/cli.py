@@ -7,6 +7,7 @@ unexpected one.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -347,12 +348,24 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     drift = compare(*open_pair(args.source, args.target, kinds, progress=progress, fingerprints=True,
                                shadow=args.shadow), options)
     _end_progress(progress)
-    result = plan(drift, _plan_options(args))
-    summary = sys.stderr if args.print_sql else sys.stdout
-    if args.out:
-        from workbench.pipeline import write_plan
+    if args.out:            # the comparison files, written by a child while this process plans
+        from workbench.pipeline import comparison_aside
 
-        out = write_plan(result, args.out, drift)
+        comparison = comparison_aside(drift, args.out)
+    try:
+        result = plan(drift, _plan_options(args))
+        if args.out:
+            from workbench.pipeline import write_plan
+
+            out = write_plan(result, args.out)
+    except BaseException:
+        if args.out:
+            with contextlib.suppress(BaseException):        # this error is the one to tell
+                comparison.wait()
+        raise
+    if args.out:
+        comparison.wait()
+    summary = sys.stderr if args.print_sql else sys.stdout
     if args.print_sql:
         from workbench.planner.files import migration_text
 
