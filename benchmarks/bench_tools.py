@@ -150,7 +150,8 @@ def bench_scale(pair, args, work: Path, workbench: str, migra: list[str] | None,
                                   together=True)
     tools["wb snapshot"] = measure([workbench, "snapshot", pair.legacy, "-o", str(work / "legacy.json")], repeat, warm, (0,))
     tools["wb diff"] = measure([workbench, "diff", pair.legacy, pair.current, "--format", "json"], repeat, warm, (1,))
-    tools["wb plan"] = measure([workbench, "plan", pair.legacy, pair.current, "--out", str(work / f"plan{scale}")],
+    tools["wb plan"] = measure([workbench, "plan", pair.legacy, pair.current, "--out", str(work / f"plan{scale}"),
+                                "--no-validate"],                    # validation: benchmarks/bench_validate.py
                                repeat, warm, (0,))
     if scale <= args.report_up_to:
         tools["wb report"] = measure([workbench, "report", pair.legacy, pair.current, "--out", str(work / f"report{scale}")],

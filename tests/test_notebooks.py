@@ -59,7 +59,8 @@ def papermill_cli(notebook: str, output, *args: str) -> subprocess.CompletedProc
 @pytest.mark.parametrize("name, parameters", [("drift_report.ipynb", report.PARAMETERS),
                                               ("explore.ipynb", ("source", "target", "schemas", "plan_dir")),
                                               ("migration_plan.ipynb", report.PLAN_PARAMETERS),
-                                              (report.TIMELINE_NOTEBOOK, report.TIMELINE_PARAMETERS)])
+                                              (report.TIMELINE_NOTEBOOK, report.TIMELINE_PARAMETERS),
+                                              (report.FLEET_NOTEBOOK, report.FLEET_PARAMETERS)])
 def test_notebooks_are_thin_and_clean(name, parameters):
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
@@ -223,7 +224,7 @@ def test_the_notebooks_are_in_one_place():
     """notebooks/ (what users open, `make lab`) is a link to workbench/notebooks/ (what `workbench
     report` runs, in a checkout and when installed): one copy."""
     assert NOTEBOOKS.is_symlink() and NOTEBOOKS.resolve() == PACKAGE_NOTEBOOKS.resolve()
-    assert set(report.REPORT_NOTEBOOKS) | {"explore.ipynb", report.TIMELINE_NOTEBOOK} == {
+    assert set(report.REPORT_NOTEBOOKS) | {"explore.ipynb", report.TIMELINE_NOTEBOOK, report.FLEET_NOTEBOOK} == {
         p.name for p in PACKAGE_NOTEBOOKS.glob("*.ipynb")}
     assert [report.notebook_path(n) for n in report.REPORT_NOTEBOOKS] == [PACKAGE_NOTEBOOKS / n
                                                                          for n in report.REPORT_NOTEBOOKS]

@@ -365,8 +365,12 @@ class _ConnectionLost(Exception):
 
 class _Runner:
     def __init__(self, conn: psycopg.Connection, dsn: str, rehearse: bool, lock_timeout_ms: int,
-                 statement_timeout_ms: int, on_progress: Callable[[], None]):
+                 statement_timeout_ms: int, on_progress: Callable[[], None], measure_locks: bool = False):
+        from workbench.locks import LockMeter
+
         self.conn, self.dsn, self.rehearse = conn, dsn, rehearse
+        # pg_locks read after each statement (rehearsals, shadow validation): workbench.locks
+        self.meter = LockMeter(conn) if measure_locks else None
         self.lock_timeout_ms, self.statement_timeout_ms = int(lock_timeout_ms), int(statement_timeout_ms)
         self.on_progress = on_progress          # called after each committed autocommit statement
         self.notices: list[dict[str, Any]] = []          # where server notices go (the running statement's list)
@@ -422,6 +426,8 @@ class _Runner:
         try:
             with self.conn.transaction():
                 self._set_timeouts(local=True)
+                if self.meter is not None:
+                    self.meter.begin()
                 for step, entry in zip(stage.steps, entries):
                     if entry["status"] != "pending":
                         continue
@@ -429,6 +435,8 @@ class _Runner:
                     if not self._execute(sql, entry):
                         failed = True
                         raise _StageRolledBack
+                    if self.meter is not None:
+                        self._measure(entry)
         except _StageRolledBack:
             pass
         except psycopg.Error as error:           # at COMMIT: a deferred constraint, say
@@ -444,8 +452,17 @@ class _Runner:
                     entry["status"] = "rolled_back"
         return not failed
 
+    def _measure(self, entry: dict[str, Any]) -> None:
+        from workbench.locks import judge
+
+        assert self.meter is not None
+        entry["locks"] = self.meter.after()
+        judge(entry)
+
     def _autocommit(self, stage: StageFile, entries: list[dict[str, Any]]) -> bool:
         """A non-transactional stage (CREATE INDEX CONCURRENTLY): each statement commits alone."""
+        from workbench.locks import NOT_MEASURED
+
         self._set_timeouts(local=False)
         for step, entry in zip(stage.steps, entries):
             if entry["status"] != "pending":
@@ -453,6 +470,8 @@ class _Runner:
             if not self._execute(step.sql, entry):
                 entry["hint"] = self._invalid_index_hint(step)
                 return False
+            if self.meter is not None:
+                entry["locks"], entry["locks_note"] = None, NOT_MEASURED
             self.on_progress()
         return True
 
@@ -479,16 +498,35 @@ class _Runner:
 
 def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep_going: bool = False,
           force: bool = False, lock_timeout_ms: int = 10_000, statement_timeout_ms: int = 600_000,
-          progress: Callable[[str], None] | None = None, accept_edits: bool = False) -> ApplyResult:
+          progress: Callable[[str], None] | None = None, accept_edits: bool = False,
+          measure_locks: bool | None = None, log_file: str | Path | None = None, on_copy: bool = False,
+          copy_of: dict[str, Any] | None = None) -> ApplyResult:
     """Apply (or rehearse) the plan in `plan_dir` on `target_dsn`; see the module docstring.
+
+    `measure_locks` (default: in a rehearsal) reads each statement's locks from pg_locks
+    (workbench.locks). `log_file` writes the log there instead of the plan folder (a shadow
+    validation: no apply_log.json link, no resume). `on_copy` rehearses on `CREATE DATABASE ...
+    TEMPLATE target` instead of the target (workbench.copies), which is dropped afterwards.
 
     Returns the log and the exit code (0 every stage applied, 1 a stage failed). Raises a one-line
     WorkbenchError (exit 2) when the target changed since planning, on a lost connection (after
     writing the log), for unreadable plans and for stage files that differ from plan.json (unless
     `accept_edits`: then they run as they are and the log's `accepted_edits` lists every edit).
     """
+    if on_copy:
+        from workbench.copies import rehearse_on_copy
+
+        if not rehearse:
+            raise WorkbenchError("--on-copy is for --rehearse: an apply must change the target itself")
+        return rehearse_on_copy(target_dsn, lambda copy_dsn, facts: apply(
+            plan_dir, copy_dsn, rehearse=True, keep_going=keep_going, force=force, lock_timeout_ms=lock_timeout_ms,
+            statement_timeout_ms=statement_timeout_ms, progress=progress, accept_edits=accept_edits,
+            measure_locks=measure_locks, log_file=log_file, copy_of=facts), progress)
+    if measure_locks is None:
+        measure_locks = rehearse
     plan_dir = Path(plan_dir)
     plan, raw = read_plan(plan_dir)
+    _refuse_invalid(raw, plan_dir, rehearse or bool(log_file) or force)
     plan_sha = hashlib.sha256((plan_dir / "plan.json").read_bytes()).hexdigest()
     stages = load_stages(plan_dir, plan, raw, accept_edits=accept_edits)
     masked = connect_mod.mask(target_dsn)
@@ -504,11 +542,11 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
         target = {"dsn": masked, "host": conn.info.host, "port": conn.info.port, "database": conn.info.dbname,
                   "database_oid": int(oid), "server_version": version}
         own_log = target_log_path(plan_dir, target)
-        log_path = plan_dir / REHEARSAL_LOG if rehearse else own_log
+        log_path = Path(log_file) if log_file else plan_dir / REHEARSAL_LOG if rehearse else own_log
 
         # --- is the target the one the plan was made for? -----------------------------------
         say("checking the target's schema fingerprint")
-        previous = _earlier_log(plan_dir, own_log, target)
+        previous = None if log_file else _earlier_log(plan_dir, own_log, target)
         foreign = previous is not None and (previous.get("plan", {}).get("sha256") != plan_sha
                                             or not _same_target(previous, target))
         if foreign:
@@ -540,23 +578,27 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
         log = _new_log(plan_dir, plan, plan_sha, target, rehearse, keep_going, force, lock_timeout_ms,
                        statement_timeout_ms, check, before, resume)
         log["options"]["accept_edits"] = accept_edits
+        log["options"]["measure_locks"] = bool(measure_locks)
+        if copy_of is not None:
+            log["on_copy"] = copy_of
         log["accepted_edits"] = [{"stage": stage.name, **edit.to_dict()} for stage in stages for edit in stage.edits]
         if foreign and not rehearse:           # this target's log of another plan: keep it
             kept = own_log.with_name(f"{own_log.stem}.{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}.json")
             os.replace(own_log, kept)
             log["kept_earlier_log"] = str(kept.relative_to(plan_dir))
         runner = _Runner(conn, target_dsn, rehearse, lock_timeout_ms, statement_timeout_ms,
-                         on_progress=lambda: _write_log(log, log_path))
+                         on_progress=lambda: _write_log(log, log_path), measure_locks=bool(measure_locks))
         plan_entries = _entries(stages, resume, rehearse)
         for stage in stages:
             log["stages"].append(plan_entries[stage.name][0])
             log["statements"].extend(plan_entries[stage.name][1])
         log_path.parent.mkdir(parents=True, exist_ok=True)
         _write_log(log, log_path)
-        if not rehearse:
+        if not rehearse and not log_file:
             _link_latest(plan_dir, log_path)
         started = time.perf_counter()
-        fingerprint = (lambda: _fingerprint(target_dsn, plan, timeouts)) if not rehearse else None
+        # after each committed stage, for a resume; a shadow's log (log_file) is never resumed
+        fingerprint = (lambda: _fingerprint(target_dsn, plan, timeouts)) if not rehearse and not log_file else None
         try:
             if rehearse:
                 with conn.transaction(force_rollback=True):
@@ -577,12 +619,26 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
             _write_log(log, log_path)
             raise
         failed = any(s["status"] == "failed" for s in log["stages"])
+        if measure_locks:
+            from workbench.locks import summary
+
+            log["locks"] = summary(log["statements"])
         status = "failed" if failed else ("rehearsed" if rehearse else "applied")
         _finish(log, target_dsn, plan, started, status, EXIT_STAGE_FAILED if failed else EXIT_APPLIED)
         _write_log(log, log_path)
         return ApplyResult(log, log["exit_code"], log_path)
     finally:
         conn.close()
+
+
+def _refuse_invalid(raw: dict[str, Any], plan_dir: Path, allowed: bool) -> None:
+    """A plan whose shadow validation failed or did not converge (plan.json's `validation`) is not
+    applied unless --force: the shadow showed what would happen. A rehearsal may still run it."""
+    validation = raw.get("validation")
+    if allowed or not isinstance(validation, dict) or validation.get("status") not in ("failed", "diverged"):
+        return
+    raise WorkbenchError(f"{plan_dir}: the plan {validation['status']} its shadow validation "
+                         f"({validation.get('message', '')}); nothing was applied: fix the plan, or pass --force")
 
 
 def _refuse_missing_roles(conn: psycopg.Connection, stages: list[StageFile], masked: str) -> None:

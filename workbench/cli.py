@@ -14,8 +14,8 @@ import sys
 from typing import TYPE_CHECKING, NoReturn, Sequence
 
 if TYPE_CHECKING:
-    from workbench.compare import CompareOptions
-    from workbench.planner import PlanOptions
+    from workbench.compare import CompareOptions, Drift
+    from workbench.planner import Plan, PlanOptions
     from workbench.present.progress import Progress
 
 EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
@@ -159,6 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
     _planning_arguments(plan)
     _scope_arguments(plan)
     _shadow_argument(plan)
+    checked = plan.add_mutually_exclusive_group()
+    checked.add_argument("--validate", action="store_true", dest="validate_explicitly",
+                         help="validate the plan on a shadow of the target (the default): the target's schema "
+                              "built in a scratch database (on --shadow, else an embedded PostgreSQL), the plan "
+                              "applied there and compared with the source; exit 1 when it fails or does not converge")
+    checked.add_argument("--no-validate", action="store_true", help="do not validate the plan on a shadow")
     plan.set_defaults(run=_cmd_plan)
 
     demo = sub.add_parser("demo", help="build the demo legacy/current pair in an embedded PostgreSQL, apply the plan "
@@ -172,7 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("plan_dir", metavar="DIR", help="plan folder written by `workbench plan`")
     apply.add_argument("target", help="database to change (the plan's TARGET)")
     apply.add_argument("--rehearse", action="store_true",
-                       help="run everything in one transaction and roll it back: finds errors, changes nothing")
+                       help="run everything in one transaction and roll it back: finds errors, changes nothing "
+                            "(each statement's locks are read from pg_locks and set beside its predicted hazards)")
+    apply.add_argument("--on-copy", action="store_true",
+                       help="with --rehearse: rehearse on CREATE DATABASE ... TEMPLATE TARGET (same server, needs "
+                            "CREATEDB and no other session on TARGET), dropped afterwards: no lock on TARGET")
     apply.add_argument("--keep-going", action="store_true", help="after a failed stage, go on with the next ones")
     apply.add_argument("--force", action="store_true",
                        help="apply even when the target's schema changed since the plan was made")
@@ -218,6 +228,36 @@ def build_parser() -> argparse.ArgumentParser:
     _planning_arguments(report)
     _shadow_argument(report)
     report.set_defaults(run=_cmd_report)
+
+    fleet = sub.add_parser("fleet", help="one SOURCE against many targets: drift grouped by fingerprint "
+                           "(exit 0 every target in parity, 1 any drifts or failed, 2 error)")
+    fleet.add_argument("source", metavar="SOURCE", help=SOURCE_HELP)
+    fleet.add_argument("--targets", nargs="+", action="extend", required=True, metavar="FILE|DSN",
+                       help="targets files (one DSN or service name per line, an optional label before it, "
+                            "# comments) or DSNs (repeatable)")
+    fleet.add_argument("--out", default="", metavar="DIR", help="folder for report.html (the fleet report), "
+                       "fleet.json, fleet_targets.json (and with --plan the group plans), e.g. reports/NAME")
+    fleet.add_argument("--format", choices=("text", "json"), default="text")
+    fleet.add_argument("--title", default="", metavar="T", help="title of the fleet report (OUT/report.html)")
+    fleet.add_argument("--no-report", action="store_true", help="with --out: write the JSON files only, no report.html")
+    fleet.add_argument("--limit", type=int, default=20, metavar="N", help="text: list at most N objects per group")
+    fleet.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="targets read at once (default: 4 per core, 4 to 32)")
+    fleet.add_argument("--per-server", type=int, default=None, metavar="N",
+                       help="targets read at once on one server (host:port; default 8)")
+    fleet.add_argument("--executor", default="local", metavar="local|dask://HOST:PORT",
+                       help="where the per-target tasks run: local threads (default) or a Dask cluster")
+    fleet.add_argument("--timeout", type=int, default=None, metavar="S",
+                       help="statement timeout of each catalog query of a target, in seconds (default 60; a lock is "
+                            "waited on half as long)")
+    fleet.add_argument("--plan", action="store_true", help="write one plan folder per drift group into OUT/plans/ "
+                       "(planned once, from one member; applies to every member)")
+    fleet.add_argument("--apply", action="store_true", help="with --plan: apply each group's plan to each of its "
+                       "members (fingerprint-pinned), then verify each (exit 0 all applied and verified)")
+    _planning_arguments(fleet)
+    _scope_arguments(fleet)
+    _shadow_argument(fleet)
+    fleet.set_defaults(run=_cmd_fleet)
 
     explore = sub.add_parser("explore", help="the explorer as a local web app (Voila): kinds, statuses, both sides "
                              "marked, planned SQL, dependencies; prints the URL")
@@ -366,6 +406,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if args.out:
         comparison.wait()
     summary = sys.stderr if args.print_sql else sys.stdout
+    validation = None if args.no_validate else _validate(args, result, drift)
     if args.print_sql:
         from workbench.planner.files import migration_text
 
@@ -379,7 +420,35 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if args.out:
         summary.write(f"wrote {out}/ (stage00..stage10 .sql, plan.json, schema_migration.sql, "
                       f"schema_differences.json, schema_comparison_report.txt)\n")
+    if validation is not None:
+        from workbench.validate import summary_line
+
+        summary.write(summary_line(validation) + "\n")
+        if validation["status"] in ("failed", "diverged"):
+            return EXIT_DRIFT
     return EXIT_OK
+
+
+def _validate(args: argparse.Namespace, result: "Plan", drift: "Drift") -> dict[str, object]:
+    """Shadow validation of a written plan (a temporary folder for --print alone): workbench.validate."""
+    import tempfile
+    from pathlib import Path
+
+    from workbench.validate import validate
+
+    progress = _progress("")
+    try:
+        if args.out:
+            return validate(args.out, drift.source, args.target, drift.target, drift.options, shadow=args.shadow,
+                            progress=progress)
+        from workbench.planner import write_plan_dir
+
+        with tempfile.TemporaryDirectory(prefix="drift-workbench-plan-") as folder:
+            write_plan_dir(result, folder)
+            return validate(folder, drift.source, args.target, drift.target, drift.options, shadow=args.shadow,
+                            progress=progress)
+    finally:
+        _end_progress(progress)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -396,7 +465,7 @@ def _cmd_apply(args: argparse.Namespace) -> int:
     result = apply(args.plan_dir, args.target, rehearse=args.rehearse, keep_going=args.keep_going,
                    force=args.force, lock_timeout_ms=args.lock_timeout,
                    statement_timeout_ms=args.statement_timeout, progress=progress,
-                   accept_edits=args.accept_edits)
+                   accept_edits=args.accept_edits, on_copy=args.on_copy)
     _end_progress(progress)
     return _finish(result.exit_code, f"{apply_summary(result.log)}\n\nlog: {result.path}\n")
 
@@ -457,6 +526,74 @@ def _report_timeline(args: argparse.Namespace) -> int:
                             progress=on_terminal())
     _write(f"wrote {result.html}\n")
     return EXIT_OK
+
+
+def _cmd_fleet(args: argparse.Namespace) -> int:
+    from workbench.connect import Timeouts, secrets_of
+    from workbench.errors import WorkbenchError
+    from workbench.fleet import run_fleet, write_files
+    from workbench.pipeline import check_no_secrets
+    from workbench.present.fleet import apply_lines, fleet_text, plan_lines, progress_bar
+
+    if args.plan and not args.out:
+        raise WorkbenchError("--plan needs --out DIR (the plans go to DIR/plans/)")
+    if args.apply and not args.plan:
+        raise WorkbenchError("--apply needs --plan (it applies the group plans)")
+    if (args.no_report or args.title) and not args.out:
+        raise WorkbenchError("--no-report and --title are for --out DIR (the report goes there)")
+    planning = (args.allow_drops, args.concurrently, args.not_valid, args.with_privileges)
+    if any(planning) and not args.plan:
+        raise WorkbenchError("--allow-drops, --concurrently, --not-valid and --with-privileges are for --plan")
+    timeouts = None
+    if args.timeout is not None:
+        if args.timeout < 1:
+            raise WorkbenchError("--timeout must be at least 1 second")
+        # the lock wait gives up first, so that the message says a lock was waited on
+        defaults = Timeouts.from_environment()
+        timeouts = Timeouts(args.timeout * 1000, min(defaults.lock_ms, args.timeout * 500), ("--timeout", "--timeout"))
+    for name in ("jobs", "per_server"):
+        if getattr(args, name) is not None and getattr(args, name) < 1:
+            raise WorkbenchError(f"--{name.replace('_', '-')} must be at least 1")
+    bar = progress_bar()
+    try:
+        result = run_fleet(args.source, args.targets, _options(args), jobs=args.jobs, per_server=args.per_server,
+                           executor=args.executor, timeouts=timeouts, shadow=args.shadow, frames=False,
+                           on_result=bar)
+    finally:
+        if bar is not None:
+            bar.end()
+    secrets = secrets_of([args.source, *(target.dsn for target in result.targets)])
+    code, lines = result.exit_code, []
+    if args.out:
+        written = write_files(result, args.out)
+        check_no_secrets(written, secrets)
+        if args.no_report:
+            lines.append(f"wrote {args.out}/ (fleet.json, fleet_targets.json)")
+        else:
+            from workbench.present.progress import on_terminal
+            from workbench.report import build_fleet
+
+            report = build_fleet(args.out, args.title, on_terminal(), secrets)
+            lines.append(f"wrote {report.html} (and fleet.json, fleet_targets.json, {report.notebooks[0].name})")
+    if args.plan:
+        from workbench.fleet.plans import apply_group_plans, write_group_plans
+
+        progress = _progress("")
+        plans = write_group_plans(result, args.out, _plan_options(args), progress)
+        _end_progress(progress)
+        check_no_secrets([path for made in plans for path in made.directory.rglob("*") if path.is_file()], secrets)
+        lines += plan_lines(plans)
+        if args.apply:
+            progress = _progress("")
+            applied = apply_group_plans(result, plans, args.out, progress)
+            _end_progress(progress)
+            lines += apply_lines(applied)
+            code = applied.exit_code
+    if args.format == "json":
+        if lines:
+            sys.stderr.write("\n".join(lines) + "\n")
+        return _finish(code, json.dumps(result.to_json(), default=str) + "\n")
+    return _finish(code, "\n".join([fleet_text(result, args.limit), *lines]) + "\n")
 
 
 def _cmd_explore(args: argparse.Namespace) -> int:

@@ -68,6 +68,8 @@ PLAN_PARAMETERS = ("source", "target", "out_dir", "schemas", "allow_drops", "con
 TIMELINE_NOTEBOOK = "timeline.ipynb"            # a store's timeline: `workbench report STORE`
 TIMELINE_PARAMETERS = ("store", "since", "until", "title")
 HISTORY_FILE = "history.json"
+FLEET_NOTEBOOK = "fleet_report.ipynb"           # a fleet's report: `workbench fleet ... --out DIR`
+FLEET_PARAMETERS = ("fleet_dir", "title")
 PLOTLY_PLACEHOLDER = "<!-- workbench: plotly.js -->"
 CELL_TIMEOUT_S = 600
 
@@ -214,16 +216,29 @@ def basic_plotly_version() -> str | None:
     return found.group(1) if found else None
 
 
-def plotly_js() -> str:
+def plotly_js(traces: Sequence[str] = ()) -> str:
     """plotly.js as one inline script: the vendored basic bundle (1.2 MB) when it is the version
-    plotly.py was made for, else plotly.py's full bundle (4.8 MB)."""
+    plotly.py was made for and draws every trace type given, else plotly.py's full bundle (4.8 MB:
+    a heatmap, say)."""
     from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
-    if basic_plotly_version() == get_plotlyjs_version():
+    if basic_plotly_version() == get_plotlyjs_version() and set(traces) <= set(BASIC_TRACES):
         source = BASIC_PLOTLY.read_text(encoding="utf-8")
     else:
         source = get_plotlyjs()
     return f'<script type="text/javascript">{source}</script>'
+
+
+def trace_types(notebooks: Sequence[Any]) -> list[str]:
+    """The plotly trace types the notebooks' figures draw (a trace without a type is a scatter)."""
+    found: set[str] = set()
+    for notebook in notebooks:
+        for cell in notebook.cells:
+            for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+                spec = output.get("data", {}).get("application/vnd.plotly.v1+json")
+                if spec:
+                    found.update(str(trace.get("type", "scatter")) for trace in spec.get("data", []))
+    return sorted(found)
 
 
 def combine(notebooks: Sequence[Any], title: str) -> Any:
@@ -270,7 +285,7 @@ def render_html(notebooks: Sequence[Any], output: Path, title: str) -> Path:
         raise WorkbenchError("the report template lost its plotly.js placeholder")
     from workbench.present.html import once
 
-    body = once(body).replace(PLOTLY_PLACEHOLDER, plotly_js())
+    body = once(body).replace(PLOTLY_PLACEHOLDER, plotly_js(trace_types(notebooks)))
     output.write_text(body, encoding="utf-8")
     return output
 
@@ -454,6 +469,26 @@ def build_timeline(store: str | Path, out: str | Path, since: str = "", until: s
     html = render_html([notebook], out / "report.html", title or f"Schema history: {store_dir.name}")
     written += [executed, html]
     check_no_secrets(written, secrets_of([]))
+    return Report(out, html, [executed], written)
+
+
+def build_fleet(fleet_dir: str | Path, title: str = "", progress: Callable[[str], None] | None = None,
+                secrets: Sequence[str] = ()) -> Report:
+    """The report of a fleet folder (fleet.json, fleet_targets.json written by workbench.fleet):
+    fleet_report.ipynb run on it and rendered into FLEET_DIR/report.html; `secrets` (the
+    targets' passwords, connect.secrets_of) are in no file it writes."""
+    from workbench.present import reuse
+
+    step = progress or (lambda _text: None)
+    out = Path(fleet_dir).resolve()
+    step(f"running {FLEET_NOTEBOOK}")
+    executed = out / FLEET_NOTEBOOK
+    with reuse.given(reuse.Handover(out)):
+        notebook = execute(notebook_path(FLEET_NOTEBOOK), executed, {"fleet_dir": ".", "title": title}, in_process=True)
+    step("rendering report.html")
+    html = render_html([notebook], out / "report.html", title or f"Fleet drift: {out.name}")
+    written = [executed, html]
+    check_no_secrets(written, [*secrets, *secrets_of([])])
     return Report(out, html, [executed], written)
 
 

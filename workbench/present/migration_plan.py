@@ -52,6 +52,7 @@ class PlanView:
     apply_log: dict[str, Any] | None = None          # workbench.apply log (apply or rehearsal)
     apply_error: str = ""                  # an apply that stopped with an error: its message
     verify: dict[str, Any] | None = None             # VerifyResult.to_json()
+    validation: dict[str, Any] | None = None         # plan.json's shadow validation (workbench.validate)
 
     @cached_property
     def statements(self) -> pd.DataFrame:
@@ -139,6 +140,7 @@ def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str
         recorded = {stage.get("name"): stage.get("sha256") for stage in raw.get("stages", [])}
         edited = [name for name in STAGE_NAMES if recorded.get(name) and recorded[name] != sha256_text(texts[name])]
         view = PlanView(the_plan, texts, "", drift, folder, False, edited)
+        view.validation = raw.get("validation") if isinstance(raw.get("validation"), dict) else None
     else:
         assert drift is not None               # no plan_dir: source and target were given (checked above)
         the_plan = plan(drift, options)
@@ -395,6 +397,10 @@ def header_html(view: PlanView) -> str:
     parts = [f"<h1 id='wb-migration-plan'>{html.escape(view.title)}</h1>",
              f"<p>Plan made {html.escape(plan_.created_at)}, {where}. Options: {html.escape(options)}.</p>",
              table_html(pd.DataFrame(rows), index=False), _box(f"<b>{html.escape(verdict)}</b>", "info")]
+    if view.plan_dir is not None:
+        from workbench.present.proof import validation_html
+
+        parts.append(validation_html(view.validation))
     if view.edited:
         parts.append(_box(f"Stage files edited after planning: {html.escape(', '.join(view.edited))} "
                           "(shown and applied as they are on disk).", "info"))
@@ -539,6 +545,12 @@ def show_stages(view: PlanView) -> None:
               else "<p>No statement carries a hazard.</p>") + hazard_legend_html())
     if len(hazardous):
         show_interactive(hazardous, "hazards")
+    if view.validation and view.validation.get("statement_locks"):
+        from workbench.present.proof import locks_frame, locks_html, validation_entries
+
+        show_html(heading("Locks: predicted and measured on the shadow", 3)
+                  + locks_html(view.validation.get("locks"), "on the shadow"))
+        show_interactive(locks_frame(validation_entries(view.validation, view.plan.statements)), "shadow-locks")
 
 
 def show_traps_and_skipped(view: PlanView) -> None:
@@ -577,6 +589,13 @@ def show_apply(view: PlanView) -> None:
     if log is not None and log.get("statements"):
         show(charts.apply_timeline(log["statements"]))
         show_table(apply_stage_frame(log), index=False)
+        if log.get("locks"):
+            from workbench.present.drift_report import show_interactive
+            from workbench.present.proof import locks_frame, locks_html
+
+            show_html(heading("Locks: predicted and measured", 3)
+                      + locks_html(log["locks"], "in the rehearsal" if view.rehearsal else "during the apply"))
+            show_interactive(locks_frame(log["statements"]), "locks")
     markup = failures_html(view)
     if markup:
         show_html("<h3>What failed</h3>" + markup)

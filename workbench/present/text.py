@@ -275,6 +275,16 @@ def apply_summary(log: Mapping[str, Any]) -> str:
         lines.append("")
         lines.append(f"{len(edits)} edit(s) of the stage files accepted (--accept-edits):")
         lines.extend(f"  {edit_line(edit)}" for edit in edits)
+    if log.get("locks"):
+        from workbench.locks import lines as lock_lines
+
+        lines.append("")
+        lines.extend(lock_lines(log["locks"]))
+    if log.get("on_copy"):
+        copy = log["on_copy"]
+        lines.append("")
+        lines.append(f"rehearsed on {copy['copy']}, a copy of {copy['target']} (CREATE DATABASE ... TEMPLATE), "
+                     f"dropped afterwards: no lock was taken on the target")
     return "\n".join(lines)
 
 

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Benchmark of shadow validation (a script, not a test).
+
+For each scale (default 1, 10) it generates the seedscale scenario (workbench.scenarios.seedscale),
+loads legacy and current on one embedded PostgreSQL (workbench.sandbox), plans (the time of `plan`
+without validation), then validates the plan on the same server (workbench.validate, the work of
+`workbench plan` by default) and rehearses it on the current database with locks measured:
+
+  plan s        compare + plan + write the plan folder (what `plan --no-validate` does after reading)
+  build s       pg_dump -s of current, run statement by statement into a scratch database, captured
+  apply s       the plan applied on the shadow, stage by stage, pg_locks read after every statement
+  compare s     the shadow captured again and compared with legacy
+  validate s    all of validation (build + apply + compare + dropping the scratch database)
+  rehearse s    `apply --rehearse` on current with every statement's locks measured
+
+The verdict must be `converged` and every statement measured; the script fails otherwise.
+Prints a table and writes benchmarks/results/bench_validate.json.
+
+Usage:  .venv/bin/python benchmarks/bench_validate.py [--scales 1,10]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from workbench import sandbox  # noqa: E402
+from workbench.apply import apply  # noqa: E402
+from workbench.compare import compare  # noqa: E402
+from workbench.planner import plan, write_plan_dir  # noqa: E402
+from workbench.sides import open_pair  # noqa: E402
+from workbench.validate import validate  # noqa: E402
+
+
+def measure(server: sandbox.Server, scale: int, work: Path) -> dict:
+    scenario = work / f"scale{scale}"
+    subprocess.run([sys.executable, "-m", "workbench.scenarios.seedscale", "--scale", str(scale),
+                    "--out", str(scenario)], check=True, capture_output=True)
+    dsns = {}
+    for side in ("legacy", "current"):
+        name = f"bench_{side}_{scale}"
+        server.drop_database(name)
+        server.create_database(name)
+        server.load(server.dsn(name), scenario / f"{side}.sql")
+        dsns[side] = server.dsn(name)
+    drift = compare(*open_pair(dsns["legacy"], dsns["current"], fingerprints=True))
+    started = time.perf_counter()
+    made = plan(drift)
+    folder = write_plan_dir(made, work / f"plan{scale}")
+    plan_s = time.perf_counter() - started
+    result = validate(folder, drift.source, dsns["current"], drift.target, drift.options, shadow=server)
+    assert result["status"] == "converged", result["message"]
+    assert result["locks"]["measured"] >= len(made.statements), result["locks"]
+    started = time.perf_counter()
+    log = apply(folder, dsns["current"], rehearse=True).log
+    rehearse_s = time.perf_counter() - started
+    assert log["status"] == "rehearsed" and log["locks"]["measured"] == len(log["statements"])
+    ms = result["ms"]
+    return {"scale": scale, "statements": len(made.statements), "build_statements": result["build"]["statements"],
+            "plan_s": round(plan_s, 2), "build_s": round(ms["build_ms"] / 1000, 2),
+            "apply_s": round(ms["apply_ms"] / 1000, 2), "compare_s": round(ms["compare_ms"] / 1000, 2),
+            "validate_s": round(ms["total_ms"] / 1000, 2), "rehearse_s": round(rehearse_s, 2),
+            "lock_defects": result["locks"]["defects"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="1,10")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-validate-") as tmp, sandbox.start() as server:
+        for scale in [int(s) for s in args.scales.split(",")]:
+            rows.append(measure(server, scale, Path(tmp)))
+    columns = ("scale", "statements", "build_statements", "plan_s", "build_s", "apply_s", "compare_s", "validate_s",
+               "rehearse_s", "lock_defects")
+    print(" ".join(f"{c:>16}" for c in columns))
+    for row in rows:
+        print(" ".join(f"{row[c]:>16}" for c in columns))
+    out = REPO / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench_validate.json").write_text(json.dumps(rows, indent=1) + "\n")
+    print(f"wrote {out / 'bench_validate.json'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,223 @@
+"""Shadow validation (workbench.validate), measured locks (workbench.locks) and rehearsals on a copy
+(workbench.copies), against the session's embedded PostgreSQL: it is the shadow server here too
+(a Server passed as `shadow`), so no test starts a server of its own except the CLI one."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import psycopg
+import pytest
+
+from conftest import run_sql, workbench_cli
+from test_apply import make_plan, query, statement
+from workbench.apply import apply
+from workbench.errors import WorkbenchError
+from workbench.present.migration_plan import header_html, prepare
+from workbench.present.proof import locks_frame
+from workbench.present.text import apply_summary
+from workbench.compare import compare
+from workbench.planner import plan, write_plan_dir
+from workbench.sides import open_pair
+from workbench.snapshot import capture
+from workbench.validate import recorded, validate
+
+TARGET = """
+CREATE TABLE public.items (id integer PRIMARY KEY, name text NOT NULL);
+CREATE TABLE public.orders (id integer PRIMARY KEY, item_id integer, qty integer);
+INSERT INTO public.items SELECT g, 'item ' || g FROM generate_series(1, 50) g;
+"""
+SOURCE = """
+CREATE TABLE public.items (id integer PRIMARY KEY, name text NOT NULL, price numeric(10,2));
+CREATE TABLE public.orders (id integer PRIMARY KEY, item_id integer REFERENCES public.items, qty integer);
+CREATE INDEX orders_item ON public.orders (item_id);
+CREATE VIEW public.priced AS SELECT id, name, price FROM public.items;
+"""
+
+
+@pytest.fixture
+def small_pair(make_db):
+    return make_db(SOURCE), make_db(TARGET)
+
+
+def _planned(source: str, target: str, out, edit=None):
+    """plan SOURCE TARGET into out (the Plan changed by `edit` first: a wrong statement injected)."""
+    drift = compare(*open_pair(source, target, fingerprints=True))
+    made = plan(drift)
+    if edit is not None:
+        made = dataclasses.replace(made, statements=[edit(s) for s in made.statements])
+    write_plan_dir(made, out)
+    return drift
+
+
+def test_a_plan_that_converges_is_recorded_with_its_locks(pg, small_pair, tmp_path):
+    source, target = small_pair
+    before = capture(target).fingerprint
+    drift = _planned(source, target, tmp_path / "plan")
+    result = validate(tmp_path / "plan", drift.source, target, drift.target, drift.options, shadow=pg)
+    assert result["status"] == "converged", result["message"]
+    assert result["build"]["method"] == "pg_dump" and result["build"]["faithful"] and result["left_out"] == []
+    assert result["fingerprint_check"] == "matches_plan"          # the shadow was the target's schema exactly
+    assert recorded(tmp_path / "plan") == result                    # plan.json holds it
+    statements = json.loads((tmp_path / "plan" / "plan.json").read_text())["statements"]
+    assert set(result["statement_locks"]) == {s["id"] for s in statements}     # every statement measured
+    index = next(s for s in statements if s["kind"] == "indexes")
+    assert {"relation": "public.orders", "mode": "ShareLock"} in result["statement_locks"][index["id"]]["locks"]
+    assert capture(target).fingerprint == before                  # the target was never touched
+
+
+def test_an_injected_wrong_statement_is_caught_and_named(pg, small_pair, tmp_path):
+    source, target = small_pair
+
+    def wrong(s):       # the price column "added" to the wrong table: it runs nowhere but the shadow says so
+        if s.kind == "columns" and s.identity.get("name") == "price":
+            return dataclasses.replace(s, sql=s.sql.replace("public.items", "public.nowhere"))
+        return s
+
+    drift = _planned(source, target, tmp_path / "plan", wrong)
+    result = validate(tmp_path / "plan", drift.source, target, drift.target, drift.options, shadow=pg)
+    assert result["status"] == "failed"
+    first = result["failed"][0]
+    assert first["id"].endswith("items.price") and first["sqlstate"] == "42P01" and "nowhere" in first["sql"]
+    assert "stage03_columns statement" in result["message"] and "items.price" in result["message"]
+    with pytest.raises(WorkbenchError, match="failed its shadow validation"):     # not applied: the shadow said why
+        apply(tmp_path / "plan", target)
+    assert query(target, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'price'")[0][0] == 0
+    header = header_html(prepare(plan_dir=str(tmp_path / "plan")))
+    assert "Shadow validation: failed" in header and "nowhere" in header
+
+
+def test_a_statement_that_runs_but_does_not_converge_is_residual_drift(pg, small_pair, tmp_path):
+    source, target = small_pair
+
+    def wrong(s):
+        if s.kind == "columns" and s.identity.get("name") == "price":
+            return dataclasses.replace(s, sql=s.sql.replace("numeric(10,2)", "bigint"))
+        return s
+
+    drift = _planned(source, target, tmp_path / "plan", wrong)
+    result = validate(tmp_path / "plan", drift.source, target, drift.target, drift.options, shadow=pg)
+    assert result["status"] == "diverged" and result["failed"] == []
+    assert {(o["kind"], o["identity"]["name"]) for o in result["residual"]} >= {("columns", "price")}
+
+
+def test_a_snapshot_target_is_built_by_the_planner(pg, small_pair, tmp_path):
+    source, target = small_pair
+    capture(target).save(tmp_path / "target.json")
+    drift = _planned(source, str(tmp_path / "target.json"), tmp_path / "plan")
+    result = validate(tmp_path / "plan", drift.source, str(tmp_path / "target.json"), drift.target, drift.options,
+                      shadow=pg)
+    assert result["build"]["method"] == "snapshot" and "snapshot" in result["build"]["note"]
+    assert result["status"] == "converged", result["message"]
+
+
+def test_the_seedscale_plan_validates_on_the_shadow(pg, seedscale_pair, tmp_path):
+    drift = _planned(seedscale_pair["legacy"], seedscale_pair["current"], tmp_path / "plan")
+    result = validate(tmp_path / "plan", drift.source, seedscale_pair["current"], drift.target, drift.options,
+                      shadow=pg)
+    assert result["status"] == "converged", result["message"]
+    assert result["build"]["faithful"] and result["residual_count"] == 0
+    assert result["locks"]["measured"] >= len(json.loads((tmp_path / "plan" / "plan.json").read_text())["statements"])
+
+
+def test_the_cli_plan_validates_unless_told_not_to(small_pair, tmp_path):
+    source, target = small_pair
+    result = workbench_cli("plan", source, target, "--out", str(tmp_path / "plan"), "--validate")
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("shadow validation:"))
+    assert "converged" in line, line
+    assert recorded(tmp_path / "plan")["status"] == "converged"
+    skipped = workbench_cli("plan", source, target, "--out", str(tmp_path / "plan2"), "--no-validate")
+    assert skipped.returncode == 0 and recorded(tmp_path / "plan2") is None
+    assert "shadow validation" not in skipped.stdout
+
+
+# --- measured locks ---------------------------------------------------------------------------
+def test_every_statement_of_the_seedscale_rehearsal_has_its_locks(seedscale_pair, tmp_path):
+    _planned(seedscale_pair["legacy"], seedscale_pair["current"], tmp_path / "plan")
+    log = apply(tmp_path / "plan", seedscale_pair["current"], rehearse=True).log
+    ran = [entry for entry in log["statements"] if entry["status"] == "ok"]
+    assert len(ran) == len(log["statements"]) > 1000
+    assert all(isinstance(entry["locks"], list) and entry["predicted_lock"] for entry in ran)
+    assert log["locks"]["measured"] == len(ran)
+
+
+def test_a_wrong_predicted_hazard_shows_as_a_planner_defect(make_db, tmp_path):
+    target = make_db("CREATE TABLE public.t (id integer, v integer)")
+    index = statement("stage07_indexes", "indexes", "t_v", "CREATE INDEX t_v ON public.t (v)",
+                      hazards=("blocks_writes",))
+    plan_dir = make_plan(target, [index], tmp_path / "plan")
+    right = apply(plan_dir, target, rehearse=True).log["statements"][0]
+    assert right["locks"] == [{"relation": "public.t", "mode": "ShareLock"}] and right["lock_defects"] == []
+    data = json.loads((plan_dir / "plan.json").read_text())
+    data["statements"][0]["hazards"] = []                    # the prediction made wrong on purpose
+    (plan_dir / "plan.json").write_text(json.dumps(data))
+    log = apply(plan_dir, target, rehearse=True).log
+    wrong = log["statements"][0]
+    assert wrong["predicted_lock"] == "ShareUpdateExclusiveLock"
+    assert wrong["lock_defects"] == [{"relation": "public.t", "mode": "ShareLock"}]
+    assert log["locks"]["defects"] == 1 and log["locks"]["stronger_than_predicted"][0]["id"] == index.id
+    assert log["locks"]["by_operation"][0]["measured"] == "ShareLock"
+    frame = locks_frame(log["statements"])
+    assert frame.loc[0, "stronger than predicted"] == "public.t ShareLock"
+    assert "planner defect" in apply_summary(log) and "1 x create indexes: ShareLock measured" in apply_summary(log)
+
+
+# --- rehearsal on a copy ----------------------------------------------------------------------
+def test_rehearse_on_copy_leaves_the_target_untouched(pg, small_pair, tmp_path):
+    source, target = small_pair
+    _planned(source, target, tmp_path / "plan")
+    before = capture(target).fingerprint
+    database = psycopg.conninfo.conninfo_to_dict(target)["dbname"] if "=" in target else target.rsplit("/", 1)[1]
+    result = workbench_cli("apply", str(tmp_path / "plan"), target, "--rehearse", "--on-copy")
+    assert result.returncode == 0, result.stderr
+    assert "a copy of" in result.stdout and "locks measured after" in result.stdout
+    log = json.loads((tmp_path / "plan" / "rehearsal_log.json").read_text())
+    copy = log["on_copy"]["copy"]
+    assert log["status"] == "rehearsed" and log["target"]["database"] == copy != database
+    assert log["locks"]["measured"] == len(log["statements"])          # the locks were taken on the copy
+    with pg.connect() as conn:
+        assert conn.execute("SELECT count(*) FROM pg_database WHERE datname = %s", (copy,)).fetchone()[0] == 0
+    assert capture(target).fingerprint == before
+    # nothing of the plan reached the target, not even rolled back: no lock, no statement ran there
+    assert query(target, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'price'")[0][0] == 0
+
+
+def test_rehearse_on_copy_explains_when_it_cannot(small_pair, tmp_path):
+    source, target = small_pair
+    _planned(source, target, tmp_path / "plan")
+    with psycopg.connect(target):            # another session on the target: no TEMPLATE copy of it
+        result = workbench_cli("apply", str(tmp_path / "plan"), target, "--rehearse", "--on-copy")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "other session(s) are connected" in result.stderr
+    assert not (tmp_path / "plan" / "rehearsal_log.json").exists()
+    refused = workbench_cli("apply", str(tmp_path / "plan"), target, "--on-copy")
+    assert refused.returncode == 2 and "--on-copy is for --rehearse" in refused.stderr
+
+
+# --- what the shadow cannot reproduce -----------------------------------------------------------
+POSTGIS_TARGET = """
+CREATE EXTENSION postgis;
+CREATE TABLE public.places (id integer PRIMARY KEY, geom geometry(Point, 4326));
+CREATE TABLE public.items (id integer PRIMARY KEY);
+"""
+
+
+def test_what_the_shadow_lacks_is_left_out_and_named(pg, pg15, tmp_path):
+    """A PostgreSQL 15 target with PostGIS, the embedded PostgreSQL 18 (no PostGIS) as the shadow:
+    the extension and the table that needs it are left out and named; the rest of the plan is
+    still proven."""
+    with psycopg.connect(pg15.admin_dsn) as conn:
+        if not conn.execute("SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'").fetchone()[0]:
+            pytest.skip("the system PostgreSQL 15 has no PostGIS")
+    target, source = pg15.dsn(pg15.create_database()), pg15.dsn(pg15.create_database())
+    run_sql(target, POSTGIS_TARGET)
+    run_sql(source, POSTGIS_TARGET + "ALTER TABLE public.items ADD COLUMN name text;")
+    drift = _planned(source, target, tmp_path / "plan")
+    result = validate(tmp_path / "plan", drift.source, target, drift.target, drift.options, shadow=pg)
+    assert result["status"] == "converged", result["message"]
+    left_out = {(o["kind"], ".".join(o["identity"].values())) for o in result["left_out"]}
+    assert {("extensions", "postgis"), ("tables", "public.places")} <= left_out
+    assert not result["build"]["faithful"] and result["build"]["failed_count"] >= 2
+    assert any("postgis" in failed["sql"] for failed in result["build"]["failed"])
+    assert "could not be reproduced on the shadow" in result["message"]
