@@ -23,6 +23,7 @@ from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
     from workbench.apply import ApplyResult
+    from workbench.aside import Aside
     from workbench.compare import CompareOptions, Drift
     from workbench.planner import Plan, PlanOptions
     from workbench.sides import Shadow
@@ -137,6 +138,15 @@ def write_comparison(drift: "Drift", folder: str | Path) -> list[Path]:
     folder = Path(folder)
     return [write_differences(drift, folder / DIFFERENCES_FILE),
             jsonfile.write_text(folder / COMPARISON_TEXT_FILE, drift_report(drift) + "\n")]
+
+
+def comparison_aside(drift: "Drift", folder: str | Path) -> "Aside":
+    """write_comparison(drift, folder) in a child process while this one plans (workbench.aside);
+    Aside.wait() raises what it raised. The folder is made first."""
+    from workbench import aside
+
+    folder = make_folder(folder)
+    return aside.start(lambda: write_comparison(drift, folder))
 
 
 def write_plan(plan: "Plan", folder: str | Path, drift: "Drift | None" = None, target: str = "",

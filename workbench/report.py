@@ -402,8 +402,11 @@ def build(source: str, target: str, out: str | Path, title: str = "", schemas: S
     step = progress or (lambda _text: None)
     pipeline.check_request(target, target_after, mode, plan_dir, plan_options)   # before any work
     preload = _preload()
-    run = pipeline.prepare(source, target, out, options, target_after=target_after, plan_dir=plan_dir,
-                           mode=mode, plan_options=plan_options, progress=progress, shadow=shadow)
+    from workbench.gcpause import paused
+
+    with paused():       # snapshots, comparison and plan: no cycles among them (see cli._BATCH_COMMANDS)
+        run = pipeline.prepare(source, target, out, options, target_after=target_after, plan_dir=plan_dir,
+                               mode=mode, plan_options=plan_options, progress=progress, shadow=shadow)
     preload.join()
     runner = Runner(handover_of(run))
     # The snapshots, comparison and plan (millions of objects at scale 10) live until the end: out

@@ -200,10 +200,12 @@ class Snapshot:
         return path
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], origin: str = "snapshot") -> "Snapshot":
+    def from_dict(cls, data: dict[str, Any], origin: str = "snapshot", consume: bool = False) -> "Snapshot":
         """A snapshot from its JSON form, checked as untrusted input (workbench.snapshotcheck):
         format and version, every kind it was captured with, the columns and value types of each,
-        the server facts, and the fingerprint of its content. Errors are `ORIGIN: what is wrong`."""
+        the server facts, and the fingerprint of its content. Errors are `ORIGIN: what is wrong`.
+        `consume`: data was parsed for this call alone; each kind's parsed rows are let go as soon
+        as the snapshot's own are made (the two at once were the peak of a plan from files)."""
         from workbench import snapshotcheck
 
         if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -216,7 +218,12 @@ class Snapshot:
         if not isinstance(kinds, dict):
             raise WorkbenchError(f"{origin}: no kinds object")
         snapshotcheck.check_kinds_present(origin, kinds, data.get("captured_kinds"))
-        tables: dict[str, Table] = {kind: snapshotcheck.check_kind(origin, kind, body) for kind, body in kinds.items()}
+        shared: dict[type, dict[Any, Any]] = {str: {}, int: {}}          # equal values made one object
+        tables: dict[str, Table] = {}
+        for kind in list(kinds):
+            tables[kind] = snapshotcheck.check_kind(origin, kind, kinds[kind], shared)
+            if consume:
+                kinds[kind] = None
         for name, wanted in (("dsn", str), ("server_version", str), ("server_version_num", int), ("database", str),
                              ("captured_at", str)):
             if type(data.get(name)) is not wanted:
@@ -246,7 +253,8 @@ class Snapshot:
             data = json.loads(text)
         except ValueError as error:
             raise WorkbenchError(f"{path}: not a snapshot: not JSON ({error})") from None
-        return cls.from_dict(data, origin=str(path))
+        del text                                         # the parsed rows are all that is needed now
+        return cls.from_dict(data, origin=str(path), consume=True)
 
 
 def _frame(rows: list[Any], columns: list[str]) -> pd.DataFrame:

@@ -80,8 +80,16 @@ def _is_json_list(text: str) -> bool:
         for item in value)
 
 
-def check_kind(origin: str, kind: str, body: object) -> tuple[list[str], list[Any]]:
-    """One kind of a snapshot file: its (columns, rows), or a WorkbenchError naming what is wrong."""
+def check_kind(origin: str, kind: str, body: object,
+               shared: dict[type, dict[Any, Any]] | None = None) -> tuple[list[str], list[Any]]:
+    """One kind of a snapshot file: its (columns, rows), or a WorkbenchError naming what is wrong.
+
+    The rows come back as tuples whose equal text and integer values are one object (as a capture
+    makes them: catalog.fetch.shared_values; `shared` holds the caches, one per type, shared by
+    the kinds of a file). json.loads makes a new str for every value of every row, and a schema,
+    table or type name repeats in thousands of rows: a loaded file held twice the memory of the
+    capture it was written from. The check works column by column on the transposed rows (one
+    pass in C per column), and a JSON-list column is parsed once per distinct value."""
     from workbench.catalog.snapshot_columns import KINDS as EXPECTED
 
     spec = EXPECTED.get(kind)
@@ -101,13 +109,15 @@ def check_kind(origin: str, kind: str, body: object) -> tuple[list[str], list[An
         hint = " (written by an older workbench: capture it again)" if missing and not unknown else ""
         raise WorkbenchError(f"{origin}: kind {kind} {' and '.join(parts)}{hint}")
     width = len(columns)
-    for number, row in enumerate(rows, 1):
-        if not isinstance(row, list) or len(row) != width:
-            raise WorkbenchError(f"{origin}: kind {kind} row {number} is not a list of {width} values")
+    if set(map(type, rows)) - {list} or set(map(len, rows)) - {width}:
+        number = next(n for n, row in enumerate(rows, 1) if type(row) is not list or len(row) != width)
+        raise WorkbenchError(f"{origin}: kind {kind} row {number} is not a list of {width} values")
     if not rows:
         return list(columns), rows
     identity = set(KINDS[kind].identity)
-    for position, (column, values) in enumerate(zip(columns, zip(*rows))):
+    caches = shared if shared is not None else {str: {}, int: {}}
+    made: list[Any] = []
+    for column, values in zip(columns, zip(*rows)):
         wanted = spec[column]
         allowed = _PYTHON_TYPES[wanted]
         types = set(map(type, values))
@@ -120,11 +130,14 @@ def check_kind(origin: str, kind: str, body: object) -> tuple[list[str], list[An
             number = values.index("") + 1
             raise WorkbenchError(f"{origin}: kind {kind} row {number} column {column}: an identity value is empty")
         if wanted == "json":
-            for number, value in enumerate(values, 1):
-                if value is not None and not _is_json_list(value):
-                    raise WorkbenchError(f"{origin}: kind {kind} row {number} column {column}: "
-                                         f"{json.dumps(value)[:60]} is not {_TYPE_WORDS['json']}")
-    return list(columns), rows
+            bad = [value for value in set(values) if value is not None and not _is_json_list(value)]
+            if bad:
+                number = next(n for n, value in enumerate(values, 1) if value in bad)
+                raise WorkbenchError(f"{origin}: kind {kind} row {number} column {column}: "
+                                     f"{json.dumps(values[number - 1])[:60]} is not {_TYPE_WORDS['json']}")
+        cache = caches.get(allowed[0])
+        made.append(values if cache is None else map(cache.setdefault, values, values))
+    return list(columns), list(zip(*made))
 
 
 def check_kinds_present(origin: str, kinds: dict[str, Any], captured: object) -> None:

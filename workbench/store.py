@@ -224,7 +224,7 @@ class Store:
             raise WorkbenchError(f"{origin} is missing") from None
         except (OSError, EOFError, ValueError) as error:
             raise WorkbenchError(f"{origin} is corrupt ({type(error).__name__}: {error})") from None
-        snapshot = Snapshot.from_dict(data, origin=origin)
+        snapshot = Snapshot.from_dict(data, origin=origin, consume=True)
         if snapshot.fingerprint != fingerprint:
             raise WorkbenchError(f"{origin} is corrupt: it holds another schema than its name says")
         return snapshot

@@ -128,11 +128,13 @@ def fingerprint(tables: dict[str, Table], census: Census | None = None) -> str:
             kept = [i for i, c in enumerate(columns) if not c.endswith("oid")]
             key = [columns.index(c) for c in KINDS[kind].identity]
             ordered = by_identity(rows, key)
+            # lists, as a snapshot file's rows were when the format was fixed (the bytes hashed);
+            # made by map in C, not a comprehension (a third of the fingerprint's time)
             if len(kept) == len(columns):
-                values = [list(row) for row in ordered]
+                values = list(map(list, ordered))
             else:
                 take = itemgetter(*kept) if len(kept) > 1 else (lambda row, i=kept[0]: (row[i],))
-                values = [list(take(row)) for row in ordered]
+                values = list(map(list, map(take, ordered)))
             pickler = pickle.Pickler(_Digest(digest), protocol=4)
             pickler.fast = True           # no memo: the bytes depend on the values only, not on object identity
             pickler.dump([kind, [columns[i] for i in kept], values])

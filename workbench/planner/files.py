@@ -112,35 +112,38 @@ def write_plan_dir(plan: Plan, out_dir: str | Path, drift: Drift | None = None) 
     for statement in plan.statements:
         if statement.rehearsal_sql:
             check_parses(statement.rehearsal_sql, f"rehearsal form of {statement.id}")
-    # each stage rendered and checked (parsed once), and hashed, before any file is written; then
-    # rendered again, written and appended to schema_migration.sql, and let go (a plan at scale 100
-    # is 150,000 statements: every text held at once was 2x the SQL; rendering is cheap, parsing not)
+    # each stage rendered once, checked (parsed once) and hashed, written under a temporary name and
+    # appended to schema_migration.sql's, then let go (a plan at scale 100 is 150,000 statements:
+    # every text held at once was 2x the SQL); the files get their names only once every stage
+    # passed its check, so a planner bug leaves no stage file of this plan behind
     by_stage = plan.by_stage()
     canonical: dict[int, str] = {}
     hashes: dict[str, str] = {}
-    for name, description in STAGES:
-        text = render_stage(name, description, by_stage[name])
-        check_stage_text(name, text, by_stage[name], canonical)
-        hashes[name] = sha256_text(text)
+    written: list[str] = []
     migration = out / ".schema_migration.sql.tmp"
-    with migration.open("w", encoding="utf-8", newline="") as whole:
-        whole.write(MIGRATION_HEADER)
-        for name, description in STAGES:
-            text = render_stage(name, description, by_stage[name])
-            _write(out, f"{name}.sql", text)
-            whole.write("\n" + text)
+    try:
+        with migration.open("w", encoding="utf-8", newline="") as whole:
+            whole.write(MIGRATION_HEADER)
+            for name, description in STAGES:
+                text = render_stage(name, description, by_stage[name])
+                check_stage_text(name, text, by_stage[name], canonical)
+                hashes[name] = sha256_text(text)
+                (out / f".{name}.sql.tmp").write_bytes(text.encode("utf-8"))   # as is: a carriage return in a quoted name stays one
+                written.append(name)
+                whole.write("\n" + text)
+    except BaseException:
+        for name in written:
+            (out / f".{name}.sql.tmp").unlink(missing_ok=True)
+        migration.unlink(missing_ok=True)
+        raise
+    for name in written:
+        os.replace(out / f".{name}.sql.tmp", out / f"{name}.sql")
     os.replace(migration, out / "schema_migration.sql")
-    data = plan.to_dict(hashes)
-    for entry, statement in zip(data["statements"], plan.statements):   # what apply checks the files against
-        entry["sha256"] = stagecheck.statement_hash(canonical[id(statement)])
+    # each statement with the hash of its text as its stage file holds it (what apply checks the
+    # files against), encoded as it is made
+    data = {**plan.header(hashes), "statements": plan.statement_entries(
+        stagecheck.statement_hash(canonical[id(statement)]) for statement in plan.statements)}
     write_json(out / "plan.json", data, "statements")
     if drift is not None:       # compare.write_differences's format
         write_json(out / "schema_differences.json", drift.to_json(), "objects")
     return out
-
-
-def _write(out: Path, name: str, text: str) -> None:
-    """A file of the plan folder, atomically (a temporary file renamed over it)."""
-    tmp = out / f".{name}.tmp"
-    tmp.write_bytes(text.encode("utf-8"))       # as is: a carriage return in a quoted name stays one
-    os.replace(tmp, out / name)
