@@ -221,3 +221,20 @@ def test_what_the_shadow_lacks_is_left_out_and_named(pg, pg15, tmp_path):
     assert not result["build"]["faithful"] and result["build"]["failed_count"] >= 2
     assert any("postgis" in failed["sql"] for failed in result["build"]["failed"])
     assert "could not be reproduced on the shadow" in result["message"]
+
+
+def test_a_plan_above_the_measuring_limit_is_rehearsed_without_lock_readings(small_pair, tmp_path, monkeypatch):
+    """Reading pg_locks after every statement grows with the locks a stage holds: above
+    MEASURE_LOCKS_LIMIT statements a rehearsal reads none and says so (predicted hazards only)."""
+    import workbench.apply as apply_mod
+
+    source, target = small_pair
+    _planned(source, target, tmp_path / "plan")
+    statements = len(json.loads((tmp_path / "plan" / "plan.json").read_text())["statements"])
+    monkeypatch.setattr(apply_mod, "MEASURE_LOCKS_LIMIT", statements - 1)
+    log = apply(tmp_path / "plan", target, rehearse=True).log
+    assert log["status"] == "rehearsed" and not log["options"]["measure_locks"] and not log.get("locks")
+    assert f"{statements:,} statements, more than the {statements - 1:,} measured" in log["locks_skipped"]
+    assert log["locks_skipped"] in apply_summary(log)
+    monkeypatch.setattr(apply_mod, "MEASURE_LOCKS_LIMIT", statements)
+    assert apply(tmp_path / "plan", target, rehearse=True).log["locks"]["measured"] == statements

@@ -44,6 +44,12 @@ WHERE pid = pg_catalog.pg_backend_pid() AND locktype = 'relation' AND granted
 """
 
 
+def too_many_note(statements: int, limit: int) -> str:
+    """Why a large plan's locks were not measured (apply.MEASURE_LOCKS_LIMIT)."""
+    return (f"locks not measured: {statements:,} statements, more than the {limit:,} measured "
+            f"(each reading of pg_locks grows with the locks a stage holds); predicted hazards only")
+
+
 def predicted_mode(hazards: Iterable[str]) -> str:
     """The strongest lock mode the statement's hazards admit to."""
     found = set(hazards)

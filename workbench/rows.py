@@ -47,14 +47,27 @@ def count(conn: "psycopg.Connection[Any]", tables: Iterable[Table]) -> dict[Tabl
             found[(schema, table)] = {"rows": None, "exact": True, "how": "absent"}
         elif row[2] == "f":
             found[(schema, table)] = {"rows": None, "exact": False, "how": "not counted (foreign table)"}
-        elif row[1] <= EXACT_LIMIT_BYTES:
-            exact = conn.execute(f"SELECT count(*) FROM {name}").fetchone()
-            found[(schema, table)] = {"rows": int(exact[0]) if exact else 0, "exact": True, "how": "count(*)"}
+        elif row[1] <= EXACT_LIMIT_BYTES and (exact := _exact_count(conn, name)) is not None:
+            found[(schema, table)] = {"rows": exact, "exact": True, "how": "count(*)"}
         elif row[0] >= 0:
             found[(schema, table)] = {"rows": int(row[0]), "exact": False, "how": "estimate (pg_class.reltuples)"}
         else:
             found[(schema, table)] = {"rows": None, "exact": False, "how": "unknown (large, never analyzed)"}
     return found
+
+
+def _exact_count(conn: "psycopg.Connection[Any]", name: str) -> int | None:
+    """count(*) of a table, or None when it cannot be read: a partition or an inheriting child may be
+    a foreign table whose server needs a user mapping the counting role lacks (count(*) then fails
+    and the estimate is used; a savepoint keeps the surrounding transaction usable)."""
+    import psycopg
+
+    try:
+        with conn.transaction():
+            found = conn.execute(f"SELECT count(*) FROM {name}").fetchone()
+    except psycopg.Error:
+        return None
+    return int(found[0]) if found else 0
 
 
 def _renamed_tables(plan: "Plan") -> dict[Table, Table]:

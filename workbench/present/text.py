@@ -305,6 +305,8 @@ def apply_summary(log: Mapping[str, Any]) -> str:
         lines += ["", f"rows of the {len(log['rows'])} table(s) the plan alters, before -> after"
                   + (f": {lost} LOST ROWS" if lost else ": none lost")]
         lines += summary_lines(log["rows"])
+    if log.get("locks_skipped"):
+        lines += ["", str(log["locks_skipped"])]
     if log.get("locks"):
         from workbench.locks import lines as lock_lines
 
