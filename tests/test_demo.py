@@ -35,7 +35,6 @@ def test_demo_writes_the_applied_report_under_reports_demo(demo):
     assert "100% parity (" in html and "What failed" not in html
     assert json.loads((out / "plan" / "apply_log.json").read_text())["status"] == "applied"
     assert json.loads((out / "verify.json").read_text())["ok"] is True
-    assert demo["seconds"] < 90, f"workbench demo took {demo['seconds']:.0f} s"
 
 
 def test_demo_summary_fits_one_screen(demo):
