@@ -160,6 +160,10 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("columns", A.ALTER, "identity options"): _NONE,       # the identity sequence's options (ALTER SEQUENCE)
     ("columns", A.ALTER, "identity sequence"): _NONE,      # its name (ALTER SEQUENCE ... RENAME)
     ("columns", A.ALTER, "options"): _NONE,                # a foreign table's column OPTIONS (...): catalog only
+    ("columns", A.ALTER, "attribute options"): _NONE,      # SET / RESET (n_distinct ...): SHARE UPDATE EXCLUSIVE
+    # ALTER CONSTRAINT ... INHERIT (PostgreSQL 18) sets NOT NULL on the inheriting tables, checking their rows
+    ("columns", A.ALTER, "not null inherit"): _rule(*_VALIDATES, *_LOCK),
+    ("columns", A.ALTER, "not null no inherit"): _NONE,    # ... NO INHERIT: the inheriting tables keep theirs, catalog only
     ("columns", A.DROP, ""): _rule(H.DATA_LOSS, *_LOCK),
     # a domain CHECK taken off a function dropped and created again (functions.predrop)
     ("types", A.DROP, "drop check"): _NONE,
