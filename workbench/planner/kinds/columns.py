@@ -256,8 +256,8 @@ def _primary_key_stage(ctx: Context, identity: Identity) -> Stage | None:
     """A column in the target's primary key keeps NOT NULL until that key is gone: stage 10 when
     the key is dropped there, stage 09 when it is replaced in stage 08; None when not in a key."""
     schema, table, column = identity
-    for key, row in ctx.target_rows.get("constraints", {}).items():
-        if key[:2] == (schema, table) and row["constraint_type"] == "p" and column in ctx.constraint_columns(row, "target"):
+    for key, row in ctx.target_primary_keys(schema, table):
+        if column in ctx.constraint_columns(row, "target"):
             return DROPS if ctx.status("constraints", key) == "only_in_target" else FINISHING
     return None
 
@@ -302,11 +302,7 @@ def convert_column_type(ctx: Context, identity: Identity, *, via_text: bool = Fa
 def _children_keep(ctx: Context, identity: Identity) -> bool:
     """Whether a table inheriting from this one keeps the column in the source (then the parent's
     column is dropped with ONLY, which leaves the children's column in place as their own)."""
-    parent = qualified(*identity[:2])
-    for child, row in ctx.target_rows.get("tables", {}).items():
-        if parent in json_list(row.get("inherits")) and ctx.source("columns", (*child, identity[2])):
-            return True
-    return False
+    return any(ctx.source("columns", (*child, identity[2])) for child in ctx.children_of(qualified(*identity[:2])))
 
 
 def _alter_column(ctx: Context, identity: Identity, source: Row, target: Row, differs: set[str]) -> None:
