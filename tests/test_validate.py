@@ -118,6 +118,7 @@ def test_the_seedscale_plan_validates_on_the_shadow(pg, seedscale_pair, tmp_path
     assert result["status"] == "converged", result["message"]
     assert result["build"]["faithful"] and result["residual_count"] == 0
     assert result["locks"]["measured"] >= len(json.loads((tmp_path / "plan" / "plan.json").read_text())["statements"])
+    assert result["locks"]["defects"] == 0, result["locks"]["by_operation"]
 
 
 def test_the_cli_plan_validates_unless_told_not_to(small_pair, tmp_path):
@@ -140,6 +141,8 @@ def test_every_statement_of_the_seedscale_rehearsal_has_its_locks(seedscale_pair
     assert len(ran) == len(log["statements"]) > 1000
     assert all(isinstance(entry["locks"], list) and entry["predicted_lock"] for entry in ran)
     assert log["locks"]["measured"] == len(ran)
+    # the hazard table says what PostgreSQL does: no statement locks more than its hazards admit
+    assert log["locks"]["defects"] == 0, log["locks"]["by_operation"]
 
 
 def test_a_wrong_predicted_hazard_shows_as_a_planner_defect(make_db, tmp_path):
