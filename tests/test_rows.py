@@ -56,3 +56,31 @@ def test_rows_before_and_after_with_a_dropped_column_and_a_rebuild(make_db, tmp_
     frame = rows_frame(result.log["rows"])
     assert dict(zip(frame["table"], zip(frame["rows before -> after"], frame["lost"]))) == {
         "public.big": ("10,000 -> 10,000", ""), "public.rebuilt": ("5 -> 0", "LOST ROWS")}
+
+
+def test_counts_in_batches_with_a_foreign_partition_left_to_its_estimate(make_db):
+    """count() reads a hundred tables per query and transaction (a plan of thousands of tables in
+    one transaction ran out of the server's lock table); a batch whose count(*) fails (a foreign
+    partition with no user mapping) is counted a table at a time, that one by its estimate."""
+    from workbench import connect as connect_mod
+    from workbench.rows import BATCH, count
+
+    many = BATCH + 20
+    dsn = make_db(
+        "".join(f"CREATE TABLE public.t{i} (id int); INSERT INTO public.t{i} SELECT generate_series(1, {i % 7});"
+                for i in range(many))
+        + "CREATE EXTENSION postgres_fdw; CREATE SERVER far FOREIGN DATA WRAPPER postgres_fdw OPTIONS (dbname 'nowhere');"
+          "CREATE TABLE public.parted (id int, d int) PARTITION BY RANGE (d);"
+          "CREATE TABLE public.near PARTITION OF public.parted FOR VALUES FROM (0) TO (10);"
+          "CREATE FOREIGN TABLE public.away PARTITION OF public.parted FOR VALUES FROM (10) TO (20) SERVER far;"
+          "INSERT INTO public.near VALUES (1, 1), (2, 2); ANALYZE public.near;")
+    tables = [("public", f"t{i}") for i in range(many)] + [("public", "parted"), ("public", "missing"), ("public", "away")]
+    with connect_mod.connect(dsn, autocommit=True) as conn:
+        found = count(conn, tables)
+        assert conn.execute("SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation'"
+                            ).fetchone()[0] == 1        # pg_locks itself: nothing held after each batch
+    assert [found[("public", f"t{i}")]["rows"] for i in range(many)] == [i % 7 for i in range(many)]
+    assert all(found[("public", f"t{i}")]["how"] == "count(*)" for i in range(many))
+    assert found[("public", "parted")] == {"rows": 2, "exact": False, "how": "estimate (pg_class.reltuples)"}
+    assert found[("public", "missing")] == {"rows": None, "exact": True, "how": "absent"}
+    assert found[("public", "away")]["how"] == "not counted (foreign table)"

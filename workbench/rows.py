@@ -28,31 +28,73 @@ _ON_TABLE = ("columns", "indexes", "constraints", "triggers", "rules", "policies
 Table = tuple[str, str]
 
 
+# tables per transaction: each read takes an AccessShareLock (pg_relation_size, count(*)) held to
+# its transaction's end, and the server's lock table is small (max_locks_per_transaction, 64 by
+# default, per connection): a scale-30 plan's 2,500 tables in one transaction ran out of it
+BATCH = 100
+_FACTS_SQL = (
+    "SELECT CASE WHEN c.relkind = 'p' THEN (SELECT sum(greatest(p.reltuples, 0))::bigint FROM "
+    "pg_partition_tree(c.oid) t JOIN pg_class p ON p.oid = t.relid WHERE t.isleaf) ELSE c.reltuples::bigint END, "
+    "CASE WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(pg_relation_size(t.relid)), 0) FROM "
+    "pg_partition_tree(c.oid) t) ELSE pg_relation_size(c.oid) END, c.relkind::text "
+    "FROM unnest(%s::text[]) WITH ORDINALITY AS n(name, i) LEFT JOIN pg_class c ON c.oid = to_regclass(n.name) "
+    "ORDER BY n.i")
+
+
 def count(conn: "psycopg.Connection[Any]", tables: Iterable[Table]) -> dict[Table, dict[str, Any]]:
     """(schema, table) -> {"rows": n or None, "exact": bool, "how": ...}; a table that does not
-    exist has rows None and how "absent"."""
+    exist has rows None and how "absent". A hundred tables at a time, each batch in a transaction
+    of its own (a savepoint when the connection is in one): one query for their sizes and
+    estimates, one for their exact counts (every table's count(*) in one row), a table at a time
+    only when that one fails (a foreign partition the role cannot read)."""
     from workbench.planner.quote import qualified
 
     found: dict[Table, dict[str, Any]] = {}
-    for schema, table in tables:
-        name = qualified(schema, table)
-        # a partitioned table: the sums over its partitions (it holds no rows itself)
-        row = conn.execute(
-            "SELECT CASE WHEN c.relkind = 'p' THEN (SELECT sum(greatest(p.reltuples, 0))::bigint FROM "
-            "pg_partition_tree(c.oid) t JOIN pg_class p ON p.oid = t.relid WHERE t.isleaf) ELSE c.reltuples::bigint END, "
-            "CASE WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(pg_relation_size(t.relid)), 0) FROM "
-            "pg_partition_tree(c.oid) t) ELSE pg_relation_size(c.oid) END, c.relkind::text "
-            "FROM pg_class c WHERE c.oid = to_regclass(%s)", (name,)).fetchone()
-        if row is None:
-            found[(schema, table)] = {"rows": None, "exact": True, "how": "absent"}
-        elif row[2] == "f":
-            found[(schema, table)] = {"rows": None, "exact": False, "how": "not counted (foreign table)"}
-        elif row[1] <= EXACT_LIMIT_BYTES and (exact := _exact_count(conn, name)) is not None:
-            found[(schema, table)] = {"rows": exact, "exact": True, "how": "count(*)"}
-        elif row[0] >= 0:
-            found[(schema, table)] = {"rows": int(row[0]), "exact": False, "how": "estimate (pg_class.reltuples)"}
-        else:
-            found[(schema, table)] = {"rows": None, "exact": False, "how": "unknown (large, never analyzed)"}
+    wanted = list(dict.fromkeys(tables))
+    for start in range(0, len(wanted), BATCH):
+        batch = wanted[start:start + BATCH]
+        names = [qualified(schema, table) for schema, table in batch]
+        with conn.transaction():
+            facts = conn.execute(_FACTS_SQL, (names,)).fetchall()
+            exact = _exact_counts(conn, [(name, row[1]) for name, row in zip(names, facts)
+                                         if row[2] is not None and row[2] != "f" and row[1] <= EXACT_LIMIT_BYTES])
+        for table, name, row in zip(batch, names, facts):
+            if row[2] is None:
+                found[table] = {"rows": None, "exact": True, "how": "absent"}
+            elif row[2] == "f":
+                found[table] = {"rows": None, "exact": False, "how": "not counted (foreign table)"}
+            elif exact.get(name) is not None:
+                found[table] = {"rows": exact[name], "exact": True, "how": "count(*)"}
+            elif row[0] >= 0:
+                found[table] = {"rows": int(row[0]), "exact": False, "how": "estimate (pg_class.reltuples)"}
+            else:
+                found[table] = {"rows": None, "exact": False, "how": "unknown (large, never analyzed)"}
+    return found
+
+
+def _exact_counts(conn: "psycopg.Connection[Any]", sized: list[tuple[str, int]]) -> dict[str, int | None]:
+    """count(*) of each (quoted name, heap bytes), tables together in one statement up to
+    EXACT_LIMIT_BYTES of heap (a statement reads no more than one table at the limit would); when
+    a statement fails, each of its tables alone."""
+    import psycopg
+
+    found: dict[str, int | None] = {}
+    groups: list[list[str]] = []
+    total = EXACT_LIMIT_BYTES + 1
+    for name, size in sized:
+        if total + size > EXACT_LIMIT_BYTES:
+            groups.append([])
+            total = 0
+        groups[-1].append(name)
+        total += size
+    for names in groups:
+        try:
+            with conn.transaction():
+                row = conn.execute("SELECT " + ", ".join(f"(SELECT count(*) FROM {n})" for n in names)).fetchone()
+        except psycopg.Error:
+            found.update((name, _exact_count(conn, name)) for name in names)
+            continue
+        found.update(zip(names, map(int, row or ())))
     return found
 
 
@@ -126,7 +168,7 @@ def plan_rows(plan: "Plan", target: str) -> dict[str, Any]:
     source = "not known: the target is not a live database"
     if risky and target and is_live(target):
         try:
-            with connect_mod.connect(target) as conn:
+            with connect_mod.connect(target, autocommit=True) as conn:     # a transaction per batch
                 counts = count(conn, dict.fromkeys(t for _, t in risky))
             source = "the target"
         except WorkbenchError as error:

@@ -103,6 +103,8 @@ class Context:
         self._dropped_names: set[str] | None = None
         self._names_of: dict[str, dict[str, list[Identity]]] = {}
         self._keys_of_table: dict[str, list[Identity]] | None = None
+        self._children_of: dict[str, list[Identity]] | None = None
+        self._primary_keys: dict[tuple[str, str], list[tuple[Identity, Row]]] | None = None
         self._column_names: dict[str, dict[tuple[int, int], str]] = {}
         self._columns_by_table: dict[str, dict[tuple[str, str], list[Row]]] = {}
 
@@ -195,6 +197,27 @@ class Context:
                         if identity not in known:
                             known.append(identity)
         return index.get(table, [])
+
+    def target_primary_keys(self, schema: str, table: str) -> list[tuple[Identity, Row]]:
+        """The target's PRIMARY KEY constraints of a table (one, or none), indexed once."""
+        index = self._primary_keys
+        if index is None:
+            index = self._primary_keys = {}
+            for key, row in self.target_rows.get("constraints", NO_ROWS).items():
+                if row["constraint_type"] == "p":
+                    index.setdefault((key[0], key[1]), []).append((key, row))
+        return index.get((schema, table), [])
+
+    def children_of(self, parent: str) -> list[Identity]:
+        """The target's tables that inherit from a table (by its qualified name), in the target's
+        row order: indexed once (a scan of every table per dropped column was quadratic)."""
+        index = self._children_of
+        if index is None:
+            index = self._children_of = {}
+            for child, row in self.target_rows.get("tables", NO_ROWS).items():
+                for name in dict.fromkeys(json_list(row.get("inherits"))):
+                    index.setdefault(name, []).append(child)
+        return index.get(parent, [])
 
     @staticmethod
     def kinds_on_tables() -> list[str]:

@@ -176,6 +176,10 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("columns", A.ALTER, "identity options"): _rule(*_LOCK),   # ALTER COLUMN SET ...: ACCESS EXCLUSIVE on the table
     ("columns", A.ALTER, "identity sequence"): _rule(*_LOCK),  # its name (ALTER SEQUENCE ... RENAME)
     ("columns", A.ALTER, "options"): _rule(*_LOCK),         # a foreign table's column OPTIONS (...)
+    ("columns", A.ALTER, "attribute options"): _NONE,      # SET / RESET (n_distinct ...): SHARE UPDATE EXCLUSIVE
+    # ALTER CONSTRAINT ... INHERIT (PostgreSQL 18) sets NOT NULL on the inheriting tables, checking their rows
+    ("columns", A.ALTER, "not null inherit"): _rule(*_VALIDATES, *_LOCK),
+    ("columns", A.ALTER, "not null no inherit"): _rule(*_LOCK),   # ... NO INHERIT: ALTER CONSTRAINT, ACCESS EXCLUSIVE
     ("columns", A.DROP, ""): _rule(H.DATA_LOSS, *_LOCK),
     # a domain CHECK taken off a function dropped and created again (functions.predrop)
     ("types", A.DROP, "drop check"): _NONE,

@@ -112,7 +112,7 @@ def _users_again(ctx: Context, function: Identity, create: str) -> None:
         wanted = ctx.source("columns", column)
         assert wanted is not None                                     # _generated_callers made sure
         ctx.add(FUNCTIONS, "columns", column, "create",
-                f"ALTER TABLE {qualified(*column[:2])} ADD COLUMN {column_definition(wanted)}",
+                f"ALTER TABLE {qualified(*column[:2])} ADD COLUMN {column_definition(ctx, wanted)}",
                 facts=[Fact.FILLS_ROWS], step="generated column again", depends_on=[create],
                 note="its generated expression calls the function created again above")
     for domain, check, definition in _domain_checks_calling(ctx, function):
