@@ -241,3 +241,23 @@ def test_a_plan_above_the_measuring_limit_is_rehearsed_without_lock_readings(sma
     assert log["locks_skipped"] in apply_summary(log)
     monkeypatch.setattr(apply_mod, "MEASURE_LOCKS_LIMIT", statements)
     assert apply(tmp_path / "plan", target, rehearse=True).log["locks"]["measured"] == statements
+
+
+# --- a target object the plan conflicts with ----------------------------------------------------
+def test_a_target_object_the_plan_collides_with_is_caught_and_named(pg, make_db, tmp_path):
+    """The target holds a sequence named like the index the plan creates: another kind, so the
+    comparison sees no relation between them (the sequence is only in the target, left alone
+    without --allow-drops), but relations share one namespace per schema and CREATE INDEX fails.
+    The shadow names the stage, the statement and the SQLSTATE before anyone touches the target."""
+    source = make_db(SOURCE)
+    target = make_db(TARGET + "CREATE SEQUENCE public.orders_item;")
+    drift = _planned(source, target, tmp_path / "plan")
+    result = validate(tmp_path / "plan", drift.source, target, drift.target, drift.options, shadow=pg)
+    assert result["status"] == "failed", result["message"]
+    first = result["failed"][0]
+    assert (first["stage"], first["kind"], first["identity"]["name"], first["sqlstate"]) == (
+        "stage07_indexes", "indexes", "orders_item", "42P07")
+    assert first["message"] == 'relation "orders_item" already exists'
+    assert result["message"].startswith(f"stage07_indexes statement {first['index']} (create indexes ")
+    assert "42P07" in result["message"]
+    assert result["build"]["faithful"]                 # the shadow was the target: the plan is at fault
