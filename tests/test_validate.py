@@ -118,6 +118,7 @@ def test_the_seedscale_plan_validates_on_the_shadow(pg, seedscale_pair, tmp_path
     assert result["status"] == "converged", result["message"]
     assert result["build"]["faithful"] and result["residual_count"] == 0
     assert result["locks"]["measured"] >= len(json.loads((tmp_path / "plan" / "plan.json").read_text())["statements"])
+    assert result["locks"]["defects"] == 0, result["locks"]["by_operation"]
 
 
 def test_the_cli_plan_validates_unless_told_not_to(small_pair, tmp_path):
@@ -140,6 +141,8 @@ def test_every_statement_of_the_seedscale_rehearsal_has_its_locks(seedscale_pair
     assert len(ran) == len(log["statements"]) > 1000
     assert all(isinstance(entry["locks"], list) and entry["predicted_lock"] for entry in ran)
     assert log["locks"]["measured"] == len(ran)
+    # the hazard table says what PostgreSQL does: no statement locks more than its hazards admit
+    assert log["locks"]["defects"] == 0, log["locks"]["by_operation"]
 
 
 def test_a_wrong_predicted_hazard_shows_as_a_planner_defect(make_db, tmp_path):
@@ -238,3 +241,23 @@ def test_a_plan_above_the_measuring_limit_is_rehearsed_without_lock_readings(sma
     assert log["locks_skipped"] in apply_summary(log)
     monkeypatch.setattr(apply_mod, "MEASURE_LOCKS_LIMIT", statements)
     assert apply(tmp_path / "plan", target, rehearse=True).log["locks"]["measured"] == statements
+
+
+# --- a target object the plan conflicts with ----------------------------------------------------
+def test_a_target_object_the_plan_collides_with_is_caught_and_named(pg, make_db, tmp_path):
+    """The target holds a sequence named like the index the plan creates: another kind, so the
+    comparison sees no relation between them (the sequence is only in the target, left alone
+    without --allow-drops), but relations share one namespace per schema and CREATE INDEX fails.
+    The shadow names the stage, the statement and the SQLSTATE before anyone touches the target."""
+    source = make_db(SOURCE)
+    target = make_db(TARGET + "CREATE SEQUENCE public.orders_item;")
+    drift = _planned(source, target, tmp_path / "plan")
+    result = validate(tmp_path / "plan", drift.source, target, drift.target, drift.options, shadow=pg)
+    assert result["status"] == "failed", result["message"]
+    first = result["failed"][0]
+    assert (first["stage"], first["kind"], first["identity"]["name"], first["sqlstate"]) == (
+        "stage07_indexes", "indexes", "orders_item", "42P07")
+    assert first["message"] == 'relation "orders_item" already exists'
+    assert result["message"].startswith(f"stage07_indexes statement {first['index']} (create indexes ")
+    assert "42P07" in result["message"]
+    assert result["build"]["faithful"]                 # the shadow was the target: the plan is at fault

@@ -14,6 +14,7 @@ from typing import Iterable, Sequence
 from workbench.kinds import Identity, Key, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.expressions import needs_new_function
+from workbench.planner.hazards import Fact
 from workbench.planner.kinds.base import BUILDERS, Builder, builds
 from workbench.planner.kinds.columns import (column_definition, column_settings, not_null_name,
                                              not_null_renames)
@@ -59,7 +60,10 @@ class Tables(Builder):
             body = ",\n    ".join(column_definition(ctx, c, with_default=c["name"] not in late) for c in own)
             inherits = f" INHERITS ({', '.join(parents)})" if parents else ""
             sql = f"{head} {qualified(*identity)} (\n    {body}\n){inherits}{partition_by}{options}{server}"
-        created = ctx.add(TABLES, "tables", identity, "create", sql, depends_on=depends)
+        # a new partition of a table that is already there takes ACCESS EXCLUSIVE on it
+        existing_parent = bool(row.get("partition_of")) and not ctx.table_is_new(*split_qualified(row["partition_of"]))
+        created = ctx.add(TABLES, "tables", identity, "create", sql, depends_on=depends,
+                          facts=[Fact.EXISTING_PARENT] if existing_parent else [])
         for column in columns:
             column_settings(ctx, (*identity, column["name"]), column, None, TABLES, depends_on=[created])
         if row.get("of_type"):
