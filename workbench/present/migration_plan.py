@@ -437,8 +437,16 @@ def way_back_html(view: PlanView) -> str:
     kept = (f" Backups of the schema before apply (snapshot, pg_dump -s): {html.escape(', '.join(backups))}."
             if backups else "")
     where = f"{view.plan_dir.name}/{back['dir']}" if view.plan_dir is not None else back["dir"]
+    proven = back.get("validation")
+    if isinstance(proven, dict):
+        status = str(proven.get("status", "error"))
+        checked = (f" <b>Validated on the shadow: {html.escape(status)}</b>: "
+                   f"{html.escape(str(proven.get('message', '')))}.")
+        kind = {"converged": "ok", "failed": "bad", "diverged": "bad"}.get(status, "info")
+    else:
+        checked, kind = " Not validated on a shadow (planned with <code>--no-validate</code>).", "info"
     return _box(f"<b>Way back:</b> <code>workbench apply {html.escape(where)} TARGET</code> takes an applied "
-                f"target back: {back['statements']} statements{losing}.{kept}", "info")
+                f"target back: {back['statements']} statements{losing}.{kept}{checked}", kind)
 
 
 def rows_at_risk_html(view: PlanView) -> str:
