@@ -149,27 +149,80 @@ def comparison_aside(drift: "Drift", folder: str | Path) -> "Aside":
     return aside.start(lambda: write_comparison(drift, folder))
 
 
+def plan_and_write(drift: "Drift", options: "PlanOptions", folder: str | Path, target: str = "",
+                   rollback: bool = True) -> tuple["Plan", Path]:
+    """plan(drift, options) written into folder as write_plan(comparison=False) writes it; the way
+    back, when it can be planned ahead (rollback.plan_back_ahead), planned and written into
+    DIR/rollback/ by a forked child meanwhile (workbench.aside: on the second core)."""
+    from workbench.planner import plan
+    from workbench.planner.build import now
+
+    created_at = now()
+    back = way_back_aside(drift, options, folder, target, created_at) if rollback else None
+    try:
+        made = plan(drift, options, created_at)
+        return made, write_plan(made, folder, drift, target, comparison=False, rollback=rollback, back=back)
+    except BaseException:
+        if back is not None:
+            import contextlib
+
+            with contextlib.suppress(BaseException):        # this error is the one to tell
+                back.wait()
+        raise
+
+
+def way_back_aside(drift: "Drift", options: "PlanOptions", folder: str | Path, target: str,
+                   created_at: str) -> "Aside | None":
+    """The way back of the plan about to be made, planned and written into FOLDER/rollback/ by a
+    forked child; its wait() gives what plan.json says of it (rollback.way_back). None when it
+    cannot be planned ahead (renames)."""
+    from workbench import aside
+    from workbench.rollback import ROLLBACK_DIR, plan_back_ahead, way_back
+
+    if options.renames or options.accept_renames:
+        return None
+    out = make_folder(folder)
+
+    def job() -> dict[str, Any]:
+        ahead = plan_back_ahead(drift, options, created_at)
+        assert ahead is not None
+        back, back_drift = ahead
+        write_plan(back, out / ROLLBACK_DIR, back_drift, target, comparison=False, rollback=False)
+        return way_back(back, ROLLBACK_DIR)
+
+    return aside.start(job, result=True)
+
+
 def write_plan(plan: "Plan", folder: str | Path, drift: "Drift | None" = None, target: str = "",
-               comparison: bool = True, rollback: bool = True) -> Path:
+               comparison: bool = True, rollback: bool = True, back: "Aside | None" = None) -> Path:
     """The files of `workbench plan --out DIR`: the plan's (planner.write_plan_dir) and, given the
     drift it was made from, the comparison files beside them (unless not `comparison`) and the way
-    back, DIR/rollback/ (workbench/rollback.py; unless not `rollback`). With the target (a live
-    database), the steps that can delete rows carry their table's rows (rows.plan_rows)."""
+    back, DIR/rollback/ (workbench/rollback.py; unless not `rollback`; `back`: being written by
+    way_back_aside). With the target (a live database), the steps that can delete rows carry their
+    table's rows (rows.plan_rows)."""
     from workbench.planner import write_plan_dir
     from workbench.rows import plan_rows
 
     plan.rows = plan_rows(plan, target)
-    back = None
+    if back is not None:           # plan.json, written last, says what the child made of the way back
+        def told() -> None:
+            plan.rollback = back.wait()
+
+        out = write_plan_dir(plan, folder, before_header=told)
+        if drift is not None and comparison:
+            write_comparison(drift, out)
+        return out
+    back_plan = None
     if drift is not None and rollback and not plan.rollback_of:
         from workbench.rollback import ROLLBACK_DIR, plan_back, way_back
 
-        back, back_drift = plan_back(drift, plan)
-        plan.rollback = way_back(back, ROLLBACK_DIR)        # plan.json says where its way back is
+        back_plan, back_drift = plan_back(drift, plan)
+        plan.rollback = way_back(back_plan, ROLLBACK_DIR)        # plan.json says where its way back is
     out = write_plan_dir(plan, folder)
     if drift is not None and comparison:
         write_comparison(drift, out)
-    if back is not None:
-        write_plan(back, out / ROLLBACK_DIR, back_drift, target, comparison=comparison, rollback=False)
+    if back_plan is not None:
+        write_plan(back_plan, out / ROLLBACK_DIR, back_drift, target, comparison=comparison, rollback=False)
     return out
 
 
@@ -298,7 +351,7 @@ def prepare(source: str, target: str, out: str | Path, options: "CompareOptions 
     set and nothing applied yet; apply_and_verify does the rest). The comparison files are still
     being written when it returns: Run.wait() before reading them."""
     from workbench.compare import CompareOptions, compare
-    from workbench.planner import PlanOptions, plan
+    from workbench.planner import PlanOptions
 
     use_existing = check_request(target, target_after, mode, plan_dir, plan_options)
     options = options or CompareOptions()
@@ -319,8 +372,7 @@ def prepare(source: str, target: str, out: str | Path, options: "CompareOptions 
         step(f"using the plan in {folder}")
     else:
         step(f"planning into {folder}")
-        made = plan(drift, plan_options or PlanOptions())
-        write_plan(made, folder, drift, target, comparison=False)
+        made = plan_and_write(drift, plan_options or PlanOptions(), folder, target)[0]
         written += plan_files(folder)
     from workbench.connect import secrets_of
 
