@@ -15,6 +15,7 @@ code), not raised: the report shows it.
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
@@ -57,7 +58,7 @@ class Run:
     error: str = ""                           # apply or verify stopped with an error (shown in the report)
     verify: "VerifyResult | None" = None      # after an apply
     written: list[Path] = field(default_factory=list)
-    background: list[Any] = field(default_factory=list)     # writers still running (threads)
+    background: list[Any] = field(default_factory=list)     # writers still running (Run.aside)
     errors: list[BaseException] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list, repr=False)   # passwords of the sides: in no file
     captured: dict[str, "Snapshot"] = field(default_factory=dict, repr=False)   # role -> what its file holds
@@ -72,19 +73,19 @@ class Run:
             raise self.errors[0]
         return self
 
-    def in_background(self, job: Callable[[], list[Path]]) -> None:
-        """Run a writer while the pipeline goes on (it waits on servers and kernels meanwhile)."""
-        import threading
+    def aside(self, job: "Aside", paths: list[Path]) -> None:
+        """A writer forked aside (workbench.aside) whose files are `paths`: wait() waits for it too."""
+        run = self
 
-        def work() -> None:
-            try:
-                self.written.extend(job())
-            except BaseException as error:       # raised by wait()
-                self.errors.append(error)
+        class Waiting:
+            def join(self) -> None:
+                try:
+                    job.wait()
+                    run.written.extend(paths)
+                except BaseException as error:       # raised by wait()
+                    run.errors.append(error)
 
-        thread = threading.Thread(target=work, daemon=True)
-        thread.start()
-        self.background.append(thread)
+        self.background.append(Waiting())
 
     @property
     def verify_path(self) -> Path | None:
@@ -164,8 +165,6 @@ def plan_and_write(drift: "Drift", options: "PlanOptions", folder: str | Path, t
         return made, write_plan(made, folder, drift, target, comparison=False, rollback=rollback, back=back)
     except BaseException:
         if back is not None:
-            import contextlib
-
             with contextlib.suppress(BaseException):        # this error is the one to tell
                 back.wait()
         raise
@@ -346,10 +345,13 @@ def run(source: str, target: str, out: str | Path, options: "CompareOptions | No
 def prepare(source: str, target: str, out: str | Path, options: "CompareOptions | None" = None,
             target_after: str = "", plan_dir: str = "", mode: str | None = None,
             plan_options: "PlanOptions | None" = None, progress: Progress | None = None,
-            shadow: "Shadow" = None) -> Run:
+            shadow: "Shadow" = None, settle: Callable[[], None] | None = None) -> Run:
     """The steps before any apply: snapshots, comparison files, the plan folder (a Run with `mode`
     set and nothing applied yet; apply_and_verify does the rest). The comparison files are still
-    being written when it returns: Run.wait() before reading them."""
+    being written when it returns: Run.wait() before reading them. They and the way back are
+    written by forked children while this process plans (workbench.aside), which needs this
+    process to run no other thread then: `settle` (called once the sides are read) waits for the
+    caller's own (the report's imports)."""
     from workbench.compare import CompareOptions, compare
     from workbench.planner import PlanOptions
 
@@ -366,18 +368,26 @@ def prepare(source: str, target: str, out: str | Path, options: "CompareOptions 
     drift = compare(captured["source"], captured["target"], options)     # what the saved files hold
     written = list(snapshots.values())
 
+    if settle is not None:
+        settle()
+    # the comparison files are for people and tools, not for the steps after: written meanwhile
+    comparison = comparison_aside(drift, out)
     folder = Path(plan_dir) if plan_dir else out / "plan"
     made = None
     if use_existing:
         step(f"using the plan in {folder}")
     else:
         step(f"planning into {folder}")
-        made = plan_and_write(drift, plan_options or PlanOptions(), folder, target)[0]
+        try:
+            made = plan_and_write(drift, plan_options or PlanOptions(), folder, target)[0]
+        except BaseException:
+            with contextlib.suppress(BaseException):        # this error is the one to tell
+                comparison.wait()
+            raise
         written += plan_files(folder)
     from workbench.connect import secrets_of
 
     result = Run(out, drift, folder, not use_existing, dict(snapshots), mode, captured=dict(captured), plan=made,
                  written=written, secrets=secrets_of(sides.values()))
-    # the comparison files are for people and tools, not for the steps after: written meanwhile
-    result.in_background(lambda: write_comparison(drift, out))
+    result.aside(comparison, [out / DIFFERENCES_FILE, out / COMPARISON_TEXT_FILE])
     return result
