@@ -22,6 +22,8 @@ options.json (every key optional but `description`):
     xfail         the reason the case is known to fail: a planner bug, reported, not hidden
     edges_xfail   the reason the case fails when ordered by edges alone (statements handed to the
                   sort in reverse): an order that still rests on the order of writing, reported
+    since         the server version (server_version_num) the case's SQL needs, e.g. 180000 for
+                  NOT NULL ... NO INHERIT: on an older server the case is skipped, saying so
 
 DRIFT_UPDATE_CASES=1 rewrites the expected.sql / hazards.json files that exist from the current
 plan (review the git diff: the files are the expectation, not a record).
@@ -46,7 +48,8 @@ from workbench.planner import PlanOptions, plan
 from workbench.snapshot import capture
 
 CASES = Path(__file__).parent / "cases"
-CASE_KEYS = {"description", "plan", "compare", "dump", "roles", "empty_plan", "skipped", "residual", "kept", "xfail", "edges_xfail"}
+CASE_KEYS = {"description", "plan", "compare", "dump", "roles", "empty_plan", "skipped", "residual", "kept", "xfail", "edges_xfail",
+             "since"}
 UPDATE = os.environ.get("DRIFT_UPDATE_CASES") == "1"
 
 
@@ -114,6 +117,11 @@ def _sides(name: str, pg, case_db) -> tuple[dict, str, str, CompareOptions]:
     """The case's options, its source and target databases, its compare options."""
     folder = CASES / name
     options = case_options(name)
+    if options.get("since"):
+        with pg.connect() as conn:
+            version = int(conn.execute("SHOW server_version_num").fetchone()[0])
+        if version < options["since"]:
+            pytest.skip(f"needs PostgreSQL server_version_num {options['since']}, the server is {version}")
     ensure_roles(pg, options.get("roles", []))
     source = case_db((folder / "source.sql").read_text())
     target = case_db((folder / "target.sql").read_text())

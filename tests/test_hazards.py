@@ -91,8 +91,18 @@ def test_create_index_blocks_writes_on_an_existing_table_only(pair):
 def test_the_table_answers_for_every_operation_and_refuses_unknown_ones():
     assert hazards("indexes", "create", facts=[Fact.EXISTING_TABLE, Fact.UNIQUE]) == (
         Hazard.BLOCKS_WRITES, Hazard.MAY_FAIL_ON_DATA)
+    # a foreign key: SHARE ROW EXCLUSIVE on both tables (blocks writes), NOT VALID or not; a NOT VALID
+    # CHECK still takes ACCESS EXCLUSIVE, it only leaves the rows unchecked
     assert hazards("constraints", "create", facts=[Fact.EXISTING_TABLE, Fact.FOREIGN_KEY]) == (
-        Hazard.MAY_FAIL_ON_DATA, Hazard.VALIDATES_ROWS)
+        Hazard.BLOCKS_WRITES, Hazard.MAY_FAIL_ON_DATA, Hazard.VALIDATES_ROWS)
+    assert hazards("constraints", "create", facts=[Fact.EXISTING_TABLE, Fact.FOREIGN_KEY, Fact.NOT_VALID]) == (
+        Hazard.BLOCKS_WRITES,)
+    assert hazards("constraints", "create", facts=[Fact.EXISTING_TABLE, Fact.NOT_VALID]) == (
+        Hazard.ACCESS_EXCLUSIVE_LOCK,)
+    # ADD COLUMN holds ACCESS EXCLUSIVE to the stage's commit, however brief the statement
+    assert hazards("columns", "create", facts=[Fact.EXISTING_TABLE]) == (Hazard.ACCESS_EXCLUSIVE_LOCK,)
+    assert hazards("triggers", "create", facts=[Fact.EXISTING_TABLE]) == (Hazard.BLOCKS_WRITES,)
+    assert hazards("views", "replace") == (Hazard.ACCESS_EXCLUSIVE_LOCK,)
     assert hazards("functions", "drop", facts=[Fact.REBUILT]) == ()
     with pytest.raises(UnknownOperation, match="alter indexes .frobnicate."):
         hazards("indexes", "alter", "frobnicate")
@@ -108,3 +118,73 @@ def test_statements_are_frozen_values_with_enums_after_a_round_trip_through_json
     assert again.statements == planned.statements
     assert all(isinstance(s.stage, Stage) and isinstance(s.action, Action)
                and all(isinstance(h, Hazard) for h in s.hazards) for s in again.statements)
+
+
+# --- every lock the table predicts, against what PostgreSQL takes ----------------------------------
+LOCKS_TARGET = """
+CREATE TABLE p (id int PRIMARY KEY, code text);
+CREATE TABLE c (id int PRIMARY KEY, p int, v int, s text, n int NOT NULL);
+CREATE SEQUENCE sq;
+CREATE VIEW vw AS SELECT id FROM p;
+CREATE TABLE parted (k int) PARTITION BY RANGE (k);
+CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER c_gone BEFORE UPDATE ON c FOR EACH ROW EXECUTE FUNCTION f();
+CREATE TRIGGER c_off BEFORE DELETE ON c FOR EACH ROW EXECUTE FUNCTION f();
+CREATE DOMAIN dom AS int;
+CREATE TABLE d (x dom);
+"""
+LOCKS_SOURCE = """
+CREATE TABLE p (id int PRIMARY KEY, code text, extra int);
+CREATE TABLE c (id int PRIMARY KEY, p int REFERENCES p, v int NOT NULL DEFAULT 0, s text, n int);
+ALTER TABLE c ADD CONSTRAINT c_v CHECK (v >= 0);
+CREATE SEQUENCE sq INCREMENT 5;
+CREATE VIEW vw AS SELECT id, code FROM p;
+CREATE TABLE parted (k int) PARTITION BY RANGE (k);
+CREATE TABLE part1 PARTITION OF parted FOR VALUES FROM (0) TO (10);
+CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER c_t BEFORE INSERT ON c FOR EACH ROW EXECUTE FUNCTION f();
+CREATE TRIGGER c_off BEFORE DELETE ON c FOR EACH ROW EXECUTE FUNCTION f();
+ALTER TABLE c DISABLE TRIGGER c_off;
+CREATE POLICY pol ON p USING (true);
+CREATE DOMAIN dom AS int CHECK (VALUE > 0);
+CREATE TABLE d (x dom);
+"""
+
+
+def test_every_lock_the_table_predicts_is_what_postgresql_takes(make_db):
+    """Each statement of a plan that adds columns, keys, triggers, a policy, a partition, changes
+    defaults, nullability, a view, a sequence and a domain, run alone in its own transaction (so it
+    is credited with every lock it takes, not only those its stage did not hold yet), measured from
+    pg_locks by workbench.locks: no lock stronger than its hazards admit."""
+    from workbench.locks import RANK, LockMeter, predicted_mode
+
+    source, target = make_db(LOCKS_SOURCE), make_db(LOCKS_TARGET)
+    made = plan(compare(capture(source), capture(target)), PlanOptions(allow_drops=True))
+    measured: dict[str, list[dict[str, str]]] = {}
+    with psycopg.connect(target, autocommit=True) as conn:
+        meter = LockMeter(conn)
+        assert meter.server_side               # the diff the server makes (the TEMP privilege is there)
+        for statement in made.statements:
+            with conn.transaction():
+                meter.begin()
+                conn.execute(statement.sql)
+                measured[statement.id] = meter.after()
+    defects = {s.id: (s.hazards, measured[s.id]) for s in made.statements
+               if any(RANK[lock["mode"]] > RANK[predicted_mode(s.hazards)] for lock in measured[s.id])}
+    assert defects == {}
+    by_id = {s.id: s for s in made.statements}
+    strongest = {i: {lock["relation"]: lock["mode"] for lock in locks} for i, locks in measured.items()}
+    # the operations the table once called brief, or lock-free, and what PostgreSQL takes for them
+    assert strongest["create:columns:public.p.extra"] == {"public.p": "AccessExclusiveLock"}
+    fk = next(i for i in measured if i.startswith("create:constraints:public.c.c_p_fkey"))
+    assert {"public.c": "ShareRowExclusiveLock", "public.p": "ShareRowExclusiveLock"}.items() <= strongest[fk].items()
+    assert Hazard.BLOCKS_WRITES in by_id[fk].hazards and Hazard.ACCESS_EXCLUSIVE_LOCK not in by_id[fk].hazards
+    assert strongest["create:triggers:public.c.c_t"] == {"public.c": "ShareRowExclusiveLock"}
+    assert strongest["replace:views:public.vw"]["public.vw"] == "AccessExclusiveLock"
+    assert strongest["create:policies:public.p.pol"] == {"public.p": "AccessExclusiveLock"}
+    assert strongest["create:tables:public.part1"] == {"public.parted": "AccessExclusiveLock"}
+    assert strongest["alter:sequences:public.sq"] == {"public.sq": "ShareRowExclusiveLock"}
+    assert {"public.d": "ShareLock"}.items() <= next(
+        strongest[i] for i in measured if i.startswith("alter:types:public.dom")).items()
+    assert any(i.startswith("alter:triggers:public.c.c_off") for i in measured)
+    assert any(i.startswith("alter:columns:public.c.v") for i in measured)

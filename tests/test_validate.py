@@ -13,7 +13,9 @@ from conftest import run_sql, workbench_cli
 from test_apply import make_plan, query, statement
 from workbench.apply import apply
 from workbench.errors import WorkbenchError
-from workbench.present.migration_plan import header_html, prepare
+from workbench.pipeline import write_plan
+from workbench.present.migration_plan import header_html, prepare, way_back_html
+from workbench.rollback import plan_back
 from workbench.present.proof import locks_frame
 from workbench.present.text import apply_summary
 from workbench.compare import compare
@@ -40,13 +42,17 @@ def small_pair(make_db):
     return make_db(SOURCE), make_db(TARGET)
 
 
-def _planned(source: str, target: str, out, edit=None):
-    """plan SOURCE TARGET into out (the Plan changed by `edit` first: a wrong statement injected)."""
+def _planned(source: str, target: str, out, edit=None, rollback=False):
+    """plan SOURCE TARGET into out (the Plan changed by `edit` first: a wrong statement injected),
+    with its way back (rollback/, as `workbench plan --out` writes it) when `rollback`."""
     drift = compare(*open_pair(source, target, fingerprints=True))
     made = plan(drift)
     if edit is not None:
         made = dataclasses.replace(made, statements=[edit(s) for s in made.statements])
-    write_plan_dir(made, out)
+    if rollback:
+        write_plan(made, out, drift, target)
+    else:
+        write_plan_dir(made, out)
     return drift
 
 
@@ -111,13 +117,48 @@ def test_a_snapshot_target_is_built_by_the_planner(pg, small_pair, tmp_path):
     assert result["status"] == "converged", result["message"]
 
 
-def test_the_seedscale_plan_validates_on_the_shadow(pg, seedscale_pair, tmp_path):
-    drift = _planned(seedscale_pair["legacy"], seedscale_pair["current"], tmp_path / "plan")
+def test_the_seedscale_plan_and_its_way_back_validate_on_the_shadow(pg, seedscale_pair, tmp_path):
+    """The forward plan, then on the same shadow database (the after-state it leaves) the way back,
+    compared with the target as it was: both converge, every statement's locks measured."""
+    drift = _planned(seedscale_pair["legacy"], seedscale_pair["current"], tmp_path / "plan", rollback=True)
     result = validate(tmp_path / "plan", drift.source, seedscale_pair["current"], drift.target, drift.options,
                       shadow=pg)
     assert result["status"] == "converged", result["message"]
     assert result["build"]["faithful"] and result["residual_count"] == 0
     assert result["locks"]["measured"] >= len(json.loads((tmp_path / "plan" / "plan.json").read_text())["statements"])
+    assert result["locks"]["defects"] == 0, result["locks"]["by_operation"]
+    back = recorded(tmp_path / "plan" / "rollback")
+    assert back["status"] == "converged" and back["residual_count"] == 0, back["message"]
+    assert "matched the target as it was" in back["message"]
+    back_statements = json.loads((tmp_path / "plan" / "rollback" / "plan.json").read_text())["statements"]
+    assert back["locks"]["measured"] >= len(back_statements) > 100 and back["locks"]["defects"] == 0
+    entry = json.loads((tmp_path / "plan" / "plan.json").read_text())["rollback"]["validation"]
+    assert entry["status"] == "converged" and entry["message"] == back["message"]
+    assert not (tmp_path / "plan" / "backup").exists()         # the shadow is no target: no backup of it
+
+
+def test_a_way_back_that_fails_is_named_and_shown(pg, small_pair, tmp_path):
+    source, target = small_pair
+    drift = compare(*open_pair(source, target, fingerprints=True))
+    made = plan(drift)
+    write_plan(made, tmp_path / "plan", drift, target)
+    back, _ = plan_back(drift, made)
+
+    def wrong(s):       # the way back drops the price column of a table that is not there
+        if s.kind == "columns" and s.identity.get("name") == "price":
+            return dataclasses.replace(s, sql=s.sql.replace("public.items", "public.nowhere"))
+        return s
+
+    write_plan_dir(dataclasses.replace(back, statements=[wrong(s) for s in back.statements]), tmp_path / "plan" / "rollback")
+    result = validate(tmp_path / "plan", drift.source, target, drift.target, drift.options, shadow=pg)
+    assert result["status"] == "converged", result["message"]          # the forward plan is fine
+    way_back = recorded(tmp_path / "plan" / "rollback")
+    assert way_back["status"] == "failed" and way_back["failed"][0]["sqlstate"] == "42P01"
+    assert way_back["failed"][0]["id"].endswith("items.price") and "nowhere" in way_back["failed"][0]["sql"]
+    shown = way_back_html(prepare(plan_dir=str(tmp_path / "plan")))
+    assert "Way back:" in shown and "Validated on the shadow: failed" in shown and "nowhere" in shown
+    with pytest.raises(WorkbenchError, match="failed its shadow validation"):     # not applied as it is
+        apply(tmp_path / "plan" / "rollback", target)
 
 
 def test_the_cli_plan_validates_unless_told_not_to(small_pair, tmp_path):
@@ -127,6 +168,7 @@ def test_the_cli_plan_validates_unless_told_not_to(small_pair, tmp_path):
     line = next(line for line in result.stdout.splitlines() if line.startswith("shadow validation:"))
     assert "converged" in line, line
     assert recorded(tmp_path / "plan")["status"] == "converged"
+    assert "way back (rollback/) on the shadow: converged" in result.stdout       # proven on the same shadow
     skipped = workbench_cli("plan", source, target, "--out", str(tmp_path / "plan2"), "--no-validate")
     assert skipped.returncode == 0 and recorded(tmp_path / "plan2") is None
     assert "shadow validation" not in skipped.stdout
@@ -140,6 +182,8 @@ def test_every_statement_of_the_seedscale_rehearsal_has_its_locks(seedscale_pair
     assert len(ran) == len(log["statements"]) > 1000
     assert all(isinstance(entry["locks"], list) and entry["predicted_lock"] for entry in ran)
     assert log["locks"]["measured"] == len(ran)
+    # the hazard table says what PostgreSQL does: no statement locks more than its hazards admit
+    assert log["locks"]["defects"] == 0, log["locks"]["by_operation"]
 
 
 def test_a_wrong_predicted_hazard_shows_as_a_planner_defect(make_db, tmp_path):
@@ -238,3 +282,23 @@ def test_a_plan_above_the_measuring_limit_is_rehearsed_without_lock_readings(sma
     assert log["locks_skipped"] in apply_summary(log)
     monkeypatch.setattr(apply_mod, "MEASURE_LOCKS_LIMIT", statements)
     assert apply(tmp_path / "plan", target, rehearse=True).log["locks"]["measured"] == statements
+
+
+# --- a target object the plan conflicts with ----------------------------------------------------
+def test_a_target_object_the_plan_collides_with_is_caught_and_named(pg, make_db, tmp_path):
+    """The target holds a sequence named like the index the plan creates: another kind, so the
+    comparison sees no relation between them (the sequence is only in the target, left alone
+    without --allow-drops), but relations share one namespace per schema and CREATE INDEX fails.
+    The shadow names the stage, the statement and the SQLSTATE before anyone touches the target."""
+    source = make_db(SOURCE)
+    target = make_db(TARGET + "CREATE SEQUENCE public.orders_item;")
+    drift = _planned(source, target, tmp_path / "plan")
+    result = validate(tmp_path / "plan", drift.source, target, drift.target, drift.options, shadow=pg)
+    assert result["status"] == "failed", result["message"]
+    first = result["failed"][0]
+    assert (first["stage"], first["kind"], first["identity"]["name"], first["sqlstate"]) == (
+        "stage07_indexes", "indexes", "orders_item", "42P07")
+    assert first["message"] == 'relation "orders_item" already exists'
+    assert result["message"].startswith(f"stage07_indexes statement {first['index']} (create indexes ")
+    assert "42P07" in result["message"]
+    assert result["build"]["faithful"]                 # the shadow was the target: the plan is at fault

@@ -618,7 +618,8 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
         if not rehearse:                       # the schema as it was, and the rows, before the first stage runs
             from workbench.rollback import keep_backup
 
-            log["backup"] = keep_backup(plan_dir, own_log.stem, before_snapshot, target_dsn, plan.options)
+            if not log_file:                   # a shadow's (validation) is no target's: no backup of it
+                log["backup"] = keep_backup(plan_dir, own_log.stem, before_snapshot, target_dsn, plan.options)
             log["rows"] = (resume or {}).get("rows") or counter.before(conn)
             log["rows_exact_limit_bytes"] = rows_mod.EXACT_LIMIT_BYTES
         log["options"]["measure_locks"] = bool(measure_locks)

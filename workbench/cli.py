@@ -432,9 +432,12 @@ def _cmd_plan(args: argparse.Namespace) -> int:
                       f"schema_differences.json, schema_comparison_report.txt"
                       f"{'' if args.no_rollback else '; rollback/: the way back'})\n")
     if validation is not None:
-        from workbench.validate import summary_line
+        from workbench.validate import summary_line, way_back_line
 
         summary.write(summary_line(validation) + "\n")
+        back = way_back_line(args.out) if args.out else None
+        if back:
+            summary.write(back + "\n")
         if validation["status"] in ("failed", "diverged"):
             return EXIT_DRIFT
     return EXIT_OK

@@ -372,7 +372,7 @@ CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
     "columns": {"data_type": type_name, "default_value": default, "generated": generated, "collation": collation,
                 "identity": one_of("", "always", "by default"), "generated_kind": one_of("", "stored", "virtual"),
                 "storage": one_of(*_STORAGE), "type_storage": one_of(*_STORAGE), "compression": one_of("pglz", "lz4"),
-                "identity_sequence": relation, "identity_options": sequence_options},
+                "identity_sequence": relation, "identity_options": sequence_options, "attribute_options": reloptions},
     "views": {"definition": query, "options": reloptions},
     "materialized_views": {"definition": query, "options": reloptions},
     "functions": {"arguments": arguments},

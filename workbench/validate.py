@@ -31,11 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from workbench.errors import WorkbenchError
+from workbench.rollback import ROLLBACK_DIR
 
 if TYPE_CHECKING:
     import psycopg
 
     from workbench.compare import CompareOptions, Drift
+    from workbench.planner.model import Plan
     from workbench.sandbox import ScratchDatabases
     from workbench.sides import Shadow
     from workbench.snapshot import Snapshot
@@ -167,7 +169,6 @@ def validate(plan_dir: str | Path, source: "Snapshot", target_spec: str, target:
     (also written into plan.json). Never raises for a plan that fails: that is the result."""
     import psycopg
 
-    from workbench.apply import apply
     from workbench.compare import compare
     from workbench.connect import mask
     from workbench.planner.model import read_plan
@@ -175,6 +176,7 @@ def validate(plan_dir: str | Path, source: "Snapshot", target_spec: str, target:
     from workbench.snapshot import capture
 
     say = progress or (lambda _text: None)
+    back: dict[str, Any] | None = None
     plan_dir = Path(plan_dir)
     plan, _ = read_plan(plan_dir)
     started = time.perf_counter()
@@ -211,63 +213,116 @@ def validate(plan_dir: str | Path, source: "Snapshot", target_spec: str, target:
             mark = lap("build_ms", mark)
 
             say("validating: applying the plan on the shadow")
-            with tempfile.TemporaryDirectory(prefix="drift-workbench-validate-") as scratch:
-                if host.embedded:
-                    from workbench.sqlfiles import create_missing_roles, roles_in
-
-                    with server.connect() as conn:
-                        create_missing_roles(conn, roles_in(s.sql for s in plan.statements))
-                log = apply(plan_dir, dsn, force=True, measure_locks=True,
-                            log_file=Path(scratch) / "shadow_log.json").log
-            mark = lap("apply_ms", mark)
-            result["failed"] = [{k: entry.get(k) for k in ("stage", "index", "id", "kind", "identity", "action",
-                                                           "sql", "sqlstate", "message")}
-                                for entry in log["statements"] if entry["status"] == "failed"]
-            result["failed_stages"] = [{"name": s["name"], "sqlstate": s.get("sqlstate"), "message": s.get("message")}
-                                       for s in log["stages"] if s["status"] == "failed"]
-            result["locks"] = log.get("locks")
-            result["statement_locks"] = {entry["id"]: {"locks": entry.get("locks"),
-                                                       "predicted": entry.get("predicted_lock"),
-                                                       "defects": entry.get("lock_defects") or []}
-                                         for entry in log["statements"] if entry.get("id") and "locks" in entry}
-
-            say("validating: comparing the shadow with the source")
-            after = capture(dsn, kinds=options.selected_kinds())
-            drift = compare(source, after, options)
-            expected = {_key(o["kind"], o["identity"]) for o in plan.skipped if "kind" in o and "identity" in o}
-            expected |= {_key(o["kind"], o["identity"]) for o in left_out}
-            statuses = MISSING + (("only_in_target",) if plan.options.get("allow_drops") else ())
-            unplanned = set(drift.not_planned(plan.options, statuses))
-            residual = [o for o in _objects(drift, statuses)
-                        if o["kind"] not in unplanned and _key(o["kind"], o["identity"]) not in expected]
-            result["residual_count"] = len(residual)
-            result["residual"] = residual[:SHOWN]
-            lap("compare_ms", mark)
-            if result["failed"] or result["failed_stages"]:
-                result["status"] = "failed"
-                first = result["failed"][0] if result["failed"] else None
-                result["message"] = (f"{first['stage']} statement {first['index']} ({_label(first)}) failed on the "
-                                     f"shadow: {first['sqlstate']} {first['message']}" if first else
-                                     f"{result['failed_stages'][0]['name']} failed at COMMIT on the shadow: "
-                                     f"{result['failed_stages'][0]['message']}")
-            elif residual:
-                result["status"] = "diverged"
-                result["message"] = (f"the plan ran on the shadow, but {len(residual)} object(s) still differ from the "
-                                     f"source, first {_object_label(residual[0])}")
-            else:
-                result["status"] = "converged"
-                result["message"] = "the plan ran on the shadow and it then matched the source"
+            result.update(_prove(plan_dir, plan, dsn, source, left_out, options, server, host.embedded, timings))
             if left_out and result["status"] != "error":
                 result["message"] += (f"; {len(left_out)} object(s) of the target could not be reproduced on the "
                                       f"shadow and were left out of the proof, first {_object_label(left_out[0])}")
-            result["fingerprint_check"] = log.get("fingerprint_check")
+            back_dir = plan_dir / ROLLBACK_DIR
+            if (back_dir / "plan.json").exists():
+                say("validating: applying the way back (rollback/) on the shadow")
+                back = _validate_back(back_dir, result, dsn, target, left_out, options, server, host.embedded)
         except (WorkbenchError, psycopg.Error) as error:
             result["status"], result["message"] = "error", f"validation could not run: {' '.join(str(error).split())}"
         finally:
             from workbench.sides import _drop
 
             _drop(server, name)
-    return _record(plan_dir, result, timings, started)
+    way_back: dict[str, Any] | None = None
+    if back is not None:
+        _record(plan_dir / ROLLBACK_DIR, back, back.pop("timings"), back.pop("started"))
+        way_back = {k: back[k] for k in ("status", "message", "residual_count", "ms") if k in back}
+    return _record(plan_dir, result, timings, started, way_back)
+
+
+def _prove(plan_dir: Path, plan: "Plan", dsn: str, wanted: "Snapshot", left_out: list[dict[str, Any]],
+           options: "CompareOptions", server: "ScratchDatabases", embedded: bool,
+           timings: dict[str, float]) -> dict[str, Any]:
+    """Apply the plan in plan_dir on the shadow database `dsn` (apply's own code, locks measured),
+    capture the shadow and compare it with `wanted`: what failed (named), what still differs, the
+    verdict. Objects in `left_out` (the shadow could not reproduce them) and the plan's skipped
+    ones are not held against it."""
+    from workbench.apply import apply
+    from workbench.compare import compare
+    from workbench.snapshot import capture
+
+    found: dict[str, Any] = {}
+    mark = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="drift-workbench-validate-") as scratch:
+        if embedded:
+            from workbench.sqlfiles import create_missing_roles, roles_in
+
+            with server.connect() as conn:
+                create_missing_roles(conn, roles_in(s.sql for s in plan.statements))
+        log = apply(plan_dir, dsn, force=True, measure_locks=True, log_file=Path(scratch) / "shadow_log.json").log
+    now = time.perf_counter()
+    timings["apply_ms"] = round((now - mark) * 1000, 1)
+    mark = now
+    found["failed"] = [{k: entry.get(k) for k in ("stage", "index", "id", "kind", "identity", "action",
+                                                  "sql", "sqlstate", "message")}
+                       for entry in log["statements"] if entry["status"] == "failed"]
+    found["failed_stages"] = [{"name": s["name"], "sqlstate": s.get("sqlstate"), "message": s.get("message")}
+                              for s in log["stages"] if s["status"] == "failed"]
+    found["locks"] = log.get("locks")
+    found["statement_locks"] = {entry["id"]: {"locks": entry.get("locks"), "predicted": entry.get("predicted_lock"),
+                                              "defects": entry.get("lock_defects") or []}
+                                for entry in log["statements"] if entry.get("id") and "locks" in entry}
+    after = capture(dsn, kinds=options.selected_kinds())
+    drift = compare(wanted, after, options)
+    expected = {_key(o["kind"], o["identity"]) for o in plan.skipped if "kind" in o and "identity" in o}
+    expected |= {_key(o["kind"], o["identity"]) for o in left_out}
+    statuses = MISSING + (("only_in_target",) if plan.options.get("allow_drops") else ())
+    unplanned = set(drift.not_planned(plan.options, statuses))
+    residual = [o for o in _objects(drift, statuses)
+                if o["kind"] not in unplanned and _key(o["kind"], o["identity"]) not in expected]
+    found["residual_count"] = len(residual)
+    found["residual"] = residual[:SHOWN]
+    timings["compare_ms"] = round((time.perf_counter() - mark) * 1000, 1)
+    if found["failed"] or found["failed_stages"]:
+        found["status"] = "failed"
+        first = found["failed"][0] if found["failed"] else None
+        found["message"] = (f"{first['stage']} statement {first['index']} ({_label(first)}) failed on the "
+                            f"shadow: {first['sqlstate']} {first['message']}" if first else
+                            f"{found['failed_stages'][0]['name']} failed at COMMIT on the shadow: "
+                            f"{found['failed_stages'][0]['message']}")
+    elif residual:
+        found["status"] = "diverged"
+        found["message"] = (f"the plan ran on the shadow, but {len(residual)} object(s) still differ from the "
+                            f"{'source' if not plan.rollback_of else 'target as it was'}, first "
+                            f"{_object_label(residual[0])}")
+    else:
+        found["status"] = "converged"
+        found["message"] = (f"the plan ran on the shadow and it then matched the "
+                            f"{'source' if not plan.rollback_of else 'target as it was'}")
+    found["fingerprint_check"] = log.get("fingerprint_check")
+    return found
+
+
+def _validate_back(back_dir: Path, forward: dict[str, Any], dsn: str, target: "Snapshot",
+                   left_out: list[dict[str, Any]], options: "CompareOptions", server: "ScratchDatabases",
+                   embedded: bool) -> dict[str, Any]:
+    """The way back (rollback/) proven on the same shadow database: after the forward plan ran
+    there, the shadow is the after-state the way back starts from; it is applied and the shadow
+    compared with the target as it was (the before-state). Only when the forward plan ran through."""
+    import psycopg
+
+    from workbench.planner.model import read_plan
+
+    timings: dict[str, float] = {}
+    back: dict[str, Any] = {"status": "error", "shadow": forward.get("shadow"), "left_out": forward.get("left_out"),
+                            "left_out_count": forward.get("left_out_count", 0), "failed": [], "residual": [],
+                            "locks": None, "message": "", "timings": timings, "started": time.perf_counter(),
+                            "build": {"method": "forward", "note": "the shadow after the forward plan ran on it (the "
+                                      "after-state)", "faithful": forward["status"] == "converged"}}
+    if forward.get("status") not in ("converged", "diverged"):
+        back["message"] = ("not validated: the forward plan did not run through on the shadow, so there was no "
+                           "after-state to start from")
+        return back
+    try:
+        plan, _ = read_plan(back_dir)
+        back.update(_prove(back_dir, plan, dsn, target, left_out, options, server, embedded, timings))
+    except (WorkbenchError, psycopg.Error) as error:
+        back["message"] = f"validation of the way back could not run: {' '.join(str(error).split())}"
+    return back
 
 
 def _label(entry: dict[str, Any]) -> str:
@@ -281,8 +336,10 @@ def _object_label(entry: dict[str, Any]) -> str:
     return f"{entry['kind']} {identity} ({entry['status']})"
 
 
-def _record(plan_dir: Path, result: dict[str, Any], timings: dict[str, float], started: float) -> dict[str, Any]:
-    """Write the result into plan.json (its own key: the rest of the file is left as it is)."""
+def _record(plan_dir: Path, result: dict[str, Any], timings: dict[str, float], started: float,
+            way_back: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Write the result into plan.json (its own key: the rest of the file is left as it is), and
+    the way back's verdict into its `rollback` entry (rollback/plan.json holds the whole of it)."""
     from workbench import jsonfile
     from workbench.planner.model import read_plan
 
@@ -290,6 +347,8 @@ def _record(plan_dir: Path, result: dict[str, Any], timings: dict[str, float], s
     path = plan_dir / "plan.json"
     data = read_plan(plan_dir)[1]              # plan.json's one reader
     data[VALIDATION_KEY] = result
+    if way_back is not None and isinstance(data.get("rollback"), dict):
+        data["rollback"][VALIDATION_KEY] = way_back
     jsonfile.write(path, data, "statements")
     return result
 
@@ -311,3 +370,15 @@ def summary_line(result: dict[str, Any]) -> str:
         extra = f"; {locks['defects']} statement(s) took a lock stronger than their hazards predict (planner defect)"
     return f"shadow validation: {result['status']}: {result['message']}{extra} ({seconds:.1f} s)"
 
+
+
+def way_back_line(plan_dir: str | Path) -> str | None:
+    """One line for the terminal on the way back's validation (plan.json's `rollback` entry), or
+    None when the plan folder has no validated way back."""
+    from workbench.planner.model import read_plan
+
+    found = read_plan(plan_dir)[0].rollback.get(VALIDATION_KEY)
+    if not isinstance(found, dict):
+        return None
+    seconds = (found.get("ms") or {}).get("total_ms", 0) / 1000
+    return f"way back ({ROLLBACK_DIR}/) on the shadow: {found['status']}: {found['message']} ({seconds:.1f} s)"

@@ -23,6 +23,8 @@ SELECT n.nspname AS schema,
        -- (compared only between two servers that have such names: kinds.py `since`)
        CASE WHEN nn.conname <> c.relname || '_' || a.attname || '_not_null' THEN nn.conname::text END AS not_null_name,
        coalesce(nn.coninhcount > 0, false) AS not_null_inherited,
+       -- NOT NULL ... NO INHERIT (PostgreSQL 18; false before: no such constraint rows, kinds.py `since`)
+       coalesce(nn.connoinherit, false) AS not_null_no_inherit,
        -- SET STATISTICS: NULL for the default (-1 before PostgreSQL 17, NULL since)
        CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::int END AS statistics,
        -- SET STORAGE: only when it is not the type's own (pg_dump writes it then)
@@ -33,6 +35,12 @@ SELECT n.nspname AS schema,
          AS type_storage,
        -- SET COMPRESSION: NULL for the server's default_toast_compression
        CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression,
+       -- SET (n_distinct=..., n_distinct_inherited=...): attribute options as `key=value,...` (as reloptions),
+       -- less pg_attver, which some PostgreSQL 15 builds (Debian's 15.20) keep on every column for themselves
+       -- (their pg_dump leaves it out)
+       CASE WHEN a.attoptions IS NOT NULL THEN
+         nullif(array_to_string(ARRAY(SELECT o FROM unnest(a.attoptions) o WHERE o NOT LIKE 'pg\_attver=%'), ','), '')
+       END AS attribute_options,
        -- an identity column's sequence (it belongs to the column, not to the sequences kind): its name,
        -- and its options as pg_dump writes them (NO MINVALUE / NO MAXVALUE for the defaults of its type
        -- and direction), which is also how GENERATED ... AS IDENTITY (...) takes them
@@ -65,7 +73,7 @@ LEFT JOIN used_functions uf ON uf.objid = ad.oid
 LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> 0 AND a.attcollation <> t.typcollation
 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
 -- NOT NULL constraints (PostgreSQL 18: contype 'n', one column each; none before)
-LEFT JOIN (SELECT conrelid, conkey[1] AS attnum, conname, coninhcount FROM pg_constraint WHERE contype = 'n' OFFSET 0) nn
+LEFT JOIN (SELECT conrelid, conkey[1] AS attnum, conname, coninhcount, connoinherit FROM pg_constraint WHERE contype = 'n' OFFSET 0) nn
        ON nn.conrelid = a.attrelid AND nn.attnum = a.attnum
 -- identity sequences (pg_depend deptype 'i' from the sequence to its column), read in one pass
 LEFT JOIN (SELECT d.refobjid, d.refobjsubid, s.seqrelid, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache,

@@ -7,12 +7,24 @@ index is unique, the constraint is a foreign key, ...). Every operation the plan
 row here (a missing row is a planner bug, raised when the statement is added), so two statements
 of the same kind and action cannot disagree about their hazards.
 
-Locks follow PostgreSQL's documentation of ALTER TABLE, DROP INDEX, DROP TRIGGER and CREATE INDEX:
-DROP INDEX, DROP TRIGGER and ALTER TABLE ... DROP CONSTRAINT take ACCESS EXCLUSIVE on the table;
-CREATE INDEX (without CONCURRENTLY) takes SHARE, which blocks writes for the whole build.
-Brief metadata-only ALTERs (ADD COLUMN without a volatile default, SET DEFAULT, ENABLE TRIGGER,
-SET STORAGE / COMPRESSION, REPLICA IDENTITY, OF type) are not flagged: their lock is held for a
-catalog update only, and stage files set lock_timeout. SET LOGGED / UNLOGGED is: it rewrites the table.
+Locks are what PostgreSQL takes, as measured from pg_locks (workbench.locks; tests/test_hazards.py
+runs every lock row against PostgreSQL 18), and a lock is held until the stage's transaction
+commits, however quick the statement: a "metadata-only" ALTER TABLE holds its ACCESS EXCLUSIVE
+while the rest of the stage runs. So:
+- ACCESS EXCLUSIVE (`access_exclusive_lock`) on an existing relation: every ALTER TABLE form but the
+  ones below (ADD COLUMN, SET / DROP DEFAULT, SET / DROP NOT NULL, SET STORAGE / COMPRESSION,
+  identity changes, ROW LEVEL SECURITY, REPLICA IDENTITY, OF, INHERIT, OWNER TO, ADD / DROP
+  CONSTRAINT but foreign keys, ATTACH PARTITION on the partition), DROP INDEX / TRIGGER / VIEW /
+  MATERIALIZED VIEW / SEQUENCE, CREATE OR REPLACE VIEW, CREATE / DROP POLICY, CREATE TABLE ...
+  PARTITION OF an existing parent (on the parent), ALTER TYPE on a composite's attributes;
+- SHARE or SHARE ROW EXCLUSIVE (`blocks_writes`: reads go on, writes wait): CREATE INDEX without
+  CONCURRENTLY, ADD FOREIGN KEY (on both tables, NOT VALID too), CREATE [OR REPLACE] TRIGGER and
+  ENABLE / DISABLE TRIGGER, ALTER SEQUENCE (nextval waits), a domain's new CHECK / NOT NULL (SHARE on
+  the tables that use it, to validate them);
+- SHARE UPDATE EXCLUSIVE or weaker (no lock hazard): SET STATISTICS, SET (storage parameters) of a
+  table, index or materialized view, CLUSTER ON, ALTER INDEX RENAME / ATTACH PARTITION, VALIDATE
+  CONSTRAINT, COMMENT, GRANT / REVOKE, CREATE STATISTICS, CREATE VIEW / TABLE (new relations, and
+  ACCESS SHARE on what they read).
 """
 from __future__ import annotations
 
@@ -36,8 +48,10 @@ class Hazard(StrEnum):
 
 MEANING: dict[Hazard, str] = {
     Hazard.TABLE_REWRITE: "rewrites the table (time and disk in proportion to its size)",
-    Hazard.ACCESS_EXCLUSIVE_LOCK: "takes an ACCESS EXCLUSIVE lock: blocks reads and writes while it runs",
-    Hazard.BLOCKS_WRITES: "takes a SHARE lock for the build: blocks writes (not reads) to the table until it ends",
+    Hazard.ACCESS_EXCLUSIVE_LOCK: ("takes an ACCESS EXCLUSIVE lock, held until its stage commits: blocks reads and "
+                                   "writes of the relation meanwhile"),
+    Hazard.BLOCKS_WRITES: ("takes a SHARE or SHARE ROW EXCLUSIVE lock, held until its stage commits: blocks writes "
+                           "(not reads) meanwhile"),
     Hazard.DATA_LOSS: "drops or narrows data that cannot be recovered from the schema",
     Hazard.VALIDATES_ROWS: "scans existing rows to validate them",
     Hazard.NON_TRANSACTIONAL: "cannot run inside a transaction block",
@@ -66,6 +80,7 @@ class Fact(StrEnum):
     NOT_NULL_WITHOUT_DEFAULT = "not_null_without_default"
     FILLS_ROWS = "fills_rows"                  # a new generated or identity column computes every row
     REBUILT = "rebuilt"                        # dropped to be created again by this plan: nothing is lost
+    EXISTING_PARENT = "existing_parent"        # a new partition of a table that is there before the migration
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,7 @@ H, A, F = Hazard, Action, Fact
 _NONE = _rule()
 _LOCK = (H.ACCESS_EXCLUSIVE_LOCK,)
 _VALIDATES = (H.VALIDATES_ROWS, H.MAY_FAIL_ON_DATA)
+_WRITES = (H.BLOCKS_WRITES,)
 
 # (kind, action, clause) -> Rule. Every operation the planner emits, hazard-free ones included.
 TABLE: dict[tuple[str, Action, str], Rule] = {
@@ -109,29 +125,29 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("types", A.ALTER, "add value"): _NONE,
     ("types", A.ALTER, "rename"): _rule(*_LOCK),
     ("types", A.ALTER, "default"): _NONE,
-    ("types", A.ALTER, "set not null"): _rule(*_VALIDATES),
+    ("types", A.ALTER, "set not null"): _rule(*_VALIDATES, *_WRITES),   # SHARE on the tables using the domain
     ("types", A.ALTER, "drop not null"): _NONE,
     ("types", A.ALTER, "drop check"): _NONE,
-    ("types", A.ALTER, "add check"): _rule(*_VALIDATES),
-    ("types", A.ALTER, "drop attribute"): _rule(H.DATA_LOSS),
-    ("types", A.ALTER, "add attribute"): _NONE,
-    ("types", A.ALTER, "attribute type"): _NONE,
+    ("types", A.ALTER, "add check"): _rule(*_VALIDATES, *_WRITES),
+    ("types", A.ALTER, "drop attribute"): _rule(H.DATA_LOSS, *_LOCK),      # a composite: its relation
+    ("types", A.ALTER, "add attribute"): _rule(*_LOCK),
+    ("types", A.ALTER, "attribute type"): _rule(*_LOCK),
     ("types", A.DROP, ""): _rule(H.DATA_LOSS, unless={F.REBUILT: [H.DATA_LOSS]}),
     ("sequences", A.CREATE, ""): _NONE,
-    ("sequences", A.ALTER, "options"): _NONE,
-    ("sequences", A.ALTER, "persistence"): _NONE,
-    ("sequences", A.ALTER, "owned by"): _NONE,
-    ("sequences", A.DROP, ""): _rule(H.DATA_LOSS),
-    ("tables", A.CREATE, ""): _NONE,
+    ("sequences", A.ALTER, "options"): _rule(*_WRITES),           # SHARE ROW EXCLUSIVE: nextval waits
+    ("sequences", A.ALTER, "persistence"): _rule(*_LOCK),
+    ("sequences", A.ALTER, "owned by"): _rule(*_WRITES),
+    ("sequences", A.DROP, ""): _rule(H.DATA_LOSS, *_LOCK),
+    ("tables", A.CREATE, ""): _rule(when={F.EXISTING_PARENT: _LOCK}),    # PARTITION OF: ACCESS EXCLUSIVE on the parent
     ("tables", A.ALTER, "persistence"): _rule(H.TABLE_REWRITE, *_LOCK),
     ("tables", A.ALTER, "options"): _NONE,
-    ("tables", A.ALTER, "foreign options"): _NONE,         # a foreign table's OPTIONS (...): catalog only
+    ("tables", A.ALTER, "foreign options"): _rule(*_LOCK),   # a foreign table's OPTIONS (...)
     ("tables", A.ALTER, "detach partition"): _rule(*_LOCK),
-    ("tables", A.ALTER, "attach partition"): _rule(*_VALIDATES),
-    ("tables", A.ALTER, "inheritance"): _NONE,
-    ("tables", A.ALTER, "row security"): _NONE,
-    ("tables", A.ALTER, "of type"): _NONE,                 # OF / NOT OF: catalog only (the columns must match)
-    ("tables", A.ALTER, "replica identity"): _NONE,
+    ("tables", A.ALTER, "attach partition"): _rule(*_VALIDATES, *_LOCK),   # on the partition (the parent: SHARE UPDATE EXCLUSIVE)
+    ("tables", A.ALTER, "inheritance"): _rule(*_LOCK),
+    ("tables", A.ALTER, "row security"): _rule(*_LOCK),
+    ("tables", A.ALTER, "of type"): _rule(*_LOCK),          # OF / NOT OF (the columns must match)
+    ("tables", A.ALTER, "replica identity"): _rule(*_LOCK),
     ("tables", A.DROP, ""): _rule(H.DATA_LOSS, *_LOCK),
     ("tables", A.ALTER, "rename"): _rule(*_LOCK),          # ALTER TABLE ... RENAME: the data stays
     ("columns", A.ALTER, "rename"): _rule(*_LOCK),
@@ -139,27 +155,31 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("functions", A.ALTER, "rename"): _NONE,
     ("views", A.ALTER, "rename"): _rule(*_LOCK),
     ("materialized_views", A.ALTER, "rename"): _rule(*_LOCK),
-    ("columns", A.CREATE, ""): _rule(when={F.NOT_NULL_WITHOUT_DEFAULT: [H.MAY_FAIL_ON_DATA],
+    ("columns", A.CREATE, ""): _rule(when={F.EXISTING_TABLE: _LOCK, F.NOT_NULL_WITHOUT_DEFAULT: [H.MAY_FAIL_ON_DATA],
                                            F.FILLS_ROWS: [H.TABLE_REWRITE, *_LOCK]}),
-    ("columns", A.ALTER, "set default"): _NONE,
-    ("columns", A.ALTER, "drop default"): _NONE,
-    ("columns", A.ALTER, "drop expression"): _NONE,
+    ("columns", A.ALTER, "set default"): _rule(*_LOCK),
+    ("columns", A.ALTER, "drop default"): _rule(*_LOCK),
+    ("columns", A.ALTER, "drop expression"): _rule(*_LOCK),
     ("columns", A.ALTER, "set expression"): _rule(H.TABLE_REWRITE, *_LOCK),
     ("columns", A.ALTER, "drop column"): _rule(H.DATA_LOSS, *_LOCK),
     ("columns", A.ALTER, "add column"): _rule(H.TABLE_REWRITE, *_LOCK),
-    ("columns", A.ALTER, "drop identity"): _NONE,
-    ("columns", A.ALTER, "identity"): _NONE,
+    ("columns", A.ALTER, "drop identity"): _rule(*_LOCK),
+    ("columns", A.ALTER, "identity"): _rule(*_LOCK),
     ("columns", A.ALTER, "sequence position"): _NONE,
     ("columns", A.ALTER, "type"): _rule(H.TABLE_REWRITE, *_LOCK, H.MAY_FAIL_ON_DATA),
     ("columns", A.ALTER, "set not null"): _rule(*_VALIDATES, *_LOCK),
-    ("columns", A.ALTER, "drop not null"): _NONE,
-    ("columns", A.ALTER, "not null name"): _NONE,          # RENAME CONSTRAINT of a NOT NULL (PostgreSQL 18)
+    ("columns", A.ALTER, "drop not null"): _rule(*_LOCK),
+    ("columns", A.ALTER, "not null name"): _rule(*_LOCK),   # RENAME CONSTRAINT of a NOT NULL (PostgreSQL 18)
     ("columns", A.ALTER, "set statistics"): _NONE,         # SHARE UPDATE EXCLUSIVE
-    ("columns", A.ALTER, "set storage"): _NONE,            # rows already stored keep their form: no rewrite
-    ("columns", A.ALTER, "set compression"): _NONE,        # likewise: only new values are compressed so
-    ("columns", A.ALTER, "identity options"): _NONE,       # the identity sequence's options (ALTER SEQUENCE)
-    ("columns", A.ALTER, "identity sequence"): _NONE,      # its name (ALTER SEQUENCE ... RENAME)
-    ("columns", A.ALTER, "options"): _NONE,                # a foreign table's column OPTIONS (...): catalog only
+    ("columns", A.ALTER, "set storage"): _rule(*_LOCK),     # rows already stored keep their form: no rewrite
+    ("columns", A.ALTER, "set compression"): _rule(*_LOCK),  # likewise: only new values are compressed so
+    ("columns", A.ALTER, "identity options"): _rule(*_LOCK),   # ALTER COLUMN SET ...: ACCESS EXCLUSIVE on the table
+    ("columns", A.ALTER, "identity sequence"): _rule(*_LOCK),  # its name (ALTER SEQUENCE ... RENAME)
+    ("columns", A.ALTER, "options"): _rule(*_LOCK),         # a foreign table's column OPTIONS (...)
+    ("columns", A.ALTER, "attribute options"): _NONE,      # SET / RESET (n_distinct ...): SHARE UPDATE EXCLUSIVE
+    # ALTER CONSTRAINT ... INHERIT (PostgreSQL 18) sets NOT NULL on the inheriting tables, checking their rows
+    ("columns", A.ALTER, "not null inherit"): _rule(*_VALIDATES, *_LOCK),
+    ("columns", A.ALTER, "not null no inherit"): _rule(*_LOCK),   # ... NO INHERIT: ALTER CONSTRAINT, ACCESS EXCLUSIVE
     ("columns", A.DROP, ""): _rule(H.DATA_LOSS, *_LOCK),
     # a domain CHECK taken off a function dropped and created again (functions.predrop)
     ("types", A.DROP, "drop check"): _NONE,
@@ -167,15 +187,15 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("functions", A.REPLACE, ""): _NONE,
     ("functions", A.DROP, ""): _rule(H.DATA_LOSS, unless={F.REBUILT: [H.DATA_LOSS]}),
     ("views", A.CREATE, ""): _NONE,
-    ("views", A.REPLACE, ""): _NONE,
-    ("views", A.DROP, ""): _NONE,
+    ("views", A.REPLACE, ""): _rule(*_LOCK),
+    ("views", A.DROP, ""): _rule(*_LOCK),
     ("materialized_views", A.CREATE, ""): _NONE,
     ("materialized_views", A.ALTER, "refresh"): _rule(*_LOCK),       # REFRESH [WITH NO DATA]: runs the query
     ("materialized_views", A.ALTER, "options"): _NONE,
-    ("materialized_views", A.DROP, ""): _NONE,
-    ("triggers", A.CREATE, ""): _NONE,
-    ("triggers", A.REPLACE, ""): _NONE,
-    ("triggers", A.ALTER, "enable"): _NONE,
+    ("materialized_views", A.DROP, ""): _rule(*_LOCK),
+    ("triggers", A.CREATE, ""): _rule(when={F.EXISTING_TABLE: _WRITES}),    # SHARE ROW EXCLUSIVE
+    ("triggers", A.REPLACE, ""): _rule(when={F.EXISTING_TABLE: _WRITES}),
+    ("triggers", A.ALTER, "enable"): _rule(when={F.EXISTING_TABLE: _WRITES}),
     ("triggers", A.DROP, ""): _rule(*_LOCK),
     ("indexes", A.CREATE, ""): _rule(when={F.UNIQUE: [H.MAY_FAIL_ON_DATA], F.EXISTING_TABLE: [H.BLOCKS_WRITES],
                                            F.CONCURRENTLY: [H.NON_TRANSACTIONAL]},
@@ -183,16 +203,18 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("indexes", A.ALTER, "attach partition"): _NONE,       # SHARE UPDATE EXCLUSIVE, catalog only
     ("indexes", A.ALTER, "rename"): _NONE,                 # the index PostgreSQL made for a new partition
     ("indexes", A.ALTER, "cluster"): _NONE,                # CLUSTER ON / SET WITHOUT CLUSTER: a flag, SHARE UPDATE EXCLUSIVE
-    ("indexes", A.ALTER, "replica identity"): _NONE,       # REPLICA IDENTITY USING INDEX: a flag
+    ("indexes", A.ALTER, "replica identity"): _rule(*_LOCK),   # REPLICA IDENTITY USING INDEX: ALTER TABLE
     ("indexes", A.ALTER, "options"): _NONE,                # ALTER INDEX SET / RESET (...): later builds only
     ("indexes", A.DROP, ""): _rule(*_LOCK),
-    ("constraints", A.CREATE, ""): _rule(when={F.EXISTING_TABLE: [*_LOCK, *_VALIDATES]},
+    # a foreign key: SHARE ROW EXCLUSIVE on its table and on the referenced one (there before the
+    # migration, mostly: a key between two new tables is said to block writes too), NOT VALID or not
+    ("constraints", A.CREATE, ""): _rule(when={F.EXISTING_TABLE: [*_LOCK, *_VALIDATES], F.FOREIGN_KEY: _WRITES},
                                          unless={F.FOREIGN_KEY: _LOCK, F.USING_INDEX: _VALIDATES,
-                                                 F.NOT_VALID: [*_LOCK, *_VALIDATES]}),
+                                                 F.NOT_VALID: _VALIDATES}),
     ("constraints", A.ALTER, "validate"): _rule(*_VALIDATES),
     ("constraints", A.DROP, ""): _rule(*_LOCK, when={F.KEY: [H.DATA_LOSS]}, unless={F.REBUILT: [H.DATA_LOSS]}),
-    ("policies", A.CREATE, ""): _NONE,
-    ("policies", A.DROP, ""): _NONE,
+    ("policies", A.CREATE, ""): _rule(when={F.EXISTING_TABLE: _LOCK}),
+    ("policies", A.DROP, ""): _rule(when={F.EXISTING_TABLE: _LOCK}),
     ("comments", A.CREATE, ""): _NONE,
     ("comments", A.ALTER, ""): _NONE,
     ("comments", A.DROP, ""): _NONE,
@@ -208,8 +230,10 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
 
 
 # ALTER ... OWNER TO (--with-owners, planner/owners.py): one catalog row updated, for every kind whose
-# objects have owners; like the other metadata-only ALTERs, its brief lock is not flagged
-TABLE.update({(name, A.ALTER, "owner"): _NONE for name, entry in KINDS.items() if entry.owned})
+# objects have owners; a relation's (a table with its indexes and sequences) is ACCESS EXCLUSIVE
+_RELATIONS = {"tables", "views", "materialized_views", "sequences"}
+TABLE.update({(name, A.ALTER, "owner"): _rule(*_LOCK) if name in _RELATIONS else _NONE
+              for name, entry in KINDS.items() if entry.owned})
 
 
 class UnknownOperation(LookupError):

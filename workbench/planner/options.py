@@ -6,7 +6,11 @@ values as literals, never as text from the snapshot.
 A change is one `OPTIONS (...)` clause of ALTER: DROP the keys that go, SET the values that change,
 ADD the new keys (appended, as PostgreSQL does). When the keys kept would come out in another order
 than the source's, every key is dropped and added again in the source's order: the catalog (and
-pg_dump) then read the same."""
+pg_dump) then read the same.
+
+Storage parameters (`WITH (...)` of tables, indexes, matviews) and a column's attribute options
+(`ALTER COLUMN ... SET (n_distinct=...)`) are the other option list: `key=value,...` as the catalog
+spells them (checked by fragments.reloptions), changed by RESET and SET (option_changes)."""
 from __future__ import annotations
 
 import json
@@ -44,6 +48,23 @@ def alter_options_sql(wanted_text: str | None, present_text: str | None) -> str:
     else:
         parts = [f"DROP {ident(k)}" for k in present_keys] + [f"ADD {ident(k)} {literal(v)}" for k, v in wanted]
     return f" OPTIONS ({', '.join(parts)})"
+
+
+def option_changes(head: str, wanted: str | None, present: str | None) -> list[tuple[str, str]]:
+    """(sql, step) that take storage parameters (reloptions as `name=value,...`, checked by
+    fragments.reloptions) from the present ones to the wanted ones: RESET what goes, SET what is
+    new or changed. For tables, indexes and materialized views alike (`head` is `ALTER ... name`), and the
+    attribute options of a column (`head` is `ALTER TABLE ONLY t ALTER COLUMN c`): n_distinct, ..."""
+    def parsed(text: str | None) -> dict[str, str]:
+        return dict(item.split("=", 1) for item in (text or "").split(",") if item)
+
+    want, have = parsed(wanted), parsed(present)
+    removed = [key for key in have if key not in want]
+    changed = {key: value for key, value in want.items() if have.get(key) != value}
+    found = [(f"{head} RESET ({', '.join(removed)})", "reset")] if removed else []
+    if changed:
+        found.append((f"{head} SET ({', '.join(f'{key}={value}' for key, value in changed.items())})", "options"))
+    return found
 
 
 # what the catalog queries read in place of the value of an option whose key names a password

@@ -10,7 +10,7 @@ from workbench.planner.expressions import needs_new_function
 from workbench.planner.hazards import Fact
 from workbench.planner.kinds.base import Builder, builds
 from workbench.planner.model import Stage
-from workbench.planner.options import alter_options_sql
+from workbench.planner.options import alter_options_sql, option_changes
 from workbench.planner.quote import ident, literal, qualified
 
 COLUMNS, FINISHING, DROPS = Stage.COLUMNS, Stage.FINISHING, Stage.DROPS
@@ -29,14 +29,20 @@ class Columns(Builder):
             return                                     # inherited: comes with the parent's column
         row = source                                   # the source's row, also for a column made again
         late = not row.get("identity") and not row.get("generated") and needs_new_function(ctx, row.get("default_value"))
+        # PostgreSQL 18's ADD COLUMN ... NOT NULL NO INHERIT marks the inheriting tables' column NOT NULL
+        # too (attnotnull, with no constraint row): the column is added first, its NOT NULL after
+        apart = bool(no_inherit(ctx, row))
         facts = []
-        if row.get("not_null") and row.get("default_value") is None and not row.get("identity") and not row.get("generated"):
+        if row.get("not_null") and not apart and row.get("default_value") is None and not row.get("identity") and not row.get("generated"):
             facts.append(Fact.NOT_NULL_WITHOUT_DEFAULT)
         if row.get("generated") or row.get("identity"):
             facts.append(Fact.FILLS_ROWS)
         step = ctx.add(COLUMNS, "columns", identity, "create",
-                       f"ALTER TABLE {qualified(schema, table)} ADD COLUMN {column_definition(row, with_default=not late)}",
-                       facts=facts)
+                       f"ALTER TABLE {qualified(schema, table)} ADD COLUMN "
+                       f"{column_definition(ctx, row, with_default=not late, not_null=not apart)}", facts=facts)
+        if apart:
+            step = ctx.add(COLUMNS, "columns", identity, "alter", add_not_null_sql(ctx, identity, row),
+                           clause="set not null", step="not null", depends_on=[step])
         column_settings(ctx, identity, row, None, COLUMNS, depends_on=[step])
         if late:
             ctx.add(FINISHING, "columns", identity, "alter",
@@ -82,7 +88,24 @@ def retyped_views(ctx: Context) -> None:
             ctx.recreate(*view, before_stage=COLUMNS)
 
 
-def column_definition(row: Row, *, with_default: bool = True) -> str:
+# the first server version whose NOT NULL can be NO INHERIT (a pg_constraint row, connoinherit)
+NO_INHERIT_VERSION = 180000
+
+
+def no_inherit(ctx: Context, row: Row) -> str:
+    """` NO INHERIT` for a NOT NULL the source keeps off its inheriting tables, where the target
+    can say so (PostgreSQL 18); '' otherwise (an older target has no such thing, nor compares it)."""
+    return " NO INHERIT" if row.get("not_null_no_inherit") and ctx.target_version >= NO_INHERIT_VERSION else ""
+
+
+def add_not_null_sql(ctx: Context, identity: Identity, row: Row) -> str:
+    """ALTER TABLE ... ADD [CONSTRAINT name] NOT NULL column [NO INHERIT] (PostgreSQL 18), which
+    names the constraint and keeps it off the inheriting tables where SET NOT NULL cannot."""
+    name = f"CONSTRAINT {ident(row['not_null_name'])} " if row.get("not_null_name") else ""
+    return f"ALTER TABLE {qualified(*identity[:2])} ADD {name}NOT NULL {ident(identity[2])}{no_inherit(ctx, row)}"
+
+
+def column_definition(ctx: Context, row: Row, *, with_default: bool = True, not_null: bool = True) -> str:
     sql = f"{ident(row['name'])} {row['data_type']}"
     if row.get("collation"):
         sql += f" COLLATE {row['collation']}"
@@ -92,8 +115,9 @@ def column_definition(row: Row, *, with_default: bool = True) -> str:
         sql += f" {identity_clause(row)}"
     elif with_default and row.get("default_value") is not None:
         sql += f" DEFAULT {row['default_value']}"
-    if row.get("not_null"):
+    if row.get("not_null") and not_null:
         sql += f" CONSTRAINT {ident(row['not_null_name'])} NOT NULL" if row.get("not_null_name") else " NOT NULL"
+        sql += no_inherit(ctx, row)
     return sql
 
 
@@ -171,8 +195,9 @@ def identity_option_changes(text: str) -> str:
 
 def column_settings(ctx: Context, identity: Identity, source: Row, target: Row | None, stage: Stage,
                     depends_on: Sequence[str] = ()) -> list[str]:
-    """SET STATISTICS / STORAGE / COMPRESSION where the source's differ from the target's (or from
-    the defaults, for a column made by this plan). ONLY: an inheriting table keeps its own. A
+    """SET STATISTICS / STORAGE / COMPRESSION and attribute options (SET / RESET (n_distinct=...))
+    where the source's differ from the target's (or from the defaults, for a column made by this
+    plan). ONLY: an inheriting table keeps its own. A
     foreign table's column also gets its OPTIONS (...) here (ALTER FOREIGN TABLE ... ALTER COLUMN:
     ADD COLUMN takes none)."""
     steps: list[str] = []
@@ -189,6 +214,11 @@ def column_settings(ctx: Context, identity: Identity, source: Row, target: Row |
         steps.append(ctx.add(stage, "columns", identity, "alter",
                              f"ALTER TABLE ONLY {qualified(*identity[:2])} ALTER COLUMN {ident(identity[2])} "
                              f"{clause} {value}", clause=clause.lower(), step=field, depends_on=depends_on))
+    head = f"ALTER TABLE ONLY {qualified(*identity[:2])} ALTER COLUMN {ident(identity[2])}"
+    for sql, step in option_changes(head, source.get("attribute_options"),
+                                    target.get("attribute_options") if target is not None else None):
+        steps.append(ctx.add(stage, "columns", identity, "alter", sql, clause="attribute options",
+                             step=f"attribute {step}", depends_on=depends_on))
     change = alter_options_sql(source.get("foreign_options"), target.get("foreign_options") if target is not None else None)
     if change:                         # a foreign table's column: OPTIONS (...), as pg_dump writes them, after it
         steps.append(ctx.add(stage, "columns", identity, "alter",
@@ -297,7 +327,7 @@ def _alter_column(ctx: Context, identity: Identity, source: Row, target: Row, di
             add(f"{alter} SET EXPRESSION AS ({source['generated']})", "set expression", "set expression")
         elif ctx.options.allow_drops:
             add(Columns().drop_sql(identity, target, if_exists=False), "drop column", "drop to regenerate")
-            add(f"ALTER TABLE {table_name} ADD COLUMN {column_definition(source)}", "add column", "add generated")
+            add(f"ALTER TABLE {table_name} ADD COLUMN {column_definition(ctx, source)}", "add column", "add generated")
             return
         else:
             ctx.skip("columns", identity, "making a column generated replaces its data: plan with --allow-drops")
@@ -308,16 +338,28 @@ def _alter_column(ctx: Context, identity: Identity, source: Row, target: Row, di
     if differs & {"data_type", "collation"}:
         steps.extend(convert_column_type(ctx, identity, depends_on=steps[-1:]))
         default_handled = True
+    table_differs = ctx.differences.get("tables", {}).get(identity[:2], ())
+    same_parents = not {"inherits", "partition_of"} & set(table_differs)
     if "not_null" in differs:
-        if source.get("not_null") and source.get("not_null_name") and ctx.target_version >= 180000:
-            add(f"ALTER TABLE {table_name} ADD CONSTRAINT {ident(source['not_null_name'])} NOT NULL {column_name}",
-                "set not null", "set not null")
+        if source.get("not_null") and source.get("not_null_inherited") and same_parents:
+            pass                       # the parent's new NOT NULL reaches this table: SET NOT NULL, ADD and
+                                       # ALTER CONSTRAINT ... INHERIT recurse (a NOT NULL of its own would stay local)
+        elif source.get("not_null") and (source.get("not_null_name") or no_inherit(ctx, source)) \
+                and ctx.target_version >= 180000:
+            add(add_not_null_sql(ctx, identity, source), "set not null", "set not null")
         elif source.get("not_null"):
             add(f"{alter} SET NOT NULL", "set not null", "set not null")
         else:
-            add(f"{alter} DROP NOT NULL", "drop not null", "drop not null", _primary_key_stage(ctx, identity) or COLUMNS)
+            # an inherited NOT NULL goes with the parent's, or stays as this table's own when the parent
+            # keeps it off its children (NO INHERIT, stage 03): dropped after that, in stage 09
+            inherited = FINISHING if target.get("not_null_inherited") and same_parents else COLUMNS
+            add(f"{alter} DROP NOT NULL", "drop not null", "drop not null", _primary_key_stage(ctx, identity) or inherited)
+    if "not_null_no_inherit" in differs and "not_null" not in differs and source.get("not_null"):
+        # on the target's constraint, under its present name (renamed below when that differs too)
+        words = "NO INHERIT" if source.get("not_null_no_inherit") else "INHERIT"
+        add(f"ALTER TABLE {table_name} ALTER CONSTRAINT {ident(not_null_name(target))} {words}",
+            f"not null {words.lower()}", f"not null {words.lower()}")
     if "not_null_name" in differs and "not_null" not in differs and source.get("not_null"):
-        table_differs = ctx.differences.get("tables", {}).get(identity[:2], ())
         if {"partition_of", "partition_bound"} & set(table_differs):
             pass                       # renamed by the tables builder, around DETACH / ATTACH PARTITION
         elif target.get("not_null_inherited") and "inherits" not in table_differs:
@@ -351,5 +393,5 @@ def _alter_column(ctx: Context, identity: Identity, source: Row, target: Row, di
         if "identity_options" in differs and source.get("identity_options"):
             add(f"{alter} {identity_option_changes(source['identity_options'])}", "identity options",
                 "identity options")
-    if differs & {*SETTINGS, "foreign_options"}:
+    if differs & {*SETTINGS, "foreign_options", "attribute_options"}:
         steps.extend(column_settings(ctx, identity, source, target, COLUMNS, depends_on=steps[-1:]))

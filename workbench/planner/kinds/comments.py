@@ -33,6 +33,22 @@ OBJECT_KINDS = {
 }
 
 
+def comment_again(ctx: Context, object_kind: str, name: str) -> None:
+    """The source's comment on an object a statement of this plan drops and makes again outside a
+    recreation (a domain CHECK rebuilt by the types builder, or taken off a function rebuilt) is made
+    again after it: the DROP takes the comment along, and both sides' comments compare identical.
+    For the builders of kinds built before this one (stage 09 comes after them): the comment's
+    COMMENT ON waits for the object by its edge (depends_on)."""
+    key = (object_kind, name)
+    if key in ctx.source_rows.get("comments", {}):
+        ctx.recreate("comments", key)
+
+
+def domain_check_comment_again(ctx: Context, domain: Identity, check: str) -> None:
+    """comment_again for a domain's CHECK (comments.sql spells it domain.constraint)."""
+    comment_again(ctx, "domain constraint", f"{qualified(*domain)}.{ident(check)}")
+
+
 def _objects(ctx: Context, kind: str) -> dict[str, list[Identity]]:
     """The objects of a kind (both sides) by the name comments.sql spells them with, built once a plan."""
     cache: dict[str, dict[str, list[Identity]]] = ctx.__dict__.setdefault("_comment_objects", {})

@@ -9,6 +9,7 @@ from workbench.kinds import Identity, Key, Row
 from workbench.planner.context import Context, functions_used, json_list
 from workbench.planner.hazards import Fact
 from workbench.planner.kinds.base import BUILDERS, Builder, builds
+from workbench.planner.kinds.comments import domain_check_comment_again
 from workbench.planner.model import STAGE_INDEX, Stage
 from workbench.planner.quote import ident, qualified
 
@@ -112,10 +113,11 @@ def _users_again(ctx: Context, function: Identity, create: str) -> None:
         wanted = ctx.source("columns", column)
         assert wanted is not None                                     # _generated_callers made sure
         ctx.add(FUNCTIONS, "columns", column, "create",
-                f"ALTER TABLE {qualified(*column[:2])} ADD COLUMN {column_definition(wanted)}",
+                f"ALTER TABLE {qualified(*column[:2])} ADD COLUMN {column_definition(ctx, wanted)}",
                 facts=[Fact.FILLS_ROWS], step="generated column again", depends_on=[create],
                 note="its generated expression calls the function created again above")
     for domain, check, definition in _domain_checks_calling(ctx, function):
+        domain_check_comment_again(ctx, domain, check)      # its comment went with the DROP CONSTRAINT
         ctx.add(FUNCTIONS, "types", domain, "alter",
                 f"ALTER DOMAIN {qualified(*domain)} ADD CONSTRAINT {ident(check)} {definition}",
                 clause="add check", step=f"check {check} again", depends_on=[create],

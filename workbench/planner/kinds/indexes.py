@@ -189,7 +189,7 @@ def _without_options(definition: str) -> str:
 def _alter_options(ctx: Context, identity: Identity, source: Row, target: Row) -> None:
     """ALTER INDEX ... SET / RESET (no rebuild: the parameters apply to what the index writes from
     now on, and pg_dump's WITH (...) records them as they are)."""
-    from workbench.planner.kinds.tables import option_changes
+    from workbench.planner.options import option_changes
 
     head = f"ALTER INDEX {qualified(identity[0], identity[2])}"
     for sql, step in option_changes(head, source.get("options"), target.get("options")):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from workbench.kinds import Identity, Row
 from workbench.planner.context import Context
 from workbench.planner.kinds.base import builds
-from workbench.planner.kinds.tables import option_changes
+from workbench.planner.options import option_changes
 from workbench.planner.kinds.views import VIEWS, ViewBuilder, create_view_sql
 from workbench.planner.quote import qualified
 

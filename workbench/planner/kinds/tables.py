@@ -14,12 +14,13 @@ from typing import Iterable, Sequence
 from workbench.kinds import Identity, Key, Row
 from workbench.planner.context import Context, json_list
 from workbench.planner.expressions import needs_new_function
+from workbench.planner.hazards import Fact
 from workbench.planner.kinds.base import BUILDERS, Builder, builds
 from workbench.planner.kinds.columns import (column_definition, column_settings, not_null_name,
                                              not_null_renames)
 from workbench.planner.kinds.sequences import owned_by
 from workbench.planner.model import Stage
-from workbench.planner.options import alter_options_sql, options_sql
+from workbench.planner.options import alter_options_sql, option_changes, options_sql
 from workbench.planner.quote import ident, qualified
 
 TABLES, COLUMNS, FINISHING = Stage.TABLES, Stage.COLUMNS, Stage.FINISHING
@@ -56,10 +57,13 @@ class Tables(Builder):
         else:
             parents = json_list(row.get("inherits"))
             own = [c for c in columns if c.get("is_local", True)] if parents else columns
-            body = ",\n    ".join(column_definition(c, with_default=c["name"] not in late) for c in own)
+            body = ",\n    ".join(column_definition(ctx, c, with_default=c["name"] not in late) for c in own)
             inherits = f" INHERITS ({', '.join(parents)})" if parents else ""
             sql = f"{head} {qualified(*identity)} (\n    {body}\n){inherits}{partition_by}{options}{server}"
-        created = ctx.add(TABLES, "tables", identity, "create", sql, depends_on=depends)
+        # a new partition of a table that is already there takes ACCESS EXCLUSIVE on it
+        existing_parent = bool(row.get("partition_of")) and not ctx.table_is_new(*split_qualified(row["partition_of"]))
+        created = ctx.add(TABLES, "tables", identity, "create", sql, depends_on=depends,
+                          facts=[Fact.EXISTING_PARENT] if existing_parent else [])
         for column in columns:
             column_settings(ctx, (*identity, column["name"]), column, None, TABLES, depends_on=[created])
         if row.get("of_type"):
@@ -131,22 +135,6 @@ class Tables(Builder):
             for key, row in ctx.target_rows.get("constraints", {}).items():
                 if row["constraint_type"] == "f" and row.get("references_table") == table and key[:2] != identity:
                     ctx.recreate("constraints", key, before_stage=TABLES)
-
-
-def option_changes(head: str, wanted: str | None, present: str | None) -> list[tuple[str, str]]:
-    """(sql, step) that take storage parameters (reloptions as `name=value,...`, checked by
-    fragments.reloptions) from the present ones to the wanted ones: RESET what goes, SET what is
-    new or changed. For tables, indexes and materialized views alike (`head` is `ALTER ... name`)."""
-    def parsed(text: str | None) -> dict[str, str]:
-        return dict(item.split("=", 1) for item in (text or "").split(",") if item)
-
-    want, have = parsed(wanted), parsed(present)
-    removed = [key for key in have if key not in want]
-    changed = {key: value for key, value in want.items() if have.get(key) != value}
-    found = [(f"{head} RESET ({', '.join(removed)})", "reset")] if removed else []
-    if changed:
-        found.append((f"{head} SET ({', '.join(f'{key}={value}' for key, value in changed.items())})", "options"))
-    return found
 
 
 def _partition_not_nulls(ctx: Context, row: Row, columns: Sequence[Row]) -> list[str]:

@@ -8,6 +8,7 @@ from workbench.kinds import Identity, Key, Row
 from workbench.planner.context import Context, functions_used, json_list
 from workbench.planner.hazards import Fact
 from workbench.planner.kinds.base import Builder, builds
+from workbench.planner.kinds.comments import domain_check_comment_again
 from workbench.planner.model import Stage
 from workbench.planner.quote import ident, literal, qualified
 
@@ -175,6 +176,8 @@ def _alter_domain(ctx: Context, identity: Identity, source: Row, target: Row) ->
     for constraint, definition in present.items():
         if wanted.get(constraint) != definition:
             add(f"ALTER DOMAIN {name} DROP CONSTRAINT {ident(constraint)}", "drop check", f"drop check {constraint}")
+            if constraint in wanted:           # rebuilt: its comment went with it
+                domain_check_comment_again(ctx, identity, constraint)
     for constraint, definition in wanted.items():
         if present.get(constraint) != definition:
             add(f"ALTER DOMAIN {name} ADD CONSTRAINT {ident(constraint)} {definition}", "add check",

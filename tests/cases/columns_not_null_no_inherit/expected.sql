@@ -1,0 +1,15 @@
+-- stage02_tables
+CREATE TABLE public.n (
+    x integer NOT NULL NO INHERIT,
+    y integer CONSTRAINT y_nn NOT NULL NO INHERIT
+);
+-- stage03_columns
+ALTER TABLE public.t ADD COLUMN f integer;
+ALTER TABLE public.t ADD NOT NULL f NO INHERIT;
+ALTER TABLE public.t ADD NOT NULL a NO INHERIT;
+ALTER TABLE public.t ALTER CONSTRAINT t_b_not_null INHERIT;
+ALTER TABLE public.t ALTER CONSTRAINT t_c_not_null NO INHERIT;
+ALTER TABLE public.t ADD CONSTRAINT d_kept NOT NULL d NO INHERIT;
+ALTER TABLE public.t ALTER COLUMN e DROP NOT NULL;
+-- stage09_finishing
+ALTER TABLE public.k ALTER COLUMN c DROP NOT NULL;
