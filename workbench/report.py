@@ -409,7 +409,8 @@ def build(source: str, target: str, out: str | Path, title: str = "", schemas: S
 
     with paused():       # snapshots, comparison and plan: no cycles among them (see cli._BATCH_COMMANDS)
         run = pipeline.prepare(source, target, out, options, target_after=target_after, plan_dir=plan_dir,
-                               mode=mode, plan_options=plan_options, progress=progress, shadow=shadow)
+                               mode=mode, plan_options=plan_options, progress=progress, shadow=shadow,
+                               settle=preload.join)     # done while the servers worked; then the children fork
     preload.join()
     runner = Runner(handover_of(run))
     # The snapshots, comparison and plan (millions of objects at scale 10) live until the end: out
