@@ -401,12 +401,13 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
         comparison = comparison_aside(drift, args.out)
     try:
-        result = plan(drift, _plan_options(args))
-        if args.out:
-            from workbench.pipeline import write_plan
+        if args.out:        # the way back planned and written by another child meanwhile
+            from workbench.pipeline import plan_and_write
 
-            out = write_plan(result, args.out, drift, args.target, comparison=False,
-                             rollback=not args.no_rollback)
+            result, out = plan_and_write(drift, _plan_options(args), args.out, args.target,
+                                         rollback=not args.no_rollback)
+        else:
+            result = plan(drift, _plan_options(args))
     except BaseException:
         if args.out:
             with contextlib.suppress(BaseException):        # this error is the one to tell
