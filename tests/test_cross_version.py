@@ -185,6 +185,10 @@ CREATE AGGREGATE my_pct(float8 ORDER BY float8) (SFUNC = ordered_set_transition,
 CREATE AGGREGATE my_rank(VARIADIC "any" ORDER BY VARIADIC "any") (SFUNC = ordered_set_transition_multi, STYPE = internal,
   FINALFUNC = rank_final, FINALFUNC_EXTRA, HYPOTHETICAL);
 CREATE AGGREGATE my_max(int) (SFUNC = int4larger, STYPE = int, SORTOP = >);
+CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
+CREATE ACCESS METHOD idx2 TYPE INDEX HANDLER bthandler;
+COMMENT ON ACCESS METHOD heap2 IS 'a second heap';
+CREATE TABLE am_t (a int) USING heap2;
 """
 
 

@@ -392,7 +392,12 @@ def _hostile_source_sql() -> list[sql.Composable]:
                       q("evt fn\r")),
                   sql.SQL("CREATE EVENT TRIGGER {} ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION {}()").format(
                       sql.Identifier("evt\n;--$$'"), q("evt fn\r")),
-                  sql.SQL("COMMENT ON EVENT TRIGGER {} IS {}").format(sql.Identifier("evt\n;--$$'"), sql.Literal(HOSTILE[2]))]
+                  sql.SQL("COMMENT ON EVENT TRIGGER {} IS {}").format(sql.Identifier("evt\n;--$$'"), sql.Literal(HOSTILE[2])),
+                  sql.SQL("CREATE FUNCTION {}(internal) RETURNS table_am_handler LANGUAGE internal "
+                          "AS 'heap_tableam_handler'").format(q("am handler\n")),
+                  sql.SQL("CREATE ACCESS METHOD {} TYPE TABLE HANDLER {}").format(sql.Identifier("am\n;--$$'"),
+                                                                                 q("am handler\n")),
+                  sql.SQL("COMMENT ON ACCESS METHOD {} IS {}").format(sql.Identifier("am\n;--$$'"), sql.Literal(HOSTILE[5]))]
     for i, text in enumerate(HOSTILE):
         table, column, name = q(f"t{i} {text}"), sql.Identifier(f"c{i} {text}"), f"{i} {text}"
         statements += [

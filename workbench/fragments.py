@@ -384,7 +384,8 @@ CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
                        "event": one_of("ddl_command_start", "ddl_command_end", "sql_drop", "table_rewrite", "login")},
     "indexes": {"attached_to": relation,             # ALTER INDEX <parent> ATTACH PARTITION ...
                 "options": reloptions},              # ALTER INDEX ... SET (...)
-    "collations": {"provider": one_of("libc", "icu", "builtin", "default")},    # CREATE COLLATION (provider = ...)
+    "collations": {"provider": one_of("libc", "icu", "builtin", "default")},
+    "access_methods": {"method_type": one_of("table", "index")},            # CREATE ACCESS METHOD ... TYPE    # CREATE COLLATION (provider = ...)
     "constraints": {"definition": constraint},
     "policies": {"using_expression": policy_using, "with_check": policy_check,
                  "command": one_of("ALL", "SELECT", "INSERT", "UPDATE", "DELETE")},

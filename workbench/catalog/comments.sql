@@ -27,7 +27,8 @@ WITH kinds (object_type, object_kind, keyword) AS (
          ('text search dictionary', 'text search dictionary', 'TEXT SEARCH DICTIONARY'),
          ('text search configuration', 'text search configuration', 'TEXT SEARCH CONFIGURATION'),
          ('operator class', 'operator class', 'OPERATOR CLASS'), ('operator family', 'operator family', 'OPERATOR FAMILY'),
-         ('language', 'language', 'LANGUAGE'), ('extension', 'extension', 'EXTENSION')
+         ('language', 'language', 'LANGUAGE'), ('extension', 'extension', 'EXTENSION'),
+         ('access method', 'access method', 'ACCESS METHOD')
 ), described AS (
   SELECT d.description, d.objoid, k.object_type, k.object_kind, k.keyword, a.object_names AS names, a.object_args AS args,
          coalesce((parse_ident(o.schema))[1],

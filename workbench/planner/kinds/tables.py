@@ -44,6 +44,8 @@ class Tables(Builder):
                          and needs_new_function(ctx, c.get("default_value"))]
         late = {c["name"] for c in late_defaults}
         options = f" WITH ({row['options']})" if row.get("options") else ""
+        if row.get("access_method"):
+            options = f" USING {ident(row['access_method'])}{options}"
         partition_by = f" PARTITION BY {row['partition_key']}" if row.get("partition_key") else ""
         unlogged = "UNLOGGED " if row.get("persistence") == "unlogged" else ""
         head, server = f"CREATE {unlogged}TABLE", ""
@@ -78,8 +80,8 @@ class Tables(Builder):
 
     def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         """Its parents (the partitioned table it is a partition of, the tables it inherits from),
-        what its columns need (the functions of a generated column: columns.depends_on), and a
-        foreign table's server."""
+        what its columns need (the functions of a generated column: columns.depends_on), a
+        foreign table's server, and the access method it uses."""
         parents = [row["partition_of"]] if row.get("partition_of") else []
         parents += json_list(row.get("inherits"))
         identity = (row["schema"], row["name"])
@@ -88,6 +90,8 @@ class Tables(Builder):
                   for key in BUILDERS["columns"].depends_on(ctx, column)]
         if row.get("foreign_server"):            # a foreign table: its server (dropped after it)
             needed.append(("foreign_servers", (row["foreign_server"],)))
+        if row.get("access_method"):             # USING: its access method (dropped after it)
+            needed.append(("access_methods", (row["access_method"],)))
         return [("tables", split_qualified(parent)) for parent in parents] + needed
 
     def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
@@ -188,6 +192,10 @@ def _alter_table(ctx: Context, identity: Identity, source: Row, target: Row, dif
         ctx.add(COLUMNS, "tables", identity, "alter",
                 f"ALTER TABLE {name} SET {'UNLOGGED' if source['persistence'] == 'unlogged' else 'LOGGED'}",
                 clause="persistence", step="persistence")
+    if "access_method" in differs:
+        ctx.add(COLUMNS, "tables", identity, "alter",
+                f"ALTER TABLE {name} SET ACCESS METHOD {ident(source.get('access_method') or 'heap')}",
+                clause="access method", step="access method")
     if "options" in differs:
         for sql, step in option_changes(f"ALTER TABLE {name}", source.get("options"), target.get("options")):
             ctx.add(COLUMNS, "tables", identity, "alter", sql, clause="options", step=step)
