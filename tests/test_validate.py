@@ -219,6 +219,35 @@ def test_a_wrong_predicted_hazard_shows_as_a_planner_defect(make_db, tmp_path):
     assert "planner defect" in apply_summary(log) and "1 x create indexes: ShareLock measured" in apply_summary(log)
 
 
+def test_without_the_temp_privilege_the_locks_are_diffed_in_python(pg, make_db, tmp_path):
+    """The server-side diff keeps the locks seen in a temporary table; a user who may not make one
+    (no TEMP privilege on the database) gets the same readings diffed in Python."""
+    from workbench.locks import LockMeter
+
+    owner = make_db("CREATE TABLE public.t (id integer, v integer)")
+    database = owner.rsplit("/", 1)[1]
+    with psycopg.connect(owner, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'wb_no_temp'").fetchone():
+            conn.execute("CREATE ROLE wb_no_temp LOGIN")
+        conn.execute(f'REVOKE TEMPORARY ON DATABASE "{database}" FROM PUBLIC')
+        conn.execute("ALTER TABLE public.t OWNER TO wb_no_temp")
+        conn.execute("GRANT CREATE ON SCHEMA public TO wb_no_temp")
+    target = owner.replace("://postgres@", "://wb_no_temp@") if "://postgres@" in owner else \
+        psycopg.conninfo.make_conninfo(owner, user="wb_no_temp")
+    with psycopg.connect(target, autocommit=True) as conn:
+        assert conn.execute("SELECT current_user").fetchone()[0] == "wb_no_temp"
+        assert not LockMeter(conn).server_side
+    index = statement("stage07_indexes", "indexes", "t_v", "CREATE INDEX t_v ON public.t (v)",
+                      hazards=("blocks_writes",))
+    add = statement("stage03_columns", "columns", "w", "ALTER TABLE public.t ADD COLUMN w integer",
+                    hazards=("access_exclusive_lock",))
+    log = apply(make_plan(target, [add, index], tmp_path / "plan"), target, rehearse=True).log
+    assert log["status"] == "rehearsed", [(e["id"], e.get("message")) for e in log["statements"]]
+    assert [entry["locks"] for entry in log["statements"]] == [
+        [{"relation": "public.t", "mode": "AccessExclusiveLock"}], [{"relation": "public.t", "mode": "ShareLock"}]]
+    assert log["locks"]["measured"] == 2 and log["locks"]["defects"] == 0
+
+
 # --- rehearsal on a copy ----------------------------------------------------------------------
 def test_rehearse_on_copy_leaves_the_target_untouched(pg, small_pair, tmp_path):
     source, target = small_pair
