@@ -119,6 +119,7 @@ _ENTRIES = [
          ("function_kind", "signature", "returns", "language", "body", "volatility", "strict",
           "security_definer", "leakproof", "parallel", "config", "aggregate"), stage="stage04_functions", drop_rank=100,
          asked=OWNER),
+    Kind("transforms", ("type_name", "language"), ("from_sql", "to_sql"), stage="stage04_functions", drop_rank=99),
     Kind("casts", ("source_type", "target_type"), ("method", "function", "context"), stage="stage04_functions",
          drop_rank=95),
     Kind("operators", ("schema", "name", "left_type", "right_type"),
