@@ -194,6 +194,11 @@ CREATE FUNCTION tf_to(internal) RETURNS int LANGUAGE internal IMMUTABLE STRICT A
 CREATE TRANSFORM FOR int LANGUAGE sql (FROM SQL WITH FUNCTION tf_from(internal), TO SQL WITH FUNCTION tf_to(internal));
 CREATE TYPE st.placeholder;
 COMMENT ON TYPE st.placeholder IS 'defined later';
+CREATE TYPE st.b1;
+CREATE FUNCTION st.b1_in(cstring) RETURNS st.b1 LANGUAGE internal IMMUTABLE STRICT AS 'int4in';
+CREATE FUNCTION st.b1_out(st.b1) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out';
+CREATE TYPE st.b1 (INPUT = st.b1_in, OUTPUT = st.b1_out, LIKE = int4, CATEGORY = 'N', DEFAULT = '7');
+CREATE TABLE st.uses_b1 (v st.b1);
 """
 
 

@@ -403,7 +403,15 @@ def _hostile_source_sql() -> list[sql.Composable]:
                   sql.SQL("CREATE TRANSFORM FOR int LANGUAGE {} (FROM SQL WITH FUNCTION {}(internal))").format(
                       sql.Identifier("pl\n;--$$'"), q("tf from\r")),
                   sql.SQL("CREATE TYPE {}").format(q("shell\n;--$$'")),
-                  sql.SQL("COMMENT ON TYPE {} IS {}").format(q("shell\n;--$$'"), sql.Literal(HOSTILE[6]))]
+                  sql.SQL("COMMENT ON TYPE {} IS {}").format(q("shell\n;--$$'"), sql.Literal(HOSTILE[6])),
+                  sql.SQL("CREATE TYPE {}").format(q("base\r;--'")),
+                  sql.SQL("CREATE FUNCTION {}(cstring) RETURNS {} LANGUAGE internal IMMUTABLE STRICT AS 'int4in'").format(
+                      q("base in\n"), q("base\r;--'")),
+                  sql.SQL("CREATE FUNCTION {}({}) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out'").format(
+                      q("base out$$"), q("base\r;--'")),
+                  sql.SQL("CREATE TYPE {} (INPUT = {}, OUTPUT = {}, LIKE = int4, DEFAULT = {}, CATEGORY = 'N')").format(
+                      q("base\r;--'"), q("base in\n"), q("base out$$"), sql.Literal("7' );--")),
+                  sql.SQL("COMMENT ON TYPE {} IS {}").format(q("base\r;--'"), sql.Literal(HOSTILE[7]))]
     for i, text in enumerate(HOSTILE):
         table, column, name = q(f"t{i} {text}"), sql.Identifier(f"c{i} {text}"), f"{i} {text}"
         statements += [

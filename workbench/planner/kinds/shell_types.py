@@ -24,6 +24,8 @@ class ShellTypes(Builder):
 
     def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["name"])
+        if ctx.source("base_types", identity) is not None:
+            return                             # the source defines it: the base_types builder does
         ctx.add(Stage.DROPS, KIND, identity, "drop", self.drop_sql(identity, row))
 
     def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
