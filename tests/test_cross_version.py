@@ -189,6 +189,11 @@ CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
 CREATE ACCESS METHOD idx2 TYPE INDEX HANDLER bthandler;
 COMMENT ON ACCESS METHOD heap2 IS 'a second heap';
 CREATE TABLE am_t (a int) USING heap2;
+CREATE FUNCTION tf_from(internal) RETURNS internal LANGUAGE internal IMMUTABLE STRICT AS 'int4send';
+CREATE FUNCTION tf_to(internal) RETURNS int LANGUAGE internal IMMUTABLE STRICT AS 'int4recv';
+CREATE TRANSFORM FOR int LANGUAGE sql (FROM SQL WITH FUNCTION tf_from(internal), TO SQL WITH FUNCTION tf_to(internal));
+CREATE TYPE st.placeholder;
+COMMENT ON TYPE st.placeholder IS 'defined later';
 """
 
 

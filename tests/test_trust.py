@@ -397,7 +397,13 @@ def _hostile_source_sql() -> list[sql.Composable]:
                           "AS 'heap_tableam_handler'").format(q("am handler\n")),
                   sql.SQL("CREATE ACCESS METHOD {} TYPE TABLE HANDLER {}").format(sql.Identifier("am\n;--$$'"),
                                                                                  q("am handler\n")),
-                  sql.SQL("COMMENT ON ACCESS METHOD {} IS {}").format(sql.Identifier("am\n;--$$'"), sql.Literal(HOSTILE[5]))]
+                  sql.SQL("COMMENT ON ACCESS METHOD {} IS {}").format(sql.Identifier("am\n;--$$'"), sql.Literal(HOSTILE[5])),
+                  sql.SQL("CREATE FUNCTION {}(internal) RETURNS internal LANGUAGE internal IMMUTABLE STRICT "
+                          "AS 'int4send'").format(q("tf from\r")),
+                  sql.SQL("CREATE TRANSFORM FOR int LANGUAGE {} (FROM SQL WITH FUNCTION {}(internal))").format(
+                      sql.Identifier("pl\n;--$$'"), q("tf from\r")),
+                  sql.SQL("CREATE TYPE {}").format(q("shell\n;--$$'")),
+                  sql.SQL("COMMENT ON TYPE {} IS {}").format(q("shell\n;--$$'"), sql.Literal(HOSTILE[6]))]
     for i, text in enumerate(HOSTILE):
         table, column, name = q(f"t{i} {text}"), sql.Identifier(f"c{i} {text}"), f"{i} {text}"
         statements += [

@@ -515,8 +515,8 @@ class _Runner:
                 return False
             cursor = self.last
             assert cursor is not None
-            while cursor.description is None and cursor.nextset():
-                pass                                 # past the statement's own result, to the reading's
+            while cursor.nextset():
+                pass                                 # past the statement's own result (rows of a setval too)
             entry["locks"] = self.meter.credit(cursor.fetchall())
             judge(entry)
         return True

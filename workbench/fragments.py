@@ -385,7 +385,8 @@ CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
     "indexes": {"attached_to": relation,             # ALTER INDEX <parent> ATTACH PARTITION ...
                 "options": reloptions},              # ALTER INDEX ... SET (...)
     "collations": {"provider": one_of("libc", "icu", "builtin", "default")},
-    "access_methods": {"method_type": one_of("table", "index")},            # CREATE ACCESS METHOD ... TYPE    # CREATE COLLATION (provider = ...)
+    "access_methods": {"method_type": one_of("table", "index")},            # CREATE ACCESS METHOD ... TYPE
+    "transforms": {"type_name": type_name, "from_arguments": arguments, "to_arguments": arguments},  # CREATE TRANSFORM FOR    # CREATE COLLATION (provider = ...)
     "constraints": {"definition": constraint},
     "policies": {"using_expression": policy_using, "with_check": policy_check,
                  "command": one_of("ALL", "SELECT", "INSERT", "UPDATE", "DELETE")},
