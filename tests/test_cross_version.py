@@ -192,6 +192,8 @@ CREATE TABLE am_t (a int) USING heap2;
 CREATE FUNCTION tf_from(internal) RETURNS internal LANGUAGE internal IMMUTABLE STRICT AS 'int4send';
 CREATE FUNCTION tf_to(internal) RETURNS int LANGUAGE internal IMMUTABLE STRICT AS 'int4recv';
 CREATE TRANSFORM FOR int LANGUAGE sql (FROM SQL WITH FUNCTION tf_from(internal), TO SQL WITH FUNCTION tf_to(internal));
+CREATE TYPE st.placeholder;
+COMMENT ON TYPE st.placeholder IS 'defined later';
 """
 
 

@@ -401,7 +401,9 @@ def _hostile_source_sql() -> list[sql.Composable]:
                   sql.SQL("CREATE FUNCTION {}(internal) RETURNS internal LANGUAGE internal IMMUTABLE STRICT "
                           "AS 'int4send'").format(q("tf from\r")),
                   sql.SQL("CREATE TRANSFORM FOR int LANGUAGE {} (FROM SQL WITH FUNCTION {}(internal))").format(
-                      sql.Identifier("pl\n;--$$'"), q("tf from\r"))]
+                      sql.Identifier("pl\n;--$$'"), q("tf from\r")),
+                  sql.SQL("CREATE TYPE {}").format(q("shell\n;--$$'")),
+                  sql.SQL("COMMENT ON TYPE {} IS {}").format(q("shell\n;--$$'"), sql.Literal(HOSTILE[6]))]
     for i, text in enumerate(HOSTILE):
         table, column, name = q(f"t{i} {text}"), sql.Identifier(f"c{i} {text}"), f"{i} {text}"
         statements += [

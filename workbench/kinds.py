@@ -97,6 +97,7 @@ _ENTRIES = [
          ("type_kind", "enum_labels", "base_type", "default_value", "not_null", "checks", "attributes",
           "range_subtype", "range_options", "collation"),
          {"default_value": "expression"}, stage="stage00_prerequisites", drop_rank=120, asked=OWNER),
+    Kind("shell_types", ("schema", "name"), (), stage="stage00_prerequisites", drop_rank=119),
     Kind("sequences", ("schema", "name"),
          ("data_type", "start_value", "increment", "min_value", "max_value", "cache", "cycle", "owned_by",
           "unlogged"), stage="stage01_sequences", drop_rank=110, asked=OWNER),
