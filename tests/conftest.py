@@ -191,11 +191,12 @@ def chromium():
 
 def workbench_cli(*args: str, env: dict | None = None, input: str | None = None,
                   cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the `workbench` command as a separate process, as a user would. `plan` runs with
-    --no-validate unless the test says --validate: shadow validation (an embedded server of its
-    own, the plan applied there) is tested in test_validate.py, and other tests of `plan` test
-    what it writes, which validation leaves as it is (it adds plan.json's `validation` entry)."""
-    if args and args[0] == "plan" and "--validate" not in args and "--no-validate" not in args:
+    """Run the `workbench` command as a separate process, as a user would. `plan` and `report`
+    run with --no-validate unless the test says --validate: shadow validation (an embedded server
+    of its own, the plan applied there) is tested in test_validate.py, and other tests of `plan`
+    and `report` test what they write, which validation leaves as it is (it adds plan.json's
+    `validation` entry)."""
+    if args and args[0] in ("plan", "report") and "--validate" not in args and "--no-validate" not in args:
         args = (*args, "--no-validate")
     return subprocess.run([sys.executable, "-m", "workbench.cli", *args], capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, input=input, timeout=600, cwd=cwd)

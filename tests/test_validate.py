@@ -372,3 +372,23 @@ def test_a_plan_above_the_limit_is_measured_apart_on_a_copy_of_the_shadow(pg, ma
     assert apart["locks"]["measured"] == len(locks) and apart["locks"]["defects"] == 0
     with pg.connect() as conn:                 # the copy is gone with the shadow
         assert conn.execute("SELECT count(*) FROM pg_database WHERE datname LIKE 'scratch%'").fetchone()[0] == 0
+
+
+def test_the_report_validates_the_plan_it_makes(pg, small_pair, tmp_path):
+    """`workbench report` (pipeline.prepare with validate_plan, what the CLI passes unless
+    --no-validate) validates its new plan and its way back on the shadow before anything applies
+    it; the report's plan header shows both verdicts."""
+    from workbench.pipeline import prepare as prepare_run
+
+    source, target = small_pair
+    run = prepare_run(source, target, tmp_path / "report", validate_plan=True, shadow=pg).wait()
+    assert recorded(run.plan_dir)["status"] == "converged"
+    assert recorded(run.plan_dir / "rollback")["status"] == "converged"
+    header = header_html(prepare(plan_dir=str(run.plan_dir)))
+    assert "Shadow validation: converged" in header and "Validated on the shadow: converged" in header
+    # what the report's notebooks are handed in process (instead of reading plan.json) says the same
+    from workbench.report import handover_of
+
+    _, handed_plan, handed_raw = handover_of(run).plans[run.plan_dir.resolve()]
+    assert handed_raw["validation"] == recorded(run.plan_dir)
+    assert handed_plan.rollback["validation"]["status"] == "converged"

@@ -235,6 +235,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--until", default="", metavar="TIME", help="a store's timeline: captures up to then")
     _planning_arguments(report)
     _shadow_argument(report)
+    checked = report.add_mutually_exclusive_group()
+    checked.add_argument("--validate", action="store_true", dest="validate_explicitly",
+                         help="validate a plan made anew on a shadow of TARGET, as plan does (the default); "
+                              "the report shows the verdict, and --apply refuses a plan that failed there")
+    checked.add_argument("--no-validate", action="store_true", help="do not validate the plan on a shadow")
     report.set_defaults(run=_cmd_report)
 
     fleet = sub.add_parser("fleet", help="one SOURCE against many targets: drift grouped by fingerprint "
@@ -517,7 +522,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
     result = build(args.source, args.target, args.out, title=args.title, options=_options(args),
                    target_after=args.after, plan_dir=args.plan, mode=mode, plan_options=options,
                    keep_going=args.keep_going, progress=on_terminal(), shadow=args.shadow,
-                   accept_edits=args.accept_edits)
+                   accept_edits=args.accept_edits, validate_plan=not args.no_validate)
+    if result.run is not None and result.run.planned and not args.no_validate:
+        from workbench.validate import recorded, summary_line, way_back_line
+
+        found = recorded(result.run.plan_dir)
+        back = way_back_line(result.run.plan_dir)
+        _write("".join(f"{line}\n" for line in (summary_line(found) if found else "", back or "") if line))
     _write(report_summary(result) + "\n")
     if result.run is not None and result.run.error:     # shown in the report too; the command still fails
         sys.stderr.write(f"error: {result.run.error}\n")

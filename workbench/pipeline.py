@@ -58,6 +58,7 @@ class Run:
     error: str = ""                           # apply or verify stopped with an error (shown in the report)
     verify: "VerifyResult | None" = None      # after an apply
     written: list[Path] = field(default_factory=list)
+    validation: dict[str, Any] | None = None  # the new plan's shadow validation (plan.json's), when asked
     background: list[Any] = field(default_factory=list)     # writers still running (Run.aside)
     errors: list[BaseException] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list, repr=False)   # passwords of the sides: in no file
@@ -332,11 +333,13 @@ def apply_and_verify(run: Run, target: str, options: "CompareOptions", keep_goin
 def run(source: str, target: str, out: str | Path, options: "CompareOptions | None" = None,
         target_after: str = "", plan_dir: str = "", mode: str | None = None,
         plan_options: "PlanOptions | None" = None, keep_going: bool = False,
-        progress: Progress | None = None, shadow: "Shadow" = None, accept_edits: bool = False) -> Run:
+        progress: Progress | None = None, shadow: "Shadow" = None, accept_edits: bool = False,
+        validate_plan: bool = False) -> Run:
     """Snapshot both sides into `out`, compare, write the comparison files, plan (into plan_dir,
-    default OUT/plan; a plan_dir holding a plan.json is used as it is), then apply or rehearse it
-    (mode) and verify an apply."""
-    result = prepare(source, target, out, options, target_after, plan_dir, mode, plan_options, progress, shadow)
+    default OUT/plan; a plan_dir holding a plan.json is used as it is; validated on a shadow when
+    `validate_plan`), then apply or rehearse it (mode) and verify an apply."""
+    result = prepare(source, target, out, options, target_after, plan_dir, mode, plan_options, progress, shadow,
+                     validate_plan=validate_plan)
     if mode:
         apply_and_verify(result, target, result.drift.options, keep_going, progress or _quiet, accept_edits)
     return result.wait()
@@ -345,13 +348,15 @@ def run(source: str, target: str, out: str | Path, options: "CompareOptions | No
 def prepare(source: str, target: str, out: str | Path, options: "CompareOptions | None" = None,
             target_after: str = "", plan_dir: str = "", mode: str | None = None,
             plan_options: "PlanOptions | None" = None, progress: Progress | None = None,
-            shadow: "Shadow" = None, settle: Callable[[], None] | None = None) -> Run:
+            shadow: "Shadow" = None, settle: Callable[[], None] | None = None, validate_plan: bool = False) -> Run:
     """The steps before any apply: snapshots, comparison files, the plan folder (a Run with `mode`
     set and nothing applied yet; apply_and_verify does the rest). The comparison files are still
     being written when it returns: Run.wait() before reading them. They and the way back are
     written by forked children while this process plans (workbench.aside), which needs this
     process to run no other thread then: `settle` (called once the sides are read) waits for the
-    caller's own (the report's imports)."""
+    caller's own (the report's imports). A plan made anew is validated on a shadow of the target
+    (workbench.validate, the way back with it) when `validate_plan`, as `workbench plan` does, before
+    anything applies it: apply refuses one that failed there."""
     from workbench.compare import CompareOptions, compare
     from workbench.planner import PlanOptions
 
@@ -374,12 +379,21 @@ def prepare(source: str, target: str, out: str | Path, options: "CompareOptions 
     comparison = comparison_aside(drift, out)
     folder = Path(plan_dir) if plan_dir else out / "plan"
     made = None
+    validation: dict[str, Any] | None = None
     if use_existing:
         step(f"using the plan in {folder}")
     else:
         step(f"planning into {folder}")
         try:
             made = plan_and_write(drift, plan_options or PlanOptions(), folder, target)[0]
+            if validate_plan:
+                from workbench.validate import validate
+
+                step("validating the plan on a shadow of the target")
+                validation = validate(folder, drift.source, target, drift.target, drift.options, shadow=shadow,
+                                      progress=step)
+                if validation.get("way_back") is not None and made.rollback:
+                    made.rollback["validation"] = validation["way_back"]      # as plan.json now says
         except BaseException:
             with contextlib.suppress(BaseException):        # this error is the one to tell
                 comparison.wait()
@@ -389,5 +403,7 @@ def prepare(source: str, target: str, out: str | Path, options: "CompareOptions 
 
     result = Run(out, drift, folder, not use_existing, dict(snapshots), mode, captured=dict(captured), plan=made,
                  written=written, secrets=secrets_of(sides.values()))
+    if validation is not None:
+        result.validation = {k: v for k, v in validation.items() if k != "way_back"}
     result.aside(comparison, [out / DIFFERENCES_FILE, out / COMPARISON_TEXT_FILE])
     return result

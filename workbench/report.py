@@ -343,7 +343,8 @@ def handover_of(run: "Run") -> "Handover":
     if run.plan is not None:
         stages = [{"name": name, "sha256": sha256_text(read_stage_file(run.plan_dir / f"{name}.sql"))}
                   for name in STAGE_NAMES]
-        handover.add_plan(run.plan_dir, run.plan, {"stages": stages})
+        handover.add_plan(run.plan_dir, run.plan, {"stages": stages,
+                                                   **({"validation": run.validation} if run.validation else {})})
     return handover
 
 
@@ -390,11 +391,11 @@ def build(source: str, target: str, out: str | Path, title: str = "", schemas: S
           target_after: str = "", plan_dir: str = "", mode: str | None = None,
           plan_options: "PlanOptions | None" = None, keep_going: bool = False,
           progress: Callable[[str], None] | None = None, options: "CompareOptions | None" = None,
-          shadow: "Shadow | None" = None, accept_edits: bool = False) -> Report:
+          shadow: "Shadow | None" = None, accept_edits: bool = False, validate_plan: bool = False) -> Report:
     """workbench.pipeline.run (snapshot, compare, plan, apply or rehearse, verify), then the report
     notebooks on what it wrote, rendered into OUT/report.html. A failing or refused apply does not
     raise: it is shown in the report and in `Report.run` (its exit code). SQL sides are loaded on
-    `shadow` (workbench.sides)."""
+    `shadow` (workbench.sides), and a plan made anew is validated there when `validate_plan`."""
     from workbench import pipeline
     from workbench.compare import CompareOptions
 
@@ -410,7 +411,7 @@ def build(source: str, target: str, out: str | Path, title: str = "", schemas: S
     with paused():       # snapshots, comparison and plan: no cycles among them (see cli._BATCH_COMMANDS)
         run = pipeline.prepare(source, target, out, options, target_after=target_after, plan_dir=plan_dir,
                                mode=mode, plan_options=plan_options, progress=progress, shadow=shadow,
-                               settle=preload.join)     # done while the servers worked; then the children fork
+                               settle=preload.join, validate_plan=validate_plan)     # done while the servers worked; then the children fork
     preload.join()
     runner = Runner(handover_of(run))
     # The snapshots, comparison and plan (millions of objects at scale 10) live until the end: out

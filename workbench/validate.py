@@ -166,7 +166,9 @@ def _objects(drift: "Drift", statuses: Iterable[str]) -> list[dict[str, Any]]:
 def validate(plan_dir: str | Path, source: "Snapshot", target_spec: str, target: "Snapshot",
              options: "CompareOptions", shadow: "Shadow" = None, progress: Progress | None = None) -> dict[str, Any]:
     """Validate the plan in plan_dir on a shadow of the target; returns the `validation` entry
-    (also written into plan.json). Never raises for a plan that fails: that is the result."""
+    (also written into plan.json), with the way back's verdict under `way_back` when rollback/ was
+    validated too (plan.json's `rollback` entry holds that). Never raises for a plan that fails:
+    that is the result."""
     import psycopg
 
     from workbench.compare import compare
@@ -231,7 +233,9 @@ def validate(plan_dir: str | Path, source: "Snapshot", target_spec: str, target:
     if back is not None:
         _record(plan_dir / ROLLBACK_DIR, back, back.pop("timings"), back.pop("started"))
         way_back = {k: back[k] for k in ("status", "message", "residual_count", "ms") if k in back}
-    return _record(plan_dir, result, timings, started, way_back)
+    recorded_result = _record(plan_dir, result, timings, started, way_back)
+    # the way back's verdict beside it (plan.json holds it in its `rollback` entry, not here)
+    return {**recorded_result, "way_back": way_back} if way_back is not None else recorded_result
 
 
 def _prove(plan_dir: Path, plan: "Plan", name: str, wanted: "Snapshot", left_out: list[dict[str, Any]],
