@@ -402,6 +402,8 @@ def _hostile_source_sql() -> list[sql.Composable]:
                           "AS 'int4send'").format(q("tf from\r")),
                   sql.SQL("CREATE TRANSFORM FOR int LANGUAGE {} (FROM SQL WITH FUNCTION {}(internal))").format(
                       sql.Identifier("pl\n;--$$'"), q("tf from\r")),
+                  sql.SQL("COMMENT ON TRANSFORM FOR int LANGUAGE {} IS {}").format(sql.Identifier("pl\n;--$$'"),
+                                                                                  sql.Literal(HOSTILE[8])),
                   sql.SQL("CREATE TYPE {}").format(q("shell\n;--$$'")),
                   sql.SQL("COMMENT ON TYPE {} IS {}").format(q("shell\n;--$$'"), sql.Literal(HOSTILE[6])),
                   sql.SQL("CREATE TYPE {}").format(q("base\r;--'")),

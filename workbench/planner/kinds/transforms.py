@@ -49,3 +49,7 @@ class Transforms(Builder):
 
     def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
         return f"DROP TRANSFORM {'IF EXISTS ' if if_exists else ''}FOR {identity[0]} LANGUAGE {ident(identity[1])}"
+
+    def names(self, identity: Identity) -> set[str]:
+        """As comments.sql spells a transform: FOR type LANGUAGE language."""
+        return {f"FOR {identity[0]} LANGUAGE {ident(identity[1])}"}
