@@ -10,7 +10,10 @@ from os.wait4):
   pg_dump -s     both sides dumped at once (two processes): the floor, reading both schemas
   wb snapshot    `workbench snapshot LEGACY -o FILE` (one side)
   wb diff        `workbench diff LEGACY CURRENT --format json`
-  wb plan        `workbench plan LEGACY CURRENT --out DIR`
+  wb plan        `workbench plan LEGACY CURRENT --out DIR --no-validate` (the planning: the issue's target)
+  wb plan -rb    the same with --no-rollback (the way back, rollback/, left out: what it costs)
+  wb plan+valid  `workbench plan LEGACY CURRENT --out DIR`, the default: the plan validated on a shadow
+                 (another embedded server, the plan applied there; up to --validate-up-to, default 10)
   wb report      `workbench report LEGACY CURRENT --out DIR` (up to --report-up-to, default 10)
   wb rehearse    the same with `--rehearse` (the plan run on CURRENT and rolled back)
   migra          `migra --unsafe CURRENT LEGACY` (the `bench` extra: pip install -e '.[bench]')
@@ -21,7 +24,10 @@ Objects: every catalog row of both snapshots (the rows of every kind); `ms/1000`
 time per 1000 of them, the cost that should stay flat across scales. `cpu s` is the user + system
 time of the tool's own process (and of the processes it waited for): on a loaded machine the wall
 time stretches with the load, the CPU time much less, and it does not count the server's work. `x diff` is a tool's time
-over `workbench diff`'s in the same run (migra 4.0x means migra takes four times as long). The
+over `workbench diff`'s in the same run (migra 4.0x means migra takes four times as long);
+`marginal` is the cost per 1000 objects above scale 1's (time minus scale 1's, over the objects
+added): the fixed cost of a process (interpreter, imports, two backends' cold caches) weighs on
+scale 1's ms/1000 and on no other, the marginal cost shows how the work itself grows. The
 machine's load average is printed beside every scale: on a shared machine compare ratios within
 one run, not times across runs.
 
@@ -52,7 +58,8 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from scenarios import pairs  # noqa: E402
 
 PG_DELTA = "@supabase/pg-delta@1.0.0-alpha.34"
-TOOLS = ("pg_dump -s", "wb snapshot", "wb diff", "wb plan", "wb report", "wb rehearse", "migra", "pg-delta")
+TOOLS = ("pg_dump -s", "wb snapshot", "wb diff", "wb plan", "wb plan -rb", "wb plan+valid", "wb report", "wb rehearse",
+         "migra", "pg-delta")
 # The issue's targets (reported, never adjusted to fit).
 TARGET_MIGRA_RATIO = {1: 2.0, 10: 4.0}
 TARGET_PLAN = {100: (15.0, 700.0)}          # seconds, MB
@@ -153,6 +160,11 @@ def bench_scale(pair, args, work: Path, workbench: str, migra: list[str] | None,
     tools["wb plan"] = measure([workbench, "plan", pair.legacy, pair.current, "--out", str(work / f"plan{scale}"),
                                 "--no-validate"],                    # validation: benchmarks/bench_validate.py
                                repeat, warm, (0,))
+    tools["wb plan -rb"] = measure([workbench, "plan", pair.legacy, pair.current, "--out", str(work / f"planrb{scale}"),
+                                    "--no-validate", "--no-rollback"], repeat, warm, (0,))
+    if scale <= args.validate_up_to:
+        tools["wb plan+valid"] = measure([workbench, "plan", pair.legacy, pair.current, "--out",
+                                          str(work / f"planv{scale}")], repeat, warm, (0,))
     if scale <= args.report_up_to:
         tools["wb report"] = measure([workbench, "report", pair.legacy, pair.current, "--out", str(work / f"report{scale}")],
                                      repeat, warm, (0,))
@@ -164,6 +176,8 @@ def bench_scale(pair, args, work: Path, workbench: str, migra: list[str] | None,
     if pg_delta and scale <= args.pg_delta_up_to:
         tools["pg-delta"] = measure([*pg_delta, "diff", "--source", url(pair.current), "--desired", url(pair.legacy)],
                                     repeat, warm, (0, 1, 2))
+    if "wb plan+valid" in tools:
+        tools["wb plan+valid"]["validation_s"] = tools["wb plan+valid"]["s"] - tools["wb plan"]["s"]
     diff_s = tools["wb diff"]["s"]
     for name, result in tools.items():
         result["ms_per_1000"] = result["s"] * 1000 / row["objects"] * 1000
@@ -176,15 +190,18 @@ def bench_scale(pair, args, work: Path, workbench: str, migra: list[str] | None,
 
 
 def print_table(rows: list[dict]) -> list[str]:
-    header = ("scale", "objects", "tool", "seconds", "cpu s", "peak MB", "ms/1000 obj", "x wb diff", "load 1 min")
+    header = ("scale", "objects", "tool", "seconds", "cpu s", "peak MB", "ms/1000 obj", "marginal", "x wb diff",
+              "load 1 min")
     lines = [header]
+    add_marginal(rows)
     for row in rows:
         for name in TOOLS:
             r = row["tools"].get(name)
             if r is None:
                 continue
             lines.append((str(row["scale"]), str(row["objects"]), name, f"{r['s']:.2f}", f"{r['cpu_s']:.2f}", f"{r['mb']:.0f}",
-                          f"{r['ms_per_1000']:.1f}", f"{r['x_diff']:.2f}x" + (" ERROR" if "error" in r else ""),
+                          f"{r['ms_per_1000']:.1f}", f"{r['marginal_ms_per_1000']:.1f}" if "marginal_ms_per_1000" in r else "-",
+                          f"{r['x_diff']:.2f}x" + (" ERROR" if "error" in r else ""),
                           f"{row['load_before'][0]:.1f}-{row['load_after'][0]:.1f}"))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     for i, line in enumerate(lines):
@@ -200,10 +217,16 @@ def print_table(rows: list[dict]) -> list[str]:
                             + ("met" if ratio >= TARGET_MIGRA_RATIO[scale] else "NOT MET"))
         if scale in TARGET_PLAN:
             s, mb = TARGET_PLAN[scale]
-            plan = tools["wb plan"]
-            verdicts.append(f"scale {scale}: plan {plan['s']:.1f}s (target < {s:g}s): " + ("met" if plan["s"] < s else "NOT MET"))
-            verdicts.append(f"scale {scale}: plan peak {plan['mb']:.0f} MB (target < {mb:g} MB): "
-                            + ("met" if plan["mb"] < mb else "NOT MET"))
+            for name in ("wb plan", "wb plan -rb"):
+                plan = tools[name]
+                what = "plan" if name == "wb plan" else "plan --no-rollback"
+                verdicts.append(f"scale {scale}: {what} {plan['s']:.1f}s, {plan['cpu_s']:.1f} cpu s (target < {s:g}s): "
+                                + ("met" if plan["s"] < s else "NOT MET"))
+                verdicts.append(f"scale {scale}: {what} peak {plan['mb']:.0f} MB (target < {mb:g} MB): "
+                                + ("met" if plan["mb"] < mb else "NOT MET"))
+        if "wb plan+valid" in tools:
+            verdicts.append(f"scale {scale}: shadow validation adds {tools['wb plan+valid']['validation_s']:.1f}s to plan "
+                            f"({tools['wb plan+valid']['s']:.1f}s validated, {tools['wb plan']['s']:.1f}s not)")
         for name, targets, what in (("wb report", TARGET_REPORT, "report"), ("wb rehearse", TARGET_REHEARSE,
                                                                               "report --rehearse")):
             if scale in targets and name in tools:
@@ -211,15 +234,32 @@ def print_table(rows: list[dict]) -> list[str]:
                 verdicts.append(f"scale {scale}: {what} {seconds:.1f}s (target < {targets[scale]:g}s): "
                                 + ("met" if seconds < targets[scale] else "NOT MET"))
     for name in ("wb diff", "wb plan"):
-        costs = [row["tools"][name]["ms_per_1000"] for row in rows if row["scale"] >= 10 and name in row["tools"]]
-        if len(costs) > 1:
-            spread = max(costs) / min(costs)
-            verdicts.append(f"{name} ms/1000 objects from scale 10 up: {', '.join(f'{c:.1f}' for c in costs)} "
-                            f"(spread {spread:.2f}x, target within 1.5x): " + ("met" if spread <= 1.5 else "NOT MET"))
+        for lowest, key, what in ((1, "ms_per_1000", "ms/1000 objects"), (10, "ms_per_1000", "ms/1000 objects"),
+                                  (10, "marginal_ms_per_1000", "marginal ms/1000 objects (above scale 1)")):
+            found = [(row["scale"], row["tools"][name][key]) for row in rows
+                     if row["scale"] >= lowest and key in row["tools"].get(name, {})]
+            if len(found) > 1:
+                costs = [cost for _, cost in found]
+                spread = max(costs) / min(costs)
+                verdicts.append(f"{name} {what}, scales {'/'.join(str(s) for s, _ in found)}: "
+                                f"{', '.join(f'{c:.1f}' for c in costs)} (spread {spread:.2f}x, target within 1.5x): "
+                                + ("met" if spread <= 1.5 else "NOT MET"))
     print()
     for line in verdicts:
         print(line)
     return verdicts
+
+
+def add_marginal(rows: list[dict]) -> None:
+    """Each tool's cost per 1000 objects above scale 1's, where the run has scale 1 (see the docstring)."""
+    base = next((row for row in rows if row["scale"] == 1), None)
+    if base is None:
+        return
+    for row in rows:
+        added = row["objects"] - base["objects"]
+        for name, result in row["tools"].items():
+            if added > 0 and name in base["tools"]:
+                result["marginal_ms_per_1000"] = (result["s"] - base["tools"][name]["s"]) * 1000 / added * 1000
 
 
 def markdown_table(rows: list[dict]) -> str:
@@ -227,17 +267,20 @@ def markdown_table(rows: list[dict]) -> str:
     to `workbench diff`, diff and plan per 1000 objects, the load average before and after."""
     shown = [name for name in TOOLS if any(name in row["tools"] for row in rows)]
     head = (["scale", "objects"] + [f"`{name}` s (MB)" for name in shown]
-            + ["migra / diff", "pg-delta / diff", "diff / plan ms per 1000 objects", "load (1 min)"])
-    lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(["---:"] * (len(head) - 2) + [":---"] * 2) + " |"]
+            + ["migra / diff", "pg-delta / diff", "diff / plan ms per 1000 objects", "diff / plan marginal",
+               "load (1 min)"])
+    lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(["---:"] * (len(head) - 3) + [":---"] * 3) + " |"]
     for row in rows:
         tools = row["tools"]
         cells = [str(row["scale"]), f"{row['objects']:,}"]
         cells += [f"{tools[n]['s']:.2f} ({tools[n]['mb']:.0f})" if n in tools else "-" for n in shown]
         cells += [f"{tools[n]['x_diff']:.1f}x" if n in tools else "-" for n in ("migra", "pg-delta")]
         cells.append(" / ".join(f"{tools[n]['ms_per_1000']:.0f}" if n in tools else "-" for n in ("wb diff", "wb plan")))
+        cells.append(" / ".join(f"{tools[n]['marginal_ms_per_1000']:.0f}" if "marginal_ms_per_1000" in tools.get(n, {})
+                                else "-" for n in ("wb diff", "wb plan")))
         cells.append(f"{row['load_before'][0]:.1f}-{row['load_after'][0]:.1f}")
         lines.append("| " + " | ".join(cells) + " |")
-    cpu = [name for name in ("wb diff", "wb report", "wb rehearse", "migra") if name in shown]
+    cpu = [name for name in ("wb diff", "wb plan", "wb plan -rb", "wb report", "wb rehearse", "migra") if name in shown]
     lines += ["", "| scale | " + " | ".join(f"`{name}` cpu s" for name in cpu) + " |",
               "| ---: | " + " | ".join("---:" for _ in cpu) + " |"]
     for row in rows:
@@ -258,6 +301,8 @@ def main() -> int:
     parser.add_argument("--no-pg-delta", action="store_true")
     parser.add_argument("--pg-delta-up-to", type=int, default=30)
     parser.add_argument("--report-up-to", type=int, default=10, help="largest scale `workbench report` runs at")
+    parser.add_argument("--validate-up-to", type=int, default=10,
+                        help="largest scale the default (validated) `workbench plan` runs at")
     parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results" / "bench_tools.json")
     parser.add_argument("--markdown", action="store_true", help="also print the run as the README's table")
     args = parser.parse_args()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 
+import psycopg
 import pytest
+from psycopg import sql
 
 from conftest import workbench_cli
 from workbench import kinds
 from workbench.catalog.fetch import fingerprint as fetch_fingerprint
-from workbench.census import LABELS
+from workbench.census import LABELS, Census
 from workbench.errors import WorkbenchError
 from workbench.compare import compare
 from workbench.planner import plan
@@ -18,29 +20,53 @@ from workbench.snapshot import Snapshot, capture
 CAST = ("CREATE TYPE money2 AS (v numeric);"
         "CREATE FUNCTION money2_num(money2) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT ($1).v';")
 BASE = "CREATE TABLE t (a int, b int);"
-# kinds no registry entry models (the examples of unmodelled objects): a shell type, an access method
 SHELL = "CREATE TYPE shell;"
-ACCESS_METHOD = "CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;"
+BASE_TYPE = ("CREATE TYPE b1; CREATE FUNCTION b1_in(cstring) RETURNS b1 LANGUAGE internal IMMUTABLE STRICT AS 'int4in';"
+             "CREATE FUNCTION b1_out(b1) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out';"
+             "CREATE TYPE b1 (INPUT = b1_in, OUTPUT = b1_out, LIKE = int4);")
 
 
-@pytest.mark.parametrize("extra, kind, name", [
-    (SHELL, "shell_types", "public.shell"),
-    (ACCESS_METHOD, "access_methods", "heap2"),
-], ids=["shell type", "access method"])
-def test_diff_exits_1_and_lists_an_unmodelled_difference(make_db, tmp_path, extra, kind, name):
-    source = make_db(CAST + BASE + extra)
+@pytest.fixture
+def subscribe():
+    """subscribe(dsn): a subscription in that database (what no registry kind models: subscriptions are
+    reported, never planned), made without a connection or a slot and dropped after the test (a
+    database with a subscription cannot be dropped). Request it after make_db: it is undone first."""
+    made: list[str] = []
+
+    def make(dsn: str) -> None:
+        with psycopg.connect(dsn, autocommit=True) as conn:     # CREATE SUBSCRIPTION: no transaction block
+            conn.execute(sql.SQL("CREATE SUBSCRIPTION {} CONNECTION 'dbname=nowhere' PUBLICATION p "
+                                 "WITH (connect = false, slot_name = NONE)").format(sql.Identifier(SUBSCRIPTION)))
+        made.append(dsn)
+
+    yield make
+    for dsn in made:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SUBSCRIPTION {}").format(sql.Identifier(SUBSCRIPTION)))
+
+
+SUBSCRIPTION = "sub one"
+SUBSCRIPTION_NAME = '"sub one"'                        # as the census names it (quote_ident)
+
+
+def test_diff_exits_1_and_lists_an_unmodelled_difference(make_db, subscribe, tmp_path):
+    """A subscription (unmodelled) only the source has: diff exits 1 and names it, the plan skips it."""
+    kind, name = "subscriptions", SUBSCRIPTION_NAME
+    source = make_db(CAST + BASE)
     target = make_db(CAST + BASE)
+    subscribe(source)
     result = workbench_cli("diff", source, target, "--format", "json")
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
     assert all(not (c["only_in_source"] or c["only_in_target"] or c["changed"]) for c in data["summary"].values())
-    assert data["unmodeled"][kind] == {"label": LABELS[kind], "source": 1, "target": 0,
-                                       "only_in_source": [name], "only_in_target": []}
+    assert data["unmodeled"] == {kind: {"label": LABELS[kind], "source": 1, "target": 0,
+                                        "only_in_source": [name], "only_in_target": []}}
     text = workbench_cli("diff", source, target)
     assert text.returncode == 1
     assert f"    + {name}" in text.stdout.splitlines() and "unmodeled" in text.stdout
     # the same databases the other way round: the name is the target's
-    assert json.loads(workbench_cli("diff", target, source, "--format", "json").stdout)["unmodeled"][kind]["only_in_target"] == [name]
+    other_way = json.loads(workbench_cli("diff", target, source, "--format", "json").stdout)
+    assert other_way["unmodeled"][kind]["only_in_target"] == [name]
     # the plan cannot write it, and says so
     planned = workbench_cli("plan", source, target, "--out", str(tmp_path / "plan"))
     assert planned.returncode == 0, planned.stderr
@@ -49,12 +75,14 @@ def test_diff_exits_1_and_lists_an_unmodelled_difference(make_db, tmp_path, extr
     assert "unmodelled" in skipped[0]["reason"] and f"skipped {kind} {name}: unmodelled" in planned.stdout
 
 
-def test_identical_unmodelled_objects_are_no_drift(make_db):
-    schema = CAST + BASE + SHELL + ACCESS_METHOD
+def test_identical_unmodelled_objects_are_no_drift(make_db, subscribe):
+    schema = CAST + BASE + SHELL + BASE_TYPE
     source, target = make_db(schema), make_db(schema)
+    subscribe(source)
+    subscribe(target)
     result = workbench_cli("diff", source, target, "--format", "json")
     assert result.returncode == 0, result.stdout
-    assert json.loads(result.stdout)["unmodeled"]["shell_types"]["source"] == 1
+    assert json.loads(result.stdout)["unmodeled"]["subscriptions"]["source"] == 1
 
 
 def test_the_census_sees_every_kind_and_leaves_out_extension_members(make_db):
@@ -85,16 +113,18 @@ def test_the_census_sees_every_kind_and_leaves_out_extension_members(make_db):
                              "operator_classes": 1, "operator_families": 1, "default_privileges": 1}
 
 
-def test_a_kind_the_registry_models_leaves_the_census_list(make_db, monkeypatch):
-    source = make_db(CAST + SHELL + ACCESS_METHOD)
-    target = make_db(CAST)
+def test_a_kind_the_registry_models_leaves_the_census_list(make_db, subscribe, monkeypatch):
+    source = make_db(CAST + BASE + SHELL + BASE_TYPE)
+    target = make_db(CAST + BASE)
+    subscribe(source)
     source_snapshot, target_snapshot = capture(source), capture(target)
-    assert set(compare(source_snapshot, target_snapshot).unmodeled) == {"shell_types", "access_methods"}
-    # what adding Kind("shell_types", ...) to kinds.py does, without its catalog query
-    monkeypatch.setitem(kinds.KINDS, "shell_types", kinds.Kind("shell_types", ("name",), ()))
+    # shell and base types are kinds: counted by the census, off its list
+    assert source_snapshot.census is not None and source_snapshot.census.counts["base_types"] == 1
+    assert set(compare(source_snapshot, target_snapshot).unmodeled) == {"subscriptions"}
+    # what adding Kind("subscriptions", ...) to kinds.py does, without its catalog query
+    monkeypatch.setitem(kinds.KINDS, "subscriptions", kinds.Kind("subscriptions", ("name",), ()))
     drift = compare(source_snapshot, target_snapshot, kinds=("tables",))
-    assert set(drift.unmodeled) == {"access_methods"}
-    assert [s["kind"] for s in plan(drift).skipped] == ["access_methods"]
+    assert drift.unmodeled == {} and plan(drift).skipped == []
 
 
 def test_the_census_survives_a_snapshot_file_and_old_files_claim_nothing(make_db, tmp_path):
@@ -111,29 +141,34 @@ def test_the_census_survives_a_snapshot_file_and_old_files_claim_nothing(make_db
     assert compare(old, capture(make_db(CAST))).unmodeled == {}
 
 
-def test_a_schema_filter_keeps_only_that_schemas_named_objects(make_db):
-    source = make_db("CREATE SCHEMA app; CREATE SCHEMA other; CREATE TYPE app.s1; CREATE TYPE other.s2;" + ACCESS_METHOD)
-    target = make_db("CREATE SCHEMA app; CREATE SCHEMA other;")
+def test_a_schema_filter_keeps_only_that_schemas_named_objects(make_db, subscribe):
+    source, target = make_db("CREATE SCHEMA app;"), make_db("CREATE SCHEMA app;")
+    subscribe(source)
+    assert "subscriptions" in compare(capture(source), capture(target)).unmodeled
     drift = compare(capture(source), capture(target), schemas=("app",))
-    assert drift.unmodeled["shell_types"]["only_in_source"] == ["app.s1"]
-    assert "access_methods" not in drift.unmodeled           # database-wide: no schema to keep it
+    assert "subscriptions" not in drift.unmodeled           # database-wide: no schema to keep it
+    # every unmodelled kind left is database-wide: the schema'd names are filtered like these
+    census = Census({"x": 3}, {"x": [("app", "app.a"), ("other", "other.b"), (None, "c")]})
+    assert census.filtered(("app",)).names == {"x": [("app", "app.a")]}
+    assert census.filtered((), ("app",)).names == {"x": [("other", "other.b"), (None, "c")]}
 
 
-def test_the_report_shows_unmodelled_drift(make_db, monkeypatch):
+def test_the_report_shows_unmodelled_drift(make_db, subscribe, monkeypatch):
     from workbench.present import drift_report as notebook
 
-    source = make_db(CAST + BASE + SHELL)
+    source = make_db(CAST + BASE)
     target = make_db(CAST + BASE)
+    subscribe(source)
     inputs = notebook.load(source=source, target=target)
-    assert "differ in shell_types" in notebook.header_html(inputs)
+    assert "differ in subscriptions" in notebook.header_html(inputs)
     shown: list = []
     monkeypatch.setattr(notebook, "show_html", shown.append)
     monkeypatch.setattr(notebook, "show_table", lambda frame, index=True: shown.append(frame))
     notebook.show_summary(inputs)
     assert any(isinstance(s, str) and "Unmodeled" in s for s in shown)
     [frame] = [s for s in shown if not isinstance(s, str) and "only in source" in s.columns]
-    assert frame.to_dict("records") == [{"kind": "shell_types", "source": 1, "target": 0,
-                                         "only in source": "public.shell", "only in target": ""}]
+    assert frame.to_dict("records") == [{"kind": "subscriptions", "source": 1, "target": 0,
+                                         "only in source": SUBSCRIPTION_NAME, "only in target": ""}]
 
 
 def test_ownership_is_modelled_not_unmodelled(make_db):

@@ -185,6 +185,20 @@ CREATE AGGREGATE my_pct(float8 ORDER BY float8) (SFUNC = ordered_set_transition,
 CREATE AGGREGATE my_rank(VARIADIC "any" ORDER BY VARIADIC "any") (SFUNC = ordered_set_transition_multi, STYPE = internal,
   FINALFUNC = rank_final, FINALFUNC_EXTRA, HYPOTHETICAL);
 CREATE AGGREGATE my_max(int) (SFUNC = int4larger, STYPE = int, SORTOP = >);
+CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
+CREATE ACCESS METHOD idx2 TYPE INDEX HANDLER bthandler;
+COMMENT ON ACCESS METHOD heap2 IS 'a second heap';
+CREATE TABLE am_t (a int) USING heap2;
+CREATE FUNCTION tf_from(internal) RETURNS internal LANGUAGE internal IMMUTABLE STRICT AS 'int4send';
+CREATE FUNCTION tf_to(internal) RETURNS int LANGUAGE internal IMMUTABLE STRICT AS 'int4recv';
+CREATE TRANSFORM FOR int LANGUAGE sql (FROM SQL WITH FUNCTION tf_from(internal), TO SQL WITH FUNCTION tf_to(internal));
+CREATE TYPE st.placeholder;
+COMMENT ON TYPE st.placeholder IS 'defined later';
+CREATE TYPE st.b1;
+CREATE FUNCTION st.b1_in(cstring) RETURNS st.b1 LANGUAGE internal IMMUTABLE STRICT AS 'int4in';
+CREATE FUNCTION st.b1_out(st.b1) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out';
+CREATE TYPE st.b1 (INPUT = st.b1_in, OUTPUT = st.b1_out, LIKE = int4, CATEGORY = 'N', DEFAULT = '7');
+CREATE TABLE st.uses_b1 (v st.b1);
 """
 
 

@@ -197,7 +197,7 @@ def test_a_group_plan_applied_to_every_member_brings_the_fleet_to_parity(fleet, 
         targets.write_text("".join(f"copy-{n:02d} {url_with_password(pg.dsn(name))}\n" for n, name in copies.items()))
         out = tmp_path / "out"
         result = workbench_cli("fleet", fleet["source"], "--targets", str(targets), "--out", str(out),
-                               "--plan", "--apply", "--allow-drops")
+                               "--plan", "--apply", "--allow-drops", "--no-validate")     # validated: below
         assert result.returncode == 0, result.stdout + result.stderr
         assert sorted(p.name for p in (out / "plans").iterdir()) == ["group-01", "group-02", "group-03"]
         for folder in (out / "plans").iterdir():
@@ -216,6 +216,22 @@ def test_a_group_plan_applied_to_every_member_brings_the_fleet_to_parity(fleet, 
     finally:
         for name in copies.values():
             pg.drop_database(name)
+
+
+def test_group_plans_are_validated_on_one_shadow(fleet, tmp_path):
+    """Each group's plan (and its way back) validated like `workbench plan` validates one, on a
+    shadow of the member it was planned from; here the session's server is the shadow."""
+    from workbench.fleet.plans import write_group_plans
+    from workbench.present.fleet import plan_lines
+    from workbench.validate import recorded
+
+    result = run_fleet(fleet["source"], [fleet["dsns"][1], fleet["dsns"][2]])       # one group: lost_column
+    plans = write_group_plans(result, tmp_path, validate_plans=True, shadow=fleet["pg"])
+    assert len(plans) == 1 and plans[0].validation is not None
+    assert plans[0].validation["status"] == "converged", plans[0].validation["message"]
+    assert recorded(plans[0].directory) == plans[0].validation
+    assert recorded(plans[0].directory / "rollback")["status"] == "converged"
+    assert "; shadow validation: converged: " in plan_lines(plans)[0]
 
 
 # --- the report ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ secrets, parameters, the readers beside their writers, the CLI's errors."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import sys
 
@@ -348,3 +349,89 @@ def test_prepare_plans_like_workbench_plan_with_options(seedscale_pair, tmp_path
         assert (tmp_path / "nb" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
     assert "DROP " in (tmp_path / "nb" / "stage10_drops.sql").read_text()
     assert "Options: allow_drops." in plan_notebook.header_html(view)
+
+
+class _Tables(__import__("html.parser").parser.HTMLParser):
+    """The cells of every <table> in some HTML, row by row (the report's tables are plain ones)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _report_summary(folder) -> dict[str, dict[str, int]]:
+    """The drift report's Summary table (kind -> status -> count), read from its executed notebook."""
+    nb = nbformat.read(folder / "drift_report.ipynb", as_version=4)
+    outputs = [o.data["text/html"] for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])
+               if "text/html" in o.get("data", {})]
+    heading = next(i for i, markup in enumerate(outputs) if "id='wb-summary'" in markup)
+    parser = _Tables()
+    parser.feed(outputs[heading + 1])
+    header, *rows = parser.tables[0]
+    words = {word: status for status, word in notebook.STATUS_WORDS.items()}
+    return {row[0]: {words[h]: int(v) for h, v in zip(header[1:], row[1:]) if h in words} for row in rows
+            if row[0] != "total"}
+
+
+def test_the_report_counts_what_diff_counts_with_the_same_options(make_db, tmp_path):
+    """`workbench report` with comparison options shows the drift `workbench diff` shows with them:
+    the notebooks are given the options the pipeline compared with (here an owner compared, a
+    table ignored, a kind left out), where they used to compare with --schema alone."""
+    from conftest import run_sql
+
+    run_sql(make_db(), "DO $$ BEGIN CREATE ROLE drift_report_owner; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    source = make_db("CREATE TABLE t (a int); ALTER TABLE t OWNER TO drift_report_owner; CREATE TABLE tmp_x (a int);"
+                     "CREATE VIEW v AS SELECT 1 AS x;")
+    target = make_db("CREATE TABLE t (a int, b int);")
+    flags = ["--with-owners", "--ignore", "*.tmp_*", "--skip-kind", "views"]
+    made = workbench_cli("report", source, target, "--out", str(tmp_path / "r"), *flags)
+    assert made.returncode == 0, made.stderr
+    diffed = workbench_cli("diff", source, target, "--format", "json", *flags)
+    assert diffed.returncode == 1, diffed.stderr
+    wanted = {kind: {status: int(count) for status, count in counts.items()}
+              for kind, counts in json.loads(diffed.stdout)["summary"].items()}
+    shown = _report_summary(tmp_path / "r")
+    assert shown == {kind: {s: counts[s] for s in notebook.STATUS_WORDS} for kind, counts in wanted.items()}
+    assert "views" not in shown and shown["tables"]["changed"] == 1 and shown["tables"]["only_in_source"] == 0
+    # without the options the counts differ: the options are what the report shows
+    plain = json.loads(workbench_cli("diff", source, target, "--format", "json").stdout)["summary"]
+    assert plain["tables"]["only_in_source"] == 1 and plain["tables"]["changed"] == 0 and "views" in plain
+
+
+def test_the_notebooks_compare_options_round_trip_and_refuse_a_typo():
+    """The `compare` parameter: what as_parameters writes reads back as the same options; an unknown
+    option, a wrong type or a schemas given twice is one error naming it (never a silent default)."""
+    from workbench.compare import CompareOptions
+
+    options = CompareOptions(schemas=("app",), kinds=("tables", "columns"), ignore=("*.tmp_*",), with_owners=True,
+                             ignore_extension_versions=False)
+    given = {k: v for k, v in options.as_parameters().items() if k != "schemas"}
+    assert given == {"kinds": ["tables", "columns"], "ignore": ["*.tmp_*"], "with_owners": True,
+                     "ignore_extension_versions": False}
+    assert CompareOptions.from_parameters(given, schemas=("app",)) == options
+    assert CompareOptions.from_parameters({}) == CompareOptions.from_parameters(None) == CompareOptions()
+    for wrong, message in [({"with_owner": True}, "has no option 'with_owner'"),
+                           ({"with_owners": "yes"}, "with_owners must be true or false"),
+                           ({"ignore": "*.tmp_*"}, "ignore must be a list of names"),
+                           ({"schemas": ["x"]}, "give schemas as its own parameter"),
+                           (["with_owners"], "must be a dict")]:
+        with pytest.raises(WorkbenchError, match=re.escape(message)):
+            CompareOptions.from_parameters(wrong, schemas=())

@@ -74,3 +74,24 @@ def test_rollback_of_renames_renames_back(make_db, tmp_path):
 
     shown = way_back_html(prepare(plan_dir=str(out)))
     assert "Way back:" in shown and "rollback" in shown and "Backups of the schema before apply" in shown
+
+
+def test_the_way_back_planned_ahead_is_the_one_planned_after(seedscale_pair):
+    """`plan --out` plans the way back in a forked child while it plans forward (rollback.
+    plan_back_ahead, from the options alone): the same statements, in the same order, and the same
+    rollback_of as the way back planned from the forward plan, with and without --allow-drops."""
+    from workbench.compare import compare
+    from workbench.planner import PlanOptions, plan
+    from workbench.rollback import plan_back, plan_back_ahead
+    from workbench.sides import open_pair
+
+    drift = compare(*open_pair(seedscale_pair["legacy"], seedscale_pair["current"], fingerprints=True))
+    for options in (PlanOptions(), PlanOptions(allow_drops=True, with_privileges=True)):
+        forward = plan(drift, options, "2026-01-01T00:00:00+00:00")
+        after, after_drift = plan_back(drift, forward)
+        ahead = plan_back_ahead(drift, options, forward.created_at)
+        assert ahead is not None
+        assert ahead[0].statements == after.statements                      # dataclasses: every field
+        assert after.statements and ahead[0].rollback_of == after.rollback_of
+        assert ahead[0].options == after.options and ahead[1].to_json() == after_drift.to_json()
+    assert plan_back_ahead(drift, PlanOptions(accept_renames=True), "now") is None      # renames: after, not ahead

@@ -392,7 +392,28 @@ def _hostile_source_sql() -> list[sql.Composable]:
                       q("evt fn\r")),
                   sql.SQL("CREATE EVENT TRIGGER {} ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION {}()").format(
                       sql.Identifier("evt\n;--$$'"), q("evt fn\r")),
-                  sql.SQL("COMMENT ON EVENT TRIGGER {} IS {}").format(sql.Identifier("evt\n;--$$'"), sql.Literal(HOSTILE[2]))]
+                  sql.SQL("COMMENT ON EVENT TRIGGER {} IS {}").format(sql.Identifier("evt\n;--$$'"), sql.Literal(HOSTILE[2])),
+                  sql.SQL("CREATE FUNCTION {}(internal) RETURNS table_am_handler LANGUAGE internal "
+                          "AS 'heap_tableam_handler'").format(q("am handler\n")),
+                  sql.SQL("CREATE ACCESS METHOD {} TYPE TABLE HANDLER {}").format(sql.Identifier("am\n;--$$'"),
+                                                                                 q("am handler\n")),
+                  sql.SQL("COMMENT ON ACCESS METHOD {} IS {}").format(sql.Identifier("am\n;--$$'"), sql.Literal(HOSTILE[5])),
+                  sql.SQL("CREATE FUNCTION {}(internal) RETURNS internal LANGUAGE internal IMMUTABLE STRICT "
+                          "AS 'int4send'").format(q("tf from\r")),
+                  sql.SQL("CREATE TRANSFORM FOR int LANGUAGE {} (FROM SQL WITH FUNCTION {}(internal))").format(
+                      sql.Identifier("pl\n;--$$'"), q("tf from\r")),
+                  sql.SQL("COMMENT ON TRANSFORM FOR int LANGUAGE {} IS {}").format(sql.Identifier("pl\n;--$$'"),
+                                                                                  sql.Literal(HOSTILE[8])),
+                  sql.SQL("CREATE TYPE {}").format(q("shell\n;--$$'")),
+                  sql.SQL("COMMENT ON TYPE {} IS {}").format(q("shell\n;--$$'"), sql.Literal(HOSTILE[6])),
+                  sql.SQL("CREATE TYPE {}").format(q("base\r;--'")),
+                  sql.SQL("CREATE FUNCTION {}(cstring) RETURNS {} LANGUAGE internal IMMUTABLE STRICT AS 'int4in'").format(
+                      q("base in\n"), q("base\r;--'")),
+                  sql.SQL("CREATE FUNCTION {}({}) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out'").format(
+                      q("base out$$"), q("base\r;--'")),
+                  sql.SQL("CREATE TYPE {} (INPUT = {}, OUTPUT = {}, LIKE = int4, DEFAULT = {}, CATEGORY = 'N')").format(
+                      q("base\r;--'"), q("base in\n"), q("base out$$"), sql.Literal("7' );--")),
+                  sql.SQL("COMMENT ON TYPE {} IS {}").format(q("base\r;--'"), sql.Literal(HOSTILE[7]))]
     for i, text in enumerate(HOSTILE):
         table, column, name = q(f"t{i} {text}"), sql.Identifier(f"c{i} {text}"), f"{i} {text}"
         statements += [

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -59,9 +60,13 @@ CONTROLLED_SETTINGS = ("lock_timeout", "statement_timeout")
 APPLY_TIMEOUT_KNOBS = ("--statement-timeout", "--lock-timeout")
 # one apply per database at a time (session-level advisory lock, released when the session ends)
 LOCK_KEY = "drift-workbench apply"
-# Plans with more statements are applied without reading pg_locks after each statement: a reading grows
-# with the locks the stage already holds (quadratic: a 9,310-statement stage took 280 s instead of 20 s).
-MEASURE_LOCKS_LIMIT = 3000
+# Plans with more statements are rehearsed without reading pg_locks after each statement: a reading in
+# one transaction costs about 1 ms plus 1-3 us per lock the transaction holds (pg_lock_status() lists
+# them all), so a plan's readings grow with the square of its size (seedscale, 2 cores under load 3-6:
+# 1,548 statements 3.6 s rehearsed with readings, 1.4 s without; 4,644: 33 s, 7 s; 15,000: 300 s, 23 s
+# with the readings diffed in Python). Shadow validation measures a larger plan apart instead (each
+# statement committed alone on a copy: linear, validate._prove), so this bounds the rehearsal only.
+MEASURE_LOCKS_LIMIT = 5000
 
 
 @dataclass
@@ -393,13 +398,19 @@ class _ConnectionLost(Exception):
 
 class _Runner:
     def __init__(self, conn: psycopg.Connection, dsn: str, rehearse: bool, lock_timeout_ms: int,
-                 statement_timeout_ms: int, on_progress: Callable[[], None], measure_locks: bool = False):
+                 statement_timeout_ms: int, on_progress: Callable[[], None], measure_locks: bool = False,
+                 apart: bool = False):
         from workbench.locks import LockMeter
 
         self.conn, self.dsn, self.rehearse = conn, dsn, rehearse
         # pg_locks read after each statement (rehearsals, shadow validation): workbench.locks
-        self.meter = LockMeter(conn) if measure_locks else None
+        self.meter = LockMeter(conn, apart=apart) if measure_locks or apart else None
+        self.apart = apart                      # each statement in a transaction of its own (a scratch copy)
+        self.last: "psycopg.Cursor[Any] | None" = None
         self.lock_timeout_ms, self.statement_timeout_ms = int(lock_timeout_ms), int(statement_timeout_ms)
+        if apart:                               # a copy that is dropped afterwards: no WAL flush per commit
+            conn.execute("SET synchronous_commit = off")
+            self._set_timeouts(local=False)
         self.on_progress = on_progress          # called after each committed autocommit statement
         self.notices: list[dict[str, Any]] = []          # where server notices go (the running statement's list)
         conn.add_notice_handler(self._notice)
@@ -418,7 +429,7 @@ class _Runner:
         self.notices = entry["notices"]
         started = time.perf_counter()
         try:
-            self.conn.execute(sql)
+            self.last = self.conn.execute(sql)
         except psycopg.Error as error:
             entry["ms"] = round((time.perf_counter() - started) * 1000, 1)
             entry["status"] = "failed"
@@ -450,6 +461,8 @@ class _Runner:
             stage_entry["ms"] = round((time.perf_counter() - started) * 1000, 1)
 
     def _in_transaction(self, stage: StageFile, entries: list[dict[str, Any]], stage_entry: dict[str, Any]) -> bool:
+        if self.apart:
+            return self._apart(stage, entries, stage_entry)
         failed = False
         try:
             with self.conn.transaction():
@@ -479,6 +492,34 @@ class _Runner:
                 if entry["status"] == "ok":
                     entry["status"] = "rolled_back"
         return not failed
+
+    def _apart(self, stage: StageFile, entries: list[dict[str, Any]], stage_entry: dict[str, Any]) -> bool:
+        """Each statement of a transactional stage committed on its own, its locks read before the
+        commit: the transaction holds only what that statement took, so a reading costs the same
+        at the first statement of a stage as at the ten-thousandth (workbench.locks). For a scratch
+        copy only (a shadow's measuring pass): the stage is not one transaction any more, so what
+        only a whole stage shows (a new enum label used in the stage that adds it) is for the pass
+        that runs it as one. A stage's SET LOCAL is set for the session instead."""
+        from workbench.locks import judge
+
+        assert self.meter is not None
+        for step, entry in zip(stage.steps, entries):
+            if entry["status"] != "pending":
+                continue
+            sql = entry.get("rehearsal_sql") or step.sql
+            if type(step.node).__name__ == "VariableSetStmt" and step.node.is_local:
+                sql = re.sub(r"^\s*SET\s+LOCAL\s+", "SET ", sql, count=1, flags=re.IGNORECASE)
+            # the statement and the reading in one simple query: one implicit transaction, whose
+            # locks the reading sees before it commits, in one round trip
+            if not self._execute(f"{sql}\n;\n{self.meter.reading_sql()}", entry):
+                return False
+            cursor = self.last
+            assert cursor is not None
+            while cursor.nextset():
+                pass                                 # past the statement's own result (rows of a setval too)
+            entry["locks"] = self.meter.credit(cursor.fetchall())
+            judge(entry)
+        return True
 
     def _measure(self, entry: dict[str, Any]) -> None:
         from workbench.locks import judge
@@ -528,13 +569,16 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
           force: bool = False, lock_timeout_ms: int = 10_000, statement_timeout_ms: int = 600_000,
           progress: Callable[[str], None] | None = None, accept_edits: bool = False,
           measure_locks: bool | None = None, log_file: str | Path | None = None, on_copy: bool = False,
-          copy_of: dict[str, Any] | None = None) -> ApplyResult:
+          copy_of: dict[str, Any] | None = None, measure_apart: bool = False) -> ApplyResult:
     """Apply (or rehearse) the plan in `plan_dir` on `target_dsn`; see the module docstring.
 
     `measure_locks` (default: in a rehearsal) reads each statement's locks from pg_locks
     (workbench.locks). `log_file` writes the log there instead of the plan folder (a shadow
     validation: no apply_log.json link, no resume). `on_copy` rehearses on `CREATE DATABASE ...
     TEMPLATE target` instead of the target (workbench.copies), which is dropped afterwards.
+    `measure_apart` (a scratch copy only, with `log_file`: validation's measuring pass of a plan
+    above MEASURE_LOCKS_LIMIT) commits each statement on its own and reads its locks before,
+    whatever the plan's size: the cost of a reading stays that of one statement's locks.
 
     Returns the log and the exit code (0 every stage applied, 1 a stage failed). Raises a one-line
     WorkbenchError (exit 2) when the target changed since planning, on a lost connection (after
@@ -555,7 +599,10 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
     plan_dir = Path(plan_dir)
     plan, raw = read_plan(plan_dir)
     locks_skipped = None
-    if measure_locks and len(plan.statements) > MEASURE_LOCKS_LIMIT:
+    if measure_apart and (rehearse or not log_file):
+        raise WorkbenchError("measure_apart commits statement by statement: for a scratch copy (log_file) only")
+    measure_locks = measure_locks or measure_apart
+    if measure_locks and not measure_apart and len(plan.statements) > MEASURE_LOCKS_LIMIT:
         from workbench.locks import too_many_note
 
         measure_locks, locks_skipped = False, too_many_note(len(plan.statements), MEASURE_LOCKS_LIMIT)
@@ -623,6 +670,7 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
             log["rows"] = (resume or {}).get("rows") or counter.before(conn)
             log["rows_exact_limit_bytes"] = rows_mod.EXACT_LIMIT_BYTES
         log["options"]["measure_locks"] = bool(measure_locks)
+        log["options"]["measure_apart"] = measure_apart
         if locks_skipped:
             log["locks_skipped"] = locks_skipped
         if copy_of is not None:
@@ -633,7 +681,8 @@ def apply(plan_dir: str | Path, target_dsn: str, *, rehearse: bool = False, keep
             os.replace(own_log, kept)
             log["kept_earlier_log"] = str(kept.relative_to(plan_dir))
         runner = _Runner(conn, target_dsn, rehearse, lock_timeout_ms, statement_timeout_ms,
-                         on_progress=lambda: _write_log(log, log_path), measure_locks=bool(measure_locks))
+                         on_progress=lambda: _write_log(log, log_path), measure_locks=bool(measure_locks),
+                         apart=measure_apart)
         plan_entries = _entries(stages, resume, rehearse)
         for stage in stages:
             log["stages"].append(plan_entries[stage.name][0])

@@ -3,8 +3,9 @@
 A plan at scale 100 writes 170 MB of files after the planning itself; the comparison files
 (schema_differences.json, schema_comparison_report.txt) need only the Drift, so a child forked
 once the comparison is made writes them on the second core while this process plans and writes
-the plan folder. The child shares the parent's memory (copy on write) and sends nothing back but
-its outcome: a WorkbenchError's one line, or a bug's.
+the plan folder; the way back (rollback/) is planned and written by another. The child shares the
+parent's memory (copy on write) and sends nothing back but its outcome: the job's result as JSON
+(a small summary, such as the way back's for plan.json), a WorkbenchError's one line, or a bug's.
 
 Inline instead, in this process, where fork is missing (not POSIX), where another thread runs (a
 thread that holds a lock at the fork would hold it forever in the child), or when
@@ -12,23 +13,26 @@ WORKBENCH_NO_FORK is set.
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 import threading
-from typing import Callable
+from typing import Any, Callable
 
 from workbench.errors import WorkbenchError
 
-_USER, _BUG = b"U", b"B"          # first byte of the child's message: a WorkbenchError, or a bug
+_RESULT, _USER, _BUG = b"R", b"U", b"B"    # first byte of the child's message: its result, a WorkbenchError, a bug
 
 
 class Aside:
-    """A job started by `start`; `wait()` returns when it is done and raises what it raised."""
+    """A job started by `start`; `wait()` returns its result (None, or what JSON gives back of it)
+    when it is done, and raises what it raised."""
 
-    def __init__(self, pid: int | None, pipe: int | None, error: BaseException | None = None) -> None:
-        self._pid, self._pipe, self._error = pid, pipe, error
+    def __init__(self, pid: int | None, pipe: int | None, error: BaseException | None = None,
+                 result: Any = None) -> None:
+        self._pid, self._pipe, self._error, self._result = pid, pipe, error, result
 
-    def wait(self) -> None:
+    def wait(self) -> Any:
         if self._pid is not None and self._pipe is not None:
             chunks = []
             with os.fdopen(self._pipe, "rb") as pipe:
@@ -44,19 +48,23 @@ class Aside:
                     self._error = WorkbenchError(text)
                 else:
                     self._error = RuntimeError(text or f"the child writing files ended with {code}")
+            elif message[:1] == _RESULT:
+                self._result = json.loads(message[1:])
         if self._error is not None:
             error, self._error = self._error, None
             raise error
+        return self._result
 
 
-def start(job: Callable[[], object]) -> Aside:
-    """Run job in a forked child (or inline, see the module docstring); its output goes to files."""
+def start(job: Callable[[], object], result: bool = False) -> Aside:
+    """Run job in a forked child (or inline, see the module docstring); its output goes to files.
+    With `result`, wait() returns what the job returned (through JSON, forked or not)."""
     if not hasattr(os, "fork") or os.environ.get("WORKBENCH_NO_FORK") or threading.active_count() > 1:
         try:
-            job()
+            done = job()
         except BaseException as error:        # raised by wait(), where the forked case raises it too
             return Aside(None, None, error)
-        return Aside(None, None)
+        return Aside(None, None, result=json.loads(json.dumps(done)) if result else None)
     for stream in (sys.stdout, sys.stderr):   # nothing buffered is written twice
         stream.flush()
     read_end, write_end = os.pipe()
@@ -65,7 +73,9 @@ def start(job: Callable[[], object]) -> Aside:
         os.close(read_end)
         code, message = 0, b""
         try:
-            job()
+            done = job()
+            if result:
+                message = _RESULT + json.dumps(done).encode()
         except WorkbenchError as error:
             code, message = 2, _USER + str(error).encode()
         except BaseException as error:                             # noqa: BLE001 (a bug: told to the parent)
@@ -75,7 +85,9 @@ def start(job: Callable[[], object]) -> Aside:
                 traceback.print_exc()
             code, message = 3, _BUG + f"{type(error).__name__}: {error}".encode(errors="replace")
         try:
-            os.write(write_end, message)
+            view = memoryview(message)
+            while view:                       # a result may be larger than the pipe's buffer
+                view = view[os.write(write_end, view):]
         finally:
             os._exit(code)                    # no cleanup of the parent's state: it is the parent's
     os.close(write_end)

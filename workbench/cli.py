@@ -263,6 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
     fleet.add_argument("--apply", action="store_true", help="with --plan: apply each group's plan to each of its "
                        "members (fingerprint-pinned), then verify each (exit 0 all applied and verified)")
     _planning_arguments(fleet)
+    fleet.add_argument("--no-validate", action="store_true",
+                       help="with --plan: do not validate each group's plan on a shadow of the member it was "
+                            "planned from (validated by default, all groups on one shadow server)")
     _scope_arguments(fleet)
     _shadow_argument(fleet)
     fleet.set_defaults(run=_cmd_fleet)
@@ -401,12 +404,13 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
         comparison = comparison_aside(drift, args.out)
     try:
-        result = plan(drift, _plan_options(args))
-        if args.out:
-            from workbench.pipeline import write_plan
+        if args.out:        # the way back planned and written by another child meanwhile
+            from workbench.pipeline import plan_and_write
 
-            out = write_plan(result, args.out, drift, args.target, comparison=False,
-                             rollback=not args.no_rollback)
+            result, out = plan_and_write(drift, _plan_options(args), args.out, args.target,
+                                         rollback=not args.no_rollback)
+        else:
+            result = plan(drift, _plan_options(args))
     except BaseException:
         if args.out:
             with contextlib.suppress(BaseException):        # this error is the one to tell
@@ -592,7 +596,8 @@ def _cmd_fleet(args: argparse.Namespace) -> int:
         from workbench.fleet.plans import apply_group_plans, write_group_plans
 
         progress = _progress("")
-        plans = write_group_plans(result, args.out, _plan_options(args), progress)
+        plans = write_group_plans(result, args.out, _plan_options(args), progress,
+                                  validate_plans=not args.no_validate, shadow=args.shadow)
         _end_progress(progress)
         check_no_secrets([path for made in plans for path in made.directory.rglob("*") if path.is_file()], secrets)
         lines += plan_lines(plans)

@@ -9,7 +9,7 @@ differences, source_*/target_* columns) is built when someone asks for it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from itertools import compress, repeat
 from operator import itemgetter, ne
@@ -59,6 +59,42 @@ class CompareOptions:
     def not_compared(self, kind: Kind) -> tuple[str, ...]:
         """The kind's columns compared only when asked (Kind.asked) that these options leave out."""
         return tuple(column for column, option in kind.asked.items() if not getattr(self, option))
+
+    def as_parameters(self) -> dict[str, Any]:
+        """The options that are not the defaults, as JSON values (lists for tuples): what `workbench
+        report` hands its notebooks (their `compare` parameter), so that they compare as it did."""
+        found: dict[str, Any] = {}
+        for option in fields(self):
+            value = getattr(self, option.name)
+            if value != option.default:
+                found[option.name] = list(value) if isinstance(value, tuple) else value
+        return found
+
+    @classmethod
+    def from_parameters(cls, given: object, **fixed: Any) -> "CompareOptions":
+        """The options a notebook's `compare` parameter names (CompareOptions fields: lists of
+        names or booleans, as as_parameters writes them), with `fixed` on top. A key that is no
+        option, or a value of the wrong type, is one error naming it: never a silent default."""
+        if given is None:
+            given = {}
+        if not isinstance(given, Mapping):
+            raise WorkbenchError(f"parameter compare must be a dict of comparison options, not {given!r}")
+        known = {option.name: option for option in fields(cls)}
+        values: dict[str, Any] = {}
+        for name, value in given.items():
+            option = known.get(str(name))
+            if option is None or name in fixed:
+                hint = f"give {name} as its own parameter" if name in fixed else f"known: {', '.join(known)}"
+                raise WorkbenchError(f"parameter compare has no option {name!r} ({hint})")
+            if isinstance(option.default, bool):
+                if not isinstance(value, bool):
+                    raise WorkbenchError(f"parameter compare: {name} must be true or false, not {value!r}")
+            elif not (value is None and option.default is None):
+                if not (isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)):
+                    raise WorkbenchError(f"parameter compare: {name} must be a list of names, not {value!r}")
+                value = tuple(value)
+            values[str(name)] = value
+        return cls(**{**values, **fixed})
 
 
 @dataclass

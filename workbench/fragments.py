@@ -198,6 +198,11 @@ def reloptions(text: str) -> None:
     _same_fields(node, "CREATE TABLE x (a int) WITH (fillfactor=70)", "CreateStmt")
 
 
+def type_definition(text: str) -> None:
+    """A base type's option list, as CREATE TYPE name (...) takes it (base_types.sql's definition)."""
+    _same_fields(_one(f"CREATE TYPE x ({text})", "DefineStmt"), "CREATE TYPE x (INPUT = a, OUTPUT = b)", "DefineStmt")
+
+
 def query(text: str) -> None:
     """A view's query (pg_get_viewdef): one SELECT, not SELECT INTO."""
     if '"intoClause":' in _only(text.strip().rstrip(";"), "SelectStmt"):
@@ -384,7 +389,10 @@ CHECKS: dict[str, dict[str, Callable[[str], None]]] = {
                        "event": one_of("ddl_command_start", "ddl_command_end", "sql_drop", "table_rewrite", "login")},
     "indexes": {"attached_to": relation,             # ALTER INDEX <parent> ATTACH PARTITION ...
                 "options": reloptions},              # ALTER INDEX ... SET (...)
-    "collations": {"provider": one_of("libc", "icu", "builtin", "default")},    # CREATE COLLATION (provider = ...)
+    "collations": {"provider": one_of("libc", "icu", "builtin", "default")},
+    "access_methods": {"method_type": one_of("table", "index")},            # CREATE ACCESS METHOD ... TYPE
+    "base_types": {"definition": type_definition},                          # CREATE TYPE name (...)
+    "transforms": {"type_name": type_name, "from_arguments": arguments, "to_arguments": arguments},  # CREATE TRANSFORM FOR    # CREATE COLLATION (provider = ...)
     "constraints": {"definition": constraint},
     "policies": {"using_expression": policy_using, "with_check": policy_check,
                  "command": one_of("ALL", "SELECT", "INSERT", "UPDATE", "DELETE")},

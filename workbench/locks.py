@@ -22,7 +22,9 @@ temporary table (ON COMMIT DROP, made at the start of each stage), and one state
 back to Python, so the client's work no longer grows with what the stage holds; the server's still
 does, a little (pg_lock_status() lists every lock of the server at each call, about 1 µs a lock),
 which no reading of pg_locks avoids. A session without the TEMP privilege on the database diffs in
-Python, as before (every held lock read back each time).
+Python, as before (every held lock read back each time). On a scratch copy (shadow validation of a
+large plan: apply's measure_apart) each statement runs with its reading in one simple query, one
+implicit transaction holding only that statement's locks: `reading_sql` and `credit`, no diff.
 """
 from __future__ import annotations
 
@@ -65,8 +67,9 @@ SELECT relation::bigint, mode FROM new
 
 def too_many_note(statements: int, limit: int) -> str:
     """Why a large plan's locks were not measured (apply.MEASURE_LOCKS_LIMIT)."""
-    return (f"locks not measured: {statements:,} statements, more than the {limit:,} measured "
-            f"(each reading of pg_locks grows with the locks a stage holds); predicted hazards only")
+    return (f"locks not measured: {statements:,} statements, more than the {limit:,} measured in one transaction "
+            f"(each reading of pg_locks grows with the locks it holds); shadow validation (workbench plan) "
+            f"measures every statement of such a plan on a copy, each in a transaction of its own")
 
 
 def predicted_mode(hazards: Iterable[str]) -> str:
@@ -82,15 +85,30 @@ def predicted_mode(hazards: Iterable[str]) -> str:
 class LockMeter:
     """Reads a session's relation locks around statements (see the module docstring)."""
 
-    def __init__(self, conn: "psycopg.Connection"):
+    def __init__(self, conn: "psycopg.Connection", apart: bool = False):
         from workbench.connect import one
 
         self.conn = conn
         self.relations: dict[int, str] = {int(oid): name for oid, name in conn.execute(RELATIONS_SQL)}
         self.params = {"db": one(conn.execute(
             "SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()"))[0]}
-        self.server_side = bool(one(conn.execute(TEMP_ALLOWED_SQL))[0])
+        # statement by statement (apart): a transaction holds one statement's locks, read back whole
+        self.server_side = not apart and bool(one(conn.execute(TEMP_ALLOWED_SQL))[0])
         self.held: set[tuple[int, str]] = set()          # the Python diff's (no TEMP privilege)
+
+    def reading_sql(self) -> str:
+        """The reading as text, run in the same simple query as a statement (apart: its implicit
+        transaction holds that statement's locks only, so every lock it returns is the statement's)."""
+        return HELD_SQL.replace("%(db)s", str(int(self.params["db"])))
+
+    def credit(self, rows: Iterable[tuple[Any, Any]]) -> list[dict[str, str]]:
+        """The strongest mode per relation of a reading's rows, by name (relations of the run only)."""
+        strongest: dict[str, str] = {}
+        for oid, mode in rows:
+            name = self.relations.get(int(oid))
+            if name is not None and (name not in strongest or RANK[str(mode)] > RANK[strongest[name]]):
+                strongest[name] = str(mode)
+        return [{"relation": name, "mode": strongest[name]} for name in sorted(strongest)]
 
     def _read(self) -> set[tuple[int, str]]:
         return {(int(oid), str(mode)) for oid, mode in self.conn.execute(HELD_SQL, self.params)}
@@ -113,12 +131,7 @@ class LockMeter:
 
     def after(self) -> list[dict[str, str]]:
         """The locks the statement just run added: its strongest new mode per relation, by name."""
-        strongest: dict[str, str] = {}
-        for oid, mode in self._new():
-            name = self.relations.get(oid)
-            if name is not None and (name not in strongest or RANK[mode] > RANK[strongest[name]]):
-                strongest[name] = mode
-        return [{"relation": name, "mode": strongest[name]} for name in sorted(strongest)]
+        return self.credit(self._new())
 
 
 def judge(entry: dict[str, Any]) -> None:

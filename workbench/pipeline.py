@@ -15,6 +15,7 @@ code), not raised: the report shows it.
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
@@ -57,7 +58,7 @@ class Run:
     error: str = ""                           # apply or verify stopped with an error (shown in the report)
     verify: "VerifyResult | None" = None      # after an apply
     written: list[Path] = field(default_factory=list)
-    background: list[Any] = field(default_factory=list)     # writers still running (threads)
+    background: list[Any] = field(default_factory=list)     # writers still running (Run.aside)
     errors: list[BaseException] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list, repr=False)   # passwords of the sides: in no file
     captured: dict[str, "Snapshot"] = field(default_factory=dict, repr=False)   # role -> what its file holds
@@ -72,19 +73,19 @@ class Run:
             raise self.errors[0]
         return self
 
-    def in_background(self, job: Callable[[], list[Path]]) -> None:
-        """Run a writer while the pipeline goes on (it waits on servers and kernels meanwhile)."""
-        import threading
+    def aside(self, job: "Aside", paths: list[Path]) -> None:
+        """A writer forked aside (workbench.aside) whose files are `paths`: wait() waits for it too."""
+        run = self
 
-        def work() -> None:
-            try:
-                self.written.extend(job())
-            except BaseException as error:       # raised by wait()
-                self.errors.append(error)
+        class Waiting:
+            def join(self) -> None:
+                try:
+                    job.wait()
+                    run.written.extend(paths)
+                except BaseException as error:       # raised by wait()
+                    run.errors.append(error)
 
-        thread = threading.Thread(target=work, daemon=True)
-        thread.start()
-        self.background.append(thread)
+        self.background.append(Waiting())
 
     @property
     def verify_path(self) -> Path | None:
@@ -149,27 +150,78 @@ def comparison_aside(drift: "Drift", folder: str | Path) -> "Aside":
     return aside.start(lambda: write_comparison(drift, folder))
 
 
+def plan_and_write(drift: "Drift", options: "PlanOptions", folder: str | Path, target: str = "",
+                   rollback: bool = True) -> tuple["Plan", Path]:
+    """plan(drift, options) written into folder as write_plan(comparison=False) writes it; the way
+    back, when it can be planned ahead (rollback.plan_back_ahead), planned and written into
+    DIR/rollback/ by a forked child meanwhile (workbench.aside: on the second core)."""
+    from workbench.planner import plan
+    from workbench.planner.build import now
+
+    created_at = now()
+    back = way_back_aside(drift, options, folder, target, created_at) if rollback else None
+    try:
+        made = plan(drift, options, created_at)
+        return made, write_plan(made, folder, drift, target, comparison=False, rollback=rollback, back=back)
+    except BaseException:
+        if back is not None:
+            with contextlib.suppress(BaseException):        # this error is the one to tell
+                back.wait()
+        raise
+
+
+def way_back_aside(drift: "Drift", options: "PlanOptions", folder: str | Path, target: str,
+                   created_at: str) -> "Aside | None":
+    """The way back of the plan about to be made, planned and written into FOLDER/rollback/ by a
+    forked child; its wait() gives what plan.json says of it (rollback.way_back). None when it
+    cannot be planned ahead (renames)."""
+    from workbench import aside
+    from workbench.rollback import ROLLBACK_DIR, plan_back_ahead, way_back
+
+    if options.renames or options.accept_renames:
+        return None
+    out = make_folder(folder)
+
+    def job() -> dict[str, Any]:
+        ahead = plan_back_ahead(drift, options, created_at)
+        assert ahead is not None
+        back, back_drift = ahead
+        write_plan(back, out / ROLLBACK_DIR, back_drift, target, comparison=False, rollback=False)
+        return way_back(back, ROLLBACK_DIR)
+
+    return aside.start(job, result=True)
+
+
 def write_plan(plan: "Plan", folder: str | Path, drift: "Drift | None" = None, target: str = "",
-               comparison: bool = True, rollback: bool = True) -> Path:
+               comparison: bool = True, rollback: bool = True, back: "Aside | None" = None) -> Path:
     """The files of `workbench plan --out DIR`: the plan's (planner.write_plan_dir) and, given the
     drift it was made from, the comparison files beside them (unless not `comparison`) and the way
-    back, DIR/rollback/ (workbench/rollback.py; unless not `rollback`). With the target (a live
-    database), the steps that can delete rows carry their table's rows (rows.plan_rows)."""
+    back, DIR/rollback/ (workbench/rollback.py; unless not `rollback`; `back`: being written by
+    way_back_aside). With the target (a live database), the steps that can delete rows carry their
+    table's rows (rows.plan_rows)."""
     from workbench.planner import write_plan_dir
     from workbench.rows import plan_rows
 
     plan.rows = plan_rows(plan, target)
-    back = None
+    if back is not None:           # plan.json, written last, says what the child made of the way back
+        def told() -> None:
+            plan.rollback = back.wait()
+
+        out = write_plan_dir(plan, folder, before_header=told)
+        if drift is not None and comparison:
+            write_comparison(drift, out)
+        return out
+    back_plan = None
     if drift is not None and rollback and not plan.rollback_of:
         from workbench.rollback import ROLLBACK_DIR, plan_back, way_back
 
-        back, back_drift = plan_back(drift, plan)
-        plan.rollback = way_back(back, ROLLBACK_DIR)        # plan.json says where its way back is
+        back_plan, back_drift = plan_back(drift, plan)
+        plan.rollback = way_back(back_plan, ROLLBACK_DIR)        # plan.json says where its way back is
     out = write_plan_dir(plan, folder)
     if drift is not None and comparison:
         write_comparison(drift, out)
-    if back is not None:
-        write_plan(back, out / ROLLBACK_DIR, back_drift, target, comparison=comparison, rollback=False)
+    if back_plan is not None:
+        write_plan(back_plan, out / ROLLBACK_DIR, back_drift, target, comparison=comparison, rollback=False)
     return out
 
 
@@ -293,12 +345,15 @@ def run(source: str, target: str, out: str | Path, options: "CompareOptions | No
 def prepare(source: str, target: str, out: str | Path, options: "CompareOptions | None" = None,
             target_after: str = "", plan_dir: str = "", mode: str | None = None,
             plan_options: "PlanOptions | None" = None, progress: Progress | None = None,
-            shadow: "Shadow" = None) -> Run:
+            shadow: "Shadow" = None, settle: Callable[[], None] | None = None) -> Run:
     """The steps before any apply: snapshots, comparison files, the plan folder (a Run with `mode`
     set and nothing applied yet; apply_and_verify does the rest). The comparison files are still
-    being written when it returns: Run.wait() before reading them."""
+    being written when it returns: Run.wait() before reading them. They and the way back are
+    written by forked children while this process plans (workbench.aside), which needs this
+    process to run no other thread then: `settle` (called once the sides are read) waits for the
+    caller's own (the report's imports)."""
     from workbench.compare import CompareOptions, compare
-    from workbench.planner import PlanOptions, plan
+    from workbench.planner import PlanOptions
 
     use_existing = check_request(target, target_after, mode, plan_dir, plan_options)
     options = options or CompareOptions()
@@ -313,19 +368,26 @@ def prepare(source: str, target: str, out: str | Path, options: "CompareOptions 
     drift = compare(captured["source"], captured["target"], options)     # what the saved files hold
     written = list(snapshots.values())
 
+    if settle is not None:
+        settle()
+    # the comparison files are for people and tools, not for the steps after: written meanwhile
+    comparison = comparison_aside(drift, out)
     folder = Path(plan_dir) if plan_dir else out / "plan"
     made = None
     if use_existing:
         step(f"using the plan in {folder}")
     else:
         step(f"planning into {folder}")
-        made = plan(drift, plan_options or PlanOptions())
-        write_plan(made, folder, drift, target, comparison=False)
+        try:
+            made = plan_and_write(drift, plan_options or PlanOptions(), folder, target)[0]
+        except BaseException:
+            with contextlib.suppress(BaseException):        # this error is the one to tell
+                comparison.wait()
+            raise
         written += plan_files(folder)
     from workbench.connect import secrets_of
 
     result = Run(out, drift, folder, not use_existing, dict(snapshots), mode, captured=dict(captured), plan=made,
                  written=written, secrets=secrets_of(sides.values()))
-    # the comparison files are for people and tools, not for the steps after: written meanwhile
-    result.in_background(lambda: write_comparison(drift, out))
+    result.aside(comparison, [out / DIFFERENCES_FILE, out / COMPARISON_TEXT_FILE])
     return result

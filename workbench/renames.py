@@ -125,46 +125,63 @@ def _pair(kind: str, news: list[Identity], olds: list[Identity]) -> list[Rename]
 
 
 class _Lookup:
-    """A snapshot's rows by kind and identity (as dicts), built per kind when first asked."""
+    """A snapshot's rows by kind and identity, as dicts made when asked for: a kind is indexed once
+    (identity -> its row as captured), and only the rows looked up become dicts (the candidates of
+    a kind are few of its rows; a dict for every column of both sides was most of the time)."""
 
     def __init__(self, snapshot: "Snapshot"):
         self.snapshot = snapshot
-        self._rows: dict[str, dict[Identity, dict[str, Any]]] = {}
+        self._index: dict[str, tuple[list[str], dict[Identity, Sequence[Any]]]] = {}
+        self._made: dict[tuple[str, Identity], dict[str, Any]] = {}
         self._columns_of: dict[Identity, list[tuple[Any, ...]]] | None = None
 
-    def rows(self, kind: str) -> dict[Identity, dict[str, Any]]:
-        if kind not in self._rows:
-            found: dict[Identity, dict[str, Any]] = {}
+    def _indexed(self, kind: str) -> tuple[list[str], dict[Identity, Sequence[Any]]]:
+        if kind not in self._index:
+            found: dict[Identity, Sequence[Any]] = {}
+            columns: list[str] = []
             if kind in self.snapshot.frames:
                 columns, rows = self.snapshot.table(kind)
                 positions = [columns.index(c) for c in KINDS[kind].identity]
-                for row in rows:
-                    found[tuple(row[p] for p in positions)] = dict(zip(columns, row))
-            self._rows[kind] = found
-        return self._rows[kind]
+                for row in rows:                  # the last row of an identity wins
+                    found[tuple(row[p] for p in positions)] = row
+            self._index[kind] = (columns, found)
+        return self._index[kind]
+
+    def row(self, kind: str, identity: Identity) -> dict[str, Any] | None:
+        """The row of an object as a dict (column -> value), or None."""
+        made = self._made.get((kind, identity))
+        if made is None:
+            columns, found = self._indexed(kind)
+            raw = found.get(identity)
+            if raw is None:
+                return None
+            made = self._made[(kind, identity)] = dict(zip(columns, raw))
+        return made
 
     def columns_of(self, table: Identity) -> list[tuple[Any, ...]]:
         """A table's columns as (name, type, not null, identity, generated, collation), by name."""
         if self._columns_of is None:
             self._columns_of = {}
-            for row in self.rows("columns").values():
-                self._columns_of.setdefault((row["schema"], row["table"]), []).append(
-                    (row["name"], row["data_type"], row["not_null"], row.get("identity"), row.get("generated"),
-                     row.get("collation")))
+            columns, found = self._indexed("columns")
+            at = {c: i for i, c in enumerate(columns)}
+            take = [at.get(c) for c in ("name", "data_type", "not_null", "identity", "generated", "collation")]
+            for row in found.values():
+                self._columns_of.setdefault((row[at["schema"]], row[at["table"]]), []).append(
+                    tuple(None if i is None else row[i] for i in take))
         return sorted(self._columns_of.get(table, []))
 
 
 def rows_by_identity(snapshot: "Snapshot") -> "Callable[[str, Identity], dict[str, Any] | None]":
     """(kind, identity) -> the snapshot's row as a dict, or None."""
     lookup = _Lookup(snapshot)
-    return lambda kind, identity: lookup.rows(kind).get(tuple(identity))
+    return lambda kind, identity: lookup.row(kind, tuple(identity))
 
 
 def _first_part(kind: str, identity: Identity, lookup: _Lookup, compared: Sequence[str]) -> Any:
     """The cheap part of an object's signature (_signature): its parent and the compared fields
     other than names and SQL text. None for an object that is never a candidate (an index that
     backs a constraint: the constraint's rename carries it)."""
-    row = lookup.rows(kind).get(identity)
+    row = lookup.row(kind, identity)
     if row is None or (kind == "indexes" and row.get("backs_constraint")):
         return None
     at = name_position(kind)
@@ -175,7 +192,8 @@ def _first_part(kind: str, identity: Identity, lookup: _Lookup, compared: Sequen
 def _signature(kind: str, identity: Identity, lookup: _Lookup, compared: Sequence[str], first: Any) -> Any:
     """What must be equal for two objects to be one renamed: the parent, and the definition less the
     name (`first`, its _first_part, then the definition and a table's columns)."""
-    row = lookup.rows(kind)[identity]
+    row = lookup.row(kind, identity)
+    assert row is not None                     # its first part was made from it
     parent, values = first
     rest: list[Any] = []
     if kind == "indexes":

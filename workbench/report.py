@@ -61,8 +61,8 @@ if TYPE_CHECKING:
 # repository is a link to that folder (`make lab` opens it).
 NOTEBOOKS_DIR = Path(__file__).resolve().parent / "notebooks"
 REPORT_NOTEBOOKS = ("drift_report.ipynb", "migration_plan.ipynb")
-PARAMETERS = ("source", "target", "schemas", "plan_dir", "target_after", "title", "shadow")
-PLAN_PARAMETERS = ("source", "target", "out_dir", "schemas", "allow_drops", "concurrently", "not_valid",
+PARAMETERS = ("source", "target", "schemas", "compare", "plan_dir", "target_after", "title", "shadow")
+PLAN_PARAMETERS = ("source", "target", "out_dir", "schemas", "compare", "allow_drops", "concurrently", "not_valid",
                    "with_privileges", "plan_dir", "apply_log", "apply_error", "verify_result", "with_overview",
                    "title")
 TIMELINE_NOTEBOOK = "timeline.ipynb"            # a store's timeline: `workbench report STORE`
@@ -371,11 +371,14 @@ def _preload() -> "threading.Thread":
 
 # --- the command --------------------------------------------------------------------------------
 def notebook_parameters(run: "Run", title: str, schemas: Sequence[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """What each report notebook is given: the files the pipeline wrote (never a DSN)."""
+    """What each report notebook is given: the files the pipeline wrote (never a DSN), and the
+    comparison options it compared them with (--with-owners, --kind, --ignore, ...), so that the
+    notebooks show the drift `workbench diff` shows with those options."""
     files = {role: path.name for role, path in run.snapshots.items()}
-    drift = {"source": files["source"], "target": files["target"], "schemas": list(schemas),
+    compare = {name: value for name, value in run.drift.options.as_parameters().items() if name != "schemas"}
+    drift = {"source": files["source"], "target": files["target"], "schemas": list(schemas), "compare": compare,
              "plan_dir": str(run.plan_dir.resolve()), "target_after": files.get("target_after", ""), "title": title}
-    plan = {"source": files["source"], "target": files["target"], "schemas": list(schemas),
+    plan = {"source": files["source"], "target": files["target"], "schemas": list(schemas), "compare": compare,
             "plan_dir": str(run.plan_dir.resolve()),
             "apply_log": str(run.log_path.resolve()) if run.log_path else "",
             "apply_error": run.error, "verify_result": run.verify_path.name if run.verify_path else "",
@@ -406,7 +409,8 @@ def build(source: str, target: str, out: str | Path, title: str = "", schemas: S
 
     with paused():       # snapshots, comparison and plan: no cycles among them (see cli._BATCH_COMMANDS)
         run = pipeline.prepare(source, target, out, options, target_after=target_after, plan_dir=plan_dir,
-                               mode=mode, plan_options=plan_options, progress=progress, shadow=shadow)
+                               mode=mode, plan_options=plan_options, progress=progress, shadow=shadow,
+                               settle=preload.join)     # done while the servers worked; then the children fork
     preload.join()
     runner = Runner(handover_of(run))
     # The snapshots, comparison and plan (millions of objects at scale 10) live until the end: out

@@ -28,6 +28,7 @@ from workbench.kinds import KINDS, object_label
 
 if TYPE_CHECKING:
     from workbench.compare import Drift
+    from workbench.planner import PlanOptions
     from workbench.planner.model import Plan
     from workbench.snapshot import Snapshot
 
@@ -97,6 +98,20 @@ def plan_back(drift: "Drift", plan: "Plan") -> tuple["Plan", "Drift"]:
     back.rollback_of = {"plan_created_at": plan.created_at, "target_fingerprint": plan.target_fingerprint,
                         "source_fingerprint": drift.source.fingerprint}
     return back, back_drift
+
+
+def plan_back_ahead(drift: "Drift", options: "PlanOptions", created_at: str) -> tuple["Plan", "Drift"] | None:
+    """plan_back before the forward plan is made (in another process, while this one makes it),
+    for the forward plan `plan(drift, options, created_at)` will make: possible when it renames
+    nothing (the after-state is then the options' alone); None when it may."""
+    from workbench.planner.build import recorded_options
+    from workbench.planner.model import Plan
+
+    if options.renames or options.accept_renames:
+        return None
+    ahead = Plan(statements=[], source={}, target={}, target_fingerprint=drift.target.fingerprint,
+                 options=recorded_options(options, drift), created_at=created_at)
+    return plan_back(drift, ahead)
 
 
 def way_back(back: "Plan", folder: str) -> dict[str, Any]:

@@ -106,13 +106,18 @@ class ScratchDatabases:
     def scratch_name(self) -> str:
         return f"{self.scratch_prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
 
-    def create_database(self, name: str | None = None) -> str:
-        """A new empty database; returns its name."""
+    def create_database(self, name: str | None = None, template: str | None = None) -> str:
+        """A new empty database, or a copy of `template` (a database nobody is connected to);
+        returns its name."""
         from psycopg import sql
 
         name = name or self.scratch_name()
         with self.connect() as conn:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            if template:
+                conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name),
+                                                                              sql.Identifier(template)))
+            else:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         return name
 
     def drop_database(self, name: str) -> None:
@@ -207,13 +212,13 @@ class ShadowServer(ScratchDatabases):
 
         return connect(self.dsn(dbname) if dbname else self.admin_dsn, read_only=False, autocommit=True)
 
-    def create_database(self, name: str | None = None) -> str:
+    def create_database(self, name: str | None = None, template: str | None = None) -> str:
         import psycopg
 
         from workbench.connect import describe, mask
 
         try:
-            return super().create_database(name)
+            return super().create_database(name, template)
         except psycopg.Error as error:
             raise WorkbenchError(f"cannot create a scratch database on the shadow {mask(self.admin_dsn)}: "
                                  f"{describe(error, self.admin_dsn)}") from None

@@ -24,6 +24,7 @@ from workbench.kinds import KINDS
 # json_agg(...)::text columns, which the planner decodes
 JSON_COLUMNS = {
     "types": ("enum_labels", "checks", "attributes", "depends_on_functions"),
+    "base_types": ("functions",),
     "tables": ("inherits", "foreign_options"),
     "extended_statistics": ("columns",),
     "foreign_data_wrappers": ("options",),

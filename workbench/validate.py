@@ -213,14 +213,14 @@ def validate(plan_dir: str | Path, source: "Snapshot", target_spec: str, target:
             mark = lap("build_ms", mark)
 
             say("validating: applying the plan on the shadow")
-            result.update(_prove(plan_dir, plan, dsn, source, left_out, options, server, host.embedded, timings))
+            result.update(_prove(plan_dir, plan, name, source, left_out, options, server, host.embedded, timings))
             if left_out and result["status"] != "error":
                 result["message"] += (f"; {len(left_out)} object(s) of the target could not be reproduced on the "
                                       f"shadow and were left out of the proof, first {_object_label(left_out[0])}")
             back_dir = plan_dir / ROLLBACK_DIR
             if (back_dir / "plan.json").exists():
                 say("validating: applying the way back (rollback/) on the shadow")
-                back = _validate_back(back_dir, result, dsn, target, left_out, options, server, host.embedded)
+                back = _validate_back(back_dir, result, name, target, left_out, options, server, host.embedded)
         except (WorkbenchError, psycopg.Error) as error:
             result["status"], result["message"] = "error", f"validation could not run: {' '.join(str(error).split())}"
         finally:
@@ -234,38 +234,57 @@ def validate(plan_dir: str | Path, source: "Snapshot", target_spec: str, target:
     return _record(plan_dir, result, timings, started, way_back)
 
 
-def _prove(plan_dir: Path, plan: "Plan", dsn: str, wanted: "Snapshot", left_out: list[dict[str, Any]],
+def _prove(plan_dir: Path, plan: "Plan", name: str, wanted: "Snapshot", left_out: list[dict[str, Any]],
            options: "CompareOptions", server: "ScratchDatabases", embedded: bool,
            timings: dict[str, float]) -> dict[str, Any]:
-    """Apply the plan in plan_dir on the shadow database `dsn` (apply's own code, locks measured),
+    """Apply the plan in plan_dir on the shadow database `name` (apply's own code, locks measured),
     capture the shadow and compare it with `wanted`: what failed (named), what still differs, the
     verdict. Objects in `left_out` (the shadow could not reproduce them) and the plan's skipped
-    ones are not held against it."""
-    from workbench.apply import apply
+    ones are not held against it.
+
+    Locks: read in the stage's transaction after each statement, up to apply.MEASURE_LOCKS_LIMIT
+    statements (a reading there grows with what the stage holds). A larger plan runs as staged
+    without readings, and its locks are measured on a copy of the shadow (CREATE DATABASE ...
+    TEMPLATE) where each statement commits on its own (apply's measure_apart): linear in the plan's
+    size, each statement credited with every lock it takes."""
+    from workbench.apply import MEASURE_LOCKS_LIMIT, apply
     from workbench.compare import compare
+    from workbench.sides import _drop
     from workbench.snapshot import capture
 
+    dsn = server.dsn(name)
     found: dict[str, Any] = {}
     mark = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="drift-workbench-validate-") as scratch:
-        if embedded:
-            from workbench.sqlfiles import create_missing_roles, roles_in
+    if embedded:
+        from workbench.sqlfiles import create_missing_roles, roles_in
 
-            with server.connect() as conn:
-                create_missing_roles(conn, roles_in(s.sql for s in plan.statements))
-        log = apply(plan_dir, dsn, force=True, measure_locks=True, log_file=Path(scratch) / "shadow_log.json").log
+        with server.connect() as conn:
+            create_missing_roles(conn, roles_in(s.sql for s in plan.statements))
+    copy = server.create_database(template=name) if len(plan.statements) > MEASURE_LOCKS_LIMIT else None
+    try:
+        with tempfile.TemporaryDirectory(prefix="drift-workbench-validate-") as scratch:
+            log = apply(plan_dir, dsn, force=True, measure_locks=True, log_file=Path(scratch) / "shadow_log.json").log
+            measured = log
+            if copy is not None:
+                timings["staged_apply_ms"] = round((time.perf_counter() - mark) * 1000, 1)
+                measured = apply(plan_dir, server.dsn(copy), force=True, measure_apart=True,
+                                 log_file=Path(scratch) / "measured_log.json").log
+    finally:
+        if copy is not None:
+            _drop(server, copy)
     now = time.perf_counter()
     timings["apply_ms"] = round((now - mark) * 1000, 1)
     mark = now
+    found["locks_measured"] = "apart" if copy is not None else "in_stage"
     found["failed"] = [{k: entry.get(k) for k in ("stage", "index", "id", "kind", "identity", "action",
                                                   "sql", "sqlstate", "message")}
                        for entry in log["statements"] if entry["status"] == "failed"]
     found["failed_stages"] = [{"name": s["name"], "sqlstate": s.get("sqlstate"), "message": s.get("message")}
                               for s in log["stages"] if s["status"] == "failed"]
-    found["locks"] = log.get("locks")
+    found["locks"] = measured.get("locks")
     found["statement_locks"] = {entry["id"]: {"locks": entry.get("locks"), "predicted": entry.get("predicted_lock"),
                                               "defects": entry.get("lock_defects") or []}
-                                for entry in log["statements"] if entry.get("id") and "locks" in entry}
+                                for entry in measured["statements"] if entry.get("id") and "locks" in entry}
     after = capture(dsn, kinds=options.selected_kinds())
     drift = compare(wanted, after, options)
     expected = {_key(o["kind"], o["identity"]) for o in plan.skipped if "kind" in o and "identity" in o}
@@ -297,7 +316,7 @@ def _prove(plan_dir: Path, plan: "Plan", dsn: str, wanted: "Snapshot", left_out:
     return found
 
 
-def _validate_back(back_dir: Path, forward: dict[str, Any], dsn: str, target: "Snapshot",
+def _validate_back(back_dir: Path, forward: dict[str, Any], name: str, target: "Snapshot",
                    left_out: list[dict[str, Any]], options: "CompareOptions", server: "ScratchDatabases",
                    embedded: bool) -> dict[str, Any]:
     """The way back (rollback/) proven on the same shadow database: after the forward plan ran
@@ -319,7 +338,7 @@ def _validate_back(back_dir: Path, forward: dict[str, Any], dsn: str, target: "S
         return back
     try:
         plan, _ = read_plan(back_dir)
-        back.update(_prove(back_dir, plan, dsn, target, left_out, options, server, embedded, timings))
+        back.update(_prove(back_dir, plan, name, target, left_out, options, server, embedded, timings))
     except (WorkbenchError, psycopg.Error) as error:
         back["message"] = f"validation of the way back could not run: {' '.join(str(error).split())}"
     return back

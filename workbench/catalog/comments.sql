@@ -4,7 +4,8 @@
 -- calls each type (`object_kind`) and how COMMENT ON does (`keyword`). `object` is spelled as the
 -- object's builder names it (planner/kinds/<kind>.py `names`): the name's parts quoted and joined
 -- by dots, but for a routine (its argument types as oidvectortypes spells them), an operator and a
--- cast (format_type), a type (already formatted), a domain's constraint (domain.constraint) and an
+-- cast (format_type), a type (already formatted), a domain's constraint (domain.constraint), a
+-- transform (FOR type LANGUAGE language) and an
 -- operator class or family (name USING method). Left out: extension members, system schemas,
 -- what initdb made (built-in casts and languages), its comment on schema public and the comment an extension
 -- comes with (its control file's: pg_dump writes it, and CREATE EXTENSION makes it again).
@@ -27,7 +28,8 @@ WITH kinds (object_type, object_kind, keyword) AS (
          ('text search dictionary', 'text search dictionary', 'TEXT SEARCH DICTIONARY'),
          ('text search configuration', 'text search configuration', 'TEXT SEARCH CONFIGURATION'),
          ('operator class', 'operator class', 'OPERATOR CLASS'), ('operator family', 'operator family', 'OPERATOR FAMILY'),
-         ('language', 'language', 'LANGUAGE'), ('extension', 'extension', 'EXTENSION')
+         ('language', 'language', 'LANGUAGE'), ('extension', 'extension', 'EXTENSION'),
+         ('access method', 'access method', 'ACCESS METHOD'), ('transform', 'transform', 'TRANSFORM')
 ), described AS (
   SELECT d.description, d.objoid, k.object_type, k.object_kind, k.keyword, a.object_names AS names, a.object_args AS args,
          coalesce((parse_ident(o.schema))[1],
@@ -59,6 +61,7 @@ WITH kinds (object_type, object_kind, keyword) AS (
               WHEN object_type = 'cast' THEN '(' || format_type(castsource, NULL) || ' AS ' || format_type(casttarget, NULL) || ')'
               WHEN object_type = 'type' THEN names[1]
               WHEN object_type = 'domain constraint' THEN names[1] || '.' || quote_ident(args[1])
+              WHEN object_type = 'transform' THEN 'FOR ' || names[1] || ' LANGUAGE ' || quote_ident(args[1])
               WHEN object_type IN ('operator class', 'operator family')
                 THEN quote_ident(names[2]) || '.' || quote_ident(names[3]) || ' USING ' || quote_ident(names[1])
               ELSE joined END AS object

@@ -30,11 +30,15 @@ SELECT n.nspname AS schema,
           FROM pg_foreign_table ft, pg_options_to_table(ft.ftoptions) WITH ORDINALITY AS o (option_name, option_value, n)
           WHERE ft.ftrelid = c.oid)
        END AS foreign_options,
+       -- CREATE TABLE ... USING: a table access method other than heap (NULL for heap, and for a table
+       -- without one: foreign, or partitioned without USING)
+       tam.amname AS access_method,
        pg_get_userbyid(c.relowner) AS owner,
        c.oid::bigint AS oid
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
+LEFT JOIN pg_am tam ON tam.oid = c.relam AND tam.amname <> 'heap'
 -- parents (a partition's one, or the tables inherited from), read once for every table and
 -- aggregated per table: a subquery per table scanned pg_inherits each time while it was small
 LEFT JOIN (SELECT i.inhrelid,

@@ -13,6 +13,10 @@ object outside the compared scope, a setting no kind compares) is refused by tha
 applied with `force` only when its fingerprint is still the one the fleet read, whose drift had
 the group's fingerprint: pinned to its own fingerprint, not forced blindly. Then each member is
 verified (workbench.verify: residual drift and post-apply checks).
+
+Each group's plan is validated like `workbench plan` validates one (workbench.validate: the planned
+member's schema built on a shadow, the plan and its way back applied there), all groups on one
+shadow server; apply then refuses a plan that failed or did not converge there.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from workbench.errors import StalePlan, WorkbenchError
 if TYPE_CHECKING:
     from workbench.fleet import FleetResult, Group
     from workbench.planner import PlanOptions
+    from workbench.sides import Shadow
 
 GROUP_FORMAT = "drift-workbench/fleet-group"
 GROUP_FILE = "group.json"
@@ -40,6 +45,7 @@ class GroupPlan:
     planned_from: str                         # the member whose capture the plan was made from
     members: list[str]
     statements: int
+    validation: dict[str, Any] | None = None  # the shadow's verdict (workbench.validate), when validated
 
 
 @dataclass
@@ -83,47 +89,67 @@ def source_file(result: "FleetResult", out: str | Path) -> Path:
 
 
 def write_group_plans(result: "FleetResult", out: str | Path, plan_options: "PlanOptions | None" = None,
-                      progress: Callable[[str], None] | None = None) -> list[GroupPlan]:
-    """One plan folder per drift group under OUT/plans/ (see the module docstring)."""
+                      progress: Callable[[str], None] | None = None, validate_plans: bool = False,
+                      shadow: "Shadow" = None) -> list[GroupPlan]:
+    """One plan folder per drift group under OUT/plans/ (see the module docstring), each validated
+    on a shadow when `validate_plans` (one shadow server for all: `shadow`, else an embedded one)."""
+    import contextlib
+
+    from workbench.sides import ScratchHost
+
+    say = progress or (lambda _text: None)
+    root = Path(out) / PLANS_DIR
+    made = []
+    host = ScratchHost(shadow) if validate_plans else None
+    with host if host is not None else contextlib.nullcontext():
+        for number, group in enumerate(result.drift_groups, 1):
+            made.append(_group_plan(result, number, group, root, plan_options, say, host))
+    return made
+
+
+def _group_plan(result: "FleetResult", number: int, group: "Group", root: Path, plan_options: "PlanOptions | None",
+                say: Callable[[str], None], host: Any) -> GroupPlan:
     from workbench import jsonfile
+    from workbench.census import differs
     from workbench.compare import compare
     from workbench.fleet.task import drift_fingerprint
     from workbench.pipeline import write_plan
     from workbench.planner import PlanOptions, plan
-    from workbench.census import differs
     from workbench.sides import open_side
 
     assert result.source_snapshot is not None and result.options is not None
-    say = progress or (lambda _text: None)
-    root = Path(out) / PLANS_DIR
-    made = []
-    for number, group in enumerate(result.drift_groups, 1):
-        folder = root / f"group-{number:02d}"
-        say(f"planning group {number} ({len(group.members)} targets) into {folder}")
-        drift = None
-        for member in group.members:
-            try:
-                snapshot = open_side(result.target(member.name).dsn, result.options.selected_kinds())
-            except WorkbenchError:
-                continue                                  # gone since the fleet read it: the next member
-            candidate = compare(result.source_snapshot, snapshot, result.options)
-            unmodeled = candidate.unmodeled if differs(candidate.unmodeled) else {}
-            if drift_fingerprint(candidate.objects(), unmodeled) == group.drift_fingerprint:
-                drift, planned_from = candidate, member.name
-                break
-        if drift is None:
-            raise WorkbenchError(f"group {number}: no member still has the group's drift "
-                                 f"({group.drift_fingerprint[:12]}); read the fleet again")
-        made_plan = plan(drift, plan_options or PlanOptions())
-        write_plan(made_plan, folder, drift)
-        jsonfile.write(folder / GROUP_FILE, {
-            "format": GROUP_FORMAT, "version": 1, "group": number, "drift_fingerprint": group.drift_fingerprint,
-            "planned_from": planned_from, "source": dict(result.source),
-            "members": [{"target": m.name, "dsn": m.dsn, "fingerprint": m.fingerprint} for m in group.members]},
-            "members")
-        made.append(GroupPlan(number, folder, group.drift_fingerprint, planned_from, group.targets,
-                              len(made_plan.statements)))
-    return made
+    folder = root / f"group-{number:02d}"
+    say(f"planning group {number} ({len(group.members)} targets) into {folder}")
+    drift = None
+    for member in group.members:
+        try:
+            snapshot = open_side(result.target(member.name).dsn, result.options.selected_kinds())
+        except WorkbenchError:
+            continue                                  # gone since the fleet read it: the next member
+        candidate = compare(result.source_snapshot, snapshot, result.options)
+        unmodeled = candidate.unmodeled if differs(candidate.unmodeled) else {}
+        if drift_fingerprint(candidate.objects(), unmodeled) == group.drift_fingerprint:
+            drift, planned_from, planned_dsn = candidate, member.name, result.target(member.name).dsn
+            break
+    if drift is None:
+        raise WorkbenchError(f"group {number}: no member still has the group's drift "
+                             f"({group.drift_fingerprint[:12]}); read the fleet again")
+    made_plan = plan(drift, plan_options or PlanOptions())
+    write_plan(made_plan, folder, drift)
+    jsonfile.write(folder / GROUP_FILE, {
+        "format": GROUP_FORMAT, "version": 1, "group": number, "drift_fingerprint": group.drift_fingerprint,
+        "planned_from": planned_from, "source": dict(result.source),
+        "members": [{"target": m.name, "dsn": m.dsn, "fingerprint": m.fingerprint} for m in group.members]},
+        "members")
+    validation = None
+    if host is not None:
+        from workbench.validate import validate
+
+        say(f"validating group {number}'s plan on a shadow of {planned_from}")
+        validation = validate(folder, drift.source, planned_dsn, drift.target, drift.options,
+                              shadow=host.server(), progress=say)
+    return GroupPlan(number, folder, group.drift_fingerprint, planned_from, group.targets,
+                     len(made_plan.statements), validation)
 
 
 def apply_group_plans(result: "FleetResult", plans: list[GroupPlan], out: str | Path,

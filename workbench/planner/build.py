@@ -25,12 +25,28 @@ from workbench.renames import Rename, plan_renames
 _BUILD_ORDER = sorted(KINDS, key=lambda kind: STAGE_INDEX[KINDS[kind].stage])
 
 
-def plan(drift: Drift, options: PlanOptions | None = None) -> Plan:
-    """The ordered statements that turn the drift's target into its source. The cyclic garbage
+def plan(drift: Drift, options: PlanOptions | None = None, created_at: str | None = None) -> Plan:
+    """The ordered statements that turn the drift's target into its source (created_at: when it
+    was made, default now; the way back, planned meanwhile, names the same). The cyclic garbage
     collector is paused meanwhile: the rows, statements and edges made hold no cycles, and each
     full collection would walk every row of both snapshots (a fifth of planning at scale 10)."""
     with paused():
-        return _plan(drift, options or PlanOptions())
+        plan = _plan(drift, options or PlanOptions())
+    plan.created_at = created_at or plan.created_at
+    return plan
+
+
+def now() -> str:
+    """A plan's created_at."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def recorded_options(options: PlanOptions, drift: Drift) -> dict[str, Any]:
+    """What plan.json's `options` says: the planning options and the comparison's scope."""
+    return {**vars(options), "kinds": list(drift.frames), "schemas": list(drift.options.schemas),
+            "exclude_schemas": list(drift.options.exclude_schemas), "ignore": list(drift.options.ignore),
+            "ignore_extension_versions": drift.options.ignore_extension_versions,
+            "with_owners": drift.options.with_owners, "compare_populated": drift.options.compare_populated}
 
 
 def _plan(drift: Drift, options: PlanOptions) -> Plan:
@@ -54,13 +70,8 @@ def _plan(drift: Drift, options: PlanOptions) -> Plan:
     traps = sorted(ctx.traps, key=lambda trap: first.get((trap["kind"], str(trap["identity"])), len(statements)))
     return Plan(statements=statements, source=_side(given.source), target=_side(given.target),
                 target_fingerprint=given.target.fingerprint,
-                options={**vars(ctx.options), "kinds": list(drift.frames), "schemas": list(drift.options.schemas),
-                         "exclude_schemas": list(drift.options.exclude_schemas), "ignore": list(drift.options.ignore),
-                         "ignore_extension_versions": drift.options.ignore_extension_versions,
-                         "with_owners": drift.options.with_owners,
-                         "compare_populated": drift.options.compare_populated},
-                skipped=ctx.skipped + skipped_entries(drift.unmodeled), traps=traps,
-                created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                options=recorded_options(ctx.options, drift),
+                skipped=ctx.skipped + skipped_entries(drift.unmodeled), traps=traps, created_at=now(),
                 renames=[rename.to_dict() for rename in renames])
 
 

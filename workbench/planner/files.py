@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from workbench.errors import PlannerBug, WorkbenchError
 from workbench.jsonfile import write as write_json
@@ -100,10 +100,12 @@ def migration_text(plan: Plan, texts: dict[str, str] | None = None) -> str:
     return MIGRATION_HEADER + "".join("\n" + texts[name] for name, _ in STAGES)
 
 
-def write_plan_dir(plan: Plan, out_dir: str | Path, drift: Drift | None = None) -> Path:
+def write_plan_dir(plan: Plan, out_dir: str | Path, drift: Drift | None = None,
+                   before_header: Callable[[], None] | None = None) -> Path:
     """Write every stage file (empty ones too), plan.json, schema_migration.sql and, when a Drift is
     given, schema_differences.json (the text rendering beside it, schema_comparison_report.txt, is
-    workbench.pipeline.write_plan's: the core renders no text)."""
+    workbench.pipeline.write_plan's: the core renders no text). `before_header` is called once the
+    stage files are written, before plan.json is (what it fills in is read then)."""
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -139,6 +141,8 @@ def write_plan_dir(plan: Plan, out_dir: str | Path, drift: Drift | None = None) 
     for name in written:
         os.replace(out / f".{name}.sql.tmp", out / f"{name}.sql")
     os.replace(migration, out / "schema_migration.sql")
+    if before_header is not None:
+        before_header()
     # each statement with the hash of its text as its stage file holds it (what apply checks the
     # files against), encoded as it is made
     data = {**plan.header(hashes), "statements": plan.statement_entries(

@@ -145,6 +145,11 @@ TABLE: dict[tuple[str, Action, str], Rule] = {
     ("tables", A.ALTER, "detach partition"): _rule(*_LOCK),
     ("tables", A.ALTER, "attach partition"): _rule(*_VALIDATES, *_LOCK),   # on the partition (the parent: SHARE UPDATE EXCLUSIVE)
     ("tables", A.ALTER, "inheritance"): _rule(*_LOCK),
+    ("tables", A.ALTER, "access method"): _rule(H.TABLE_REWRITE, *_LOCK),   # SET ACCESS METHOD rewrites the table
+    # a column made inherited-only: renamed, added again through a helper parent, dropped; its values
+    # copied over by an UPDATE of every row (a new version of each: time and disk like a rewrite)
+    ("tables", A.ALTER, "column inherited"): _rule(*_LOCK),
+    ("tables", A.ALTER, "column copy"): _rule(H.TABLE_REWRITE),
     ("tables", A.ALTER, "row security"): _rule(*_LOCK),
     ("tables", A.ALTER, "of type"): _rule(*_LOCK),          # OF / NOT OF (the columns must match)
     ("tables", A.ALTER, "replica identity"): _rule(*_LOCK),

@@ -163,7 +163,9 @@ def columns_added_by_table(drift: Drift, top: int | None = 10, existing_tables_o
         tables = drift["tables"]
         new = tables.loc[tables["status"] == "only_in_source", ["schema", "name"]]
         new_keys = set(zip(new["schema"], new["name"]))
-        added = added[[key not in new_keys for key in zip(added["schema"], added["table"])]]
+        # a boolean Series (an empty list would select no columns, and the frame would lose them)
+        added = added[pd.Series([key not in new_keys for key in zip(added["schema"], added["table"])],
+                                index=added.index, dtype=bool)]
     labels = added["schema"].astype(str) + "." + added["table"].astype(str)
     order = sorted(labels.value_counts().items(), key=lambda item: (-item[1], item[0]))
     result = pd.Series([n for _, n in order], index=pd.Index([t for t, _ in order], name="table"),

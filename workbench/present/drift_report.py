@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import pandas as pd
 
-from workbench.compare import CompareOptions, Drift, compare
+from workbench.compare import CompareOptions, Drift
+from workbench.compare import compare as compare_snapshots
 from workbench.errors import WorkbenchError
 from workbench.kinds import KINDS
 from workbench.present import html as wbhtml
@@ -81,19 +82,22 @@ def statements_by_object(plan: "Plan") -> dict[tuple[str, tuple[Any, ...]], list
 
 
 def load(source: str, target: str, schemas: object = (), plan_dir: str = "", target_after: str = "",
-         title: str = "", shadow: str = "") -> ReportInputs:
+         title: str = "", shadow: str = "", compare: object = None) -> ReportInputs:
     """Open both sides (any side of workbench.sides: DSN, snapshot file, SQL files on `shadow`, a
-    store entry), compare them, and read the optional plan folder and after-apply target."""
+    store entry), compare them with the options `compare` names (CompareOptions.from_parameters:
+    what `workbench report` was given, so the report shows the drift `workbench diff` does with
+    them), and read the optional plan folder and after-apply target."""
     source, target = _side("source", source), _side("target", target)
     target_after = _side("target_after", target_after) if target_after else ""
-    options = CompareOptions(schemas=schema_list(schemas))
+    options = CompareOptions.from_parameters(compare, schemas=schema_list(schemas))
     kinds = options.selected_kinds()
     drift = (reuse.drift(source, target, options)          # `workbench report`'s own, for the files it wrote
-             or compare(*reuse.open_pair(source, target, kinds, shadow=shadow or None), options))
+             or compare_snapshots(*reuse.open_pair(source, target, kinds, shadow=shadow or None), options))
     inputs = ReportInputs(drift, title.strip() if isinstance(title, str) and title.strip()
                           else f"Schema drift: {drift.source.database} \u2192 {drift.target.database}")
     if target_after:
-        inputs.residual = compare(drift.source, reuse.open_side(target_after, kinds, shadow=shadow or None), options)
+        inputs.residual = compare_snapshots(drift.source, reuse.open_side(target_after, kinds, shadow=shadow or None),
+                                            options)
         inputs.after = inputs.residual.target
     if plan_dir:
         inputs.plan, _ = reuse.read_plan(plan_dir)

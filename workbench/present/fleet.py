@@ -119,7 +119,9 @@ def plan_lines(plans: Sequence[Any]) -> list[str]:
     if not plans:
         return ["no drift group: nothing to plan"]
     return [f"plan group {p.number}: {p.directory}/ ({p.statements} statements, planned from {p.planned_from}; "
-            f"for {len(p.members)} target{'s' if len(p.members) != 1 else ''})" for p in plans]
+            f"for {len(p.members)} target{'s' if len(p.members) != 1 else ''})"
+            + (f"; shadow validation: {p.validation['status']}: {p.validation['message']}" if p.validation else "")
+            for p in plans]
 
 
 def apply_lines(applied: Any) -> list[str]:

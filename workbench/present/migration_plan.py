@@ -13,14 +13,15 @@ Every decision is here, tested without a kernel; the notebook only calls these f
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
 
-from workbench.compare import CompareOptions, Drift, compare
+from workbench.compare import CompareOptions, Drift
+from workbench.compare import compare as compare_snapshots
 from workbench.errors import WorkbenchError
 from workbench.planner import STAGE_NAMES, Plan, PlanOptions, Statement, plan
 from workbench.planner.files import render_stage
@@ -113,9 +114,10 @@ def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str
             allow_drops: object = False, concurrently: object = False, not_valid: object = False,
             with_privileges: object = False,
             apply_log: str = "", apply_error: str = "", verify_result: str = "", title: str = "",
-            overview: bool = True) -> PlanView:
+            overview: bool = True, compare: object = None) -> PlanView:
     """Plan source -> target (writing the plan files into out_dir when given), or read plan_dir;
-    then read the optional apply log and verify result. Showing a plan folder without the overview
+    then read the optional apply log and verify result. The sides are compared with the options
+    `compare` names (CompareOptions.from_parameters), as `workbench plan` with those flags does. Showing a plan folder without the overview
     (as the report does), the sides are compared for their columns only: that is what the traps'
     account needs (the retyped columns), the rest is the drift report's."""
     source, target = _text("source", source), _text("target", target)
@@ -131,7 +133,7 @@ def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str
         if not (source and target):
             raise WorkbenchError(f"parameter {'target' if source else 'source'} is empty: "
                                  f"give a DSN or a snapshot file")
-        drift = compare_sides(source, target, schemas, None if overview or not plan_dir else ("columns",))
+        drift = compare_sides(source, target, schemas, None if overview or not plan_dir else ("columns",), compare)
     elif not plan_dir:
         raise WorkbenchError("parameters source and target are empty: give a DSN or a snapshot file for each "
                              "(or plan_dir, a plan folder to show)")
@@ -166,11 +168,20 @@ def prepare(source: str = "", target: str = "", out_dir: str = "", plan_dir: str
     return view
 
 
-def compare_sides(source: str, target: str, schemas: object = (), kinds: tuple[str, ...] | None = None) -> Drift:
-    """The comparison `workbench plan SOURCE TARGET [--schema S]` plans from (of some kinds only)."""
-    options = CompareOptions(schemas=schema_list(schemas), kinds=kinds)
+def compare_sides(source: str, target: str, schemas: object = (), kinds: tuple[str, ...] | None = None,
+                  compare: object = None) -> Drift | None:
+    """The comparison `workbench plan SOURCE TARGET [--schema S] [...]` plans from, or of some kinds
+    only (those of `kinds` the options compare; None when they compare none of them: the sides,
+    captured for the options' kinds, may not hold them)."""
+    options = CompareOptions.from_parameters(compare, schemas=schema_list(schemas))
+    if kinds is not None:
+        kinds = tuple(k for k in kinds if k in options.selected_kinds())
+        if not kinds:
+            return None
+        options = replace(options, kinds=kinds, exclude_kinds=())
     selected = options.selected_kinds()
-    return reuse.drift(source, target, options) or compare(*reuse.open_pair(source, target, selected), options)
+    return (reuse.drift(source, target, options)
+            or compare_snapshots(*reuse.open_pair(source, target, selected), options))
 
 
 # --- numbers ------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ OBJECT_KINDS = {
     "text search template": "text_search_templates", "text search dictionary": "text_search_dictionaries",
     "text search configuration": "text_search_configurations", "operator class": "operator_classes",
     "operator family": "operator_families", "language": "languages", "extension": "extensions",
-    "domain constraint": "types",
+    "domain constraint": "types", "access method": "access_methods", "transform": "transforms",
 }
 
 

@@ -44,6 +44,8 @@ class Tables(Builder):
                          and needs_new_function(ctx, c.get("default_value"))]
         late = {c["name"] for c in late_defaults}
         options = f" WITH ({row['options']})" if row.get("options") else ""
+        if row.get("access_method"):
+            options = f" USING {ident(row['access_method'])}{options}"
         partition_by = f" PARTITION BY {row['partition_key']}" if row.get("partition_key") else ""
         unlogged = "UNLOGGED " if row.get("persistence") == "unlogged" else ""
         head, server = f"CREATE {unlogged}TABLE", ""
@@ -78,8 +80,8 @@ class Tables(Builder):
 
     def depends_on(self, ctx: Context, row: Row) -> Iterable[Key]:
         """Its parents (the partitioned table it is a partition of, the tables it inherits from),
-        what its columns need (the functions of a generated column: columns.depends_on), and a
-        foreign table's server."""
+        what its columns need (the functions of a generated column: columns.depends_on), a
+        foreign table's server, and the access method it uses."""
         parents = [row["partition_of"]] if row.get("partition_of") else []
         parents += json_list(row.get("inherits"))
         identity = (row["schema"], row["name"])
@@ -88,6 +90,8 @@ class Tables(Builder):
                   for key in BUILDERS["columns"].depends_on(ctx, column)]
         if row.get("foreign_server"):            # a foreign table: its server (dropped after it)
             needed.append(("foreign_servers", (row["foreign_server"],)))
+        if row.get("access_method"):             # USING: its access method (dropped after it)
+            needed.append(("access_methods", (row["access_method"],)))
         return [("tables", split_qualified(parent)) for parent in parents] + needed
 
     def alter(self, ctx: Context, source: Row, target: Row, differences: tuple[str, ...]) -> None:
@@ -188,6 +192,10 @@ def _alter_table(ctx: Context, identity: Identity, source: Row, target: Row, dif
         ctx.add(COLUMNS, "tables", identity, "alter",
                 f"ALTER TABLE {name} SET {'UNLOGGED' if source['persistence'] == 'unlogged' else 'LOGGED'}",
                 clause="persistence", step="persistence")
+    if "access_method" in differs:
+        ctx.add(COLUMNS, "tables", identity, "alter",
+                f"ALTER TABLE {name} SET ACCESS METHOD {ident(source.get('access_method') or 'heap')}",
+                clause="access method", step="access method")
     if "options" in differs:
         for sql, step in option_changes(f"ALTER TABLE {name}", source.get("options"), target.get("options")):
             ctx.add(COLUMNS, "tables", identity, "alter", sql, clause="options", step=step)
@@ -208,10 +216,17 @@ def _alter_table(ctx: Context, identity: Identity, source: Row, target: Row, dif
             if parent not in parents:
                 ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} NO INHERIT {parent}",
                         clause="inheritance", step=f"no inherit {parent}")
+        moved = _inherited_only_columns(ctx, identity)
+        helper, steps = _columns_made_inherited(ctx, identity, moved) if moved else (None, [])
         for parent in parents:
             if parent not in parents_now:
-                ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} INHERIT {parent}",
-                        clause="inheritance", step=f"inherit {parent}")
+                steps = [ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} INHERIT {parent}",
+                                 clause="inheritance", step=f"inherit {parent}", depends_on=steps[-1:])]
+        if helper is not None:
+            done = ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} NO INHERIT {helper}",
+                           clause="column inherited", step="no inherit helper", depends_on=steps[-1:])
+            ctx.add(COLUMNS, "tables", identity, "alter", Tables().drop_sql(split_qualified(helper), None, if_exists=False),
+                    clause="column inherited", step="drop helper", depends_on=[done])
     if "of_type" in differs:
         untyped = None
         if target.get("of_type"):
@@ -227,6 +242,77 @@ def _alter_table(ctx: Context, identity: Identity, source: Row, target: Row, dif
     if "foreign_options" in differs and change:
         ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER FOREIGN TABLE {name}{change}",
                 clause="foreign options", step="foreign options")
+
+
+# what a column made inherited-only must not have in the target (nothing of it, nothing on it): the
+# column is dropped and added again, which would take these along
+_ON_COLUMNS = ("indexes", "constraints", "triggers", "policies", "rules", "extended_statistics", "publication_tables")
+
+
+_RELATIONS = ("tables", "views", "materialized_views", "sequences")
+
+
+def _inherited_only_columns(ctx: Context, identity: Identity) -> list[str]:
+    """The columns a table that starts to inherit must hold as the parent's alone (attislocal false:
+    the source's CREATE TABLE ... INHERITS does not declare them) but the target declares: INHERIT
+    would merge them and keep them the table's own, which pg_dump writes. Only plain ones, in a table
+    nothing else is built on in the target (the way to make them inherited drops them): the others
+    are reported as skipped, their declaration left as it is."""
+    found, blocked = [], []
+    for column in ctx.columns_of_table(identity[0], identity[1], side="source"):
+        target = ctx.target("columns", (*identity, column["name"]))
+        if column.get("is_local", True) or target is None or not target.get("is_local", True):
+            continue
+        plain = all(not row.get(field) for row in (column, target)
+                    for field in ("not_null", "default_value", "identity", "generated", "collation"))
+        if plain and column["data_type"] == target["data_type"]:
+            found.append(column["name"])
+        else:
+            blocked.append(column["name"])
+    built_on = [kind for kind in _ON_COLUMNS if any(key[:2] == identity for key in ctx.target_rows.get(kind, {}))]
+    for kind in ("views", "materialized_views"):
+        if any(list(identity) == key[:2] for row in ctx.target_rows.get(kind, {}).values()
+               for key in json_list(row.get("depends_on_columns"))):
+            built_on.append(kind)
+    if built_on or blocked:
+        reason = (f"the target has {', '.join(k.replace('_', ' ') for k in built_on)} on it" if built_on
+                  else "they have a default, NOT NULL, collation or another type")
+        for name in found + blocked:
+            ctx.skip("columns", (*identity, name), f"it becomes inherited, but INHERIT keeps the table's own declaration "
+                                                  f"of it (pg_dump writes it) and {reason}: recreate the table to drop it")
+        return []
+    return found
+
+
+def _columns_made_inherited(ctx: Context, identity: Identity, columns: Sequence[str]) -> tuple[str, list[str]]:
+    """Make the target's own columns inherited-only, keeping their values: each is renamed away and
+    added again through an empty helper parent (a column ADD COLUMN makes in an inheriting table is
+    the parent's alone), its values copied over, the old one dropped; the real parent's INHERIT then
+    merges it, and NO INHERIT of the helper leaves it the parent's alone. The table's columns come
+    after its own in physical order then (pg_dump, and every comparison here, go by name)."""
+    schema, table = identity
+    name = qualified(*identity)
+    taken = {key[1] for side in (ctx.source_rows, ctx.target_rows) for kind in _RELATIONS
+             for key in side.get(kind, {}) if key[0] == schema}
+    helper_name = next(f"{table}_inherit_helper{n or ''}" for n in range(1000) if f"{table}_inherit_helper{n or ''}" not in taken)
+    helper = qualified(schema, helper_name)
+    steps = [ctx.add(COLUMNS, "tables", identity, "alter", f"CREATE TABLE {helper} ()", clause="column inherited",
+                     step="helper", note="an empty parent that lends the columns their inherited-only declaration")]
+    steps.append(ctx.add(COLUMNS, "tables", identity, "alter", f"ALTER TABLE {name} INHERIT {helper}",
+                         clause="column inherited", step="inherit helper", depends_on=steps[-1:]))
+    for column in columns:
+        row = ctx.target("columns", (*identity, column))
+        assert row is not None                                     # _inherited_only_columns made sure
+        moved = f"{column}_before_inherit"
+        old = ident(moved)
+        for sql, step in ((f"ALTER TABLE {name} RENAME COLUMN {ident(column)} TO {old}", "rename"),
+                          (f"ALTER TABLE {helper} ADD COLUMN {ident(column)} {row['data_type']}", "add"),
+                          (f"UPDATE ONLY {name} SET {ident(column)} = {old}", "copy"),
+                          (BUILDERS["columns"].drop_sql((schema, table, moved), row, if_exists=False), "drop")):
+            steps.append(ctx.add(COLUMNS, "tables", identity, "alter", sql,
+                                 clause="column copy" if step == "copy" else "column inherited",
+                                 step=f"{column} {step}", depends_on=steps[-1:]))
+    return helper, steps
 
 
 def _row_security(ctx: Context, identity: Identity, source: Row, target: Row | None) -> None:

@@ -1,0 +1,7 @@
+CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
+CREATE ACCESS METHOD heap3 TYPE TABLE HANDLER heap_tableam_handler;
+COMMENT ON ACCESS METHOD heap3 IS 'a third heap';
+CREATE ACCESS METHOD idx2 TYPE INDEX HANDLER bthandler;
+CREATE TABLE t (a int) USING heap3;
+CREATE TABLE u (a int);
+CREATE TABLE n (a int) USING heap2;

@@ -1,0 +1,5 @@
+CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
+CREATE ACCESS METHOD idx2 TYPE INDEX HANDLER hashhandler;
+CREATE ACCESS METHOD gone TYPE TABLE HANDLER heap_tableam_handler;
+CREATE TABLE t (a int);
+CREATE TABLE u (a int) USING heap2;

@@ -1,0 +1,10 @@
+CREATE TABLE t (a int);
+CREATE TYPE b2;
+CREATE TYPE gone;
+CREATE FUNCTION gone_in(cstring) RETURNS gone LANGUAGE internal IMMUTABLE STRICT AS 'int4in';
+CREATE FUNCTION gone_out(gone) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out';
+CREATE TYPE gone (INPUT = gone_in, OUTPUT = gone_out, LIKE = int4);
+CREATE TYPE b3;
+CREATE FUNCTION b3_in(cstring) RETURNS b3 LANGUAGE internal IMMUTABLE STRICT AS 'int4in';
+CREATE FUNCTION b3_out(b3) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out';
+CREATE TYPE b3 (INPUT = b3_in, OUTPUT = b3_out, LIKE = int4, DEFAULT = '2');

@@ -1,0 +1,1 @@
+CREATE TYPE gone; CREATE FUNCTION gone_in(cstring) RETURNS gone LANGUAGE internal IMMUTABLE STRICT AS 'int4in';

@@ -1,1 +1,0 @@
-CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
