@@ -14,10 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# mypy first (strict over workbench/, configured in pyproject.toml; a few seconds with its cache)
+# mypy first (strict over workbench/, configured in pyproject.toml; a few seconds with its cache), then the
+# suite on every core (pytest-xdist; tests sharing a module fixture or the system PostgreSQL 15 share a worker:
+# tests/conftest.py). One file alone: .venv/bin/python -m pytest tests/test_x.py
 test: $(STAMP)
 	$(BIN)/python -m mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 demo: $(STAMP)
 	$(BIN)/workbench demo

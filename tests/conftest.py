@@ -32,6 +32,8 @@ def conformance_cases() -> list[str]:
 
 
 def pytest_collection_modifyitems(config, items):
+    _pair_the_corpus_cases(items)
+    _group_module_fixture_users(items)
     if CONFORMANCE_CASES:
         return
     left_out = [item for item in items if item.get_closest_marker("conformance")]
@@ -41,12 +43,57 @@ def pytest_collection_modifyitems(config, items):
         config._drift_conformance_left_out = sorted({item.originalname for item in left_out})
 
 
+def pytest_sessionfinish(session):
+    """A test worker (pytest-xdist) hands what it left out to the controller, which prints it."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["drift_conformance_left_out"] = getattr(
+            session.config, "_drift_conformance_left_out", [])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    left_out = getattr(node, "workeroutput", {}).get("drift_conformance_left_out", [])
+    config = node.config
+    config._drift_conformance_left_out = sorted({*getattr(config, "_drift_conformance_left_out", []), *left_out})
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     left_out = getattr(config, "_drift_conformance_left_out", [])
     if left_out:
         terminalreporter.write_line(f"migra conformance corpus not found at {CONFORMANCE} (the peer corpus in "
                                     f"../shared; DRIFT_SHARED points elsewhere): not run: {', '.join(left_out)}",
                                     yellow=True)
+
+
+def _pair_the_corpus_cases(items) -> None:
+    """test_cases.py's two tests of one case run one after the other on one worker (they share the
+    case's source side: test_cases.CaseSource), in the order of the cases."""
+    corpus = [i for i, item in enumerate(items) if item.module.__name__ == "test_cases"
+              and "name" in getattr(getattr(item, "callspec", None), "params", {})]
+    if not corpus:
+        return
+    ordered = sorted((items[i] for i in corpus), key=lambda item: item.callspec.params["name"])
+    for item in ordered:
+        item.add_marker(pytest.mark.xdist_group(f"case-{item.callspec.params['name']}"))
+    for i, item in zip(corpus, ordered):
+        items[i] = item
+
+
+def _group_module_fixture_users(items) -> None:
+    """`make test` runs the suite on every core (pytest-xdist, --dist loadgroup): the tests that
+    share a module-scoped fixture (a scale-10 pair, a rendered report, fifty fleet databases) go to
+    one worker, so the fixture is built once instead of once per worker; every other test goes
+    wherever a worker is free. The tests on the system PostgreSQL 15 (one server for all workers:
+    cluster-wide roles, "no scratch database left" checks) go to one worker, one after another."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        if "pg15" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("pg15"))
+        elif any(definition.scope == "module" for definitions in info.name2fixturedefs.values()
+               for definition in definitions):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.fixture(scope="session")

