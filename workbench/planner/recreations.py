@@ -4,9 +4,9 @@ call them identical, and which go ahead of the stage that needs them gone.
 Each kind's builder marks what a change of its own kind forces (`Builder.recreations`: a table
 rebuilt, a function that CREATE OR REPLACE cannot change, a view whose columns change, a key that
 foreign keys use, an enum rebuilt under its columns). Then what follows for every kind: the views
-over a retyped column or over anything that goes, a new relation taking a target-only one's name,
-the parts of a dropped relation, and the comments and grants of whatever is dropped. The drops
-that run ahead of their stage are written here with each kind's own `drop_sql`.
+over a retyped column or over anything that goes, a new object taking the name of a target-only
+object of another kind, the parts of a dropped relation, and the comments and grants of whatever
+is dropped. The drops that run ahead of their stage are written here with each kind's own `drop_sql`.
 """
 from __future__ import annotations
 
