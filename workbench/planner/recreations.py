@@ -180,8 +180,12 @@ def _collision(ctx: Context, new: Key, gone: Key) -> str | None:
     what, held = f"{_singular(kind)} {label(identity)}", f"{_singular(other)} {label(old)}"
     if not ctx.options.allow_drops:
         return f"the {what} needs the name of the {held}"
-    stage = min(KINDS[kind].stage, KINDS[other].stage, key=ctx.stage_index)
-    ctx.early_drops.setdefault(gone, stage)
+    # a new key may be added as early as stage 05, ahead of the views that group by it
+    # (_constraints_views_need, decided later): its name is freed by then
+    stages = [KINDS[kind].stage, KINDS[other].stage, *([Stage.VIEWS] if kind == "constraints" else [])]
+    stage = min(stages, key=ctx.stage_index)
+    current = ctx.early_drops.get(gone)
+    ctx.early_drops[gone] = stage if current is None else min(current, stage, key=ctx.stage_index)
     ctx.takes_name[new] = gone
     ctx.trap("name_held_by_another_kind", kind, identity,
              f"the target has the target-only {held}, whose name the {what} takes (relations, indexes "
