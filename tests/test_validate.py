@@ -18,8 +18,8 @@ from workbench.present.migration_plan import header_html, prepare, way_back_html
 from workbench.rollback import plan_back
 from workbench.present.proof import locks_frame
 from workbench.present.text import apply_summary
-from workbench.compare import compare
-from workbench.planner import plan, write_plan_dir
+from workbench.compare import CompareOptions, compare
+from workbench.planner import PlanOptions, plan, write_plan_dir
 from workbench.sides import open_pair
 from workbench.snapshot import capture
 from workbench.validate import recorded, validate
@@ -327,13 +327,14 @@ def test_a_plan_above_the_measuring_limit_is_rehearsed_without_lock_readings(sma
 
 # --- a target object the plan conflicts with ----------------------------------------------------
 def test_a_target_object_the_plan_collides_with_is_caught_and_named(pg, make_db, tmp_path):
-    """The target holds a sequence named like the index the plan creates: another kind, so the
-    comparison sees no relation between them (the sequence is only in the target, left alone
-    without --allow-drops), but relations share one namespace per schema and CREATE INDEX fails.
-    The shadow names the stage, the statement and the SQLSTATE before anyone touches the target."""
+    """The target holds a sequence named like the index the plan creates, and the comparison leaves
+    sequences out (--skip-kind sequences): the planner cannot see the name is taken (relations
+    share one namespace per schema), so CREATE INDEX fails. The shadow is the whole target schema:
+    it names the stage, the statement and the SQLSTATE before anyone touches the target."""
     source = make_db(SOURCE)
     target = make_db(TARGET + "CREATE SEQUENCE public.orders_item;")
-    drift = _planned(source, target, tmp_path / "plan")
+    drift = compare(*open_pair(source, target, fingerprints=True), CompareOptions(exclude_kinds=("sequences",)))
+    write_plan_dir(plan(drift), tmp_path / "plan")
     result = validate(tmp_path / "plan", drift.source, target, drift.target, drift.options, shadow=pg)
     assert result["status"] == "failed", result["message"]
     first = result["failed"][0]
@@ -343,6 +344,34 @@ def test_a_target_object_the_plan_collides_with_is_caught_and_named(pg, make_db,
     assert result["message"].startswith(f"stage07_indexes statement {first['index']} (create indexes ")
     assert "42P07" in result["message"]
     assert result["build"]["faithful"]                 # the shadow was the target: the plan is at fault
+
+
+def test_a_name_held_by_a_target_only_object_of_another_kind_is_refused_or_dropped_first(pg, make_db, tmp_path):
+    """The same collision with sequences compared: without --allow-drops nothing may be dropped, so
+    planning refuses, naming both objects (`plan` exits 2 with one error line) rather than writing a
+    plan that fails on apply; with --allow-drops the sequence's drop is ordered before CREATE INDEX
+    (an edge), recorded as a trap, and the plan converges on the shadow; so does its way back (the
+    index dropped before the sequence is made again)."""
+    source = make_db(SOURCE)
+    target = make_db(TARGET + "CREATE SEQUENCE public.orders_item;")
+    drift = compare(*open_pair(source, target, fingerprints=True))
+    with pytest.raises(WorkbenchError, match="the index public.orders.orders_item needs the name of the sequence "
+                                             "public.orders_item; plan with --allow-drops"):
+        plan(drift)
+    refused = workbench_cli("plan", source, target, "--out", str(tmp_path / "refused"))
+    assert refused.returncode == 2 and refused.stderr.startswith("error: ") and len(refused.stderr.splitlines()) == 1
+    assert "sequence public.orders_item" in refused.stderr and "Traceback" not in refused.stderr
+    made = plan(drift, PlanOptions(allow_drops=True))
+    ids = [s.id for s in made.statements]
+    drop = next(s for s in made.statements if s.kind == "sequences" and s.action == "drop")
+    create = next(s for s in made.statements if s.kind == "indexes" and s.action == "create")
+    assert ids.index(drop.id) < ids.index(create.id) and drop.id in create.depends_on
+    assert [t["trap"] for t in made.traps] == ["name_held_by_another_kind"]
+    write_plan(made, tmp_path / "plan", drift, target)
+    result = validate(tmp_path / "plan", drift.source, target, drift.target, drift.options, shadow=pg)
+    assert result["status"] == "converged", result["message"]
+    back = recorded(tmp_path / "plan" / "rollback")
+    assert back["status"] == "converged" and back["residual_count"] == 0, back["message"]
 
 
 def test_a_plan_above_the_limit_is_measured_apart_on_a_copy_of_the_shadow(pg, make_db, tmp_path, monkeypatch):

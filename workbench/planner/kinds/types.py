@@ -48,6 +48,8 @@ class Types(Builder):
 
     def drop(self, ctx: Context, row: Row) -> None:
         identity = (row["schema"], row["name"])
+        if (self.kind, identity) in ctx.early_drops:        # a new object takes its name (recreations)
+            return
         ctx.add(Stage.DROPS, self.kind, identity, "drop", self.drop_sql(identity, row))
 
     def drop_sql(self, identity: Identity, row: Row | None, *, if_exists: bool = True) -> str:
