@@ -93,6 +93,7 @@ JSON_DECODERS = {
     "workbench.planner.context": "catalog columns holding JSON lists",
     "workbench.dependencies": "catalog columns holding JSON lists (pg_depend)",
     "workbench.present.drift_report": "plotly's figure JSON (figure_bundle)",
+    "workbench.aside": "a forked child's result over its pipe, written by the child (aside.run), no file",
 }
 
 
