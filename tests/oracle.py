@@ -14,9 +14,13 @@ test built, so only a case about them should see them.
 """
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
 
 from pglast import parser
 
@@ -37,8 +41,10 @@ class DumpOptions:
 
 
 def pg_dump_schema(dsn: str, options: DumpOptions = DumpOptions()) -> str:
-    """`pg_dump -s` of a database, with the pg_dump of the embedded server's own version."""
-    command = [str(sandbox.binaries_dir() / "pg_dump"), "--schema-only", "--dbname", dsn]
+    """`pg_dump -s` of a database, with the pg_dump of the server's own major version when one is
+    installed (the system server's; Debian's PostgreSQL 15 stamps every column with a build option,
+    pg_attver, that its own pg_dump leaves out and a newer one writes), else the embedded server's."""
+    command = [_pg_dump_for(dsn), "--schema-only", "--dbname", dsn]
     if not options.owners:
         command.append("--no-owner")
     if not options.privileges:
@@ -49,6 +55,19 @@ def pg_dump_schema(dsn: str, options: DumpOptions = DumpOptions()) -> str:
     if result.returncode != 0:
         raise AssertionError(f"pg_dump failed: {result.stderr.strip()[-500:]}")
     return result.stdout
+
+
+@functools.lru_cache(maxsize=None)
+def _major_of(server: str) -> int:
+    with psycopg.connect(server) as conn:
+        return int(conn.execute("SHOW server_version_num").fetchone()[0]) // 10000
+
+
+def _pg_dump_for(dsn: str) -> str:
+    """The server's own major's pg_dump (/usr/lib/postgresql/N/bin), else the embedded one."""
+    server = dsn.rsplit("/", 1)[0] + "/postgres" if dsn.startswith("postgresql://") else dsn
+    own = Path(f"/usr/lib/postgresql/{_major_of(server)}/bin/pg_dump")
+    return str(own) if own.exists() else str(sandbox.binaries_dir() / "pg_dump")
 
 
 def normalise(dump: str) -> list[str]:
