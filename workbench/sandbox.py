@@ -249,6 +249,7 @@ def start(data_dir: Path | None = None, port: int | None = None) -> Server:
                                  "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions"],
                                 capture_output=True, text=True, **as_user)
         if result.returncode != 0:
+            _discard(data_dir, owns)
             raise WorkbenchError(f"initdb failed: {result.stderr.strip()[-300:]}")
     port = port or free_port()
     options = " ".join(f"-c {key}={value}" for key, value in
@@ -258,6 +259,7 @@ def start(data_dir: Path | None = None, port: int | None = None) -> Server:
                              "-w", "-t", "60", "start"], capture_output=True, text=True, **as_user)
     if result.returncode != 0:
         tail = log.read_text(errors="replace")[-400:] if log.exists() else result.stderr
+        _discard(data_dir, owns)
         raise WorkbenchError(f"embedded PostgreSQL did not start: {tail.strip()}")
     server = Server(data_dir=data_dir, port=port, owns_data_dir=owns)
     server._watchdog = _start_watchdog(data_dir, owns)
@@ -265,6 +267,13 @@ def start(data_dir: Path | None = None, port: int | None = None) -> Server:
     _stop_on_sigterm(server)
     _wait_ready(server)
     return server
+
+
+def _discard(data_dir: Path, owns: bool) -> None:
+    """A temporary data directory of a server that did not start goes with the error: nothing of a
+    failed start stays behind in the temp folder (a chosen directory is the user's, and is kept)."""
+    if owns:
+        shutil.rmtree(data_dir.parent, ignore_errors=True)
 
 
 # The watchdog: a small process that outlives ours only to stop the server. It waits on a pipe
