@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark of SQL sides and the snapshot store (a script, not a test).
 
-For each scale (default 1, 10) it generates the seedscale scenario (workbench.scenarios.seedscale)
-and measures on one embedded PostgreSQL (workbench.sandbox):
+For each scale (default 1, 10) it loads the seedscale pair (benchmarks/scenarios.py: generated,
+loaded, ANALYZEd) and measures on one embedded PostgreSQL (workbench.sandbox):
 
   sql side     open_side(legacy.sql, shadow=server): scan, scratch database, psql load, capture,
                drop (median of --repeat), next to the capture of the same schema loaded as a
@@ -31,6 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from scenarios import load  # noqa: E402
 from workbench import sandbox  # noqa: E402
 from workbench.sides import open_side  # noqa: E402
 from workbench.store import Store, history  # noqa: E402
@@ -50,17 +51,9 @@ def size_of(folder: Path) -> int:
 
 
 def measure(server: sandbox.Server, scale: int, work: Path, repeat: int, captures: int) -> dict:
-    scenario = work / f"scale{scale}"
-    subprocess.run([sys.executable, "-m", "workbench.scenarios.seedscale", "--scale", str(scale),
-                    "--out", str(scenario)], check=True, capture_output=True)
-    dsns = {}
-    for side in ("legacy", "current"):
-        name = f"bench_{side}_{scale}"
-        server.drop_database(name)
-        server.create_database(name)
-        server.load(server.dsn(name), scenario / f"{side}.sql")
-        dsns[side] = server.dsn(name)
-    legacy_sql = scenario / "legacy.sql"
+    pair = load(server, scale, work)                      # work/scale<N>/: the scenario's files
+    dsns = {"legacy": pair.legacy, "current": pair.current}
+    legacy_sql = work / f"scale{scale}" / "legacy.sql"
     sql_s, sql_snapshot = timed(lambda: open_side(str(legacy_sql), shadow=server), repeat)
     db_s, db_snapshot = timed(lambda: open_side(dsns["legacy"]), repeat)
     assert sql_snapshot.fingerprint == db_snapshot.fingerprint, "the SQL side differs from its database"

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark of shadow validation (a script, not a test).
 
-For each scale (default 1, 10) it generates the seedscale scenario (workbench.scenarios.seedscale),
-loads legacy and current on one embedded PostgreSQL (workbench.sandbox), plans (the time of `plan`
+For each scale (default 1, 10) it loads the seedscale pair on one embedded PostgreSQL
+(benchmarks/scenarios.py: generated, loaded, ANALYZEd), plans (the time of `plan`
 without validation), then validates the plan on the same server (workbench.validate, the work of
 `workbench plan` by default) and rehearses it on the current database with locks measured:
 
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from scenarios import load  # noqa: E402
 from workbench import sandbox  # noqa: E402
 from workbench.apply import apply  # noqa: E402
 from workbench.compare import compare  # noqa: E402
@@ -43,16 +43,8 @@ from workbench.validate import validate  # noqa: E402
 
 
 def measure(server: sandbox.Server, scale: int, work: Path) -> dict:
-    scenario = work / f"scale{scale}"
-    subprocess.run([sys.executable, "-m", "workbench.scenarios.seedscale", "--scale", str(scale),
-                    "--out", str(scenario)], check=True, capture_output=True)
-    dsns = {}
-    for side in ("legacy", "current"):
-        name = f"bench_{side}_{scale}"
-        server.drop_database(name)
-        server.create_database(name)
-        server.load(server.dsn(name), scenario / f"{side}.sql")
-        dsns[side] = server.dsn(name)
+    pair = load(server, scale, work)                      # work/scale<N>/: the scenario's files
+    dsns = {"legacy": pair.legacy, "current": pair.current}
     drift = compare(*open_pair(dsns["legacy"], dsns["current"], fingerprints=True))
     started = time.perf_counter()
     made = plan(drift)

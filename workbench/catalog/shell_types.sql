@@ -1,7 +1,7 @@
 -- shell_types: CREATE TYPE name; with nothing else: a placeholder a base type's I/O functions are
 -- written against (pg_dump writes one ahead of every base type), or one left alone. Not a member of
 -- an extension, not made implicitly for another object; the system schemas' pseudo-types (also
--- typtype 'p') are left out with them. Base types themselves are not modelled (the census lists them).
+-- typtype 'p') are left out with them. The base types are a kind of their own (base_types.sql).
 SELECT n.nspname AS schema,
        t.typname AS name,
        t.oid::bigint AS oid
