@@ -508,7 +508,7 @@ class _Runner:
                 continue
             sql = entry.get("rehearsal_sql") or step.sql
             if type(step.node).__name__ == "VariableSetStmt" and step.node.is_local:
-                sql = re.sub(r"^\s*SET\s+LOCAL\s+", "SET ", sql, count=1, flags=re.IGNORECASE)
+                sql = with_flags(sql, is_local=False)
             # the statement and the reading in one simple query: one implicit transaction, whose
             # locks the reading sees before it commits, in one round trip
             if not self._execute(f"{sql}\n;\n{self.meter.reading_sql()}", entry):
